@@ -1,0 +1,70 @@
+# The README's two commands are `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_REPORTS ?= 400
+WILAYAH ?= ../shared/data/wilayah
+
+.PHONY: run test lint format venv venv-dev migrate demo messages bench bench-desk bench-dashboard worker beat clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	@if [ -f "$(WILAYAH)/muratara_desa.geojson" ]; then \
+		$(PY) manage.py import_boundaries "$(WILAYAH)/muratara_desa.geojson"; \
+		$(PY) manage.py import_boundaries "$(WILAYAH)/muratara_kecamatan_from_desa.geojson"; \
+	fi
+	$(PY) manage.py seed_demo --reports $(DEMO_REPORTS) --seed 2026 --if-empty
+
+# Portal with demo data on SQLite, tasks run eagerly.
+run: demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: venv-dev
+	$(PY) manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py makemessages -d djangojs -l id -l en --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+# Benchmarks at 1,000,000 reports need PostgreSQL: set DATABASE_URL.
+bench: bench-desk bench-dashboard
+
+bench-desk: venv-dev
+	$(PY) manage.py bench_desk --reports $${BENCH_REPORTS:-1000000}
+
+bench-dashboard: venv-dev
+	$(PY) manage.py bench_dashboard --reports $${BENCH_REPORTS:-1000000}
+
+worker: venv
+	$(VENV)/bin/celery -A kitaaman worker -l info
+
+beat: venv
+	$(VENV)/bin/celery -A kitaaman beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

@@ -1,0 +1,396 @@
+"""Data of the reporting and triage side of KITA AMAN.
+
+Territory (kecamatan, desa) is keyed on the Kemendagri code, never the name:
+names change between editions, codes have not changed since 2015.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kecamatan(models.Model):
+    code = models.CharField(_("kode Kemendagri"), max_length=8, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
+    lat = models.FloatField(_("lintang pusat"))
+    lng = models.FloatField(_("bujur pusat"))
+    boundary = models.JSONField(_("batas wilayah (GeoJSON)"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self):
+        return self.name
+
+
+class Desa(models.Model):
+    class Jenis(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    code = models.CharField(_("kode Kemendagri"), max_length=13, primary_key=True)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="desa_set", verbose_name=_("kecamatan")
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    jenis = models.CharField(_("jenis"), max_length=10, choices=Jenis.choices)
+    lat = models.FloatField(_("lintang pusat"))
+    lng = models.FloatField(_("bujur pusat"))
+    boundary = models.JSONField(_("batas wilayah (GeoJSON)"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kecamatan_id", "name"]
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+
+    def __str__(self):
+        return self.name
+
+
+class Priority(models.IntegerChoices):
+    RENDAH = 1, _("Rendah")
+    SEDANG = 2, _("Sedang")
+    TINGGI = 3, _("Tinggi")
+    DARURAT = 4, _("Darurat")
+
+
+class SlaUnit(models.TextChoices):
+    WORKING_DAYS = "hari_kerja", _("hari kerja")
+    HOURS = "jam", _("jam")
+    MINUTES = "menit", _("menit")
+
+
+class SpmService(models.TextChoices):
+    """Codes of the five SPM Trantibumlinmas services (the spm app holds their data)."""
+
+    TIBUM = "tibum", _("Ketenteraman dan ketertiban umum")
+    INFO_BENCANA = "info-bencana", _("Informasi rawan bencana")
+    SIAGA_BENCANA = "siaga-bencana", _("Pencegahan dan kesiapsiagaan bencana")
+    EVAKUASI_BENCANA = "evakuasi-bencana", _("Penyelamatan dan evakuasi korban bencana")
+    KEBAKARAN = "kebakaran", _("Penyelamatan dan evakuasi korban kebakaran")
+
+
+class Category(models.Model):
+    class Group(models.TextChoices):
+        KONFLIK = "konflik", _("Konflik sosial")
+        BENCANA = "bencana", _("Bencana alam")
+        KEBAKARAN = "kebakaran", _("Kebakaran")
+        KETERTIBAN = "ketertiban", _("Ketertiban umum")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
+    group = models.CharField(_("kelompok"), max_length=12, choices=Group.choices)
+    description = models.TextField(_("keterangan untuk warga"), blank=True)
+    default_priority = models.PositiveSmallIntegerField(
+        _("prioritas bawaan"), choices=Priority.choices, default=Priority.SEDANG
+    )
+    spm_service = models.CharField(
+        _("layanan SPM"), max_length=20, choices=SpmService.choices, blank=True, default=""
+    )
+    hazard = models.CharField(_("jenis bahaya"), max_length=40, blank=True)
+    dibi_code = models.CharField(_("kode DIBI BNPB"), max_length=5, blank=True)
+    # Extra questions as data: [{"code", "label", "label_en", "type", "required", "choices", "min", "max"}]
+    # type is one of text, textarea, integer, boolean, choice.
+    questions = models.JSONField(_("pertanyaan tambahan"), default=list, blank=True)
+    # Service levels (defaults follow SP4N-LAPOR!: verify in 3, follow up in 5 working days).
+    verify_within = models.PositiveIntegerField(_("batas verifikasi"), default=3)
+    verify_unit = models.CharField(_("satuan batas verifikasi"), max_length=10, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS)
+    followup_within = models.PositiveIntegerField(_("batas tindak lanjut"), default=5)
+    followup_unit = models.CharField(_("satuan batas tindak lanjut"), max_length=10, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS)
+    response_minutes = models.PositiveIntegerField(
+        _("standar waktu tanggap (menit)"), null=True, blank=True,
+        help_text=_("Untuk kebakaran: dari laporan diterima sampai tiba di lokasi."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_conflict(self):
+        return self.group == self.Group.KONFLIK
+
+
+class Agency(models.Model):
+    code = models.SlugField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    short_name = models.CharField(_("singkatan"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Holiday(models.Model):
+    """National holidays and cuti bersama, maintained by the admin (none built in)."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+
+    def __str__(self):
+        return f"{self.date:%d-%m-%Y} {self.name}"
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("pengguna")
+    )
+    kecamatan = models.ManyToManyField(
+        Kecamatan, blank=True, related_name="officers", verbose_name=_("kecamatan tugas")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("instansi")
+    )
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("profil petugas")
+        verbose_name_plural = _("profil petugas")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Status(models.TextChoices):
+    BARU = "baru", _("Baru")
+    DIVERIFIKASI = "diverifikasi", _("Diverifikasi")
+    DITANGANI = "ditangani", _("Ditangani")
+    SELESAI = "selesai", _("Selesai")
+    DITOLAK = "ditolak", _("Ditolak")
+    DUPLIKAT = "duplikat", _("Duplikat")
+
+
+OPEN_STATUSES = (Status.BARU, Status.DIVERIFIKASI, Status.DITANGANI)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    TELEPON = "telepon", _("Telepon")
+    DATANG = "datang", _("Datang langsung")
+    PATROLI = "patroli", _("Patroli")
+
+
+class Incident(models.Model):
+    tracking_code = models.CharField(_("kode lacak"), max_length=16, unique=True, editable=False)
+    client_uuid = models.UUIDField(_("UUID klien"), unique=True, null=True, blank=True, editable=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kategori"))
+    title = models.CharField(_("judul"), max_length=200, blank=True)
+    description = models.TextField(_("uraian kejadian"))
+    details = models.JSONField(_("keterangan tambahan"), default=dict, blank=True)
+    occurred_at = models.DateTimeField(_("waktu kejadian"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("waktu laporan diterima"), default=timezone.now)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kecamatan"))
+    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("desa/kelurahan"))
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lng = models.FloatField(_("bujur"), null=True, blank=True)
+    location_detail = models.CharField(_("patokan/dusun"), max_length=200, blank=True)
+
+    reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
+    reporter_phone = models.CharField(_("telepon pelapor"), max_length=30, blank=True)
+    reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
+    anonymous = models.BooleanField(_("rahasiakan identitas"), default=False)
+    confidential = models.BooleanField(_("jangan tampilkan di peta publik"), default=False)
+    consent_at = models.DateTimeField(_("persetujuan data pribadi"), null=True, blank=True)
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="incidents_entered", verbose_name=_("dicatat oleh"),
+    )
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BARU)
+    priority = models.PositiveSmallIntegerField(_("prioritas"), choices=Priority.choices, default=Priority.SEDANG)
+    # Optimistic locking: every write bumps it; a stale version is a conflict.
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates", verbose_name=_("duplikat dari")
+    )
+
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("mulai ditangani"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("tanggapan pertama"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("tiba di lokasi"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup pada"), null=True, blank=True)
+    verify_due_at = models.DateTimeField(_("batas verifikasi"), null=True, blank=True)
+    followup_due_at = models.DateTimeField(_("batas tindak lanjut"), null=True, blank=True)
+    # The deadline that applies in the current status (verify while baru,
+    # follow-up while diverifikasi/ditangani, none when closed): one indexed
+    # column makes "overdue" a range filter.
+    due_at = models.DateTimeField(_("batas waktu berjalan"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("dieskalasi pada"), null=True, blank=True)
+
+    spm_must_serve = models.PositiveIntegerField(_("warga yang harus dilayani"), null=True, blank=True)
+    spm_served = models.PositiveIntegerField(_("warga yang telah dilayani"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("laporan")
+        verbose_name_plural = _("laporan")
+        indexes = [
+            # Desk queue: newest first, keyset on (created_at, id), optionally per kecamatan/status.
+            models.Index(fields=["-created_at", "-id"], name="inc_created_idx"),
+            models.Index(fields=["kecamatan", "status", "-created_at", "-id"], name="inc_kec_status_created_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="inc_status_created_idx"),
+            # Overdue filter and the service-level sweep.
+            models.Index(fields=["kecamatan", "status", "due_at"], name="inc_kec_status_due_idx"),
+            models.Index(fields=["due_at"], name="inc_due_idx", condition=Q(due_at__isnull=False)),
+            # Queue sorted by priority; category filters; desa filters.
+            models.Index(fields=["-priority", "-created_at", "-id"], name="inc_priority_idx"),
+            models.Index(fields=["category", "-created_at", "-id"], name="inc_category_idx"),
+            models.Index(fields=["desa", "-created_at", "-id"], name="inc_desa_idx"),
+            # Public map and home-page counts.
+            models.Index(fields=["confidential", "status", "-created_at"], name="inc_public_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spm_served__isnull=True) | Q(spm_must_serve__isnull=True) | Q(spm_served__lte=models.F("spm_must_serve")),
+                name="inc_spm_served_lte_must",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="duplikat") | Q(duplicate_of__isnull=False), name="inc_duplicate_has_original"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.category}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    def public_point(self):
+        """Where the public map shows this report: conflicts only at the desa centroid."""
+        if self.category.is_conflict or self.lat is None or self.lng is None:
+            return self.desa.lat, self.desa.lng
+        return self.lat, self.lng
+
+
+def photo_upload_to(instance, filename):
+    # The client's file name never reaches the path.
+    return f"laporan/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class IncidentPhoto(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="photos", verbose_name=_("laporan"))
+    image = models.ImageField(_("foto"), upload_to=photo_upload_to, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("gambar kecil"), upload_to=photo_upload_to)
+    width = models.PositiveIntegerField(_("lebar"), default=0)
+    height = models.PositiveIntegerField(_("tinggi"), default=0)
+    content_type = models.CharField(_("jenis berkas"), max_length=20)
+    size = models.PositiveIntegerField(_("ukuran (bita)"), default=0)
+    created_at = models.DateTimeField(_("diunggah"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("foto laporan")
+        verbose_name_plural = _("foto laporan")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Laporan diterima")
+    TRANSITION = "transition", _("Perubahan status")
+    ASSIGNMENT = "assignment", _("Penugasan instansi")
+    ASSIGNMENT_DONE = "assignment_done", _("Instansi menyelesaikan tugas")
+    NOTE = "note", _("Catatan")
+    EDIT = "edit", _("Perubahan data")
+    ARRIVED = "arrived", _("Tiba di lokasi")
+    ESCALATION = "escalation", _("Eskalasi batas waktu")
+
+
+class IncidentEvent(models.Model):
+    """Append-only history of a report: every transition, assignment, edit and note."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events", verbose_name=_("laporan"))
+    kind = models.CharField(_("jenis"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="incident_events",
+        verbose_name=_("pelaku"),
+    )
+    actor_label = models.CharField(_("nama pelaku"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    from_status = models.CharField(_("dari status"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("ke status"), max_length=12, choices=Status.choices, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    public = models.BooleanField(_("tampil untuk publik"), default=False)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("riwayat laporan")
+        verbose_name_plural = _("riwayat laporan")
+        indexes = [models.Index(fields=["incident", "created_at"], name="event_incident_idx")]
+
+
+class Assignment(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("laporan"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("instansi"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("ditugaskan oleh")
+    )
+    assigned_at = models.DateTimeField(_("ditugaskan pada"), default=timezone.now)
+    note = models.TextField(_("catatan"), blank=True)
+    completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("diselesaikan oleh")
+    )
+    completion_note = models.TextField(_("catatan penyelesaian"), blank=True)
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+        constraints = [models.UniqueConstraint(fields=["incident", "agency"], name="assignment_unique_agency")]
+        # Mitra queue: reports assigned to one agency.
+        indexes = [models.Index(fields=["agency", "incident"], name="assignment_agency_idx")]
+
+
+class AuditLog(models.Model):
+    """Security-relevant actions besides report events: sign-ins, identity viewings, exports."""
+
+    action = models.CharField(_("aksi"), max_length=60, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+        verbose_name=_("pengguna"),
+    )
+    actor_label = models.CharField(_("nama pengguna"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries", verbose_name=_("laporan")
+    )
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("jejak audit")
+        verbose_name_plural = _("jejak audit")

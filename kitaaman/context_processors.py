@@ -1,0 +1,17 @@
+from django.conf import settings
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    groups = set()
+    if user is not None and user.is_authenticated:
+        groups = set(user.groups.values_list("name", flat=True))
+    return {
+        # django-leaflet's map template reads `csp_nonce` for its inline script.
+        "csp_nonce": getattr(request, "csp_nonce", ""),
+        "PORTAL_NAME": "KITA AMAN",
+        "user_roles": groups,
+        "is_staff_user": bool(groups) or bool(user and user.is_authenticated and user.is_superuser),
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
+        "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+    }

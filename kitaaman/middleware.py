@@ -1,0 +1,29 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+
+
+class StaffIdleTimeoutMiddleware:
+    """Ends a staff session after STAFF_IDLE_TIMEOUT seconds without a request.
+
+    Citizens have no session worth protecting; staff sessions give access to
+    reporters' identities, so an unattended browser must not stay signed in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last = request.session.get("last_seen")
+            if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT:
+                logout(request)
+                request.session["idle_logged_out"] = True
+            else:
+                # Write at most once a minute to keep session writes cheap.
+                if last is None or now - last > 60:
+                    request.session["last_seen"] = now
+        return self.get_response(request)
