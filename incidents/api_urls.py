@@ -1,1 +1,3 @@
-urlpatterns = []
+from incidents.api import desk, public
+
+urlpatterns = [*public.urlpatterns, *desk.urlpatterns]

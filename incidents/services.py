@@ -281,9 +281,11 @@ def incident_create(
 
 
 def _after_create(incident: Incident) -> None:
-    """Hook for notifications (outbox rows written in this same transaction)."""
+    """Aggregates and notifications, inside this same transaction."""
+    from .hooks import incident_changed
     from .notifications import notify_incident_created
 
+    incident_changed(incident, None)
     notify_incident_created(incident)
 
 

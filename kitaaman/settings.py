@@ -342,5 +342,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Called by incidents services after every change of a report (see incidents/hooks.py).
+KITAAMAN_INCIDENT_CHANGE_HOOKS = []
+
 # Test and CI switches
 KITAAMAN_REQUIRE_SERVICES = env_bool("KITAAMAN_REQUIRE_SERVICES", False)

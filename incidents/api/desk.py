@@ -1,0 +1,3 @@
+"""Staff API: /api/v1/incidents/ and its actions."""
+
+urlpatterns = []

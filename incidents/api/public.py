@@ -1,0 +1,3 @@
+"""Public API: report intake, tracking, categories, areas, public map layer."""
+
+urlpatterns = []

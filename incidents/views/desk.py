@@ -1,0 +1,1 @@
+"""Satpol PP desk pages (/petugas/)."""
