@@ -342,7 +342,7 @@ def staff_user_create(
         user.set_unusable_password()
     user.save()
     user.groups.set([Group.objects.get(name=role)] if role != "admin" else [])
-    profile, _ = StaffProfile.objects.get_or_create(user=user)
+    profile = StaffProfile.objects.get_or_create(user=user)[0]
     profile.agency = agency
     profile.save()
     profile.kecamatan.set(kecamatan)
