@@ -56,3 +56,69 @@ def working_days_between(start: datetime, end: datetime) -> int:
         if is_working_day(day, holidays):
             n += 1
     return n
+
+
+# ---------------------------------------------------------------------------
+# State of a report against its deadline.
+# ---------------------------------------------------------------------------
+
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+ON_TIME = "on_time"
+# "Due soon" = less than a quarter of the nominal window remains. A working
+# day counts as 24 hours here (deadlines fall at the end of the day), so a
+# 3-working-day verification turns due soon 18 hours before its deadline, a
+# 5-day follow-up 30 hours before, a 1-hour one 15 minutes before. Measuring
+# from the nominal window (not from the start time) keeps it right after a
+# reopen and needs no extra query.
+DUE_SOON_FRACTION = 0.25
+UNIT_SPAN = {SlaUnit.MINUTES: timedelta(minutes=1), SlaUnit.HOURS: timedelta(hours=1), SlaUnit.WORKING_DAYS: timedelta(days=1)}
+FIRE_RESPONSE_STANDARD_MINUTES = 15
+
+
+def window(incident) -> timedelta | None:
+    """Nominal length of the window that applies now (None when closed)."""
+    from .services import URGENT_FOLLOWUP, URGENT_VERIFY
+
+    if incident.due_at is None:
+        return None
+    violent = bool((incident.details or {}).get("ada_kekerasan"))
+    category = incident.category
+    if incident.status == "baru":
+        amount, unit = URGENT_VERIFY if violent else (category.verify_within, category.verify_unit)
+    else:
+        amount, unit = URGENT_FOLLOWUP if violent else (category.followup_within, category.followup_unit)
+    return UNIT_SPAN.get(unit, timedelta(days=1)) * max(int(amount), 1)
+
+
+def sla_state(incident, now: datetime | None = None) -> str | None:
+    """"overdue", "due_soon", "on_time", or None for a closed report."""
+    if incident.due_at is None or incident.status not in ("baru", "diverifikasi", "ditangani"):
+        return None
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if now > incident.due_at:
+        return OVERDUE
+    span = window(incident)
+    if span is not None and incident.due_at - now <= span * DUE_SOON_FRACTION:
+        return DUE_SOON
+    return ON_TIME
+
+
+def response_minutes(incident) -> int | None:
+    """Minutes from the report being received to the team arriving (fires)."""
+    if incident.arrived_at is None or incident.reported_at is None:
+        return None
+    return max(int((incident.arrived_at - incident.reported_at).total_seconds() // 60), 0)
+
+
+def response_standard_minutes(incident) -> int | None:
+    return incident.category.response_minutes
+
+
+def response_on_time(incident) -> bool | None:
+    minutes, standard = response_minutes(incident), response_standard_minutes(incident)
+    if minutes is None or standard is None:
+        return None
+    return minutes <= standard

@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from .views import public
 
 urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("petugas/", include("incidents.urls_desk")),
-    # Interim names, replaced by the citizen pages (incidents/views/public.py).
-    path("", RedirectView.as_view(url="/admin/"), name="home"),
-    path("lapor/", RedirectView.as_view(url="/admin/"), name="report"),
-    path("lacak/", RedirectView.as_view(url="/admin/"), name="track"),
+    path("", public.home, name="home"),
+    path("lapor/", public.report, name="report"),
+    path("lapor/terkirim/<str:code>/", public.report_done, name="report_done"),
+    path("lacak/", public.track, name="track"),
+    path("lacak/<str:code>/", public.track, name="track_code"),
 ]

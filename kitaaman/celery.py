@@ -1,5 +1,6 @@
 """The one Celery app. It reads Django settings (CELERY_* names), so
-`CELERY_TASK_ALWAYS_EAGER` really applies when no broker is configured."""
+`CELERY_TASK_ALWAYS_EAGER` really applies when no broker is configured, and
+the broker's socket timeouts (settings) reach the connections that publish."""
 
 import os
 
@@ -11,3 +12,6 @@ app = Celery("kitaaman")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["kitaaman", "spm.summaries"])
+# autodiscover_tasks only imports `<app>.tasks`; the notification delivery
+# tasks live in their own module.
+app.autodiscover_tasks(["incidents"], related_name="tasks_notify")

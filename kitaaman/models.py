@@ -36,3 +36,45 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.state}"
+
+
+class NotificationDelivery(models.Model):
+    """One message to one recipient, produced by one outbox message.
+
+    The unique (message, recipient) key is what makes a redelivered task safe:
+    the second run finds the row already sent and does not send again."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENDING = "sending", _("Sedang dikirim")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    message_id = models.UUIDField(_("ID pesan antrean"), db_index=True)
+    kind = models.CharField(_("jenis pemberitahuan"), max_length=40)
+    channel = models.CharField(_("saluran"), max_length=8, choices=Channel.choices)
+    recipient = models.CharField(_("penerima"), max_length=254)
+    subject = models.CharField(_("subjek"), max_length=255, blank=True)
+    # Plain reference, not a foreign key: kitaaman does not depend on the apps it serves.
+    incident_id = models.BigIntegerField(_("ID laporan"), null=True, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pengiriman pemberitahuan")
+        verbose_name_plural = _("pengiriman pemberitahuan")
+        constraints = [
+            models.UniqueConstraint(fields=["message_id", "recipient"], name="delivery_unique_recipient"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.recipient} {self.status}"

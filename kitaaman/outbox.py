@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -18,6 +19,7 @@ from .models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_PUBLISH_ATTEMPTS = 20
+CLAIM_FOR = timedelta(minutes=10)
 
 
 def outbox_enqueue(*, task_name: str, kwargs: dict) -> OutboxMessage:
@@ -36,8 +38,26 @@ def _locked_batch(limit):
     return list(qs[:limit])
 
 
+def _backoff(message, exc):
+    logger.warning("outbox: %s not published: %s", message.id, exc)
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    message.available_at = timezone.now() + timedelta(seconds=min(2**message.attempts, 600))
+    if message.attempts >= MAX_PUBLISH_ATTEMPTS:
+        message.state = OutboxMessage.State.FAILED
+    message.save(update_fields=["attempts", "last_error", "available_at", "state"])
+
+
+def _mark_sent(message):
+    message.state = OutboxMessage.State.SENT
+    message.sent_at = timezone.now()
+    message.save(update_fields=["attempts", "state", "sent_at"])
+
+
 def outbox_relay(*, limit: int = 500) -> int:
-    """Publish pending messages; returns how many were handed to the broker."""
+    """Publish pending messages; returns how many were handed to the broker
+    (or, without a broker, run in-process)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return _relay_eager(limit)
     from .celery import app
 
     sent = 0
@@ -45,27 +65,38 @@ def outbox_relay(*, limit: int = 500) -> int:
         for message in _locked_batch(limit):
             message.attempts += 1
             try:
-                app.send_task(message.task_name, kwargs=message.kwargs, task_id=str(message.id)) if not (
-                    settings.CELERY_TASK_ALWAYS_EAGER
-                ) else _run_eager(message)
-            except Exception as exc:  # broker down or the task failed eagerly: retry later
-                logger.warning("outbox: %s not published: %s", message.id, exc)
-                message.last_error = str(exc)[:2000]
-                delay = min(2 ** message.attempts, 600)
-                message.available_at = timezone.now() + timedelta(seconds=delay)
-                if message.attempts >= MAX_PUBLISH_ATTEMPTS:
-                    message.state = OutboxMessage.State.FAILED
-                message.save(update_fields=["attempts", "last_error", "available_at", "state"])
-                continue
-            message.state = OutboxMessage.State.SENT
-            message.sent_at = timezone.now()
-            message.save(update_fields=["attempts", "state", "sent_at"])
+                app.send_task(message.task_name, kwargs=message.kwargs, task_id=str(message.id))
+            except Exception as exc:
+                _backoff(message, exc)
+                # The broker is unreachable: the other rows would only wait out
+                # the same socket timeout one by one.
+                break
+            _mark_sent(message)
             sent += 1
     return sent
 
 
-def _run_eager(message):
+def _relay_eager(limit: int) -> int:
+    """Run due messages in this process, each outside the relay's own
+    transaction: a task that fails half-way keeps what it recorded (which
+    recipients already got their mail) for its next run."""
     from .celery import app
 
-    task = app.tasks[message.task_name]
-    task.apply(kwargs=message.kwargs, task_id=str(message.id), throw=True)
+    # Autodiscovery is lazy; the task modules must be imported to run them here.
+    app.loader.import_default_modules()
+    now = timezone.now()
+    due = OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, available_at__lte=now)
+    sent = 0
+    for pk in list(due.order_by("available_at").values_list("pk", flat=True)[:limit]):
+        # Claim by pushing the row out of reach of a concurrent relay.
+        if not due.filter(pk=pk).update(available_at=now + CLAIM_FOR, attempts=F("attempts") + 1):
+            continue
+        message = OutboxMessage.objects.get(pk=pk)
+        try:
+            app.tasks[message.task_name].apply(kwargs=message.kwargs, task_id=str(message.id), throw=True)
+        except Exception as exc:
+            _backoff(message, exc)
+            continue
+        _mark_sent(message)
+        sent += 1
+    return sent

@@ -196,6 +196,7 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # only for the file-based backend
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITA AMAN Muratara <noreply@kitaaman.muratara.go.id>")
 SMS_BACKEND = env("SMS_BACKEND", "kitaaman.sms.ConsoleSmsBackend")
 
@@ -279,6 +280,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set used by several serializers.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "incidents.models.Status",
+        "PriorityEnum": "incidents.models.Priority",
+    },
 }
 
 # Cache: Redis when configured (shared between web processes, so rate limits
@@ -308,13 +314,20 @@ _redis_timeouts = {
     "socket_connect_timeout": env_int("REDIS_CONNECT_TIMEOUT", 3),
     "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT", 5),
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {**_redis_timeouts, "visibility_timeout": 3600, "max_retries": 2}
+# Unacknowledged (acks_late) tasks of a dead worker come back after the
+# visibility timeout; retry countdowns must stay below it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **_redis_timeouts,
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "max_retries": 2,
+}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _redis_timeouts["socket_connect_timeout"]
 CELERY_REDIS_SOCKET_TIMEOUT = _redis_timeouts["socket_timeout"]
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = dict(_redis_timeouts)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
-    "outbox-relay": {"task": "kitaaman.tasks.outbox_relay", "schedule": 60.0},
+    # Runs that pile up while no worker listens would all do the same work: let them expire.
+    "outbox-relay": {"task": "kitaaman.tasks.outbox_relay", "schedule": 60.0, "options": {"expires": 55}},
     "sla-sweep": {"task": "incidents.tasks.sla_sweep", "schedule": crontab(minute="*/15")},
     "summary-weekly": {
         "task": "spm.summaries.tasks.generate_scheduled_summary",
@@ -343,7 +356,9 @@ LOGGING = {
 }
 
 # Called by incidents services after every change of a report (see incidents/hooks.py).
-KITAAMAN_INCIDENT_CHANGE_HOOKS = []
+KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed"]
 
 # Test and CI switches
 KITAAMAN_REQUIRE_SERVICES = env_bool("KITAAMAN_REQUIRE_SERVICES", False)
+# Seconds summary generation sleeps inside its transaction (worker-kill tests only).
+KITAAMAN_TEST_SUMMARY_DELAY = float(env("KITAAMAN_TEST_SUMMARY_DELAY", "0") or 0)

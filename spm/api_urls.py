@@ -1,1 +1,9 @@
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("spm/achievements/", api.AchievementsApi.as_view(), name="spm-achievements"),
+    path("spm/targets/", api.TargetsApi.as_view(), name="spm-targets"),
+    path("spm/activities/", api.ActivitiesApi.as_view(), name="spm-activities"),
+]

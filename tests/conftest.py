@@ -69,6 +69,16 @@ def require_redis():
     return redis_url()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_session():
+    # The live server builds its middleware once per session, before any
+    # per-test settings apply: without this it redirects to https.
+    from django.test.utils import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _portal_settings(request, settings, tmp_path):
     # Tests speak over plain HTTP (test client, live server).
@@ -79,6 +89,8 @@ def _portal_settings(request, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SMS_BACKEND = "kitaaman.sms.LocmemSmsBackend"
     settings.AXES_ENABLED = True
+    # The personas hash eight passwords per test; the real hasher costs seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
     cache.clear()

@@ -1,1 +1,5 @@
-urlpatterns = []
+from django.urls import path
+
+from .api import SummaryListApi
+
+urlpatterns = [path("summaries/", SummaryListApi.as_view(), name="api-summaries")]

@@ -1,6 +1,11 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import views
 
 app_name = "summaries"
-# Replaced by the summaries pages.
-urlpatterns = [path("ringkasan/", RedirectView.as_view(url="/"), name="list")]
+urlpatterns = [
+    path("ringkasan/", views.summary_list, name="list"),
+    path("ringkasan/<int:pk>/", views.summary_detail, name="detail"),
+    path("ringkasan/<int:pk>/pdf/", views.summary_pdf, name="pdf"),
+    path("ringkasan/<int:pk>/xlsx/", views.summary_xlsx, name="xlsx"),
+]

@@ -1,0 +1,295 @@
+"""Serializers of the public API: input shapes and the public views of a report.
+
+They only check shapes and types; the rules of a report (consent, location,
+the category's questions, photos) live in incidents.services.incident_create.
+Nothing here ever outputs the reporter's identity or contact.
+"""
+
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Category, EventKind, Status
+
+# Nothing in Muratara's records predates the kabupaten (2013); a bound also
+# keeps absurd years away from time-zone arithmetic.
+EARLIEST_OCCURRED_AT = datetime(2000, 1, 1)
+MAX_DETAILS_BYTES = 20_000
+
+
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "Jawaban pertanyaan tambahan kategori, per kode pertanyaan. Pada multipart: string JSON.",
+    }
+)
+class DetailsField(serializers.Field):
+    """An object; in a multipart form the same object as a JSON string."""
+
+    default_error_messages = {
+        "not_object": _("Keterangan tambahan harus berupa objek."),
+        "bad_json": _("Keterangan tambahan bukan JSON yang valid."),
+        "too_large": _("Keterangan tambahan terlalu panjang."),
+        "nul": _("Keterangan tambahan berisi karakter yang tidak diizinkan."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if len(data) > MAX_DETAILS_BYTES:
+                self.fail("too_large")
+            if not data.strip():
+                return {}
+            try:
+                data = json.loads(data)
+            except (ValueError, RecursionError):
+                self.fail("bad_json")
+        if not isinstance(data, dict):
+            self.fail("not_object")
+        try:
+            size = len(json.dumps(data))
+        except (ValueError, TypeError, RecursionError):
+            self.fail("bad_json")
+        if size > MAX_DETAILS_BYTES:
+            self.fail("too_large")
+        if _contains_nul(data):
+            self.fail("nul")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    category = serializers.CharField(max_length=40, help_text=_("Kode kategori (lihat /api/v1/categories/)."))
+    description = serializers.CharField(max_length=5000, help_text=_("Uraian kejadian."))
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    occurred_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text=_("ISO 8601; tidak boleh di masa depan.")
+    )
+    desa = serializers.CharField(
+        max_length=13,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text=_("Kode Kemendagri desa/kelurahan; wajib kecuali lat dan lng diisi."),
+    )
+    kecamatan = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, allow_null=True, default=None, help_text=_("Kode kecamatan.")
+    )
+    lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
+    lng = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
+    location_detail = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    anonymous = serializers.BooleanField(required=False, default=False)
+    confidential = serializers.BooleanField(required=False, default=False)
+    consent = serializers.BooleanField(
+        required=False, default=False, help_text=_("Persetujuan pemrosesan data pribadi (UU 27/2022); harus true.")
+    )
+    details = DetailsField(required=False, default=dict)
+    client_uuid = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("UUID dari aplikasi; kiriman ulang tidak menggandakan."),
+    )
+    website = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text=_("Biarkan kosong.")
+    )
+    photos = serializers.ListField(
+        child=serializers.FileField(max_length=255, allow_empty_file=False),
+        required=False,
+        default=list,
+        max_length=settings.MAX_PHOTOS,
+        help_text=_("Foto JPEG/PNG/WebP, maksimal 10 MB per berkas (multipart, dapat diulang)."),
+    )
+
+    def validate_occurred_at(self, value):
+        if value is None:
+            return value
+        if value < timezone.make_aware(EARLIEST_OCCURRED_AT):
+            raise serializers.ValidationError(_("Waktu kejadian terlalu lama."))
+        return value
+
+
+class ReportCreatedSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    tracking_url = serializers.URLField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PublicEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    kind_label = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
+    note = serializers.CharField()
+
+    def get_kind_label(self, event) -> str:
+        return str(EventKind(event.kind).label)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status(self, event) -> str | None:
+        return event.to_status or None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_label(self, event) -> str | None:
+        return str(Status(event.to_status).label) if event.to_status else None
+
+
+class PublicPointSerializer(serializers.Serializer):
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    approximate = serializers.BooleanField(help_text=_("true: titik pusat desa, bukan lokasi persis."))
+
+
+class PublicReportSerializer(serializers.Serializer):
+    """What anyone holding the tracking code may see."""
+
+    tracking_code = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.SerializerMethodField()
+    category = serializers.SerializerMethodField()
+    desa = serializers.SerializerMethodField()
+    kecamatan = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    occurred_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    verified_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    point = serializers.SerializerMethodField()
+    duplicate_of = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    def get_status_label(self, incident) -> str:
+        return str(Status(incident.status).label)
+
+    @extend_schema_field(CodeNameSerializer)
+    def get_category(self, incident):
+        return {"code": incident.category.code, "name": incident.category.name}
+
+    @extend_schema_field(CodeNameSerializer)
+    def get_desa(self, incident):
+        return {"code": incident.desa.code, "name": incident.desa.name}
+
+    @extend_schema_field(CodeNameSerializer)
+    def get_kecamatan(self, incident):
+        return {"code": incident.kecamatan.code, "name": incident.kecamatan.name}
+
+    @extend_schema_field(PublicPointSerializer(allow_null=True))
+    def get_point(self, incident):
+        # Confidential reports and conflicts never reveal the exact point.
+        if incident.confidential or incident.category.is_conflict or incident.lat is None:
+            return {"lat": round(incident.desa.lat, 5), "lng": round(incident.desa.lng, 5), "approximate": True}
+        return {"lat": round(incident.lat, 5), "lng": round(incident.lng, 5), "approximate": False}
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"tracking_code": {"type": "string"}, "tracking_url": {"type": "string", "format": "uri"}},
+        }
+    )
+    def get_duplicate_of(self, incident):
+        from .api.public import tracking_url
+
+        original = incident.duplicate_of if incident.status == Status.DUPLIKAT else None
+        if original is None:
+            return None
+        return {"tracking_code": original.tracking_code, "tracking_url": tracking_url(original.tracking_code)}
+
+    @extend_schema_field(PublicEventSerializer(many=True))
+    def get_timeline(self, incident):
+        from .public import public_events
+
+        return PublicEventSerializer(public_events(incident), many=True).data
+
+
+class QuestionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    label_en = serializers.CharField(required=False)
+    type = serializers.ChoiceField(choices=["text", "textarea", "integer", "boolean", "choice"])
+    required = serializers.BooleanField()
+    choices = serializers.ListField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    min = serializers.IntegerField(required=False)
+    max = serializers.IntegerField(required=False)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    group_label = serializers.CharField(source="get_group_display")
+    questions = serializers.SerializerMethodField()
+    spm_service = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Category
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "group",
+            "group_label",
+            "description",
+            "default_priority",
+            "questions",
+            "spm_service",
+        ]
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, category):
+        return category.questions or []
+
+    @extend_schema_field({"type": "string", "nullable": True, "description": "Kode layanan SPM, atau null."})
+    def get_spm_service(self, category):
+        return category.spm_service or None
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Kode kesalahan yang stabil, mis. invalid, not_found, throttled."))
+    message = serializers.CharField(help_text=_("Pesan untuk pengguna (Bahasa Indonesia)."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Kesalahan per isian; kunci seperti details.meninggal menunjuk pertanyaan tambahan."),
+    )
+    retry_after = serializers.IntegerField(required=False, help_text=_("Detik sampai boleh mencoba lagi (429)."))
+
+
+class ApiErrorEnvelopeSerializer(serializers.Serializer):
+    """The one error format of every 4xx answer (kitaaman.api_errors)."""
+
+    error = ApiErrorSerializer()
+
+
+class AreaQuerySerializer(serializers.Serializer):
+    level = serializers.ChoiceField(choices=["kecamatan", "desa"], required=False, default="kecamatan")
+    parent = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")

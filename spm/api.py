@@ -1,0 +1,155 @@
+"""SPM API: /api/v1/spm/achievements/ (pimpinan, tim_efektif), targets and
+activities (read: pimpinan, tim_efektif; write: tim_efektif). Anonymous calls
+get 401 (token authentication first), other roles 403."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from incidents.models import Kecamatan
+from incidents.serializers import ApiErrorEnvelopeSerializer
+
+from . import services
+from .calculations import achievements
+from .models import Activity, Target
+from .permissions import can_enter_data, can_view_dashboard
+from .serializers import (
+    AchievementsOutput,
+    AchievementsQuery,
+    ActivityInput,
+    ActivityOutput,
+    ActivityQuery,
+    TargetInput,
+    TargetOutput,
+    TargetQuery,
+)
+
+PAGE_LIMIT = 500
+
+
+def _error(description):
+    return OpenApiResponse(ApiErrorEnvelopeSerializer, description=description)
+
+
+ERR_400 = _error("Parameter atau data tidak valid (error.fields).")
+ERR_401 = _error("Belum masuk (sesi atau token).")
+ERR_403 = _error("Hanya pimpinan dan Tim Efektif (menulis: hanya Tim Efektif).")
+
+
+class CanViewSpm(BasePermission):
+    message = gettext_lazy("Anda tidak berwenang melakukan tindakan ini.")
+
+    def has_permission(self, request, view):
+        if not can_view_dashboard(request.user):
+            return False
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            return can_enter_data(request.user)
+        return True
+
+
+class SpmApiView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [CanViewSpm]
+
+    def _query(self, serializer_class, request):
+        query = serializer_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+
+class AchievementsApi(SpmApiView):
+    @extend_schema(
+        operation_id="spm_achievements",
+        summary="Capaian SPM per layanan untuk satu periode",
+        parameters=[AchievementsQuery],
+        responses={200: AchievementsOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        tags=["spm"],
+    )
+    def get(self, request):
+        params = self._query(AchievementsQuery, request)
+        kecamatan = params.get("kecamatan") or None
+        if kecamatan and not Kecamatan.objects.filter(code=kecamatan).exists():
+            raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        data = achievements(year=params["year"], quarter=params.get("quarter"), month=params.get("month"), kecamatan=kecamatan)
+        return Response(data)
+
+
+class TargetsApi(SpmApiView):
+    @extend_schema(
+        operation_id="spm_targets_list", summary="Daftar sasaran", parameters=[TargetQuery],
+        responses={200: TargetOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403}, tags=["spm"],
+    )
+    def get(self, request):
+        params = self._query(TargetQuery, request)
+        qs = Target.objects.select_related("service").order_by("-year", "service__sort_order", "kecamatan_id", "hazard")
+        if params.get("year"):
+            qs = qs.filter(year=params["year"])
+        if params.get("service"):
+            qs = qs.filter(service__code=params["service"])
+        return Response(TargetOutput(qs[:PAGE_LIMIT], many=True).data)
+
+    @extend_schema(
+        operation_id="spm_targets_save",
+        summary="Isi sasaran (kunci yang sama: nilai diganti)",
+        request=TargetInput,
+        responses={201: TargetOutput, 200: TargetOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        tags=["spm"],
+    )
+    def post(self, request):
+        body = TargetInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            target, created = services.target_save(
+                actor=request.user, service=data["service"], year=data["year"], kecamatan=data.get("kecamatan"),
+                hazard=data.get("hazard", ""), value=data["value"], note=data.get("note", ""),
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict)
+        return Response(TargetOutput(target).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class ActivitiesApi(SpmApiView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="spm_activities_list", summary="Daftar kegiatan (terbaru dulu, paling banyak 500)",
+        parameters=[ActivityQuery],
+        responses={200: ActivityOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403}, tags=["spm"],
+    )
+    def get(self, request):
+        params = self._query(ActivityQuery, request)
+        qs = Activity.objects.select_related("service")
+        if params.get("year"):
+            qs = qs.filter(date__year=params["year"])
+        if params.get("service"):
+            qs = qs.filter(service__code=params["service"])
+        if params.get("kecamatan"):
+            qs = qs.filter(kecamatan_id=params["kecamatan"])
+        return Response(ActivityOutput(qs[:PAGE_LIMIT], many=True).data)
+
+    @extend_schema(
+        operation_id="spm_activities_create", summary="Catat kegiatan (berkas bukti opsional, multipart)",
+        request={"application/json": ActivityInput, "multipart/form-data": ActivityInput},
+        responses={201: ActivityOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403}, tags=["spm"],
+    )
+    def post(self, request):
+        body = ActivityInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            activity = services.activity_create(
+                actor=request.user, service=data["service"], date_value=data["date"], desa=data["desa"],
+                hazard=data.get("hazard", ""), kind=data.get("kind", Activity.Kind.KIE),
+                people_reached=data["people_reached"], description=data["description"], evidence=data.get("evidence"),
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict)
+        return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,153 @@
+"""e-SPM export of a quarter: an XLSX with a summary sheet and one sheet per
+service, and a flat CSV of the same figures. Numbers come from
+calculations.achievements, so they equal the dashboard's."""
+
+import csv
+import io
+import re
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .calculations import ROMAN, achievements
+from .models import PeriodAssessment
+
+HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _sheet_title(n, name):
+    return re.sub(r"[\[\]:*?/\\]", "-", f"{n} {name}")[:31]
+
+
+def _number(value):
+    return "" if value is None else value
+
+
+def _stages(assessment):
+    return [
+        (_("Tahap 1: pengumpulan data"), assessment.stage_data if assessment else ""),
+        (_("Tahap 2: penghitungan kebutuhan"), assessment.stage_needs if assessment else ""),
+        (_("Tahap 3: perencanaan"), assessment.stage_planning if assessment else ""),
+        (_("Tahap 4: pelaksanaan"), assessment.stage_delivery if assessment else ""),
+    ]
+
+
+def espm_xlsx(*, year: int, quarter: int) -> bytes:
+    data = achievements(year=year, quarter=quarter)
+    assessments = {a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")}
+    wb = Workbook()
+    summary = wb.active
+    summary.title = _("Ringkasan")
+    summary.append([_("Laporan capaian SPM Trantibumlinmas Kabupaten Musi Rawas Utara")])
+    summary["A1"].font = Font(bold=True, size=13)
+    summary.append([_("Periode"), _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}])
+    summary.append([_("Dibuat"), timezone.localtime().strftime("%d-%m-%Y %H.%M WIB")])
+    summary.append([])
+    header = [_("Kode"), _("Jenis pelayanan dasar"), _("Penanggung jawab"), _("Harus dilayani"), _("Terlayani sesuai standar"),
+              _("Capaian (%)"), _("Mutu (%)"), _("Indeks (%)")]
+    summary.append(header)
+    for cell in summary[5]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+    for s in data["services"]:
+        summary.append([s["code"], s["name"], s["lead_agency"], s["must_serve"], s["served"], _number(s["capaian"]),
+                        _number(s["quality"]), _number(s["index"])])
+    summary.append([])
+    summary.append([_("Capaian kosong berarti belum ada sasaran (jumlah yang harus dilayani nol).")])
+    for col, width in zip("ABCDEFGH", (18, 52, 18, 16, 22, 12, 10, 11), strict=True):
+        summary.column_dimensions[col].width = width
+
+    for n, s in enumerate(data["services"], start=1):
+        ws = wb.create_sheet(_sheet_title(n, s["short_name"]))
+        assessment = assessments.get(s["code"])
+        ws.append([s["name"]])
+        ws["A1"].font = Font(bold=True, size=13)
+        for label, value in (
+            (_("Kode layanan"), s["code"]), (_("Penanggung jawab"), s["lead_agency"]), (_("Standar teknis"), s["legal_basis"]),
+            (_("Periode"), data["period"]["label"]), (_("Bobot penerima : mutu"), f"{s['weights']['recipients']} : {s['weights']['quality']}"),
+        ):
+            ws.append([label, value])
+        ws.append([])
+        ws.append([_("A. Penerima layanan")])
+        ws.cell(ws.max_row, 1).font = BOLD
+        ws.append([_("Kecamatan"), _("Kode"), s["must_serve_label"].capitalize(), s["served_label"].capitalize(), _("Capaian (%)")])
+        for cell in ws[ws.max_row]:
+            cell.font, cell.fill = BOLD, HEADER_FILL
+        for r in s["by_kecamatan"]:
+            ws.append([r["name"], r["code"] or "", r["must_serve"], r["served"], _number(r["capaian"])])
+        ws.append([_("Kabupaten"), "16.13", s["must_serve"], s["served"], _number(s["capaian"])])
+        for cell in ws[ws.max_row]:
+            cell.font = BOLD
+        ws.append([])
+        ws.append([_("B. Mutu layanan"), "", "", "", _("Mutu (%)"), _number(s["quality"])])
+        ws.cell(ws.max_row, 1).font = BOLD
+        if s["quality_period"]:
+            ws.append([_("Penilaian yang berlaku: Triwulan %(q)s %(y)s") % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}])
+        else:
+            ws.append([_("Belum ada penilaian mutu pada tahun ini.")])
+        ws.append([_("Standar mutu"), _("Bobot"), _("Terpenuhi"), _("Keterangan/bukti")])
+        for cell in ws[ws.max_row]:
+            cell.font, cell.fill = BOLD, HEADER_FILL
+        for item in s["quality_items"]:
+            met = "" if item["met"] is None else (_("Ya") if item["met"] else _("Tidak"))
+            ws.append([item["name"], item["weight"], met, item.get("note", "")])
+        ws.append([])
+        ws.append([_("Indeks (%)"), _number(s["index"])])
+        ws.cell(ws.max_row, 1).font = BOLD
+        ws.append([])
+        ws.append([_("C. Permasalahan dan tindak lanjut")])
+        ws.cell(ws.max_row, 1).font = BOLD
+        ws.append([_("Permasalahan"), assessment.problems if assessment else ""])
+        ws.append([_("Tindak lanjut"), assessment.follow_up if assessment else ""])
+        ws.append([])
+        ws.append([_("D. Tahapan penerapan SPM")])
+        ws.cell(ws.max_row, 1).font = BOLD
+        for label, text in _stages(assessment):
+            ws.append([label, text])
+        ws.column_dimensions["A"].width = 48
+        ws.column_dimensions["B"].width = 40
+        for col in range(3, 7):
+            ws.column_dimensions[get_column_letter(col)].width = 22
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and len(cell.value) > 40:
+                    cell.alignment = WRAP
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+CSV_HEADER = [
+    "tahun", "triwulan", "kode_layanan", "layanan", "kode_kecamatan", "kecamatan", "harus_dilayani",
+    "terlayani_sesuai_standar", "capaian_persen", "mutu_persen", "indeks_persen", "permasalahan", "tindak_lanjut",
+]
+
+
+def espm_csv(*, year: int, quarter: int) -> bytes:
+    data = achievements(year=year, quarter=quarter)
+    assessments = {a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for s in data["services"]:
+        a = assessments.get(s["code"])
+        for r in s["by_kecamatan"]:
+            writer.writerow([year, quarter, s["code"], s["name"], r["code"] or "", r["name"], r["must_serve"], r["served"],
+                             _number(r["capaian"]), _number(s["quality"]), _number(r["index"]), "", ""])
+        writer.writerow([year, quarter, s["code"], s["name"], "16.13", _("Kabupaten Musi Rawas Utara"), s["must_serve"], s["served"],
+                         _number(s["capaian"]), _number(s["quality"]), _number(s["index"]),
+                         a.problems if a else "", a.follow_up if a else ""])
+    # BOM: spreadsheet programs then read the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,297 @@
+"""Report aggregates kept current inside the transaction that changes a report.
+
+Every report contributes a vector of counters (see MEASURES) to one key per
+aggregate table. `incident_changed` (registered in
+settings.KITAAMAN_INCIDENT_CHANGE_HOOKS) takes away what the report
+contributed before, as stored in IncidentStatState, and adds what it
+contributes now; `rebuild_stats` recomputes everything from the reports table
+and must give the same rows.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from incidents.models import OPEN_STATUSES, Category, Incident, SpmService, Status
+
+from .models import (
+    FIRE_MINUTE_EDGES,
+    HOUR_EDGES,
+    MEASURES,
+    IncidentStatState,
+    SpmSettings,
+    StatDaily,
+    StatMonthly,
+    StatOpenDue,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
+INDEX = {name: i for i, name in enumerate(MEASURES)}
+SOURCE_FIELDS = (
+    "pk", "category_id", "desa_id", "kecamatan_id", "status", "created_at", "reported_at", "spm_must_serve", "spm_served",
+    "arrived_at", "verified_at", "verify_due_at", "resolved_at", "followup_due_at", "due_at",
+)
+
+
+def fire_standard_minutes() -> int:
+    value = SpmSettings.objects.filter(pk=1).values_list("fire_response_minutes", flat=True).first()
+    return value or 15
+
+
+def _bucket(value: float, edges) -> int:
+    """Buckets are (lower, upper]: a fire reached at exactly 15 minutes is in "10-15"."""
+    for i, edge in enumerate(edges):
+        if value <= edge:
+            return i
+    return len(edges)
+
+
+def contribution(row: dict, *, service: str, fire_minutes: int) -> dict[str, int]:
+    """Counters one report adds to its key. `row` holds SOURCE_FIELDS."""
+    out = {"n": 1}
+    must = row["spm_must_serve"] or 0
+    served = row["spm_served"] or 0
+    out["spm_must"] = must
+    out["spm_served"] = served
+    reported = row["reported_at"]
+    if service == SpmService.KEBAKARAN:
+        out["fire_n"] = 1
+        arrived = row["arrived_at"]
+        if arrived is not None:
+            exact = (arrived - reported).total_seconds()
+            seconds = max(0, int(exact))
+            on_time = exact <= fire_minutes * 60
+            out["fire_arrived"] = 1
+            out["fire_seconds"] = seconds
+            out[f"fr{_bucket(seconds / 60, FIRE_MINUTE_EDGES)}"] = 1
+            out["fire_on_time"] = int(on_time)
+            out["spm_served_ok"] = served if on_time else 0
+        else:
+            # No arrival recorded: nobody counts as served within the standard.
+            out["spm_served_ok"] = 0
+    else:
+        out["spm_served_ok"] = served
+    verified = row["verified_at"]
+    if verified is not None:
+        seconds = max(0, int((verified - reported).total_seconds()))
+        out["verified"] = 1
+        out["verify_seconds"] = seconds
+        out[f"vh{_bucket(seconds / 3600, HOUR_EDGES)}"] = 1
+        due = row["verify_due_at"]
+        out["verify_in_sla"] = int(due is None or verified <= due)
+    resolved = row["resolved_at"]
+    if resolved is not None and row["status"] == Status.SELESAI:
+        seconds = max(0, int((resolved - reported).total_seconds()))
+        out["resolved"] = 1
+        out["finish_seconds"] = seconds
+        out[f"fh{_bucket(seconds / 3600, HOUR_EDGES)}"] = 1
+        due = row["followup_due_at"]
+        out["finish_in_sla"] = int(due is None or resolved <= due)
+    return {k: v for k, v in out.items() if v}
+
+
+def _local_day(value: datetime) -> date:
+    return value.astimezone(WIB).date()
+
+
+def _due_hour(row) -> datetime | None:
+    if row["status"] in OPEN_STATUSES and row["due_at"] is not None:
+        return row["due_at"].replace(minute=0, second=0, microsecond=0)
+    return None
+
+
+def _state_from_row(row, *, service, fire_minutes) -> IncidentStatState:
+    return IncidentStatState(
+        incident_id=row["pk"],
+        day=_local_day(row["created_at"]),
+        category_id_value=row["category_id"],
+        desa_code=row["desa_id"],
+        kecamatan_code=row["kecamatan_id"],
+        status=row["status"],
+        due_hour=_due_hour(row),
+        measures=contribution(row, service=service, fire_minutes=fire_minutes),
+    )
+
+
+def _keys(state: IncidentStatState):
+    daily = {"day": state.day, "category_id": state.category_id_value, "desa_id": state.desa_code, "status": state.status}
+    monthly = {
+        "month": state.day.replace(day=1), "category_id": state.category_id_value,
+        "kecamatan_id": state.kecamatan_code, "status": state.status,
+    }
+    return daily, monthly
+
+
+def _adapt(value):
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _upsert_add(model, key: dict, values: dict, extra: dict | None = None):
+    """INSERT ... ON CONFLICT DO UPDATE adding the counters (both PostgreSQL and SQLite).
+
+    `key` is the unique key; `extra` holds columns that follow from it."""
+    if not values:
+        return
+    extra = extra or {}
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    cols = list(key) + list(extra) + list(values)
+    placeholders = ", ".join(["%s"] * len(cols))
+    updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in values)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_adapt(key[c]) for c in key] + list(extra.values()) + [values[c] for c in values])
+
+
+def _subtract(model, key: dict, values: dict):
+    if values:
+        model.objects.filter(**key).update(**{name: F(name) - value for name, value in values.items()})
+
+
+def _apply(state: IncidentStatState, sign: int):
+    daily, monthly = _keys(state)
+    measures = state.measures
+    if sign > 0:
+        _upsert_add(StatDaily, daily, measures, extra={"kecamatan_id": state.kecamatan_code})
+        _upsert_add(StatMonthly, monthly, measures)
+    else:
+        _subtract(StatDaily, daily, measures)
+        _subtract(StatMonthly, monthly, measures)
+    if state.due_hour is not None:
+        key = {
+            "due_hour": state.due_hour, "category_id": state.category_id_value,
+            "kecamatan_id": state.kecamatan_code, "status": state.status,
+        }
+        if sign > 0:
+            _upsert_add(StatOpenDue, key, {"n": 1})
+        else:
+            _subtract(StatOpenDue, key, {"n": 1})
+
+
+def _same(a: IncidentStatState, b: IncidentStatState) -> bool:
+    fields = ("day", "category_id_value", "desa_code", "kecamatan_code", "status", "due_hour", "measures")
+    return all(getattr(a, f) == getattr(b, f) for f in fields)
+
+
+def _row_of(incident: Incident) -> dict:
+    return {name: getattr(incident, name) for name in SOURCE_FIELDS}
+
+
+def incident_changed(*, incident, previous=None) -> None:
+    """Change hook: move the report from its old key to its new one.
+
+    `previous` (the snapshot before the change) is not needed: the stored
+    contribution is the exact amount to take away."""
+    service = Category.objects.filter(pk=incident.category_id).values_list("spm_service", flat=True).first() or ""
+    new = _state_from_row(_row_of(incident), service=service, fire_minutes=fire_standard_minutes())
+    old = IncidentStatState.objects.select_for_update().filter(incident_id=incident.pk).first()
+    if old is not None and _same(old, new):
+        return
+    if old is not None:
+        _apply(old, -1)
+    _apply(new, +1)
+    new.save(force_insert=old is None, force_update=old is not None)
+
+
+def _month_ranges(first: datetime, last: datetime):
+    """Month boundaries in WIB covering [first, last]."""
+    local = first.astimezone(WIB)
+    start = datetime(local.year, local.month, 1, tzinfo=WIB)
+    while start <= last:
+        nxt = datetime(start.year + (start.month == 12), start.month % 12 + 1, 1, tzinfo=WIB)
+        yield start, nxt
+        start = nxt
+
+
+@transaction.atomic
+def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
+    """Recompute every aggregate from the reports table. Idempotent.
+
+    Works a month at a time so memory stays bounded at a million reports."""
+    # One rebuild at a time, and no hook writes in between (they wait on this lock).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {connection.ops.quote_name(IncidentStatState._meta.db_table)} IN ACCESS EXCLUSIVE MODE"
+            )
+    for model in (StatDaily, StatMonthly, StatOpenDue, IncidentStatState):
+        model.objects.all().delete()
+    services = dict(Category.objects.values_list("pk", "spm_service"))
+    fire_minutes = fire_standard_minutes()
+    bounds = Incident.objects.order_by("created_at").values_list("created_at", flat=True)
+    first, last = bounds.first(), Incident.objects.order_by("-created_at").values_list("created_at", flat=True).first()
+    totals = {"reports": 0, "daily": 0, "monthly": 0}
+    if first is None:
+        return totals
+    due: dict[tuple, int] = {}
+    for start, end in _month_ranges(first, last):
+        daily: dict[tuple, list] = {}
+        monthly: dict[tuple, list] = {}
+        states = []
+        rows = Incident.objects.filter(created_at__gte=start, created_at__lt=end).values(*SOURCE_FIELDS)
+        for row in rows.iterator(chunk_size=batch_size):
+            state = _state_from_row(row, service=services.get(row["category_id"], ""), fire_minutes=fire_minutes)
+            states.append(state)
+            dkey, mkey = _keys(state)
+            dkey = (*dkey.values(), state.kecamatan_code)
+            mkey = tuple(mkey.values())
+            dvec = daily.setdefault(dkey, [0] * len(MEASURES))
+            mvec = monthly.setdefault(mkey, [0] * len(MEASURES))
+            for name, value in state.measures.items():
+                dvec[INDEX[name]] += value
+                mvec[INDEX[name]] += value
+            if state.due_hour is not None:
+                k = (state.due_hour, state.category_id_value, state.kecamatan_code, state.status)
+                due[k] = due.get(k, 0) + 1
+            if len(states) >= batch_size:
+                IncidentStatState.objects.bulk_create(states, batch_size=batch_size)
+                totals["reports"] += len(states)
+                states = []
+        IncidentStatState.objects.bulk_create(states, batch_size=batch_size)
+        totals["reports"] += len(states)
+        StatDaily.objects.bulk_create(
+            [
+                StatDaily(day=k[0], category_id=k[1], desa_id=k[2], status=k[3], kecamatan_id=k[4], **dict(zip(MEASURES, v)))
+                for k, v in daily.items()
+            ],
+            batch_size=batch_size,
+        )
+        StatMonthly.objects.bulk_create(
+            [
+                StatMonthly(month=k[0], category_id=k[1], kecamatan_id=k[2], status=k[3], **dict(zip(MEASURES, v)))
+                for k, v in monthly.items()
+            ],
+            batch_size=batch_size,
+        )
+        totals["daily"] += len(daily)
+        totals["monthly"] += len(monthly)
+        if progress:
+            progress(start, totals)
+    StatOpenDue.objects.bulk_create(
+        [StatOpenDue(due_hour=k[0], category_id=k[1], kecamatan_id=k[2], status=k[3], n=v) for k, v in due.items()],
+        batch_size=batch_size,
+    )
+    return totals
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def hour_floor(value: datetime) -> datetime:
+    return value.replace(minute=0, second=0, microsecond=0)
+

@@ -1,0 +1,143 @@
+"""Input and output shapes of the SPM API (documentation and validation only:
+writes go through spm.services)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import Activity, Hazard, Quarter
+
+
+class AchievementsQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2015, max_value=2100, help_text=_("Tahun, mis. 2026."))
+    quarter = serializers.ChoiceField(choices=Quarter.choices, required=False, help_text=_("Triwulan 1-4 (tidak bersama bulan)."))
+    month = serializers.IntegerField(min_value=1, max_value=12, required=False, help_text=_("Bulan 1-12 (tidak bersama triwulan)."))
+    kecamatan = serializers.CharField(max_length=8, required=False, help_text=_("Kode Kemendagri kecamatan, mis. 16.13.01."))
+
+    def validate(self, attrs):
+        if attrs.get("quarter") and attrs.get("month"):
+            raise serializers.ValidationError({"month": [_("Pilih triwulan atau bulan, tidak keduanya.")]})
+        return attrs
+
+
+class PeriodOutput(serializers.Serializer):
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(allow_null=True)
+    month = serializers.IntegerField(allow_null=True)
+    kind = serializers.ChoiceField(choices=["year", "quarter", "month"])
+    start = serializers.DateField()
+    end = serializers.DateField()
+    label = serializers.CharField()
+
+
+class KecamatanRowOutput(serializers.Serializer):
+    code = serializers.CharField(allow_null=True, help_text=_("Null: sasaran tingkat kabupaten tanpa rincian kecamatan."))
+    name = serializers.CharField()
+    must_serve = serializers.IntegerField()
+    served = serializers.IntegerField()
+    capaian = serializers.FloatField(allow_null=True)
+    index = serializers.FloatField(allow_null=True)
+    band = serializers.CharField()
+
+
+class QualityItemOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.IntegerField()
+    met = serializers.BooleanField(allow_null=True)
+    note = serializers.CharField(required=False)
+
+
+class ServiceAchievementOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    lead_agency = serializers.CharField()
+    legal_basis = serializers.CharField()
+    source = serializers.ChoiceField(choices=["laporan", "kegiatan"])
+    must_serve_label = serializers.CharField()
+    served_label = serializers.CharField()
+    must_serve = serializers.IntegerField(help_text=_("Warga yang harus dilayani."))
+    served = serializers.IntegerField(help_text=_("Warga terlayani sesuai standar."))
+    capaian = serializers.FloatField(allow_null=True, help_text=_("Persen; null bila belum ada sasaran."))
+    quality = serializers.FloatField(allow_null=True, help_text=_("Skor mutu (persen); null bila belum dinilai."))
+    index = serializers.FloatField(allow_null=True, help_text=_("Indeks gabungan penerima dan mutu (persen)."))
+    band = serializers.ChoiceField(choices=["hijau", "kuning", "merah", "abu"])
+    weights = serializers.DictField(child=serializers.IntegerField())
+    by_kecamatan = KecamatanRowOutput(many=True)
+    previous = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    change = serializers.FloatField(allow_null=True, help_text=_("Perubahan capaian (poin persen) dari periode sebelumnya."))
+    quality_items = QualityItemOutput(many=True)
+    quality_period = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
+
+
+class KecamatanRefOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AchievementsOutput(serializers.Serializer):
+    period = PeriodOutput()
+    previous_period = PeriodOutput()
+    kecamatan = KecamatanRefOutput(allow_null=True)
+    fire_response_minutes = serializers.IntegerField()
+    bands = serializers.DictField(child=serializers.IntegerField())
+    services = ServiceAchievementOutput(many=True)
+
+
+class TargetInput(serializers.Serializer):
+    service = serializers.CharField(help_text=_("info-bencana atau siaga-bencana."))
+    year = serializers.IntegerField()
+    kecamatan = serializers.CharField(allow_null=True, required=False, help_text=_("Kode kecamatan; null untuk seluruh kabupaten."))
+    hazard = serializers.ChoiceField(choices=Hazard.choices, required=False, allow_blank=True, default="")
+    value = serializers.IntegerField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class TargetOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    service = serializers.CharField(source="service.code")
+    year = serializers.IntegerField()
+    kecamatan = serializers.CharField(source="kecamatan_id", allow_null=True)
+    hazard = serializers.CharField()
+    value = serializers.IntegerField()
+    note = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class TargetQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
+    service = serializers.CharField(required=False)
+
+
+class ActivityInput(serializers.Serializer):
+    service = serializers.CharField(help_text=_("info-bencana atau siaga-bencana."))
+    date = serializers.DateField()
+    desa = serializers.CharField(help_text=_("Kode Kemendagri desa/kelurahan."))
+    hazard = serializers.ChoiceField(choices=Hazard.choices, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=Activity.Kind.choices, required=False, default=Activity.Kind.KIE)
+    people_reached = serializers.IntegerField()
+    description = serializers.CharField(max_length=2000)
+    evidence = serializers.FileField(required=False, help_text=_("Foto (JPEG/PNG/WebP) atau PDF, paling besar 10 MB."))
+
+
+class ActivityOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    service = serializers.CharField(source="service.code")
+    date = serializers.DateField()
+    desa = serializers.CharField(source="desa_id")
+    kecamatan = serializers.CharField(source="kecamatan_id")
+    hazard = serializers.CharField()
+    kind = serializers.CharField()
+    people_reached = serializers.IntegerField()
+    description = serializers.CharField()
+    has_evidence = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+
+    def get_has_evidence(self, obj) -> bool:
+        return bool(obj.evidence)
+
+
+class ActivityQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
+    service = serializers.CharField(required=False)
+    kecamatan = serializers.CharField(required=False)

@@ -1,0 +1,61 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
+
+from .models import Summary
+from .permissions import can_view_summaries
+from .selectors import summaries_visible_to
+
+
+class IsSummaryReader(permissions.BasePermission):
+    message = "Hanya Tim Efektif dan pimpinan yang dapat melihat ringkasan."
+
+    def has_permission(self, request, view):
+        return can_view_summaries(request.user)
+
+
+class SummaryPagination(CursorPagination):
+    page_size = 50
+    ordering = ("-generated_at", "-id")
+
+
+class SummaryOutput(serializers.ModelSerializer):
+    period = serializers.CharField(source="period_key")
+    label = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    page_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+    xlsx_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Summary
+        fields = [
+            "id", "kind", "kind_display", "period", "label", "start_date", "end_date", "revision", "provisional",
+            "generated_at", "page_url", "pdf_url", "xlsx_url",
+        ]  # fmt: skip
+
+    def _url(self, name, obj):
+        return self.context["request"].build_absolute_uri(reverse(name, args=[obj.pk]))
+
+    def get_page_url(self, obj) -> str:
+        return self._url("summaries:detail", obj)
+
+    def get_pdf_url(self, obj) -> str | None:
+        return self._url("summaries:pdf", obj) if obj.pdf else None
+
+    def get_xlsx_url(self, obj) -> str | None:
+        return self._url("summaries:xlsx", obj) if obj.xlsx else None
+
+
+@extend_schema(tags=["ringkasan"], responses={200: SummaryOutput(many=True)})
+class SummaryListApi(ListAPIView):
+    """Compliance summaries, newest first (Tim Efektif and pimpinan)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsSummaryReader]
+    serializer_class = SummaryOutput
+    pagination_class = SummaryPagination
+
+    def get_queryset(self):
+        return summaries_visible_to(self.request.user)

@@ -1,0 +1,23 @@
+/* SPM dashboard: print button; a quarter and a month exclude each other. */
+(function () {
+  "use strict";
+  var print = document.getElementById("print-button");
+  if (print) {
+    print.addEventListener("click", function () { window.print(); });
+  }
+  var form = document.getElementById("dasbor-filter");
+  if (!form) { return; }
+  var quarter = form.querySelector("[name=quarter]");
+  var month = form.querySelector("[name=month]");
+  if (quarter && month) {
+    quarter.addEventListener("change", function () { if (quarter.value) { month.value = ""; } });
+    month.addEventListener("change", function () { if (month.value) { quarter.value = ""; } });
+  }
+  /* Details are closed on screen but the printed page shows them. */
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.print-open").forEach(function (d) { d.dataset.wasOpen = d.open ? "1" : ""; d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details.print-open").forEach(function (d) { d.open = d.dataset.wasOpen === "1"; });
+  });
+}());

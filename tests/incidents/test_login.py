@@ -1,0 +1,96 @@
+"""Signing in to the desk: the page, lockout after repeated failures, idle
+expiry and signing out."""
+
+import time
+
+import pytest
+from django.test import Client
+
+from incidents.models import AuditLog
+from tests.factories import PASSWORD
+
+LOGIN = "/masuk/"
+
+
+def attempt(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR="10.0.0.7")
+
+
+@pytest.mark.django_db
+def test_login_page_in_indonesian():
+    response = Client().get(LOGIN)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Masuk petugas" in text and "Kata sandi" in text
+
+
+@pytest.mark.django_db
+def test_login_then_desk(personas):
+    client = Client()
+    response = attempt(client, "petugas_rupit", PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/petugas/").status_code == 200
+    log = AuditLog.objects.get(action="auth.login")
+    assert log.actor == personas.officer_rupit and log.ip_address == "10.0.0.7" and log.data["via"] == "web"
+
+
+@pytest.mark.django_db
+def test_wrong_password_is_refused_and_audited(personas):
+    client = Client()
+    response = attempt(client, "petugas_rupit", "bukan-sandinya")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    log = AuditLog.objects.get(action="auth.login_failed")
+    assert log.data["username"] == "petugas_rupit" and log.ip_address == "10.0.0.7"
+    assert "bukan-sandinya" not in str(log.data)
+
+
+@pytest.mark.django_db
+def test_lockout_after_five_failures_shows_the_locked_page(personas):
+    client = Client()
+    answers = [attempt(client, "petugas_rupit", f"salah-{i}").status_code for i in range(5)]
+    assert answers[:4] == [200, 200, 200, 200]
+    locked = attempt(client, "petugas_rupit", PASSWORD)  # even the right password now
+    assert locked.status_code in (403, 429)
+    assert "Akun dikunci sementara" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditLog.objects.filter(action="auth.login_failed").count() >= 5
+    assert AuditLog.objects.filter(action="auth.locked_out").exists()
+    # another account from the same address is not locked (lockout is per username+address)
+    assert attempt(Client(), "koordinator", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_idle_staff_session_expires(personas, settings):
+    client = Client()
+    client.force_login(personas.officer_rupit)
+    assert client.get("/petugas/").status_code == 200
+    session = client.session
+    session["last_seen"] = int(time.time()) - settings.STAFF_IDLE_TIMEOUT - 5
+    session.save()
+    response = client.get("/petugas/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    page = client.get(response["Location"])
+    assert "tidak ada aktivitas" in page.content.decode()
+    assert AuditLog.objects.filter(action="auth.logout", actor=personas.officer_rupit).exists()
+
+
+@pytest.mark.django_db
+def test_active_session_stays(personas, settings):
+    client = Client()
+    client.force_login(personas.officer_rupit)
+    session = client.session
+    session["last_seen"] = int(time.time()) - settings.STAFF_IDLE_TIMEOUT + 60
+    session.save()
+    assert client.get("/petugas/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_session(personas):
+    client = Client()
+    client.force_login(personas.koordinator)
+    response = client.post("/keluar/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+    assert client.get("/petugas/").status_code == 302
+    assert AuditLog.objects.filter(action="auth.logout", actor=personas.koordinator).exists()
