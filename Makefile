@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_REPORTS ?= 400
 WILAYAH ?= ../shared/data/wilayah
 
-.PHONY: run test lint format venv venv-dev migrate demo messages bench bench-desk bench-dashboard worker beat clean
+.PHONY: run test lint format venv venv-dev migrate demo messages bench bench-desk bench-dashboard worker beat procs clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ worker: venv
 
 beat: venv
 	$(VENV)/bin/celery -A kitaaman beat -l info
+
+# web (gunicorn), worker and beat from the Procfile; needs DATABASE_URL and CELERY_BROKER_URL.
+procs: venv-dev
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles test-artifacts

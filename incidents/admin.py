@@ -34,6 +34,21 @@ QUESTION_TYPES = {"text", "textarea", "integer", "boolean", "choice"}
 _current_request = ContextVar("incident_admin_request", default=None)
 
 
+class KecamatanListFilter(admin.SimpleListFilter):
+    """Kecamatan by code and name only (the default filter loads every boundary)."""
+
+    title = _("kecamatan")
+    parameter_name = "kecamatan"
+
+    def lookups(self, request, model_admin):
+        return list(Kecamatan.objects.order_by("name").values_list("code", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kecamatan_id=self.value())
+        return queryset
+
+
 class ReadOnlyMixin:
     def has_add_permission(self, request, obj=None):
         return False
@@ -49,9 +64,23 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = (
-            "code", "name", "name_en", "group", "description", "default_priority", "active", "sort_order",
-            "spm_service", "hazard", "dibi_code", "verify_within", "verify_unit", "followup_within",
-            "followup_unit", "response_minutes", "questions",
+            "code",
+            "name",
+            "name_en",
+            "group",
+            "description",
+            "default_priority",
+            "active",
+            "sort_order",
+            "spm_service",
+            "hazard",
+            "dibi_code",
+            "verify_within",
+            "verify_unit",
+            "followup_within",
+            "followup_unit",
+            "response_minutes",
+            "questions",
         )
         widgets = {"questions": forms.Textarea(attrs={"rows": 16, "cols": 100, "style": "font-family:monospace"})}
 
@@ -77,18 +106,38 @@ class CategoryForm(forms.ModelForm):
 class CategoryAdmin(admin.ModelAdmin):
     form = CategoryForm
     list_display = (
-        "name", "code", "group", "spm_service", "default_priority", "verify_within", "verify_unit",
-        "followup_within", "followup_unit", "response_minutes", "active", "sort_order",
+        "name",
+        "code",
+        "group",
+        "spm_service",
+        "default_priority",
+        "verify_within",
+        "verify_unit",
+        "followup_within",
+        "followup_unit",
+        "response_minutes",
+        "active",
+        "sort_order",
     )
     list_filter = ("group", "spm_service", "active")
     list_editable = ("active", "sort_order")
     search_fields = ("name", "code")
     fieldsets = (
-        (None, {"fields": ("code", "name", "name_en", "group", "description", "default_priority", "active", "sort_order")}),
+        (
+            None,
+            {"fields": ("code", "name", "name_en", "group", "description", "default_priority", "active", "sort_order")},
+        ),
         (_("SPM dan kebencanaan"), {"fields": ("spm_service", "hazard", "dibi_code")}),
-        (_("Batas waktu layanan"), {"fields": (
-            ("verify_within", "verify_unit"), ("followup_within", "followup_unit"), "response_minutes",
-        )}),
+        (
+            _("Batas waktu layanan"),
+            {
+                "fields": (
+                    ("verify_within", "verify_unit"),
+                    ("followup_within", "followup_unit"),
+                    "response_minutes",
+                )
+            },
+        ),
         (_("Pertanyaan tambahan (JSON)"), {"fields": ("questions",)}),
     )
 
@@ -141,7 +190,7 @@ class KecamatanAdmin(admin.ModelAdmin):
 @admin.register(Desa)
 class DesaAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "jenis", "kecamatan", "population")
-    list_filter = ("kecamatan", "jenis")
+    list_filter = (KecamatanListFilter, "jenis")
     list_select_related = ("kecamatan",)
     search_fields = ("name", "=code")
     readonly_fields = ("code", "kecamatan")
@@ -210,8 +259,18 @@ class PhotoInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("tracking_code", "category", "kecamatan", "desa", "status", "priority", "channel", "created_at", "due_at")
-    list_filter = ("status", "priority", "channel", "category", "kecamatan")
+    list_display = (
+        "tracking_code",
+        "category",
+        "kecamatan",
+        "desa",
+        "status",
+        "priority",
+        "channel",
+        "created_at",
+        "due_at",
+    )
+    list_filter = ("status", "priority", "channel", "category", KecamatanListFilter)
     list_select_related = ("category", "kecamatan", "desa")
     search_fields = ("=tracking_code",)
     ordering = ("-created_at", "-id")
@@ -247,6 +306,15 @@ class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
             return response
         finally:
             _current_request.reset(token)
+
+    def get_queryset(self, request):
+        # Territory boundaries are large JSON documents: never join them in per row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+            .defer("kecamatan__boundary", "desa__boundary")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         names = [f.name for f in Incident._meta.concrete_fields if f.name not in self.exclude]

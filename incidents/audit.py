@@ -68,6 +68,36 @@ def export_record(*, user, request=None, params=None, count=None, fmt="") -> Aud
     return record(EXPORT, user=user, request=request, data={"params": clean, "count": count, "format": fmt})
 
 
+def lockout_response(request, original_response=None, credentials=None):
+    """What django-axes answers to a locked-out sign-in: the error envelope on
+    the API, the "akun dikunci" page elsewhere (both 429 with Retry-After)."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    cool_off = getattr(settings, "AXES_COOLOFF_TIME", None)
+    seconds = int(cool_off.total_seconds()) if hasattr(cool_off, "total_seconds") else 900
+    if (getattr(request, "path", "") or "").startswith("/api/"):
+        response = JsonResponse(
+            {
+                "error": {
+                    "code": "locked_out",
+                    "message": _(
+                        "Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. Coba lagi nanti."
+                    ),
+                    "retry_after": seconds,
+                }
+            },
+            status=429,
+        )
+    else:
+        response = render(
+            request, settings.AXES_LOCKOUT_TEMPLATE, {"cooloff_minutes": max(seconds // 60, 1)}, status=429
+        )
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 def _via(request) -> str:
     path = getattr(request, "path", "") or ""
     if path.startswith("/admin/"):

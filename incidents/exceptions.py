@@ -23,6 +23,7 @@ class TransitionNotAllowed(WorkflowError):
         self.allowed = list(allowed)
         self.current = current
         self.target = target
-        super().__init__(_("Perubahan status dari %(current)s ke %(target)s tidak diizinkan.") % {
-            "current": current or "-", "target": target or "-"
-        })
+        super().__init__(
+            _("Perubahan status dari %(current)s ke %(target)s tidak diizinkan.")
+            % {"current": current or "-", "target": target or "-"}
+        )

@@ -24,14 +24,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Assignment, AuditLog, Priority, Status
+from .models import AuditLog, Priority, Status
 from .permissions import can_see_identity, is_desk_user
-from .queue import queue_queryset
+from .queue import queue_queryset, with_row_data
 from .sla import sla_state
 
 logger = logging.getLogger(__name__)
@@ -203,11 +202,31 @@ def _local(dt):
 
 def headers() -> list[str]:
     return [
-        _("Kode lacak"), _("Masuk (WIB)"), _("Diterima (WIB)"), _("Status"), _("Prioritas"), _("Kategori"),
-        _("Kecamatan"), _("Kode desa"), _("Desa/kelurahan"), _("Patokan/dusun"), _("Lintang"), _("Bujur"),
-        _("Judul"), _("Uraian"), _("Saluran"), _("Instansi ditugaskan"), _("Batas waktu (WIB)"),
-        _("Melewati batas waktu"), _("Diverifikasi (WIB)"), _("Selesai (WIB)"), _("Warga harus dilayani"),
-        _("Warga telah dilayani"), _("Nama pelapor"), _("Telepon pelapor"), _("E-mail pelapor"),
+        _("Kode lacak"),
+        _("Masuk (WIB)"),
+        _("Diterima (WIB)"),
+        _("Status"),
+        _("Prioritas"),
+        _("Kategori"),
+        _("Kecamatan"),
+        _("Kode desa"),
+        _("Desa/kelurahan"),
+        _("Patokan/dusun"),
+        _("Lintang"),
+        _("Bujur"),
+        _("Judul"),
+        _("Uraian"),
+        _("Saluran"),
+        _("Instansi ditugaskan"),
+        _("Batas waktu (WIB)"),
+        _("Melewati batas waktu"),
+        _("Diverifikasi (WIB)"),
+        _("Selesai (WIB)"),
+        _("Warga harus dilayani"),
+        _("Warga telah dilayani"),
+        _("Nama pelapor"),
+        _("Telepon pelapor"),
+        _("E-mail pelapor"),
     ]
 
 
@@ -246,12 +265,7 @@ def _row(user, incident, now):
 
 def export_rows(user, params):
     """Rows (lists) of the user's filtered queue, newest first, streamed."""
-    qs = (
-        queue_queryset(user, params)
-        .select_related("category", "kecamatan", "desa")
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("agency")))
-        .order_by("-created_at", "-id")
-    )
+    qs = with_row_data(queue_queryset(user, params)).order_by("-created_at", "-id")
     now = timezone.now()
     for incident in qs.iterator(chunk_size=CHUNK):
         yield _row(user, incident, now)
@@ -344,7 +358,10 @@ def export_run(*, job_id) -> dict | None:
         count = writer(tmp, export_rows(user, job["filters"]))
         os.replace(tmp, target)
         job.update(
-            status=DONE, rows=count, size=target.stat().st_size, finished=timezone.now().isoformat(),
+            status=DONE,
+            rows=count,
+            size=target.stat().st_size,
+            finished=timezone.now().isoformat(),
             seconds=round(time.monotonic() - started, 2),
         )
         logger.info("export %s: %s rows in %.1f s", job["id"], count, job["seconds"])

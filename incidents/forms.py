@@ -35,10 +35,11 @@ class MultipleImageField(forms.FileField):
             "widget",
             MultipleFileInput(
                 attrs={
-                "accept": "image/jpeg,image/png,image/webp",
-                "data-max-files": settings.MAX_PHOTOS,
-                "data-max-mb": settings.MAX_PHOTO_BYTES // (1024 * 1024),
-            }),
+                    "accept": "image/jpeg,image/png,image/webp",
+                    "data-max-files": settings.MAX_PHOTOS,
+                    "data-max-mb": settings.MAX_PHOTO_BYTES // (1024 * 1024),
+                }
+            ),
         )
         super().__init__(*args, **kwargs)
 
@@ -175,6 +176,11 @@ class TrackForm(forms.Form):
         label=_("Kode lacak"),
         max_length=40,
         widget=forms.TextInput(
-            attrs={"placeholder": "KA-XXXX-XXXXX", "autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+            attrs={
+                "placeholder": "KA-XXXX-XXXXX",
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
         ),
     )

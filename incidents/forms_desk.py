@@ -47,22 +47,27 @@ class NoteVisibilityMixin:
 
 class TransitionForm(NoteVisibilityMixin, VersionedForm):
     to = forms.CharField(widget=forms.HiddenInput, max_length=12)
-    note = forms.CharField(label=_("Catatan"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     visibility = forms.ChoiceField(
         label=_("Catatan ini untuk"), choices=VISIBILITY_CHOICES, required=False, widget=forms.RadioSelect
     )
-    duplicate_of = forms.CharField(
-        label=_("Laporan asli (kode lacak atau nomor)"), required=False, max_length=40
-    )
+    duplicate_of = forms.CharField(label=_("Laporan asli (kode lacak atau nomor)"), required=False, max_length=40)
 
 
 class AssignForm(VersionedForm):
     agency = forms.ModelChoiceField(
-        label=_("Instansi"), queryset=Agency.objects.filter(active=True), to_field_name="code",
-        empty_label=_("— pilih instansi —"), error_messages={"required": _("Pilih instansi yang ditugaskan.")},
+        label=_("Instansi"),
+        queryset=Agency.objects.filter(active=True),
+        to_field_name="code",
+        empty_label=_("— pilih instansi —"),
+        error_messages={"required": _("Pilih instansi yang ditugaskan.")},
     )
     note = forms.CharField(
-        label=_("Catatan untuk instansi (internal)"), required=False, max_length=5000,
+        label=_("Catatan untuk instansi (internal)"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -75,7 +80,9 @@ class AssignForm(VersionedForm):
 
 class NoteForm(NoteVisibilityMixin, forms.Form):
     text = forms.CharField(
-        label=_("Catatan"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Catatan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Isi catatan wajib diisi.")},
     )
     visibility = forms.ChoiceField(
@@ -85,14 +92,17 @@ class NoteForm(NoteVisibilityMixin, forms.Form):
 
 class AssignmentCompleteForm(forms.Form):
     note = forms.CharField(
-        label=_("Catatan penyelesaian"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Catatan penyelesaian"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Catatan penyelesaian wajib diisi.")},
     )
 
 
 class ArrivalForm(VersionedForm):
     arrived_at = forms.DateTimeField(
-        label=_("Waktu tiba di lokasi (WIB)"), input_formats=DATETIME_FORMATS,
+        label=_("Waktu tiba di lokasi (WIB)"),
+        input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
@@ -101,13 +111,17 @@ class TriageForm(VersionedForm):
     """The triage fields a desk user edits. Only the fields the user may edit
     are kept; the SPM counts only for categories that feed an SPM service."""
 
-    category = forms.ModelChoiceField(label=_("Kategori"), queryset=Category.objects.filter(active=True), to_field_name="code")
+    category = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Category.objects.filter(active=True), to_field_name="code"
+    )
     desa = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan"))
     priority = forms.TypedChoiceField(label=_("Prioritas"), choices=Priority.choices, coerce=int)
     title = forms.CharField(label=_("Judul"), required=False, max_length=200)
     location_detail = forms.CharField(label=_("Patokan/dusun"), required=False, max_length=200)
     arrived_at = forms.DateTimeField(
-        label=_("Waktu tiba di lokasi (WIB)"), required=False, input_formats=DATETIME_FORMATS,
+        label=_("Waktu tiba di lokasi (WIB)"),
+        required=False,
+        input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     spm_must_serve = forms.IntegerField(label=_("Warga yang harus dilayani"), required=False, min_value=0)
@@ -181,25 +195,36 @@ class StaffReportForm(forms.Form):
 
     channel = forms.ChoiceField(
         label=_("Saluran laporan"),
-        choices=[(Channel.TELEPON, Channel.TELEPON.label), (Channel.DATANG, Channel.DATANG.label),
-                 (Channel.PATROLI, Channel.PATROLI.label), (Channel.WEB, Channel.WEB.label)],
+        choices=[
+            (Channel.TELEPON, Channel.TELEPON.label),
+            (Channel.DATANG, Channel.DATANG.label),
+            (Channel.PATROLI, Channel.PATROLI.label),
+            (Channel.WEB, Channel.WEB.label),
+        ],
     )
     reported_at = forms.DateTimeField(
-        label=_("Waktu laporan diterima (WIB)"), input_formats=DATETIME_FORMATS,
+        label=_("Waktu laporan diterima (WIB)"),
+        input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Saat telepon diterima atau warga datang; tidak boleh di masa depan."),
     )
     category = forms.ModelChoiceField(
-        label=_("Kategori"), queryset=Category.objects.filter(active=True), to_field_name="code",
+        label=_("Kategori"),
+        queryset=Category.objects.filter(active=True),
+        to_field_name="code",
         empty_label=_("— pilih kategori —"),
     )
     title = forms.CharField(label=_("Judul singkat"), required=False, max_length=200)
     description = forms.CharField(label=_("Uraian kejadian"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     occurred_at = forms.DateTimeField(
-        label=_("Waktu kejadian (WIB)"), required=False, input_formats=DATETIME_FORMATS,
+        label=_("Waktu kejadian (WIB)"),
+        required=False,
+        input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.all(), empty_label=_("— pilih —"))
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), empty_label=_("— pilih —")
+    )
     desa = forms.ModelChoiceField(
         label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan"), empty_label=_("— pilih —")
     )
@@ -246,7 +271,10 @@ class BulkForm(forms.Form):
 
     action = forms.ChoiceField(label=_("Tindakan"), choices=ACTIONS, error_messages={"required": _("Pilih tindakan.")})
     agency = forms.ModelChoiceField(
-        label=_("Instansi"), queryset=Agency.objects.filter(active=True), to_field_name="code", required=False,
+        label=_("Instansi"),
+        queryset=Agency.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
         empty_label=_("— pilih instansi —"),
     )
     note = forms.CharField(label=_("Catatan"), required=False, max_length=5000)

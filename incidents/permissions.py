@@ -3,7 +3,21 @@
 Seeing a report is decided by `incidents.selectors.incidents_visible_to`
 alone; the functions here decide what a user may *do* with a report they can
 already see. Roles are Django groups (see incidents.seed.ROLES); a superuser
-acts with the koordinator's powers.
+acts with the koordinator's powers (but sees no anonymous reporter's identity,
+which is the koordinator's alone).
+
+    role         sees                       writes
+    petugas      own kecamatan(s)           verify, handle, finish, reopen, notes,
+                                            triage edits, enter reports
+    koordinator  everything                 all of petugas + reject, duplicate,
+                                            assign agencies, move between kecamatan
+    mitra        reports assigned to its    notes, arrival time, completing its
+                 agency                     own assignment; never the reporter
+    tim_efektif  everything                 nothing on reports
+    pimpinan     everything                 nothing
+
+Django's model permissions are not used for reports: these functions are the
+one place the rules live, and the admin shows reports read-only.
 """
 
 from . import workflow
@@ -22,8 +36,16 @@ OPEN = (Status.BARU, Status.DIVERIFIKASI, Status.DITANGANI)
 
 # Triage fields a desk user edits (PATCH); mitra only record their arrival.
 EDITABLE_FIELDS = (
-    "priority", "category", "desa", "title", "description", "location_detail", "details",
-    "arrived_at", "spm_must_serve", "spm_served",
+    "priority",
+    "category",
+    "desa",
+    "title",
+    "description",
+    "location_detail",
+    "details",
+    "arrived_at",
+    "spm_must_serve",
+    "spm_served",
 )
 MITRA_EDITABLE_FIELDS = ("arrived_at",)
 

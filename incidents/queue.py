@@ -306,6 +306,23 @@ def queue_queryset(user, params=None, *, now=None):
     return qs
 
 
+# Columns a queue row never shows; the desa and kecamatan boundaries are
+# whole GeoJSON polygons.
+ROW_DEFERRED = ("desa__boundary", "kecamatan__boundary", "category__questions", "category__description")
+
+
+def with_row_data(qs):
+    """What a queue row or an export line needs, in two queries per page."""
+    assignments = Assignment.objects.select_related("agency").only(
+        "id", "incident_id", "agency__id", "agency__code", "agency__name", "agency__short_name"
+    )
+    return (
+        qs.select_related("category", "desa", "kecamatan")
+        .defer(*ROW_DEFERRED)
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+    )
+
+
 def sort_of(params) -> str:
     value = _get(params, "sort") or "newest"
     if isinstance(value, list):
@@ -399,11 +416,7 @@ def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE) -> QueueP
     for bad filters and InvalidCursor for a bad cursor."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
     sort = sort_of(params or {})
-    qs = (
-        queue_queryset(user, params)
-        .select_related("category", "desa", "kecamatan")
-        .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("agency")))
-    )
+    qs = with_row_data(queue_queryset(user, params))
     page = QueuePage(items=[], sort=sort)
     if not cursor:
         rows = _fetch(qs, sort, 0, None, False, limit + 1)

@@ -27,9 +27,7 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
     if PETUGAS in roles and access["kecamatan"]:
         condition |= Q(kecamatan_id__in=sorted(access["kecamatan"]))
     if MITRA in roles and access["agency_id"] is not None:
-        condition |= Q(
-            Exists(Assignment.objects.filter(incident_id=OuterRef("pk"), agency_id=access["agency_id"]))
-        )
+        condition |= Q(Exists(Assignment.objects.filter(incident_id=OuterRef("pk"), agency_id=access["agency_id"])))
     return qs.filter(condition)
 
 
@@ -47,9 +45,15 @@ def incident_get_for_user(user, pk, *, for_detail=True) -> Incident:
     """The report with id `pk` if the user may see it, else Http404."""
     qs = incidents_visible_to(user).filter(pk=_int_pk(pk))
     if for_detail:
-        qs = qs.select_related("category", "kecamatan", "desa", "duplicate_of", "created_by").prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("agency", "assigned_by", "completed_by")),
-            "photos",
+        qs = (
+            qs.select_related("category", "kecamatan", "desa", "duplicate_of", "created_by")
+            .defer("kecamatan__boundary", "desa__boundary")
+            .prefetch_related(
+                Prefetch(
+                    "assignments", queryset=Assignment.objects.select_related("agency", "assigned_by", "completed_by")
+                ),
+                "photos",
+            )
         )
     incident = qs.first()
     if incident is None:
@@ -101,7 +105,16 @@ def events_for_user(user, incident: Incident) -> QuerySet[IncidentEvent]:
 
 # Filters shared by the staff list API and the desk queue.
 FILTER_FIELDS = (
-    "status", "category", "kecamatan", "desa", "agency", "priority", "overdue", "q", "created_after", "created_before",
+    "status",
+    "category",
+    "kecamatan",
+    "desa",
+    "agency",
+    "priority",
+    "overdue",
+    "q",
+    "created_after",
+    "created_before",
 )
 
 
@@ -146,6 +159,13 @@ def incidents_filter(queryset: QuerySet[Incident], params, *, now=None) -> Query
         return params.get(name)
 
     errors = {}
+    for name in FILTER_FIELDS:
+        value = get(name)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any("\x00" in str(v) for v in values if v is not None):
+            errors[name] = [_("Berisi karakter yang tidak diizinkan.")]
+    if errors:
+        raise FilterError(errors)
     statuses = _as_list(get("status"))
     if statuses:
         unknown = [s for s in statuses if s not in Status.values]
@@ -153,7 +173,11 @@ def incidents_filter(queryset: QuerySet[Incident], params, *, now=None) -> Query
             errors["status"] = [_("Status tidak dikenal: %(v)s.") % {"v": ", ".join(unknown)}]
         else:
             queryset = queryset.filter(status__in=statuses)
-    for name, lookup in (("category", "category__code__in"), ("kecamatan", "kecamatan_id__in"), ("desa", "desa_id__in")):
+    for name, lookup in (
+        ("category", "category__code__in"),
+        ("kecamatan", "kecamatan_id__in"),
+        ("desa", "desa_id__in"),
+    ):
         values = _as_list(get(name))
         if values:
             queryset = queryset.filter(**{lookup: values})

@@ -76,11 +76,23 @@ class DetailsField(serializers.Field):
         return value
 
 
+class BoundedDateTimeField(serializers.DateTimeField):
+    """A year like 0001 overflows when moved between time zones: an error, not a crash."""
+
+    default_error_messages = {"out_of_range": _("Waktu di luar rentang yang wajar.")}
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+
+
 class ReportCreateSerializer(serializers.Serializer):
     category = serializers.CharField(max_length=40, help_text=_("Kode kategori (lihat /api/v1/categories/)."))
     description = serializers.CharField(max_length=5000, help_text=_("Uraian kejadian."))
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(
+    occurred_at = BoundedDateTimeField(
         required=False, allow_null=True, default=None, help_text=_("ISO 8601; tidak boleh di masa depan.")
     )
     desa = serializers.CharField(

@@ -33,7 +33,9 @@ class IncidentCreateInput(serializers.Serializer):
     location_detail = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     reported_at = serializers.DateTimeField(
-        required=False, allow_null=True, default=None,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text=_("Waktu laporan diterima (misalnya saat telepon masuk); tidak boleh di masa depan."),
     )
     details = DetailsField(required=False, default=dict)
@@ -72,9 +74,7 @@ class IncidentUpdateInput(serializers.Serializer):
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError(
-                {name: [_("Kolom ini tidak dapat diubah di sini.")] for name in unknown}
-            )
+            raise serializers.ValidationError({name: [_("Kolom ini tidak dapat diubah di sini.")] for name in unknown})
         if len(attrs) == 1:
             raise serializers.ValidationError({"non_field_errors": [_("Tidak ada perubahan yang dikirim.")]})
         return attrs
@@ -83,10 +83,15 @@ class IncidentUpdateInput(serializers.Serializer):
 class TransitionInput(serializers.Serializer):
     to = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    public = serializers.BooleanField(required=False, default=False, help_text=_("Tampilkan catatan di halaman lacak warga."))
+    public = serializers.BooleanField(
+        required=False, default=False, help_text=_("Tampilkan catatan di halaman lacak warga.")
+    )
     version = serializers.IntegerField(min_value=1)
     duplicate_of = serializers.CharField(
-        max_length=40, required=False, allow_blank=True, default="",
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text=_("Kode lacak atau id laporan asli (untuk status duplikat)."),
     )
 
@@ -192,9 +197,7 @@ class IncidentListOutput(serializers.Serializer):
     agencies = serializers.SerializerMethodField()
     version = serializers.IntegerField()
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=["overdue", "due_soon", "on_time"], allow_null=True)
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=["overdue", "due_soon", "on_time"], allow_null=True))
     def get_sla_state(self, obj):
         return sla.sla_state(obj, now=self.context.get("now"))
 
@@ -254,8 +257,11 @@ class IncidentDetailOutput(IncidentListOutput):
         visible = permissions.can_see_identity(self._user(), obj)
         if visible:
             return {
-                "name": obj.reporter_name, "phone": obj.reporter_phone, "email": obj.reporter_email,
-                "anonymous": obj.anonymous, "hidden": False,
+                "name": obj.reporter_name,
+                "phone": obj.reporter_phone,
+                "email": obj.reporter_email,
+                "anonymous": obj.anonymous,
+                "hidden": False,
             }
         masked = str(MASKED)
         return {"name": masked, "phone": masked, "email": masked, "anonymous": obj.anonymous, "hidden": True}
@@ -291,5 +297,3 @@ class IncidentDetailOutput(IncidentListOutput):
 
 class AssignmentCreatedOutput(AssignmentOutput):
     incident_version = serializers.IntegerField(source="incident.version")
-
-

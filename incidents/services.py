@@ -90,7 +90,9 @@ def validate_details(category: Category, raw) -> dict:
                 continue
             cleaned[code] = text
     if errors:
-        raise ValidationError({"details": [ _("Periksa kembali keterangan tambahan.")], **{f"details.{k}": v for k, v in errors.items()}})
+        raise ValidationError(
+            {"details": [_("Periksa kembali keterangan tambahan.")], **{f"details.{k}": v for k, v in errors.items()}}
+        )
     return cleaned
 
 
@@ -395,10 +397,12 @@ def _sync_caller(incident: Incident, locked: Incident) -> None:
         return
     for field in Incident._meta.concrete_fields:
         setattr(incident, field.attname, getattr(locked, field.attname))
-    for cache_name in ("category", "desa", "kecamatan", "duplicate_of"):
-        Incident._meta.get_field(cache_name).delete_cached_value(incident) if Incident._meta.get_field(
-            cache_name
-        ).is_cached(incident) else None
+    for name in ("category", "desa", "kecamatan", "duplicate_of", "created_by"):
+        field = Incident._meta.get_field(name)
+        if field.is_cached(incident):
+            cached = field.get_cached_value(incident)
+            if cached is None or cached.pk != getattr(incident, field.attname):
+                field.delete_cached_value(incident)
     incident._prefetched_objects_cache = {}
 
 
@@ -435,8 +439,14 @@ def _require_visible(actor, incident: Incident) -> None:
 MAX_NOTE = 5000
 
 
+def _no_nul(value: str, field: str) -> str:
+    if "\x00" in value:
+        raise ValidationError({field: [_("Berisi karakter yang tidak diizinkan.")]})
+    return value
+
+
 def _clean_note(note, *, field="note") -> str:
-    note = (note or "").strip() if isinstance(note, str) else str(note or "").strip()
+    note = _no_nul((note or "").strip() if isinstance(note, str) else str(note or "").strip(), field)
     if len(note) > MAX_NOTE:
         raise ValidationError({field: [_("Catatan terlalu panjang (maksimal 5.000 karakter).")]})
     return note
@@ -514,8 +524,15 @@ def incident_transition(
     if original is not None:
         data = {"duplicate_of": original.pk, "duplicate_of_code": original.tracking_code}
     event = _event(
-        locked, kind=EventKind.TRANSITION, actor=actor, note=note, public=public,
-        from_status=from_status, to_status=to, data=data, now=now,
+        locked,
+        kind=EventKind.TRANSITION,
+        actor=actor,
+        note=note,
+        public=public,
+        from_status=from_status,
+        to_status=to,
+        data=data,
+        now=now,
     )
     _changed(locked, previous)
     notify_status_change(locked, event)
@@ -567,9 +584,16 @@ def incident_assign(*, incident: Incident, actor, agency, note: str = "", versio
     if locked.first_response_at is None:
         fields["first_response_at"] = now
     _save_versioned(locked, fields)
-    assignment = Assignment.objects.create(incident=locked, agency=agency, assigned_by=actor, assigned_at=now, note=note)
+    assignment = Assignment.objects.create(
+        incident=locked, agency=agency, assigned_by=actor, assigned_at=now, note=note
+    )
     _event(
-        locked, kind=EventKind.ASSIGNMENT, actor=actor, note=note, public=False, now=now,
+        locked,
+        kind=EventKind.ASSIGNMENT,
+        actor=actor,
+        note=note,
+        public=False,
+        now=now,
         data={"agency": agency.code, "agency_name": str(agency)},
     )
     _changed(locked, previous)
@@ -605,7 +629,12 @@ def assignment_complete(*, assignment, actor, note: str = ""):
     assignment.save(update_fields=["completed_at", "completed_by", "completion_note"])
     _save_versioned(locked, {})
     _event(
-        locked, kind=EventKind.ASSIGNMENT_DONE, actor=actor, note=note, public=False, now=now,
+        locked,
+        kind=EventKind.ASSIGNMENT_DONE,
+        actor=actor,
+        note=note,
+        public=False,
+        now=now,
         data={"agency": assignment.agency.code, "agency_name": str(assignment.agency)},
     )
     _changed(locked, previous)
@@ -695,7 +724,11 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
     category = locked.category
     if "category" in changes:
         value = changes["category"]
-        new = value if isinstance(value, Category) else Category.objects.filter(code=str(value or ""), active=True).first()
+        new = (
+            value
+            if isinstance(value, Category)
+            else Category.objects.filter(code=str(value or ""), active=True).first()
+        )
         if new is None:
             errors["category"] = [_("Kategori tidak dikenal.")]
         elif new.pk != locked.category_id:
@@ -714,22 +747,30 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
         if desa is None:
             errors["desa"] = [_("Desa/kelurahan tidak dikenal.")]
         elif desa.pk != locked.desa_id:
-            fields["desa"] = desa
-            fields["kecamatan_id"] = desa.kecamatan_id
+            if not permissions.is_koordinator(actor) and desa.kecamatan_id not in permissions.user_kecamatan_codes(
+                actor
+            ):
+                # A petugas would lose the report from their own queue mid-edit.
+                errors["desa"] = [
+                    _("Desa/kelurahan berada di luar kecamatan tugas Anda. Minta koordinator memindahkan laporan ini.")
+                ]
+            else:
+                fields["desa"] = desa
+                fields["kecamatan_id"] = desa.kecamatan_id
     if "title" in changes:
-        title = str(changes["title"] or "").strip()
+        title = _no_nul(str(changes["title"] or "").strip(), "title")
         if len(title) > 200:
             errors["title"] = [_("Judul terlalu panjang (maksimal 200 karakter).")]
         fields["title"] = title[:200]
     if "description" in changes:
-        description = str(changes["description"] or "").strip()
+        description = _no_nul(str(changes["description"] or "").strip(), "description")
         if not description:
             errors["description"] = [_("Uraian kejadian wajib diisi.")]
         elif len(description) > MAX_DESCRIPTION:
             errors["description"] = [_("Uraian kejadian terlalu panjang (maksimal 5.000 karakter).")]
         fields["description"] = description
     if "location_detail" in changes:
-        detail = str(changes["location_detail"] or "").strip()
+        detail = _no_nul(str(changes["location_detail"] or "").strip(), "location_detail")
         if len(detail) > 200:
             errors["location_detail"] = [_("Patokan terlalu panjang (maksimal 200 karakter).")]
         fields["location_detail"] = detail[:200]
@@ -784,7 +825,9 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
             fields["followup_due_at"] = followup_deadline(probe, locked.verified_at)
             fields["due_at"] = fields["followup_due_at"]
     previous = snapshot(locked)
-    _save_versioned(locked, {k: v for k, v in fields.items() if k in changed or k.endswith("due_at") or k == "kecamatan_id"})
+    _save_versioned(
+        locked, {k: v for k, v in fields.items() if k in changed or k.endswith("due_at") or k == "kecamatan_id"}
+    )
     serializable = {name: [_jsonable(old), _jsonable(new)] for name, (old, new) in changed.items()}
     kind = EventKind.ARRIVED if set(changed) == {"arrived_at"} else EventKind.EDIT
     _event(locked, kind=kind, actor=actor, public=False, now=now, data={"changes": serializable})
@@ -842,7 +885,9 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
     for pk in candidates:
         with transaction.atomic():
             claimed = Incident.objects.filter(
-                pk=pk, escalated_at__isnull=True, due_at__lt=now,
+                pk=pk,
+                escalated_at__isnull=True,
+                due_at__lt=now,
                 status__in=[Status.BARU, Status.DIVERIFIKASI, Status.DITANGANI],
             ).update(escalated_at=now)
             if not claimed:
@@ -851,7 +896,11 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
             previous = snapshot(incident)
             stage = _("verifikasi") if incident.status == Status.BARU else _("tindak lanjut")
             event = _event(
-                incident, kind=EventKind.ESCALATION, actor=None, public=False, now=now,
+                incident,
+                kind=EventKind.ESCALATION,
+                actor=None,
+                public=False,
+                now=now,
                 note=_("Batas waktu %(stage)s terlewati; diteruskan ke koordinator.") % {"stage": stage},
                 data={"due_at": incident.due_at.isoformat(), "status": incident.status},
             )
@@ -877,7 +926,10 @@ def escalation_messages(incident: Incident) -> list:
     recipients = sorted(
         set(
             User.objects.filter(is_active=True)
-            .filter(Q(groups__name="koordinator") | Q(groups__name="petugas", staff_profile__kecamatan=incident.kecamatan_id))
+            .filter(
+                Q(groups__name="koordinator")
+                | Q(groups__name="petugas", staff_profile__kecamatan=incident.kecamatan_id)
+            )
             .exclude(email="")
             .values_list("email", flat=True)
         )

@@ -72,7 +72,11 @@ ON_TIME = "on_time"
 # from the nominal window (not from the start time) keeps it right after a
 # reopen and needs no extra query.
 DUE_SOON_FRACTION = 0.25
-UNIT_SPAN = {SlaUnit.MINUTES: timedelta(minutes=1), SlaUnit.HOURS: timedelta(hours=1), SlaUnit.WORKING_DAYS: timedelta(days=1)}
+UNIT_SPAN = {
+    SlaUnit.MINUTES: timedelta(minutes=1),
+    SlaUnit.HOURS: timedelta(hours=1),
+    SlaUnit.WORKING_DAYS: timedelta(days=1),
+}
 FIRE_RESPONSE_STANDARD_MINUTES = 15
 
 
@@ -92,7 +96,7 @@ def window(incident) -> timedelta | None:
 
 
 def sla_state(incident, now: datetime | None = None) -> str | None:
-    """"overdue", "due_soon", "on_time", or None for a closed report."""
+    """ "overdue", "due_soon", "on_time", or None for a closed report."""
     if incident.due_at is None or incident.status not in ("baru", "diverifikasi", "ditangani"):
         return None
     from django.utils import timezone

@@ -13,7 +13,9 @@ def sla_sweep():
     return incidents_escalate_overdue()
 
 
-@shared_task(name="incidents.tasks.send_escalation_notice", bind=True, ignore_result=True, acks_late=True, max_retries=5)
+@shared_task(
+    name="incidents.tasks.send_escalation_notice", bind=True, ignore_result=True, acks_late=True, max_retries=5
+)
 def send_escalation_notice(self, incident_id: int, event_id: int):
     """Tell the koordinator and the kecamatan's petugas. The outbox row id is
     the task id and keys each delivery row, so a redelivered task sends nothing twice."""
@@ -28,7 +30,10 @@ def send_escalation_notice(self, incident_id: int, event_id: int):
     message_id = self.request.id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"kitaaman:escalation:{event_id}"))
     try:
         return deliver(
-            message_id=message_id, kind="escalation", messages=escalation_messages(incident), incident_id=incident.pk,
+            message_id=message_id,
+            kind="escalation",
+            messages=escalation_messages(incident),
+            incident_id=incident.pk,
             final_attempt=not self.request.is_eager and self.request.retries >= self.max_retries,
         )
     except TransientDeliveryError as exc:

@@ -38,21 +38,36 @@ TRANSITIONS = {
     for t in [
         Transition(Status.BARU, Status.DIVERIFIKASI, frozenset({PETUGAS, KOORDINATOR}), _("Verifikasi")),
         Transition(
-            Status.BARU, Status.DITOLAK, frozenset({KOORDINATOR}), _("Tolak"),
-            note_required=True, note_label=_("Alasan penolakan wajib diisi."),
+            Status.BARU,
+            Status.DITOLAK,
+            frozenset({KOORDINATOR}),
+            _("Tolak"),
+            note_required=True,
+            note_label=_("Alasan penolakan wajib diisi."),
         ),
         Transition(Status.BARU, Status.DUPLIKAT, frozenset({KOORDINATOR}), _("Tandai duplikat"), needs_original=True),
         Transition(
-            Status.DIVERIFIKASI, Status.DITANGANI, frozenset({PETUGAS, KOORDINATOR}), _("Mulai penanganan"),
+            Status.DIVERIFIKASI,
+            Status.DITANGANI,
+            frozenset({PETUGAS, KOORDINATOR}),
+            _("Mulai penanganan"),
             needs_assignment=True,
         ),
         Transition(
-            Status.DITANGANI, Status.SELESAI, frozenset({PETUGAS, KOORDINATOR}), _("Selesaikan"),
-            note_required=True, note_label=_("Catatan penyelesaian wajib diisi."),
+            Status.DITANGANI,
+            Status.SELESAI,
+            frozenset({PETUGAS, KOORDINATOR}),
+            _("Selesaikan"),
+            note_required=True,
+            note_label=_("Catatan penyelesaian wajib diisi."),
         ),
         Transition(
-            Status.SELESAI, Status.DITANGANI, frozenset({PETUGAS, KOORDINATOR}), _("Buka kembali"),
-            note_required=True, note_label=_("Alasan membuka kembali wajib diisi."),
+            Status.SELESAI,
+            Status.DITANGANI,
+            frozenset({PETUGAS, KOORDINATOR}),
+            _("Buka kembali"),
+            note_required=True,
+            note_label=_("Alasan membuka kembali wajib diisi."),
         ),
     ]
 }

@@ -127,7 +127,9 @@ def deliver(
         now = timezone.now()
         claimed = (
             NotificationDelivery.objects.filter(pk=row.pk)
-            .filter(Q(status=NotificationDelivery.State.PENDING) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM))
+            .filter(
+                Q(status=NotificationDelivery.State.PENDING) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM)
+            )
             .update(status=NotificationDelivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         )
         if not claimed:

@@ -25,7 +25,8 @@ CLAIM_FOR = timedelta(minutes=10)
 def outbox_enqueue(*, task_name: str, kwargs: dict) -> OutboxMessage:
     message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        transaction.on_commit(lambda: outbox_relay(limit=100))
+        # robust: a failure here is logged, never turned into an error for a request that already committed.
+        transaction.on_commit(lambda: outbox_relay(limit=100), robust=True)
     return message
 
 

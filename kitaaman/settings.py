@@ -149,6 +149,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# The API gets the JSON error envelope instead of the HTML page.
+AXES_LOCKOUT_CALLABLE = "incidents.audit.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 # Sessions: staff sessions expire after a period of inactivity.

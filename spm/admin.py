@@ -1,3 +1,118 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-# Register your models here.
+from . import services
+from .models import Activity, Milestone, PeriodAssessment, QualityCheck, QualityItem, Service, SpmSettings, Target
+
+
+@admin.register(SpmSettings)
+class SpmSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "fire_response_minutes", "band_green", "band_yellow", "updated_at")
+
+    def has_add_permission(self, request):
+        return not SpmSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: audit row, and a rebuild when the fire standard changes.
+        services.spm_settings_update(
+            actor=request.user,
+            fire_response_minutes=obj.fire_response_minutes,
+            band_green=obj.band_green,
+            band_yellow=obj.band_yellow,
+        )
+
+
+class QualityItemInline(admin.TabularInline):
+    model = QualityItem
+    extra = 0
+    fields = ("code", "name", "weight", "sort_order", "active")
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "short_name",
+            "lead_agency",
+            "legal_basis",
+            "recipients_definition",
+            "must_serve_label",
+            "served_label",
+            "weight_recipients",
+            "weight_quality",
+            "sort_order",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("weight_recipients") or 0) + (data.get("weight_quality") or 0) != 100:
+            raise ValidationError(_("Bobot penerima layanan dan bobot mutu harus berjumlah 100."))
+        return data
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    form = ServiceForm
+    list_display = ("code", "short_name", "lead_agency", "legal_basis", "source", "weight_recipients", "weight_quality")
+    readonly_fields = ("code", "source")
+    inlines = [QualityItemInline]
+
+    def has_add_permission(self, request):
+        # The five services are fixed by PP 2/2018; their codes are stable.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class QualityCheckInline(admin.TabularInline):
+    model = QualityCheck
+    extra = 0
+    fields = ("item", "met", "note")
+
+
+@admin.register(PeriodAssessment)
+class PeriodAssessmentAdmin(admin.ModelAdmin):
+    list_display = ("service", "year", "quarter", "updated_at", "updated_by")
+    list_filter = ("service", "year", "quarter")
+    inlines = [QualityCheckInline]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("service", "year", "kecamatan", "hazard", "value", "note", "updated_at")
+    list_filter = ("service", "year", "kecamatan")
+
+    # Entered on /dasbor/sasaran/ through spm.services (audit, replace-on-same-key).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ("date", "service", "desa", "kind", "hazard", "people_reached")
+    list_filter = ("service", "kind", "kecamatan")
+    date_hierarchy = "date"
+    raw_id_fields = ("desa",)
+
+    # Entered on /dasbor/kegiatan/ through spm.services (evidence checks, audit).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "due_date", "status", "completed_on")
+    readonly_fields = ("evidence", "evidence_content_type", "updated_by")

@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 from incidents.models import Kecamatan
 from incidents.serializers import ApiErrorEnvelopeSerializer
 
-from . import services
+from . import selectors, services
 from .calculations import achievements
-from .models import Activity, Target
+from .models import Activity
 from .permissions import can_enter_data, can_view_dashboard
 from .serializers import (
     AchievementsOutput,
@@ -77,22 +77,23 @@ class AchievementsApi(SpmApiView):
         kecamatan = params.get("kecamatan") or None
         if kecamatan and not Kecamatan.objects.filter(code=kecamatan).exists():
             raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
-        data = achievements(year=params["year"], quarter=params.get("quarter"), month=params.get("month"), kecamatan=kecamatan)
+        data = achievements(
+            year=params["year"], quarter=params.get("quarter"), month=params.get("month"), kecamatan=kecamatan
+        )
         return Response(data)
 
 
 class TargetsApi(SpmApiView):
     @extend_schema(
-        operation_id="spm_targets_list", summary="Daftar sasaran", parameters=[TargetQuery],
-        responses={200: TargetOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403}, tags=["spm"],
+        operation_id="spm_targets_list",
+        summary="Daftar sasaran",
+        parameters=[TargetQuery],
+        responses={200: TargetOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        tags=["spm"],
     )
     def get(self, request):
         params = self._query(TargetQuery, request)
-        qs = Target.objects.select_related("service").order_by("-year", "service__sort_order", "kecamatan_id", "hazard")
-        if params.get("year"):
-            qs = qs.filter(year=params["year"])
-        if params.get("service"):
-            qs = qs.filter(service__code=params["service"])
+        qs = selectors.targets_list(year=params.get("year"), service=params.get("service"))
         return Response(TargetOutput(qs[:PAGE_LIMIT], many=True).data)
 
     @extend_schema(
@@ -108,8 +109,13 @@ class TargetsApi(SpmApiView):
         data = body.validated_data
         try:
             target, created = services.target_save(
-                actor=request.user, service=data["service"], year=data["year"], kecamatan=data.get("kecamatan"),
-                hazard=data.get("hazard", ""), value=data["value"], note=data.get("note", ""),
+                actor=request.user,
+                service=data["service"],
+                year=data["year"],
+                kecamatan=data.get("kecamatan"),
+                hazard=data.get("hazard", ""),
+                value=data["value"],
+                note=data.get("note", ""),
             )
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict)
@@ -120,25 +126,25 @@ class ActivitiesApi(SpmApiView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        operation_id="spm_activities_list", summary="Daftar kegiatan (terbaru dulu, paling banyak 500)",
+        operation_id="spm_activities_list",
+        summary="Daftar kegiatan (terbaru dulu, paling banyak 500)",
         parameters=[ActivityQuery],
-        responses={200: ActivityOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403}, tags=["spm"],
+        responses={200: ActivityOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        tags=["spm"],
     )
     def get(self, request):
         params = self._query(ActivityQuery, request)
-        qs = Activity.objects.select_related("service")
-        if params.get("year"):
-            qs = qs.filter(date__year=params["year"])
-        if params.get("service"):
-            qs = qs.filter(service__code=params["service"])
-        if params.get("kecamatan"):
-            qs = qs.filter(kecamatan_id=params["kecamatan"])
+        qs = selectors.activities_list(
+            year=params.get("year"), service=params.get("service"), kecamatan=params.get("kecamatan")
+        )
         return Response(ActivityOutput(qs[:PAGE_LIMIT], many=True).data)
 
     @extend_schema(
-        operation_id="spm_activities_create", summary="Catat kegiatan (berkas bukti opsional, multipart)",
+        operation_id="spm_activities_create",
+        summary="Catat kegiatan (berkas bukti opsional, multipart)",
         request={"application/json": ActivityInput, "multipart/form-data": ActivityInput},
-        responses={201: ActivityOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403}, tags=["spm"],
+        responses={201: ActivityOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        tags=["spm"],
     )
     def post(self, request):
         body = ActivityInput(data=request.data)
@@ -146,9 +152,15 @@ class ActivitiesApi(SpmApiView):
         data = body.validated_data
         try:
             activity = services.activity_create(
-                actor=request.user, service=data["service"], date_value=data["date"], desa=data["desa"],
-                hazard=data.get("hazard", ""), kind=data.get("kind", Activity.Kind.KIE),
-                people_reached=data["people_reached"], description=data["description"], evidence=data.get("evidence"),
+                actor=request.user,
+                service=data["service"],
+                date_value=data["date"],
+                desa=data["desa"],
+                hazard=data.get("hazard", ""),
+                kind=data.get("kind", Activity.Kind.KIE),
+                people_reached=data["people_reached"],
+                description=data["description"],
+                evidence=data.get("evidence"),
             )
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict)

@@ -28,13 +28,14 @@ from zoneinfo import ZoneInfo
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from incidents.models import OPEN_STATUSES, Incident, Kecamatan, SpmService, Status
 
 from .models import (
+    FINISH_BUCKETS,
     FIRE_BUCKETS,
     FIRE_MINUTE_EDGES,
-    FINISH_BUCKETS,
     HOUR_BUCKETS,
     HOUR_EDGES,
     Activity,
@@ -51,7 +52,20 @@ WIB = ZoneInfo("Asia/Jakarta")
 NOT_COUNTED = (Status.DITOLAK, Status.DUPLIKAT)
 REPORT_SERVICES = (SpmService.TIBUM, SpmService.EVAKUASI_BENCANA, SpmService.KEBAKARAN)
 ACTIVITY_SERVICES = (SpmService.INFO_BENCANA, SpmService.SIAGA_BENCANA)
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+MONTHS = [
+    gettext_noop("Januari"),
+    gettext_noop("Februari"),
+    gettext_noop("Maret"),
+    gettext_noop("April"),
+    gettext_noop("Mei"),
+    gettext_noop("Juni"),
+    gettext_noop("Juli"),
+    gettext_noop("Agustus"),
+    gettext_noop("September"),
+    gettext_noop("Oktober"),
+    gettext_noop("November"),
+    gettext_noop("Desember"),
+]
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -102,13 +116,20 @@ class Period:
         if self.month:
             return Period(self.year - 1, month=12) if self.month == 1 else Period(self.year, month=self.month - 1)
         if self.quarter:
-            return Period(self.year - 1, quarter=4) if self.quarter == 1 else Period(self.year, quarter=self.quarter - 1)
+            return (
+                Period(self.year - 1, quarter=4) if self.quarter == 1 else Period(self.year, quarter=self.quarter - 1)
+            )
         return Period(self.year - 1)
 
     def as_dict(self) -> dict:
         return {
-            "year": self.year, "quarter": self.quarter, "month": self.month, "kind": self.kind,
-            "start": self.start.isoformat(), "end": self.end.isoformat(), "label": self.label,
+            "year": self.year,
+            "quarter": self.quarter,
+            "month": self.month,
+            "kind": self.kind,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "label": self.label,
         }
 
 
@@ -156,62 +177,113 @@ def band(value, settings_row: SpmSettings) -> str:
 # --- inputs ------------------------------------------------------------------
 
 
-def _report_counts(first_month: date, last_month: date, kecamatan: str | None) -> dict:
-    """{(service, kecamatan): [must, served_ok]} from the monthly aggregates."""
-    qs = StatMonthly.objects.filter(
-        month__gte=first_month, month__lte=last_month, category__spm_service__in=REPORT_SERVICES
-    ).exclude(status__in=NOT_COUNTED)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    out = {}
-    for row in qs.values("category__spm_service", "kecamatan_id").annotate(m=Sum("spm_must"), s=Sum("spm_served_ok")):
-        out[(row["category__spm_service"], row["kecamatan_id"])] = [row["m"] or 0, row["s"] or 0]
-    return out
+def _month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
 
 
-def _target_counts(year: int, kecamatan: str | None) -> dict:
-    """{(service, kecamatan or None): value}. With a kecamatan filter, kabupaten-wide targets are left out."""
-    qs = Target.objects.filter(year=year, service__code__in=ACTIVITY_SERVICES)
-    qs = qs.filter(kecamatan_id=kecamatan) if kecamatan else qs
-    out = {}
-    for row in qs.values("service__code", "kecamatan_id").annotate(v=Sum("value")):
-        out[(row["service__code"], row["kecamatan_id"])] = row["v"] or 0
-    return out
+class Inputs:
+    """Everything the SPM figures of a range of months need, in a handful of
+    queries: monthly report aggregates, targets, activities per month, the
+    quality assessments, services, kecamatan and settings. Shared by the
+    current period, the previous one and the monthly trend."""
+
+    def __init__(self, *, first: date, last: date, kecamatan: str | None):
+        """`first`/`last`: any day in the first and last month needed."""
+        self.kecamatan = kecamatan or None
+        first, last = first.replace(day=1), last.replace(day=1)
+        years = list(range(first.year, last.year + 1))
+        self.settings = SpmSettings.get()
+        self.services = list(Service.objects.order_by("sort_order", "code"))
+        kec_qs = Kecamatan.objects.all()
+        if self.kecamatan:
+            kec_qs = kec_qs.filter(code=self.kecamatan)
+        self.kecamatan_rows = list(kec_qs.values_list("code", "name"))
+
+        # {(month index, service, kecamatan): [must, served_ok]}
+        self.reports = {}
+        qs = StatMonthly.objects.filter(
+            month__gte=first, month__lte=last, category__spm_service__in=REPORT_SERVICES
+        ).exclude(status__in=NOT_COUNTED)
+        if self.kecamatan:
+            qs = qs.filter(kecamatan_id=self.kecamatan)
+        for row in qs.values("month", "category__spm_service", "kecamatan_id").annotate(
+            m=Sum("spm_must"), s=Sum("spm_served_ok")
+        ):
+            key = (_month_index(row["month"]), row["category__spm_service"], row["kecamatan_id"])
+            self.reports[key] = [row["m"] or 0, row["s"] or 0]
+
+        # {(year, service, kecamatan or None): value}; with a kecamatan filter
+        # the kabupaten-wide targets are not that kecamatan's.
+        self.targets = {}
+        tqs = Target.objects.filter(year__in=years, service__code__in=ACTIVITY_SERVICES)
+        if self.kecamatan:
+            tqs = tqs.filter(kecamatan_id=self.kecamatan)
+        for row in tqs.values("year", "service__code", "kecamatan_id").annotate(v=Sum("value")):
+            self.targets[(row["year"], row["service__code"], row["kecamatan_id"])] = row["v"] or 0
+
+        # {(year, month, service, kecamatan): people reached}
+        self.activities = {}
+        aqs = Activity.objects.filter(
+            service__code__in=ACTIVITY_SERVICES, date__gte=date(years[0], 1, 1), date__lte=date(years[-1], 12, 31)
+        )
+        if self.kecamatan:
+            aqs = aqs.filter(kecamatan_id=self.kecamatan)
+        for row in aqs.values("date__year", "date__month", "service__code", "kecamatan_id").annotate(
+            v=Sum("people_reached")
+        ):
+            key = (row["date__year"], row["date__month"], row["service__code"], row["kecamatan_id"])
+            self.activities[key] = row["v"] or 0
+
+        self.items_by_service: dict[str, list] = {}
+        for item in QualityItem.objects.filter(active=True).select_related("service"):
+            self.items_by_service.setdefault(item.service.code, []).append(item)
+        self.assessments = list(
+            PeriodAssessment.objects.filter(year__in=years)
+            .select_related("service")
+            .prefetch_related("checks")
+            .order_by("service_id", "-quarter")
+        )
+
+    def report_counts(self, period: Period) -> dict:
+        lo, hi = _month_index(period.start), _month_index(period.end)
+        out = {}
+        for (m, service, kec), (must, served) in self.reports.items():
+            if lo <= m <= hi:
+                cell = out.setdefault((service, kec), [0, 0])
+                cell[0] += must
+                cell[1] += served
+        return out
+
+    def target_counts(self, year: int) -> dict:
+        return {(service, kec): v for (y, service, kec), v in self.targets.items() if y == year}
+
+    def activity_counts(self, year: int, until_month: int) -> dict:
+        out = {}
+        for (y, m, service, kec), v in self.activities.items():
+            if y == year and m <= until_month:
+                out[(service, kec)] = out.get((service, kec), 0) + v
+        return out
+
+    def quality(self, year: int, up_to_quarter: int) -> dict:
+        latest = {}
+        for a in self.assessments:
+            if a.year == year and a.quarter <= up_to_quarter:
+                latest.setdefault(a.service.code, a)
+        return _quality_from(self.items_by_service, latest)
 
 
-def _activity_counts(year: int, until: date, kecamatan: str | None) -> dict:
-    qs = Activity.objects.filter(service__code__in=ACTIVITY_SERVICES, date__gte=date(year, 1, 1), date__lte=until)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    out = {}
-    for row in qs.values("service__code", "kecamatan_id").annotate(v=Sum("people_reached")):
-        out[(row["service__code"], row["kecamatan_id"])] = row["v"] or 0
-    return out
-
-
-def quality_scores(year: int, up_to_quarter: int) -> dict:
-    """{service: {"score", "year", "quarter", "items": [...]}} from the latest
-    assessment of the year at or before `up_to_quarter`; score None when none."""
-    items_by_service: dict[str, list] = {}
-    for item in QualityItem.objects.filter(active=True).select_related("service"):
-        items_by_service.setdefault(item.service.code, []).append(item)
-    latest = {}
-    assessments = (
-        PeriodAssessment.objects.filter(year=year, quarter__lte=up_to_quarter)
-        .select_related("service")
-        .prefetch_related("checks")
-        .order_by("service_id", "-quarter")
-    )
-    for a in assessments:
-        latest.setdefault(a.service.code, a)
+def _quality_from(items_by_service: dict, latest: dict) -> dict:
     out = {}
     for code in SpmService.values:
         items = items_by_service.get(code, [])
         assessment = latest.get(code)
         if assessment is None or not items:
-            out[code] = {"score": None, "year": None, "quarter": None, "items": [
-                {"code": i.code, "name": i.name, "weight": i.weight, "met": None} for i in items
-            ]}
+            out[code] = {
+                "score": None,
+                "year": None,
+                "quarter": None,
+                "items": [{"code": i.code, "name": i.name, "weight": i.weight, "met": None} for i in items],
+            }
             continue
         met = {c.item_id: c for c in assessment.checks.all()}
         total = sum(i.weight for i in items)
@@ -223,8 +295,11 @@ def quality_scores(year: int, up_to_quarter: int) -> dict:
             "assessment_id": assessment.pk,
             "items": [
                 {
-                    "code": i.code, "name": i.name, "weight": i.weight,
-                    "met": bool(i.pk in met and met[i.pk].met), "note": met[i.pk].note if i.pk in met else "",
+                    "code": i.code,
+                    "name": i.name,
+                    "weight": i.weight,
+                    "met": bool(i.pk in met and met[i.pk].met),
+                    "note": met[i.pk].note if i.pk in met else "",
                 }
                 for i in items
             ],
@@ -232,44 +307,48 @@ def quality_scores(year: int, up_to_quarter: int) -> dict:
     return out
 
 
+def quality_scores(year: int, up_to_quarter: int) -> dict:
+    """{service: {"score", "year", "quarter", "items": [...]}} from the latest
+    assessment of the year at or before `up_to_quarter`; score None when none."""
+    return Inputs(first=date(year, 1, 1), last=date(year, 1, 1), kecamatan=None).quality(year, up_to_quarter)
+
+
 # --- achievements ----------------------------------------------------------------
 
 
-def _kecamatan_list(kecamatan: str | None):
-    qs = Kecamatan.objects.all()
-    if kecamatan:
-        qs = qs.filter(code=kecamatan)
-    return list(qs.values_list("code", "name"))
-
-
-def _services():
-    return list(Service.objects.order_by("sort_order", "code"))
-
-
-def _compute(period: Period, kecamatan: str | None, *, services, kecamatan_rows, settings_row, quality) -> list[dict]:
-    first, last = period.start, date(period.year, period.last_month, 1)
-    reports = _report_counts(first, last, kecamatan)
-    targets = _target_counts(period.year, kecamatan)
-    activities = _activity_counts(period.year, period.end, kecamatan)
+def _compute(period: Period, inputs: Inputs) -> list[dict]:
+    kecamatan = inputs.kecamatan
+    reports = inputs.report_counts(period)
+    targets = inputs.target_counts(period.year)
+    activities = inputs.activity_counts(period.year, period.last_month)
+    quality = inputs.quality(period.year, period.quarter_of_end)
+    settings_row = inputs.settings
     out = []
-    for service in services:
+    for service in inputs.services:
         rows = []
         if service.from_reports:
-            for code, name in kecamatan_rows:
+            for code, name in inputs.kecamatan_rows:
                 must, served = reports.get((service.code, code), [0, 0])
                 rows.append({"code": code, "name": name, "must_serve": must, "served": served})
         else:
-            for code, name in kecamatan_rows:
-                rows.append({
-                    "code": code, "name": name,
-                    "must_serve": targets.get((service.code, code), 0),
-                    "served": activities.get((service.code, code), 0),
-                })
+            for code, name in inputs.kecamatan_rows:
+                rows.append(
+                    {
+                        "code": code,
+                        "name": name,
+                        "must_serve": targets.get((service.code, code), 0),
+                        "served": activities.get((service.code, code), 0),
+                    }
+                )
             if not kecamatan and (service.code, None) in targets:
-                rows.append({
-                    "code": None, "name": _("Tingkat kabupaten (tanpa rincian kecamatan)"),
-                    "must_serve": targets[(service.code, None)], "served": 0,
-                })
+                rows.append(
+                    {
+                        "code": None,
+                        "name": _("Tingkat kabupaten (tanpa rincian kecamatan)"),
+                        "must_serve": targets[(service.code, None)],
+                        "served": 0,
+                    }
+                )
         q = quality.get(service.code, {}).get("score")
         for row in rows:
             row["capaian"] = pct(row["served"], row["must_serve"])
@@ -279,25 +358,58 @@ def _compute(period: Period, kecamatan: str | None, *, services, kecamatan_rows,
         served = sum(r["served"] for r in rows)
         capaian = pct(served, must)
         idx = index_score(capaian, q, service.weight_recipients, service.weight_quality)
-        out.append({
-            "code": service.code,
-            "name": service.name,
-            "short_name": service.short_name,
-            "lead_agency": service.lead_agency,
-            "legal_basis": service.legal_basis,
-            "source": service.source,
-            "must_serve_label": service.must_serve_label,
-            "served_label": service.served_label,
-            "must_serve": must,
-            "served": served,
-            "capaian": capaian,
-            "quality": q,
-            "index": idx,
-            "band": band(idx if idx is not None else capaian, settings_row),
-            "weights": {"recipients": service.weight_recipients, "quality": service.weight_quality},
-            "by_kecamatan": rows,
-        })
+        out.append(
+            {
+                "code": service.code,
+                "name": service.name,
+                "short_name": service.short_name,
+                "lead_agency": service.lead_agency,
+                "legal_basis": service.legal_basis,
+                "source": service.source,
+                "must_serve_label": service.must_serve_label,
+                "served_label": service.served_label,
+                "must_serve": must,
+                "served": served,
+                "capaian": capaian,
+                "quality": q,
+                "index": idx,
+                "band": band(idx if idx is not None else capaian, settings_row),
+                "weights": {"recipients": service.weight_recipients, "quality": service.weight_quality},
+                "by_kecamatan": rows,
+                "quality_items": quality.get(service.code, {}).get("items", []),
+                "quality_period": (
+                    {"year": quality[service.code]["year"], "quarter": quality[service.code]["quarter"]}
+                    if quality.get(service.code, {}).get("quarter")
+                    else None
+                ),
+            }
+        )
     return out
+
+
+def _achievements(period: Period, inputs: Inputs) -> dict:
+    kecamatan_obj = None
+    if inputs.kecamatan:
+        if not inputs.kecamatan_rows:
+            raise Kecamatan.DoesNotExist(inputs.kecamatan)
+        kecamatan_obj = {"code": inputs.kecamatan_rows[0][0], "name": inputs.kecamatan_rows[0][1]}
+    prev_period = period.previous()
+    current = _compute(period, inputs)
+    previous = {s["code"]: s for s in _compute(prev_period, inputs)}
+    for s in current:
+        p = previous.get(s["code"], {})
+        s["previous"] = {"capaian": p.get("capaian"), "index": p.get("index")}
+        s["change"] = (
+            round(s["capaian"] - p["capaian"], 2) if s["capaian"] is not None and p.get("capaian") is not None else None
+        )
+    return {
+        "period": period.as_dict(),
+        "previous_period": prev_period.as_dict(),
+        "kecamatan": kecamatan_obj,
+        "fire_response_minutes": inputs.settings.fire_response_minutes,
+        "bands": {"green": inputs.settings.band_green, "yellow": inputs.settings.band_yellow},
+        "services": current,
+    }
 
 
 def achievements(*, year, quarter=None, month=None, kecamatan=None) -> dict:
@@ -305,82 +417,51 @@ def achievements(*, year, quarter=None, month=None, kecamatan=None) -> dict:
 
     Raises PeriodError for a bad period and Kecamatan.DoesNotExist for an unknown code."""
     period = make_period(year, quarter, month)
-    kecamatan = kecamatan or None
-    kecamatan_obj = None
-    if kecamatan:
-        kecamatan_obj = Kecamatan.objects.get(code=kecamatan)
-    settings_row = SpmSettings.get()
-    services = _services()
-    kecamatan_rows = _kecamatan_list(kecamatan)
-    quality = quality_scores(period.year, period.quarter_of_end)
-    current = _compute(period, kecamatan, services=services, kecamatan_rows=kecamatan_rows,
-                       settings_row=settings_row, quality=quality)
-    prev_period = period.previous()
-    prev_quality = quality_scores(prev_period.year, prev_period.quarter_of_end)
-    previous = {
-        s["code"]: s
-        for s in _compute(prev_period, kecamatan, services=services, kecamatan_rows=kecamatan_rows,
-                          settings_row=settings_row, quality=prev_quality)
-    }
-    for s in current:
-        p = previous.get(s["code"], {})
-        s["previous"] = {"capaian": p.get("capaian"), "index": p.get("index")}
-        s["change"] = (
-            round(s["capaian"] - p["capaian"], 2) if s["capaian"] is not None and p.get("capaian") is not None else None
-        )
-        s["quality_items"] = quality.get(s["code"], {}).get("items", [])
-        s["quality_period"] = (
-            {"year": quality[s["code"]]["year"], "quarter": quality[s["code"]]["quarter"]}
-            if quality.get(s["code"], {}).get("quarter") else None
-        )
-    return {
-        "period": period.as_dict(),
-        "previous_period": prev_period.as_dict(),
-        "kecamatan": {"code": kecamatan_obj.code, "name": kecamatan_obj.name} if kecamatan_obj else None,
-        "fire_response_minutes": SpmSettings.get().fire_response_minutes,
-        "bands": {"green": settings_row.band_green, "yellow": settings_row.band_yellow},
-        "services": current,
-    }
+    inputs = Inputs(first=period.previous().start, last=period.end, kecamatan=kecamatan)
+    return _achievements(period, inputs)
+
+
+def _trend(year: int, inputs: Inputs, until: date) -> dict:
+    out = []
+    for service in inputs.services:
+        values = []
+        for m in range(1, 13):
+            if date(year, m, 1) > until:
+                values.append(None)
+                continue
+            month = Period(year, month=m)
+            if service.from_reports:
+                counts = inputs.report_counts(month)
+            else:
+                counts = inputs.activity_counts(year, m)
+            targets = inputs.target_counts(year)
+            if service.from_reports:
+                must = sum(v[0] for (code, _k), v in counts.items() if code == service.code)
+                served = sum(v[1] for (code, _k), v in counts.items() if code == service.code)
+            else:
+                must = sum(v for (code, _k), v in targets.items() if code == service.code)
+                served = sum(v for (code, _k), v in counts.items() if code == service.code)
+            values.append(pct(served, must))
+        out.append({"code": service.code, "name": service.short_name, "values": values})
+    return {"year": year, "months": [_(m)[:3] for m in MONTHS], "services": out}
 
 
 def trend(*, year: int, kecamatan: str | None = None, until: date | None = None) -> dict:
     """Capaian per service per month of `year` (activity services cumulative from January).
 
     Months after `until` (default: today) are None."""
-    until = until or timezone.localdate()
-    services = _services()
-    reports = {}
-    qs = StatMonthly.objects.filter(
-        month__gte=date(year, 1, 1), month__lte=date(year, 12, 1), category__spm_service__in=REPORT_SERVICES
-    ).exclude(status__in=NOT_COUNTED)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    for row in qs.values("month", "category__spm_service").annotate(m=Sum("spm_must"), s=Sum("spm_served_ok")):
-        reports[(row["category__spm_service"], row["month"].month)] = (row["m"] or 0, row["s"] or 0)
-    targets = {}
-    for (code, _kec), value in _target_counts(year, kecamatan).items():
-        targets[code] = targets.get(code, 0) + value
-    acts = {}
-    aqs = Activity.objects.filter(service__code__in=ACTIVITY_SERVICES, date__year=year)
-    if kecamatan:
-        aqs = aqs.filter(kecamatan_id=kecamatan)
-    for row in aqs.values("service__code", "date__month").annotate(v=Sum("people_reached")):
-        acts[(row["service__code"], row["date__month"])] = row["v"] or 0
-    out = []
-    for service in services:
-        values, running = [], 0
-        for m in range(1, 13):
-            if date(year, m, 1) > until:
-                values.append(None)
-                continue
-            if service.from_reports:
-                must, served = reports.get((service.code, m), (0, 0))
-                values.append(pct(served, must))
-            else:
-                running += acts.get((service.code, m), 0)
-                values.append(pct(running, targets.get(service.code, 0)))
-        out.append({"code": service.code, "name": service.short_name, "values": values})
-    return {"year": year, "months": [_(m)[:3] for m in MONTHS], "services": out}
+    inputs = Inputs(first=date(year, 1, 1), last=date(year, 12, 1), kecamatan=kecamatan)
+    return _trend(year, inputs, until or timezone.localdate())
+
+
+def dashboard_figures(
+    *, year, quarter=None, month=None, kecamatan=None, until: date | None = None
+) -> tuple[dict, dict]:
+    """(achievements, trend) from one set of inputs: what the dashboard shows."""
+    period = make_period(year, quarter, month)
+    first = min(period.previous().start, date(period.year, 1, 1))
+    inputs = Inputs(first=first, last=date(period.year, 12, 1), kecamatan=kecamatan)
+    return _achievements(period, inputs), _trend(period.year, inputs, until or timezone.localdate())
 
 
 # --- report figures ------------------------------------------------------------------
@@ -418,25 +499,44 @@ def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datet
     qs = StatMonthly.objects.filter(month__gte=first, month__lte=last)
     if kecamatan:
         qs = qs.filter(kecamatan_id=kecamatan)
+    names = [
+        "n",
+        "verified",
+        "verify_seconds",
+        "verify_in_sla",
+        "resolved",
+        "finish_seconds",
+        "finish_in_sla",
+        "fire_n",
+        "fire_arrived",
+        "fire_on_time",
+        "fire_seconds",
+        *HOUR_BUCKETS,
+        *FINISH_BUCKETS,
+        *FIRE_BUCKETS,
+    ]
     by_cat_status = {}
-    for row in qs.values("category_id", "status").annotate(n=Sum("n")):
-        if row["n"]:
-            by_cat_status[(row["category_id"], row["status"])] = row["n"]
-    by_kecamatan = {}
-    for row in qs.exclude(status__in=NOT_COUNTED).values("kecamatan_id").annotate(n=Sum("n")):
-        by_kecamatan[row["kecamatan_id"]] = row["n"] or 0
-    sums = {name: Sum(name) for name in [
-        "n", "verified", "verify_seconds", "verify_in_sla", "resolved", "finish_seconds", "finish_in_sla",
-        "fire_n", "fire_arrived", "fire_on_time", "fire_seconds", *HOUR_BUCKETS, *FINISH_BUCKETS, *FIRE_BUCKETS,
-    ]}
-    totals = {k: (v or 0) for k, v in qs.exclude(status__in=NOT_COUNTED).aggregate(**sums).items()}
+    totals = dict.fromkeys(names, 0)
+    for row in qs.values("category_id", "status").annotate(**{f"s_{name}": Sum(name) for name in names}):
+        n = row["s_n"] or 0
+        if n:
+            by_cat_status[(row["category_id"], row["status"])] = n
+        if row["status"] in NOT_COUNTED:
+            continue
+        for name in names:
+            totals[name] += row[f"s_{name}"] or 0
+    by_kecamatan = {
+        row["kecamatan_id"]: row["n"] or 0
+        for row in qs.exclude(status__in=NOT_COUNTED).values("kecamatan_id").annotate(n=Sum("n"))
+    }
     verify_median, verify_open = median_from_histogram([totals[b] for b in HOUR_BUCKETS], HOUR_EDGES)
     finish_median, finish_open = median_from_histogram([totals[b] for b in FINISH_BUCKETS], HOUR_EDGES)
     fire_median, fire_open = median_from_histogram([totals[b] for b in FIRE_BUCKETS], FIRE_MINUTE_EDGES)
     edges_fire = [0, *FIRE_MINUTE_EDGES]
     fire_buckets = [
         {
-            "from": edges_fire[i], "to": FIRE_MINUTE_EDGES[i] if i < len(FIRE_MINUTE_EDGES) else None,
+            "from": edges_fire[i],
+            "to": FIRE_MINUTE_EDGES[i] if i < len(FIRE_MINUTE_EDGES) else None,
             "count": totals[b],
         }
         for i, b in enumerate(FIRE_BUCKETS)
@@ -448,21 +548,35 @@ def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datet
         "by_kecamatan": by_kecamatan,
         "verify": {
             "count": totals["verified"],
-            "median_hours": verify_median, "median_open_ended": verify_open,
-            "average_hours": round(totals["verify_seconds"] / totals["verified"] / 3600, 2) if totals["verified"] else None,
-            "within_sla": totals["verify_in_sla"], "within_sla_pct": pct(totals["verify_in_sla"], totals["verified"]),
+            "median_hours": verify_median,
+            "median_open_ended": verify_open,
+            "average_hours": round(totals["verify_seconds"] / totals["verified"] / 3600, 2)
+            if totals["verified"]
+            else None,
+            "within_sla": totals["verify_in_sla"],
+            "within_sla_pct": pct(totals["verify_in_sla"], totals["verified"]),
         },
         "finish": {
             "count": totals["resolved"],
-            "median_hours": finish_median, "median_open_ended": finish_open,
-            "average_hours": round(totals["finish_seconds"] / totals["resolved"] / 3600, 2) if totals["resolved"] else None,
-            "within_sla": totals["finish_in_sla"], "within_sla_pct": pct(totals["finish_in_sla"], totals["resolved"]),
+            "median_hours": finish_median,
+            "median_open_ended": finish_open,
+            "average_hours": round(totals["finish_seconds"] / totals["resolved"] / 3600, 2)
+            if totals["resolved"]
+            else None,
+            "within_sla": totals["finish_in_sla"],
+            "within_sla_pct": pct(totals["finish_in_sla"], totals["resolved"]),
         },
         "fire": {
-            "count": totals["fire_n"], "arrived": totals["fire_arrived"], "no_arrival": totals["fire_n"] - totals["fire_arrived"],
-            "on_time": totals["fire_on_time"], "on_time_pct": pct(totals["fire_on_time"], totals["fire_n"]),
-            "median_minutes": fire_median, "median_open_ended": fire_open,
-            "average_minutes": round(totals["fire_seconds"] / totals["fire_arrived"] / 60, 1) if totals["fire_arrived"] else None,
+            "count": totals["fire_n"],
+            "arrived": totals["fire_arrived"],
+            "no_arrival": totals["fire_n"] - totals["fire_arrived"],
+            "on_time": totals["fire_on_time"],
+            "on_time_pct": pct(totals["fire_on_time"], totals["fire_n"]),
+            "median_minutes": fire_median,
+            "median_open_ended": fire_open,
+            "average_minutes": round(totals["fire_seconds"] / totals["fire_arrived"] / 60, 1)
+            if totals["fire_arrived"]
+            else None,
             "buckets": fire_buckets,
         },
         "overdue": overdue_backlog(kecamatan=kecamatan, now=now),
@@ -528,6 +642,16 @@ def report_total_from_raw(*, year, quarter=None, month=None, kecamatan=None) -> 
 
 
 __all__ = [
-    "Period", "PeriodError", "achievements", "band", "index_score", "make_period", "median_from_histogram",
-    "overdue_backlog", "pct", "quality_scores", "report_figures", "trend",
+    "Period",
+    "PeriodError",
+    "achievements",
+    "band",
+    "index_score",
+    "make_period",
+    "median_from_histogram",
+    "overdue_backlog",
+    "pct",
+    "quality_scores",
+    "report_figures",
+    "trend",
 ]

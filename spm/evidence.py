@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from incidents.photos import clean_photo
 
 # Active content has no place in an evidence document.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|OpenAction\s*<<[^>]*/JS)\b")
+PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)\b")
 
 
 @dataclass
@@ -46,7 +46,8 @@ def clean_evidence(upload) -> CleanEvidence:
             raise ValidationError(_("Berkas %(name)s bukan PDF yang utuh.") % {"name": name}, code="invalid_pdf")
         if PDF_ACTIVE.search(raw):
             raise ValidationError(
-                _("Berkas %(name)s berisi skrip atau lampiran tersembunyi; simpan ulang sebagai PDF biasa.") % {"name": name},
+                _("Berkas %(name)s berisi skrip atau lampiran tersembunyi; simpan ulang sebagai PDF biasa.")
+                % {"name": name},
                 code="active_pdf",
             )
         return CleanEvidence(file=ContentFile(raw, name="bukti.pdf"), content_type="application/pdf")

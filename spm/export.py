@@ -40,7 +40,9 @@ def _stages(assessment):
 
 def espm_xlsx(*, year: int, quarter: int) -> bytes:
     data = achievements(year=year, quarter=quarter)
-    assessments = {a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")}
+    assessments = {
+        a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")
+    }
     wb = Workbook()
     summary = wb.active
     summary.title = _("Ringkasan")
@@ -49,14 +51,32 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
     summary.append([_("Periode"), _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}])
     summary.append([_("Dibuat"), timezone.localtime().strftime("%d-%m-%Y %H.%M WIB")])
     summary.append([])
-    header = [_("Kode"), _("Jenis pelayanan dasar"), _("Penanggung jawab"), _("Harus dilayani"), _("Terlayani sesuai standar"),
-              _("Capaian (%)"), _("Mutu (%)"), _("Indeks (%)")]
+    header = [
+        _("Kode"),
+        _("Jenis pelayanan dasar"),
+        _("Penanggung jawab"),
+        _("Harus dilayani"),
+        _("Terlayani sesuai standar"),
+        _("Capaian (%)"),
+        _("Mutu (%)"),
+        _("Indeks (%)"),
+    ]
     summary.append(header)
     for cell in summary[5]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for s in data["services"]:
-        summary.append([s["code"], s["name"], s["lead_agency"], s["must_serve"], s["served"], _number(s["capaian"]),
-                        _number(s["quality"]), _number(s["index"])])
+        summary.append(
+            [
+                s["code"],
+                s["name"],
+                s["lead_agency"],
+                s["must_serve"],
+                s["served"],
+                _number(s["capaian"]),
+                _number(s["quality"]),
+                _number(s["index"]),
+            ]
+        )
     summary.append([])
     summary.append([_("Capaian kosong berarti belum ada sasaran (jumlah yang harus dilayani nol).")])
     for col, width in zip("ABCDEFGH", (18, 52, 18, 16, 22, 12, 10, 11), strict=True):
@@ -68,14 +88,25 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
         ws.append([s["name"]])
         ws["A1"].font = Font(bold=True, size=13)
         for label, value in (
-            (_("Kode layanan"), s["code"]), (_("Penanggung jawab"), s["lead_agency"]), (_("Standar teknis"), s["legal_basis"]),
-            (_("Periode"), data["period"]["label"]), (_("Bobot penerima : mutu"), f"{s['weights']['recipients']} : {s['weights']['quality']}"),
+            (_("Kode layanan"), s["code"]),
+            (_("Penanggung jawab"), s["lead_agency"]),
+            (_("Standar teknis"), s["legal_basis"]),
+            (_("Periode"), data["period"]["label"]),
+            (_("Bobot penerima : mutu"), f"{s['weights']['recipients']} : {s['weights']['quality']}"),
         ):
             ws.append([label, value])
         ws.append([])
         ws.append([_("A. Penerima layanan")])
         ws.cell(ws.max_row, 1).font = BOLD
-        ws.append([_("Kecamatan"), _("Kode"), s["must_serve_label"].capitalize(), s["served_label"].capitalize(), _("Capaian (%)")])
+        ws.append(
+            [
+                _("Kecamatan"),
+                _("Kode"),
+                s["must_serve_label"].capitalize(),
+                s["served_label"].capitalize(),
+                _("Capaian (%)"),
+            ]
+        )
         for cell in ws[ws.max_row]:
             cell.font, cell.fill = BOLD, HEADER_FILL
         for r in s["by_kecamatan"]:
@@ -87,7 +118,12 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
         ws.append([_("B. Mutu layanan"), "", "", "", _("Mutu (%)"), _number(s["quality"])])
         ws.cell(ws.max_row, 1).font = BOLD
         if s["quality_period"]:
-            ws.append([_("Penilaian yang berlaku: Triwulan %(q)s %(y)s") % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}])
+            ws.append(
+                [
+                    _("Penilaian yang berlaku: Triwulan %(q)s %(y)s")
+                    % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}
+                ]
+            )
         else:
             ws.append([_("Belum ada penilaian mutu pada tahun ini.")])
         ws.append([_("Standar mutu"), _("Bobot"), _("Terpenuhi"), _("Keterangan/bukti")])
@@ -123,25 +159,67 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
 
 
 CSV_HEADER = [
-    "tahun", "triwulan", "kode_layanan", "layanan", "kode_kecamatan", "kecamatan", "harus_dilayani",
-    "terlayani_sesuai_standar", "capaian_persen", "mutu_persen", "indeks_persen", "permasalahan", "tindak_lanjut",
+    "tahun",
+    "triwulan",
+    "kode_layanan",
+    "layanan",
+    "kode_kecamatan",
+    "kecamatan",
+    "harus_dilayani",
+    "terlayani_sesuai_standar",
+    "capaian_persen",
+    "mutu_persen",
+    "indeks_persen",
+    "permasalahan",
+    "tindak_lanjut",
 ]
 
 
 def espm_csv(*, year: int, quarter: int) -> bytes:
     data = achievements(year=year, quarter=quarter)
-    assessments = {a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")}
+    assessments = {
+        a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")
+    }
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     for s in data["services"]:
         a = assessments.get(s["code"])
         for r in s["by_kecamatan"]:
-            writer.writerow([year, quarter, s["code"], s["name"], r["code"] or "", r["name"], r["must_serve"], r["served"],
-                             _number(r["capaian"]), _number(s["quality"]), _number(r["index"]), "", ""])
-        writer.writerow([year, quarter, s["code"], s["name"], "16.13", _("Kabupaten Musi Rawas Utara"), s["must_serve"], s["served"],
-                         _number(s["capaian"]), _number(s["quality"]), _number(s["index"]),
-                         a.problems if a else "", a.follow_up if a else ""])
+            writer.writerow(
+                [
+                    year,
+                    quarter,
+                    s["code"],
+                    s["name"],
+                    r["code"] or "",
+                    r["name"],
+                    r["must_serve"],
+                    r["served"],
+                    _number(r["capaian"]),
+                    _number(s["quality"]),
+                    _number(r["index"]),
+                    "",
+                    "",
+                ]
+            )
+        writer.writerow(
+            [
+                year,
+                quarter,
+                s["code"],
+                s["name"],
+                "16.13",
+                _("Kabupaten Musi Rawas Utara"),
+                s["must_serve"],
+                s["served"],
+                _number(s["capaian"]),
+                _number(s["quality"]),
+                _number(s["index"]),
+                a.problems if a else "",
+                a.follow_up if a else "",
+            ]
+        )
     # BOM: spreadsheet programs then read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

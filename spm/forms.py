@@ -16,15 +16,24 @@ def year_choices():
 class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
     quarter = forms.TypedChoiceField(
-        label=_("Triwulan"), coerce=int, required=False, empty_value=None,
+        label=_("Triwulan"),
+        coerce=int,
+        required=False,
+        empty_value=None,
         choices=lambda: [("", _("Semua triwulan"))] + [(q, _("Triwulan %(q)s") % {"q": ROMAN[q]}) for q in range(1, 5)],
     )
     month = forms.TypedChoiceField(
-        label=_("Bulan"), coerce=int, required=False, empty_value=None,
+        label=_("Bulan"),
+        coerce=int,
+        required=False,
+        empty_value=None,
         choices=lambda: [("", _("Semua bulan"))] + [(i + 1, _(m)) for i, m in enumerate(MONTHS)],
     )
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False, empty_label=_("Seluruh kabupaten"),
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        required=False,
+        empty_label=_("Seluruh kabupaten"),
     )
     peta = forms.ChoiceField(label=_("Peta menampilkan"), required=False)
 
@@ -43,35 +52,54 @@ class DashboardFilterForm(forms.Form):
 
 class TargetForm(forms.Form):
     service = forms.ModelChoiceField(
-        label=_("Layanan"), queryset=Service.objects.filter(source=Service.Source.KEGIATAN), to_field_name="code",
+        label=_("Layanan"),
+        queryset=Service.objects.filter(source=Service.Source.KEGIATAN),
+        to_field_name="code",
         empty_label=None,
     )
     year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False,
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        required=False,
         empty_label=_("Seluruh kabupaten (tanpa rincian kecamatan)"),
     )
-    hazard = forms.ChoiceField(label=_("Jenis bahaya"), required=False, choices=[("", _("Semua jenis bahaya"))] + Hazard.choices)
+    hazard = forms.ChoiceField(
+        label=_("Jenis bahaya"), required=False, choices=[("", _("Semua jenis bahaya"))] + Hazard.choices
+    )
     value = forms.IntegerField(label=_("Jumlah warga yang harus dilayani"), min_value=0, max_value=10_000_000)
     note = forms.CharField(
-        label=_("Sumber data/catatan"), required=False, max_length=500,
+        label=_("Sumber data/catatan"),
+        required=False,
+        max_length=500,
         help_text=_("Misalnya: Kajian Risiko Bencana 2025, data penduduk desa rawan banjir."),
     )
 
 
 class ActivityForm(forms.Form):
     service = forms.ModelChoiceField(
-        label=_("Layanan"), queryset=Service.objects.filter(source=Service.Source.KEGIATAN), to_field_name="code",
+        label=_("Layanan"),
+        queryset=Service.objects.filter(source=Service.Source.KEGIATAN),
+        to_field_name="code",
         empty_label=None,
     )
-    date = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d-%m-%Y"])
-    desa = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan").order_by("kecamatan_id", "name"))
-    hazard = forms.ChoiceField(label=_("Jenis bahaya"), required=False, choices=[("", _("Tidak khusus"))] + Hazard.choices)
+    date = forms.DateField(
+        label=_("Tanggal"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+    )
+    desa = forms.ModelChoiceField(
+        label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan").order_by("kecamatan_id", "name")
+    )
+    hazard = forms.ChoiceField(
+        label=_("Jenis bahaya"), required=False, choices=[("", _("Tidak khusus"))] + Hazard.choices
+    )
     kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=Activity.Kind.choices)
     people_reached = forms.IntegerField(label=_("Jumlah warga terlayani"), min_value=0, max_value=10_000_000)
     description = forms.CharField(label=_("Uraian kegiatan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     evidence = forms.FileField(
-        label=_("Berkas bukti (opsional)"), required=False,
+        label=_("Berkas bukti (opsional)"),
+        required=False,
         help_text=_("Foto (JPEG, PNG, WebP) atau PDF, paling besar 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )
@@ -82,30 +110,57 @@ class ActivityForm(forms.Form):
 
 
 class AssessmentHeaderForm(forms.Form):
-    stage_data = forms.CharField(label=_("Tahap 1: pengumpulan data"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    stage_needs = forms.CharField(label=_("Tahap 2: penghitungan kebutuhan"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    stage_planning = forms.CharField(label=_("Tahap 3: perencanaan"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    stage_delivery = forms.CharField(label=_("Tahap 4: pelaksanaan"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    problems = forms.CharField(label=_("Permasalahan"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-    follow_up = forms.CharField(label=_("Tindak lanjut"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    stage_data = forms.CharField(
+        label=_("Tahap 1: pengumpulan data"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    stage_needs = forms.CharField(
+        label=_("Tahap 2: penghitungan kebutuhan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    stage_planning = forms.CharField(
+        label=_("Tahap 3: perencanaan"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    stage_delivery = forms.CharField(
+        label=_("Tahap 4: pelaksanaan"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    problems = forms.CharField(
+        label=_("Permasalahan"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    follow_up = forms.CharField(
+        label=_("Tindak lanjut"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
 
 
 class AssessmentPickForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Layanan"), queryset=Service.objects.all(), to_field_name="code", empty_label=None)
+    service = forms.ModelChoiceField(
+        label=_("Layanan"), queryset=Service.objects.all(), to_field_name="code", empty_label=None
+    )
     year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
     quarter = forms.TypedChoiceField(label=_("Triwulan"), coerce=int, choices=Quarter.choices)
 
 
 class MilestoneForm(forms.Form):
     owner = forms.CharField(label=_("Penanggung jawab"), max_length=150)
-    due_date = forms.DateField(label=_("Target selesai"), required=False, widget=forms.DateInput(attrs={"type": "date"}), input_formats=["%Y-%m-%d", "%d-%m-%Y"])
+    due_date = forms.DateField(
+        label=_("Target selesai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+    )
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.State.choices)
     completed_on = forms.DateField(
-        label=_("Tanggal selesai"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"], help_text=_("Kosongkan untuk memakai tanggal hari ini saat status Selesai."),
+        label=_("Tanggal selesai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        help_text=_("Kosongkan untuk memakai tanggal hari ini saat status Selesai."),
     )
     evidence_note = forms.CharField(label=_("Bukti (nomor dokumen/keterangan)"), required=False, max_length=500)
     evidence = forms.FileField(
-        label=_("Berkas bukti (opsional)"), required=False, help_text=_("Foto (JPEG, PNG, WebP) atau PDF, paling besar 10 MB."),
+        label=_("Berkas bukti (opsional)"),
+        required=False,
+        help_text=_("Foto (JPEG, PNG, WebP) atau PDF, paling besar 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
     )

@@ -39,11 +39,15 @@ class SpmSettings(models.Model):
         help_text=_("Dari laporan diterima sampai tiba di lokasi. Mengubahnya menghitung ulang agregat laporan."),
     )
     band_green = models.PositiveSmallIntegerField(
-        _("batas hijau (%)"), default=90, validators=[MaxValueValidator(100)],
+        _("batas hijau (%)"),
+        default=90,
+        validators=[MaxValueValidator(100)],
         help_text=_("Indeks/capaian sama dengan atau di atas nilai ini berwarna hijau."),
     )
     band_yellow = models.PositiveSmallIntegerField(
-        _("batas kuning (%)"), default=70, validators=[MaxValueValidator(100)],
+        _("batas kuning (%)"),
+        default=70,
+        validators=[MaxValueValidator(100)],
         help_text=_("Di bawah batas hijau dan sama dengan atau di atas nilai ini berwarna kuning; di bawahnya merah."),
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -53,7 +57,9 @@ class SpmSettings(models.Model):
         verbose_name_plural = _("pengaturan SPM")
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="spm_settings_singleton"),
-            models.CheckConstraint(condition=Q(band_yellow__lte=models.F("band_green")), name="spm_settings_bands_order"),
+            models.CheckConstraint(
+                condition=Q(band_yellow__lte=models.F("band_green")), name="spm_settings_bands_order"
+            ),
         ]
 
     def __str__(self):
@@ -82,7 +88,9 @@ class Service(models.Model):
     weight_recipients = models.PositiveSmallIntegerField(
         _("bobot penerima layanan (%)"), default=80, validators=[MaxValueValidator(100)]
     )
-    weight_quality = models.PositiveSmallIntegerField(_("bobot mutu (%)"), default=20, validators=[MaxValueValidator(100)])
+    weight_quality = models.PositiveSmallIntegerField(
+        _("bobot mutu (%)"), default=20, validators=[MaxValueValidator(100)]
+    )
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
     class Meta:
@@ -106,7 +114,9 @@ class Service(models.Model):
 class QualityItem(models.Model):
     """One quality standard of a service (mutu barang/jasa/SDM), weighted."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="quality_items", verbose_name=_("layanan"))
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="quality_items", verbose_name=_("layanan")
+    )
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("standar mutu"), max_length=250)
     weight = models.PositiveSmallIntegerField(_("bobot"), default=1, validators=[MinValueValidator(1)])
@@ -143,7 +153,9 @@ class PeriodAssessment(models.Model):
     """Per service and quarter: the quality checklist plus the notes e-SPM asks
     for (problems, follow-up, the four implementation stages)."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("layanan"))
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("layanan")
+    )
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=Quarter.choices)
     stage_data = models.TextField(_("tahap 1: pengumpulan data"), blank=True)
@@ -153,7 +165,12 @@ class PeriodAssessment(models.Model):
     problems = models.TextField(_("permasalahan"), blank=True)
     follow_up = models.TextField(_("tindak lanjut"), blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("diubah oleh")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -168,8 +185,12 @@ class PeriodAssessment(models.Model):
 
 
 class QualityCheck(models.Model):
-    assessment = models.ForeignKey(PeriodAssessment, on_delete=models.CASCADE, related_name="checks", verbose_name=_("penilaian"))
-    item = models.ForeignKey(QualityItem, on_delete=models.CASCADE, related_name="checks", verbose_name=_("standar mutu"))
+    assessment = models.ForeignKey(
+        PeriodAssessment, on_delete=models.CASCADE, related_name="checks", verbose_name=_("penilaian")
+    )
+    item = models.ForeignKey(
+        QualityItem, on_delete=models.CASCADE, related_name="checks", verbose_name=_("standar mutu")
+    )
     met = models.BooleanField(_("terpenuhi"), default=False)
     note = models.CharField(_("keterangan/bukti"), max_length=500, blank=True)
     evidence = models.FileField(_("berkas bukti"), upload_to=evidence_upload_to, blank=True)
@@ -187,14 +208,24 @@ class Target(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="targets", verbose_name=_("layanan"))
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="spm_targets",
-        verbose_name=_("kecamatan"), help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan."),
+        Kecamatan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spm_targets",
+        verbose_name=_("kecamatan"),
+        help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan."),
     )
     hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
     value = models.PositiveIntegerField(_("jumlah warga yang harus dilayani"))
     note = models.CharField(_("sumber data/catatan"), max_length=500, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("diubah oleh")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -206,7 +237,8 @@ class Target(models.Model):
             # One value per key; NULL kecamatan (whole kabupaten) needs its own
             # partial index because NULLs never collide in a plain one.
             models.UniqueConstraint(
-                fields=["service", "year", "kecamatan", "hazard"], condition=Q(kecamatan__isnull=False),
+                fields=["service", "year", "kecamatan", "hazard"],
+                condition=Q(kecamatan__isnull=False),
                 name="spm_target_unique_kec",
             ),
             models.UniqueConstraint(
@@ -229,9 +261,13 @@ class Activity(models.Model):
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="activities", verbose_name=_("layanan"))
     date = models.DateField(_("tanggal"))
-    desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="spm_activities", verbose_name=_("desa/kelurahan"))
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, related_name="spm_activities", verbose_name=_("desa/kelurahan")
+    )
     # Copied from the desa so the period figures filter on one indexed column.
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="spm_activities", verbose_name=_("kecamatan"))
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="spm_activities", verbose_name=_("kecamatan")
+    )
     hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
     kind = models.CharField(_("jenis kegiatan"), max_length=20, choices=Kind.choices, default=Kind.KIE)
     people_reached = models.PositiveIntegerField(_("jumlah warga terlayani"))
@@ -239,7 +275,12 @@ class Activity(models.Model):
     evidence = models.FileField(_("berkas bukti"), upload_to=evidence_upload_to, blank=True)
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("dicatat oleh")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dicatat oleh"),
     )
     created_at = models.DateTimeField(_("dicatat"), default=timezone.now)
 
@@ -273,7 +314,12 @@ class Milestone(models.Model):
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("diubah oleh")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -397,7 +443,9 @@ class StatMonthly(MeasuresMixin):
     class Meta:
         verbose_name = _("agregat laporan bulanan")
         verbose_name_plural = _("agregat laporan bulanan")
-        constraints = [models.UniqueConstraint(fields=["month", "category", "kecamatan", "status"], name="spm_statmonthly_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "category", "kecamatan", "status"], name="spm_statmonthly_key")
+        ]
 
 
 class StatOpenDue(models.Model):

@@ -30,8 +30,21 @@ from .models import (
 WIB = ZoneInfo("Asia/Jakarta")
 INDEX = {name: i for i, name in enumerate(MEASURES)}
 SOURCE_FIELDS = (
-    "pk", "category_id", "desa_id", "kecamatan_id", "status", "created_at", "reported_at", "spm_must_serve", "spm_served",
-    "arrived_at", "verified_at", "verify_due_at", "resolved_at", "followup_due_at", "due_at",
+    "pk",
+    "category_id",
+    "desa_id",
+    "kecamatan_id",
+    "status",
+    "created_at",
+    "reported_at",
+    "spm_must_serve",
+    "spm_served",
+    "arrived_at",
+    "verified_at",
+    "verify_due_at",
+    "resolved_at",
+    "followup_due_at",
+    "due_at",
 )
 
 
@@ -116,10 +129,17 @@ def _state_from_row(row, *, service, fire_minutes) -> IncidentStatState:
 
 
 def _keys(state: IncidentStatState):
-    daily = {"day": state.day, "category_id": state.category_id_value, "desa_id": state.desa_code, "status": state.status}
+    daily = {
+        "day": state.day,
+        "category_id": state.category_id_value,
+        "desa_id": state.desa_code,
+        "status": state.status,
+    }
     monthly = {
-        "month": state.day.replace(day=1), "category_id": state.category_id_value,
-        "kecamatan_id": state.kecamatan_code, "status": state.status,
+        "month": state.day.replace(day=1),
+        "category_id": state.category_id_value,
+        "kecamatan_id": state.kecamatan_code,
+        "status": state.status,
     }
     return daily, monthly
 
@@ -168,8 +188,10 @@ def _apply(state: IncidentStatState, sign: int):
         _subtract(StatMonthly, monthly, measures)
     if state.due_hour is not None:
         key = {
-            "due_hour": state.due_hour, "category_id": state.category_id_value,
-            "kecamatan_id": state.kecamatan_code, "status": state.status,
+            "due_hour": state.due_hour,
+            "category_id": state.category_id_value,
+            "kecamatan_id": state.kecamatan_code,
+            "status": state.status,
         }
         if sign > 0:
             _upsert_add(StatOpenDue, key, {"n": 1})
@@ -260,14 +282,23 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
         totals["reports"] += len(states)
         StatDaily.objects.bulk_create(
             [
-                StatDaily(day=k[0], category_id=k[1], desa_id=k[2], status=k[3], kecamatan_id=k[4], **dict(zip(MEASURES, v)))
+                StatDaily(
+                    day=k[0],
+                    category_id=k[1],
+                    desa_id=k[2],
+                    status=k[3],
+                    kecamatan_id=k[4],
+                    **dict(zip(MEASURES, v, strict=True)),
+                )
                 for k, v in daily.items()
             ],
             batch_size=batch_size,
         )
         StatMonthly.objects.bulk_create(
             [
-                StatMonthly(month=k[0], category_id=k[1], kecamatan_id=k[2], status=k[3], **dict(zip(MEASURES, v)))
+                StatMonthly(
+                    month=k[0], category_id=k[1], kecamatan_id=k[2], status=k[3], **dict(zip(MEASURES, v, strict=True))
+                )
                 for k, v in monthly.items()
             ],
             batch_size=batch_size,
@@ -294,4 +325,3 @@ def add_months(day: date, months: int) -> date:
 
 def hour_floor(value: datetime) -> datetime:
     return value.replace(minute=0, second=0, microsecond=0)
-

@@ -132,4 +132,6 @@ def seed_spm(apps):
                 service=service, code=code, defaults={"name": name, "weight": weight, "sort_order": (i + 1) * 10}
             )
     for i, (code, title, owner) in enumerate(MILESTONES):
-        Milestone.objects.get_or_create(code=code, defaults={"title": title, "owner": owner, "sort_order": (i + 1) * 10})
+        Milestone.objects.get_or_create(
+            code=code, defaults={"title": title, "owner": owner, "sort_order": (i + 1) * 10}
+        )

@@ -9,9 +9,15 @@ from .models import Activity, Hazard, Quarter
 
 class AchievementsQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=2015, max_value=2100, help_text=_("Tahun, mis. 2026."))
-    quarter = serializers.ChoiceField(choices=Quarter.choices, required=False, help_text=_("Triwulan 1-4 (tidak bersama bulan)."))
-    month = serializers.IntegerField(min_value=1, max_value=12, required=False, help_text=_("Bulan 1-12 (tidak bersama triwulan)."))
-    kecamatan = serializers.CharField(max_length=8, required=False, help_text=_("Kode Kemendagri kecamatan, mis. 16.13.01."))
+    quarter = serializers.ChoiceField(
+        choices=Quarter.choices, required=False, help_text=_("Triwulan 1-4 (tidak bersama bulan).")
+    )
+    month = serializers.IntegerField(
+        min_value=1, max_value=12, required=False, help_text=_("Bulan 1-12 (tidak bersama triwulan).")
+    )
+    kecamatan = serializers.CharField(
+        max_length=8, required=False, help_text=_("Kode Kemendagri kecamatan, mis. 16.13.01.")
+    )
 
     def validate(self, attrs):
         if attrs.get("quarter") and attrs.get("month"):
@@ -30,7 +36,9 @@ class PeriodOutput(serializers.Serializer):
 
 
 class KecamatanRowOutput(serializers.Serializer):
-    code = serializers.CharField(allow_null=True, help_text=_("Null: sasaran tingkat kabupaten tanpa rincian kecamatan."))
+    code = serializers.CharField(
+        allow_null=True, help_text=_("Null: sasaran tingkat kabupaten tanpa rincian kecamatan.")
+    )
     name = serializers.CharField()
     must_serve = serializers.IntegerField()
     served = serializers.IntegerField()
@@ -65,7 +73,9 @@ class ServiceAchievementOutput(serializers.Serializer):
     weights = serializers.DictField(child=serializers.IntegerField())
     by_kecamatan = KecamatanRowOutput(many=True)
     previous = serializers.DictField(child=serializers.FloatField(allow_null=True))
-    change = serializers.FloatField(allow_null=True, help_text=_("Perubahan capaian (poin persen) dari periode sebelumnya."))
+    change = serializers.FloatField(
+        allow_null=True, help_text=_("Perubahan capaian (poin persen) dari periode sebelumnya.")
+    )
     quality_items = QualityItemOutput(many=True)
     quality_period = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
 
@@ -87,7 +97,9 @@ class AchievementsOutput(serializers.Serializer):
 class TargetInput(serializers.Serializer):
     service = serializers.CharField(help_text=_("info-bencana atau siaga-bencana."))
     year = serializers.IntegerField()
-    kecamatan = serializers.CharField(allow_null=True, required=False, help_text=_("Kode kecamatan; null untuk seluruh kabupaten."))
+    kecamatan = serializers.CharField(
+        allow_null=True, required=False, help_text=_("Kode kecamatan; null untuk seluruh kabupaten.")
+    )
     hazard = serializers.ChoiceField(choices=Hazard.choices, required=False, allow_blank=True, default="")
     value = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)

@@ -31,7 +31,9 @@ def _activity_service(code, errors):
         errors["service"] = [_("Layanan SPM tidak dikenal.")]
     elif service.from_reports:
         errors["service"] = [
-            _("Layanan %(name)s dihitung dari laporan; sasaran dan kegiatan hanya untuk layanan informasi dan kesiapsiagaan bencana.")
+            _(
+                "Layanan %(name)s dihitung dari laporan; sasaran dan kegiatan hanya untuk layanan informasi dan kesiapsiagaan bencana."
+            )
             % {"name": service.short_name}
         ]
     return service
@@ -71,7 +73,9 @@ def _year(value, errors):
 
 
 @transaction.atomic
-def target_save(*, actor, service: str, year, kecamatan: str | None, value, hazard: str = "", note: str = "") -> tuple[Target, bool]:
+def target_save(
+    *, actor, service: str, year, kecamatan: str | None, value, hazard: str = "", note: str = ""
+) -> tuple[Target, bool]:
     """Create or replace the target of (service, year, kecamatan or whole kabupaten, hazard)."""
     _require_writer(actor)
     errors = {}
@@ -106,27 +110,52 @@ def target_save(*, actor, service: str, year, kecamatan: str | None, value, haza
         target.save(update_fields=["value", "note", "updated_by", "updated_at"])
     else:
         old = None
-    record("spm.target.saved", user=actor, data={
-        "target": target.pk, "service": service_obj.code, "year": year, "kecamatan": kec.code if kec else None,
-        "hazard": hazard, "value": value, "previous_value": old,
-    })
+    record(
+        "spm.target.saved",
+        user=actor,
+        data={
+            "target": target.pk,
+            "service": service_obj.code,
+            "year": year,
+            "kecamatan": kec.code if kec else None,
+            "hazard": hazard,
+            "value": value,
+            "previous_value": old,
+        },
+    )
     return target, created
 
 
 @transaction.atomic
 def target_delete(*, actor, target: Target) -> None:
     _require_writer(actor)
-    record("spm.target.deleted", user=actor, data={
-        "target": target.pk, "service": target.service.code, "year": target.year,
-        "kecamatan": target.kecamatan_id, "hazard": target.hazard, "value": target.value,
-    })
+    record(
+        "spm.target.deleted",
+        user=actor,
+        data={
+            "target": target.pk,
+            "service": target.service.code,
+            "year": target.year,
+            "kecamatan": target.kecamatan_id,
+            "hazard": target.hazard,
+            "value": target.value,
+        },
+    )
     target.delete()
 
 
 @transaction.atomic
 def activity_create(
-    *, actor, service: str, date_value, desa: str, people_reached, description: str, hazard: str = "",
-    kind: str = Activity.Kind.KIE, evidence=None,
+    *,
+    actor,
+    service: str,
+    date_value,
+    desa: str,
+    people_reached,
+    description: str,
+    hazard: str = "",
+    kind: str = Activity.Kind.KIE,
+    evidence=None,
 ) -> Activity:
     _require_writer(actor)
     errors = {}
@@ -165,27 +194,48 @@ def activity_create(
     if errors:
         raise ValidationError(errors)
     activity = Activity(
-        service=service_obj, date=date_value, desa=desa_obj, kecamatan_id=desa_obj.kecamatan_id, hazard=hazard,
-        kind=kind, people_reached=people, description=description, created_by=actor,
+        service=service_obj,
+        date=date_value,
+        desa=desa_obj,
+        kecamatan_id=desa_obj.kecamatan_id,
+        hazard=hazard,
+        kind=kind,
+        people_reached=people,
+        description=description,
+        created_by=actor,
     )
     if clean:
         activity.evidence = clean.file
         activity.evidence_content_type = clean.content_type
     activity.save()
-    record("spm.activity.created", user=actor, data={
-        "activity": activity.pk, "service": service_obj.code, "date": date_value.isoformat(), "desa": desa_obj.code,
-        "people_reached": people,
-    })
+    record(
+        "spm.activity.created",
+        user=actor,
+        data={
+            "activity": activity.pk,
+            "service": service_obj.code,
+            "date": date_value.isoformat(),
+            "desa": desa_obj.code,
+            "people_reached": people,
+        },
+    )
     return activity
 
 
 @transaction.atomic
 def activity_delete(*, actor, activity: Activity) -> None:
     _require_writer(actor)
-    record("spm.activity.deleted", user=actor, data={
-        "activity": activity.pk, "service": activity.service.code, "date": activity.date.isoformat(),
-        "desa": activity.desa_id, "people_reached": activity.people_reached,
-    })
+    record(
+        "spm.activity.deleted",
+        user=actor,
+        data={
+            "activity": activity.pk,
+            "service": activity.service.code,
+            "date": activity.date.isoformat(),
+            "desa": activity.desa_id,
+            "people_reached": activity.people_reached,
+        },
+    )
     if activity.evidence:
         activity.evidence.delete(save=False)
     activity.delete()
@@ -193,8 +243,18 @@ def activity_delete(*, actor, activity: Activity) -> None:
 
 @transaction.atomic
 def assessment_save(
-    *, actor, service: Service, year: int, quarter: int, checks: dict, stage_data: str = "", stage_needs: str = "",
-    stage_planning: str = "", stage_delivery: str = "", problems: str = "", follow_up: str = "",
+    *,
+    actor,
+    service: Service,
+    year: int,
+    quarter: int,
+    checks: dict,
+    stage_data: str = "",
+    stage_needs: str = "",
+    stage_planning: str = "",
+    stage_delivery: str = "",
+    problems: str = "",
+    follow_up: str = "",
 ) -> PeriodAssessment:
     """Save the checklist of a service and quarter. `checks` maps a QualityItem
     pk to {"met": bool, "note": str, "evidence": upload or None}."""
@@ -226,8 +286,12 @@ def assessment_save(
         service=service, year=year, quarter=int(quarter)
     )
     for name, value in (
-        ("stage_data", stage_data), ("stage_needs", stage_needs), ("stage_planning", stage_planning),
-        ("stage_delivery", stage_delivery), ("problems", problems), ("follow_up", follow_up),
+        ("stage_data", stage_data),
+        ("stage_needs", stage_needs),
+        ("stage_planning", stage_planning),
+        ("stage_delivery", stage_delivery),
+        ("problems", problems),
+        ("follow_up", follow_up),
     ):
         setattr(assessment, name, (value or "").strip()[:5000])
     assessment.updated_by = actor
@@ -241,17 +305,31 @@ def assessment_save(
             check.evidence = clean.file
             check.evidence_content_type = clean.content_type
         check.save()
-    record("spm.assessment.saved", user=actor, data={
-        "assessment": assessment.pk, "service": service.code, "year": year, "quarter": int(quarter),
-        "met": sorted(pk for pk, (met, _n, _e) in cleaned.items() if met),
-    })
+    record(
+        "spm.assessment.saved",
+        user=actor,
+        data={
+            "assessment": assessment.pk,
+            "service": service.code,
+            "year": year,
+            "quarter": int(quarter),
+            "met": sorted(pk for pk, (met, _n, _e) in cleaned.items() if met),
+        },
+    )
     return assessment
 
 
 @transaction.atomic
 def milestone_update(
-    *, actor, milestone: Milestone, status: str, owner: str, due_date=None, completed_on=None,
-    evidence_note: str = "", evidence=None,
+    *,
+    actor,
+    milestone: Milestone,
+    status: str,
+    owner: str,
+    due_date=None,
+    completed_on=None,
+    evidence_note: str = "",
+    evidence=None,
 ) -> Milestone:
     _require_writer(actor)
     errors = {}
@@ -283,9 +361,16 @@ def milestone_update(
         milestone.evidence = clean.file
         milestone.evidence_content_type = clean.content_type
     milestone.save()
-    record("spm.milestone.updated", user=actor, data={
-        "milestone": milestone.code, "before": before, "status": status, "due_date": str(due_date or ""),
-    })
+    record(
+        "spm.milestone.updated",
+        user=actor,
+        data={
+            "milestone": milestone.code,
+            "before": before,
+            "status": status,
+            "due_date": str(due_date or ""),
+        },
+    )
     return milestone
 
 
@@ -299,9 +384,15 @@ def spm_settings_update(*, actor, fire_response_minutes: int, band_green: int, b
     changed_fire = row.fire_response_minutes != fire_response_minutes
     row.fire_response_minutes, row.band_green, row.band_yellow = fire_response_minutes, band_green, band_yellow
     row.save()
-    record("spm.settings.updated", user=actor, data={
-        "fire_response_minutes": fire_response_minutes, "band_green": band_green, "band_yellow": band_yellow,
-    })
+    record(
+        "spm.settings.updated",
+        user=actor,
+        data={
+            "fire_response_minutes": fire_response_minutes,
+            "band_green": band_green,
+            "band_yellow": band_yellow,
+        },
+    )
     if changed_fire:
         outbox_enqueue(task_name="spm.tasks.rebuild_stats", kwargs={})
     return row

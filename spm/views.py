@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from incidents.models import Category, Kecamatan, Status
 
-from . import export, services
-from .calculations import achievements, make_period, report_figures, trend
+from . import export, selectors, services
+from .calculations import dashboard_figures, make_period, report_figures
 from .charts import choropleth_svg, legend_items, trend_svg
 from .forms import (
     ActivityForm,
@@ -78,7 +78,12 @@ def _period_from_request(request):
     form = DashboardFilterForm(data)
     if form.is_valid():
         cd = form.cleaned_data
-        return form, make_period(cd["year"], cd.get("quarter"), cd.get("month")), cd.get("kecamatan"), cd.get("peta") or "tibum"
+        return (
+            form,
+            make_period(cd["year"], cd.get("quarter"), cd.get("month")),
+            cd.get("kecamatan"),
+            cd.get("peta") or "tibum",
+        )
     # Bad input: say so, show the current quarter.
     return form, make_period(today.year, (today.month - 1) // 3 + 1), None, "tibum"
 
@@ -93,9 +98,10 @@ def _fmt_pct(value):
 def dashboard(request):
     form, period, kecamatan, peta = _period_from_request(request)
     kec_code = kecamatan.code if kecamatan else None
-    data = achievements(year=period.year, quarter=period.quarter, month=period.month, kecamatan=kec_code)
+    data, trend_data = dashboard_figures(
+        year=period.year, quarter=period.quarter, month=period.month, kecamatan=kec_code
+    )
     figures = report_figures(year=period.year, quarter=period.quarter, month=period.month, kecamatan=kec_code)
-    trend_data = trend(year=period.year, kecamatan=kec_code)
     dates = {"created_after": period.start.isoformat(), "created_before": period.end.isoformat()}
     categories = {c.pk: c for c in Category.objects.all()}
     service_categories = {}
@@ -113,16 +119,24 @@ def dashboard(request):
             ]
             s["href"] = s["categories"][0]["href"] if len(cats) == 1 else "#kategori"
         else:
-            s["href"] = reverse("spm:activities") + "?" + urlencode(
-                {k: v for k, v in {"service": s["code"], "year": period.year, "kecamatan": kec_code or ""}.items() if v}
+            s["href"] = (
+                reverse("spm:activities")
+                + "?"
+                + urlencode(
+                    {
+                        k: v
+                        for k, v in {"service": s["code"], "year": period.year, "kecamatan": kec_code or ""}.items()
+                        if v
+                    }
+                )
             )
             s["targets_href"] = reverse("spm:targets") + f"?year={period.year}"
 
     # Kecamatan table and map.
-    kec_names = dict(Kecamatan.objects.values_list("code", "name"))
-    populations = dict(Kecamatan.objects.values_list("code", "population"))
     kec_rows = []
-    for code, name in kec_names.items():
+    populations = {}
+    for code, name, population in Kecamatan.objects.values_list("code", "name", "population"):
+        populations[code] = population
         if kec_code and code != kec_code:
             continue
         reports = figures["by_kecamatan"].get(code, 0)
@@ -132,30 +146,46 @@ def dashboard(request):
         for s in data["services"]:
             r = next((r for r in s["by_kecamatan"] if r["code"] == code), None)
             cells.append({"code": s["code"], "capaian": r["capaian"] if r else None, "band": r["band"] if r else "abu"})
-        kec_rows.append({
-            "code": code, "name": name, "reports": reports, "per_1000": per_1000, "cells": cells,
-            "href": _desk_url(kecamatan=code, **dates),
-        })
+        kec_rows.append(
+            {
+                "code": code,
+                "name": name,
+                "reports": reports,
+                "per_1000": per_1000,
+                "cells": cells,
+                "href": _desk_url(kecamatan=code, **dates),
+            }
+        )
     map_rows = []
     if peta == "laporan":
         values = [r["per_1000"] if r["per_1000"] is not None else r["reports"] for r in kec_rows]
         top = max(values) if values else 0
         for r, value in zip(kec_rows, values, strict=True):
             # Reports are not "good" or "bad": shaded by thirds of the highest value.
-            shade = "abu" if not top else ("merah" if value > top * 2 / 3 else "kuning" if value > top / 3 else "hijau")
+            shade = "q0" if not value else ("q3" if value > top * 2 / 3 else "q2" if value > top / 3 else "q1")
             label = f"{value} / 1.000" if r["per_1000"] is not None else _("%(n)s laporan") % {"n": r["reports"]}
-            map_rows.append({"code": r["code"], "name": r["name"], "value_label": label, "band": shade, "href": r["href"]})
-        map_title = _("Laporan per 1.000 penduduk per kecamatan")
+            map_rows.append(
+                {"code": r["code"], "name": r["name"], "value_label": label, "band": shade, "href": r["href"]}
+            )
+        map_title = (
+            _("Laporan per 1.000 penduduk per kecamatan")
+            if any(r["per_1000"] is not None for r in kec_rows)
+            else _("Jumlah laporan per kecamatan (jumlah penduduk belum diisi)")
+        )
     else:
         service = next((s for s in data["services"] if s["code"] == peta), data["services"][0])
         for r in service["by_kecamatan"]:
             if r["code"] is None:
                 continue
-            map_rows.append({
-                "code": r["code"], "name": r["name"], "band": r["band"],
-                "value_label": _fmt_pct(r["capaian"]) if r["capaian"] is not None else _("belum ada sasaran"),
-                "href": _desk_url(kecamatan=r["code"], **dates),
-            })
+            map_rows.append(
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "band": r["band"],
+                    "value_label": _fmt_pct(r["capaian"]) if r["capaian"] is not None else _("belum ada sasaran"),
+                    "href": _desk_url(kecamatan=r["code"], **dates),
+                }
+            )
         map_title = _("Capaian %(name)s per kecamatan") % {"name": service["short_name"]}
     map_svg = choropleth_svg(map_rows, title=map_title)
 
@@ -166,18 +196,23 @@ def dashboard(request):
         counts = [figures["by_category_status"].get((cat.pk, s.value), 0) for s in statuses]
         if not any(counts):
             continue
-        cat_rows.append({
-            "name": cat.name,
-            "href": _desk_url(category=cat.code, kecamatan=kec_code, **dates),
-            "cells": [
-                {"n": n, "href": _desk_url(category=cat.code, status=s.value, kecamatan=kec_code, **dates)}
-                for s, n in zip(statuses, counts, strict=True)
-            ],
-            "total": sum(counts),
-        })
+        cat_rows.append(
+            {
+                "name": cat.name,
+                "href": _desk_url(category=cat.code, kecamatan=kec_code, **dates),
+                "cells": [
+                    {"n": n, "href": _desk_url(category=cat.code, status=s.value, kecamatan=kec_code, **dates)}
+                    for s, n in zip(statuses, counts, strict=True)
+                ],
+                "total": sum(counts),
+            }
+        )
+    status_sum = {}
+    for (_cat, status), n in figures["by_category_status"].items():
+        status_sum[status] = status_sum.get(status, 0) + n
     status_totals = [
         {
-            "n": sum(figures["by_category_status"].get((c, s.value), 0) for c in categories),
+            "n": status_sum.get(s.value, 0),
             "href": _desk_url(status=s.value, kecamatan=kec_code, **dates),
         }
         for s in statuses
@@ -186,50 +221,65 @@ def dashboard(request):
     for b in figures["fire"]["buckets"]:
         b["width"] = round(b["count"] * 100 / fire_top) if fire_top else 0
 
-    milestones = list(Milestone.objects.all())
+    milestones = selectors.milestones_list()
     done = sum(1 for m in milestones if m.status == Milestone.State.SELESAI)
-    today = timezone.localdate()
-    for m in milestones:
-        m.late = bool(m.due_date and m.due_date < today and m.status != Milestone.State.SELESAI)
 
-    base_params = {"year": period.year, "quarter": period.quarter or "", "month": period.month or "", "kecamatan": kec_code or ""}
+    base_params = {
+        "year": period.year,
+        "quarter": period.quarter or "",
+        "month": period.month or "",
+        "kecamatan": kec_code or "",
+    }
     map_links = [
-        {"code": code, "label": label, "active": code == peta,
-         "href": "?" + urlencode({**{k: v for k, v in base_params.items() if v}, "peta": code}) + "#peta"}
+        {
+            "code": code,
+            "label": label,
+            "active": code == peta,
+            "href": "?" + urlencode({**{k: v for k, v in base_params.items() if v}, "peta": code}) + "#peta",
+        }
         for code, label in form.fields["peta"].choices
     ]
     export_quarter = period.quarter or period.quarter_of_end
-    return render(request, "spm/dashboard.html", {
-        "form": form,
-        "period": period,
-        "data": data,
-        "figures": figures,
-        "kecamatan": kecamatan,
-        "trend_svg": trend_svg(trend_data),
-        "trend": trend_data,
-        "legend": legend_items(trend_data),
-        "map_svg": map_svg,
-        "map_title": map_title,
-        "map_links": map_links,
-        "map_rows": map_rows,
-        "kec_rows": kec_rows,
-        "services": data["services"],
-        "statuses": statuses,
-        "cat_rows": cat_rows,
-        "status_totals": status_totals,
-        "period_href": _desk_url(kecamatan=kec_code, **dates),
-        "overdue_href": _desk_url(overdue="1", status="terbuka", kecamatan=kec_code),
-        "fire_href": _desk_url(category="kebakaran-permukiman", kecamatan=kec_code, **dates),
-        "done_href": _desk_url(status="selesai", kecamatan=kec_code, **dates),
-        "verified_href": _desk_url(kecamatan=kec_code, **dates),
-        "milestones": milestones,
-        "milestones_done": done,
-        "milestones_pct": round(done * 100 / len(milestones)) if milestones else 0,
-        "can_enter_data": can_enter_data(request.user),
-        "export_year": period.year,
-        "export_quarter": export_quarter,
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "spm/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "data": data,
+            "figures": figures,
+            "kecamatan": kecamatan,
+            "trend_svg": trend_svg(
+                trend_data,
+                month_href=lambda m: (
+                    "?" + urlencode({"year": period.year, "month": m, **({"kecamatan": kec_code} if kec_code else {})})
+                ),
+            ),
+            "trend": trend_data,
+            "legend": legend_items(trend_data),
+            "map_svg": map_svg,
+            "map_title": map_title,
+            "map_links": map_links,
+            "map_rows": map_rows,
+            "kec_rows": kec_rows,
+            "services": data["services"],
+            "statuses": statuses,
+            "cat_rows": cat_rows,
+            "status_totals": status_totals,
+            "period_href": _desk_url(kecamatan=kec_code, **dates),
+            "overdue_href": _desk_url(overdue="1", status="terbuka", kecamatan=kec_code),
+            "fire_href": _desk_url(category="kebakaran-permukiman", kecamatan=kec_code, **dates),
+            "done_href": _desk_url(status="selesai", kecamatan=kec_code, **dates),
+            "verified_href": _desk_url(kecamatan=kec_code, **dates),
+            "milestones": milestones,
+            "milestones_done": done,
+            "milestones_pct": round(done * 100 / len(milestones)) if milestones else 0,
+            "can_enter_data": can_enter_data(request.user),
+            "export_year": period.year,
+            "export_quarter": export_quarter,
+            "now": timezone.now(),
+        },
+    )
 
 
 # --- e-SPM export ----------------------------------------------------------------------
@@ -254,8 +304,11 @@ def export_xlsx(request):
         return redirect("spm:dashboard")
     content = export.espm_xlsx(year=period[0], quarter=period[1])
     services.export_record(actor=request.user, kind="xlsx", year=period[0], quarter=period[1], request=request)
-    return export.download(content, f"e-SPM-Trantibumlinmas-{period[0]}-T{period[1]}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return export.download(
+        content,
+        f"e-SPM-Trantibumlinmas-{period[0]}-T{period[1]}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @spm_viewer_required
@@ -287,14 +340,20 @@ def targets(request):
             cd = form.cleaned_data
             try:
                 target, created = services.target_save(
-                    actor=request.user, service=cd["service"].code, year=cd["year"],
-                    kecamatan=cd["kecamatan"].code if cd["kecamatan"] else None, hazard=cd["hazard"],
-                    value=cd["value"], note=cd["note"],
+                    actor=request.user,
+                    service=cd["service"].code,
+                    year=cd["year"],
+                    kecamatan=cd["kecamatan"].code if cd["kecamatan"] else None,
+                    hazard=cd["hazard"],
+                    value=cd["value"],
+                    note=cd["note"],
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, _("Sasaran disimpan.") if created else _("Sasaran yang sama sudah ada; nilainya diganti."))
+                messages.success(
+                    request, _("Sasaran disimpan.") if created else _("Sasaran yang sama sudah ada; nilainya diganti.")
+                )
                 return redirect(f"{reverse('spm:targets')}?year={cd['year']}")
     else:
         form = TargetForm(initial={"year": request.GET.get("year") or timezone.localdate().year}) if writer else None
@@ -303,7 +362,7 @@ def targets(request):
         year = int(year)
     except (TypeError, ValueError):
         year = timezone.localdate().year
-    rows = Target.objects.filter(year=year).select_related("service", "kecamatan", "updated_by")
+    rows = selectors.targets_list(year=year)
     return render(request, "spm/targets.html", {"form": form, "rows": rows, "year": year, "can_enter_data": writer})
 
 
@@ -332,9 +391,15 @@ def activities(request):
             cd = form.cleaned_data
             try:
                 services.activity_create(
-                    actor=request.user, service=cd["service"].code, date_value=cd["date"], desa=cd["desa"].code,
-                    hazard=cd["hazard"], kind=cd["kind"], people_reached=cd["people_reached"],
-                    description=cd["description"], evidence=cd.get("evidence"),
+                    actor=request.user,
+                    service=cd["service"].code,
+                    date_value=cd["date"],
+                    desa=cd["desa"].code,
+                    hazard=cd["hazard"],
+                    kind=cd["kind"],
+                    people_reached=cd["people_reached"],
+                    description=cd["description"],
+                    evidence=cd.get("evidence"),
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)
@@ -342,19 +407,19 @@ def activities(request):
                 messages.success(request, _("Kegiatan dicatat."))
                 return redirect("spm:activities")
     elif writer:
-        form = ActivityForm(initial={"date": timezone.localdate(), "service": request.GET.get("service") or "info-bencana"})
-    qs = Activity.objects.select_related("service", "desa", "kecamatan")
-    service = request.GET.get("service")
-    if service:
-        qs = qs.filter(service__code=service)
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        qs = qs.filter(date__year=int(year))
-    kec = request.GET.get("kecamatan")
-    if kec:
-        qs = qs.filter(kecamatan_id=kec)
+        form = ActivityForm(
+            initial={"date": timezone.localdate(), "service": request.GET.get("service") or "info-bencana"}
+        )
+    year = request.GET.get("year", "")
+    qs = selectors.activities_list(
+        year=int(year) if year.isdigit() else None,
+        service=request.GET.get("service") or None,
+        kecamatan=request.GET.get("kecamatan") or None,
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "spm/activities.html", {"form": form, "page": page, "can_enter_data": writer, "filters": request.GET})
+    return render(
+        request, "spm/activities.html", {"form": form, "page": page, "can_enter_data": writer, "filters": request.GET}
+    )
 
 
 @spm_viewer_required
@@ -375,11 +440,13 @@ def quality(request):
     writer = can_enter_data(request.user)
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
-    pick = AssessmentPickForm({
-        "service": source.get("service") or "tibum",
-        "year": source.get("year") or today.year,
-        "quarter": source.get("quarter") or (today.month - 1) // 3 + 1,
-    })
+    pick = AssessmentPickForm(
+        {
+            "service": source.get("service") or "tibum",
+            "year": source.get("year") or today.year,
+            "quarter": source.get("quarter") or (today.month - 1) // 3 + 1,
+        }
+    )
     if not pick.is_valid():
         messages.error(request, _("Layanan, tahun, atau triwulan tidak valid."))
         pick = AssessmentPickForm({"service": "tibum", "year": today.year, "quarter": (today.month - 1) // 3 + 1})
@@ -402,33 +469,59 @@ def quality(request):
                 for item in items
             }
             try:
-                services.assessment_save(actor=request.user, service=service, year=year, quarter=quarter, checks=data,
-                                         **header.cleaned_data)
+                services.assessment_save(
+                    actor=request.user, service=service, year=year, quarter=quarter, checks=data, **header.cleaned_data
+                )
             except ValidationError as exc:
                 errors = exc.message_dict
             else:
                 messages.success(request, _("Penilaian mutu disimpan."))
                 return redirect(f"{reverse('spm:quality')}?service={service.code}&year={year}&quarter={quarter}")
     else:
-        header = AssessmentHeaderForm(initial={
-            name: getattr(assessment, name) for name in AssessmentHeaderForm.base_fields
-        } if assessment else None)
+        header = AssessmentHeaderForm(
+            initial={name: getattr(assessment, name) for name in AssessmentHeaderForm.base_fields}
+            if assessment
+            else None
+        )
     rows = []
     for item in items:
         check = checks.get(item.pk)
-        rows.append({
-            "item": item, "check": check,
-            "met": request.POST.get(f"met_{item.pk}") == "on" if request.method == "POST" else bool(check and check.met),
-            "note": request.POST.get(f"note_{item.pk}", "") if request.method == "POST" else (check.note if check else ""),
-            "errors": errors.get(f"note_{item.pk}", []) + errors.get(f"evidence_{item.pk}", []),
-        })
+        rows.append(
+            {
+                "item": item,
+                "check": check,
+                "met": request.POST.get(f"met_{item.pk}") == "on"
+                if request.method == "POST"
+                else bool(check and check.met),
+                "note": request.POST.get(f"note_{item.pk}", "")
+                if request.method == "POST"
+                else (check.note if check else ""),
+                "errors": errors.get(f"note_{item.pk}", []) + errors.get(f"evidence_{item.pk}", []),
+            }
+        )
     total = sum(i.weight for i in items)
-    score = round(sum(i.weight for i in items if checks.get(i.pk) and checks[i.pk].met) * 100 / total, 2) if total and assessment else None
-    return render(request, "spm/quality.html", {
-        "pick": pick, "service": service, "year": year, "quarter": quarter, "assessment": assessment,
-        "rows": rows, "header": header, "can_enter_data": writer, "score": score,
-        "other_errors": [e for k, v in errors.items() if not k.startswith(("note_", "evidence_")) for e in v],
-    })
+    score = (
+        round(sum(i.weight for i in items if checks.get(i.pk) and checks[i.pk].met) * 100 / total, 2)
+        if total and assessment
+        else None
+    )
+    return render(
+        request,
+        "spm/quality.html",
+        {
+            "pick": pick,
+            "period_label": make_period(year, quarter).label,
+            "service": service,
+            "year": year,
+            "quarter": quarter,
+            "assessment": assessment,
+            "rows": rows,
+            "header": header,
+            "can_enter_data": writer,
+            "score": score,
+            "other_errors": [e for k, v in errors.items() if not k.startswith(("note_", "evidence_")) for e in v],
+        },
+    )
 
 
 # --- Action plan ---------------------------------------------------------------------
@@ -436,10 +529,7 @@ def quality(request):
 
 @spm_viewer_required
 def milestones(request):
-    today = timezone.localdate()
-    rows = list(Milestone.objects.all())
-    for m in rows:
-        m.late = bool(m.due_date and m.due_date < today and m.status != Milestone.State.SELESAI)
+    rows = selectors.milestones_list()
     return render(request, "spm/milestones.html", {"rows": rows, "can_enter_data": can_enter_data(request.user)})
 
 
@@ -458,10 +548,15 @@ def milestone_edit(request, pk):
                 messages.success(request, _("Rencana aksi diperbarui."))
                 return redirect("spm:milestones")
     else:
-        form = MilestoneForm(initial={
-            "owner": milestone.owner, "due_date": milestone.due_date, "status": milestone.status,
-            "completed_on": milestone.completed_on, "evidence_note": milestone.evidence_note,
-        })
+        form = MilestoneForm(
+            initial={
+                "owner": milestone.owner,
+                "due_date": milestone.due_date,
+                "status": milestone.status,
+                "completed_on": milestone.completed_on,
+                "evidence_note": milestone.evidence_note,
+            }
+        )
     return render(request, "spm/milestone_edit.html", {"form": form, "milestone": milestone})
 
 
@@ -479,8 +574,12 @@ def evidence(request, kind, pk):
     if not obj.evidence:
         raise Http404
     ext = "pdf" if obj.evidence_content_type == "application/pdf" else "jpg"
-    response = FileResponse(obj.evidence.open("rb"), content_type=obj.evidence_content_type or "application/octet-stream",
-                            as_attachment=ext == "pdf", filename=f"bukti-{kind}-{pk}.{ext}")
+    response = FileResponse(
+        obj.evidence.open("rb"),
+        content_type=obj.evidence_content_type or "application/octet-stream",
+        as_attachment=ext == "pdf",
+        filename=f"bukti-{kind}-{pk}.{ext}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -99,14 +99,17 @@ def run_service(fn, **kwargs):
         return fn(**kwargs)
     except VersionConflict as exc:
         raise ApiError(
-            str(exc), code="version_conflict", status_code=status.HTTP_409_CONFLICT,
+            str(exc),
+            code="version_conflict",
+            status_code=status.HTTP_409_CONFLICT,
             extra={"current_version": exc.current_version},
         )
     except TransitionNotAllowed as exc:
         allowed = ", ".join(exc.allowed) or _("tidak ada")
         raise ApiError(
             _("%(message)s Status yang diizinkan saat ini: %(allowed)s.") % {"message": exc, "allowed": allowed},
-            code="transition_not_allowed", status_code=status.HTTP_400_BAD_REQUEST,
+            code="transition_not_allowed",
+            status_code=status.HTTP_400_BAD_REQUEST,
             extra={"allowed": exc.allowed, "current": exc.current},
         )
 
@@ -118,7 +121,9 @@ LIST_PARAMS = [
     OpenApiParameter("desa", OpenApiTypes.STR, description="Kode Kemendagri desa/kelurahan."),
     OpenApiParameter("agency", OpenApiTypes.STR, description="Kode instansi yang ditugaskan."),
     OpenApiParameter("priority", OpenApiTypes.STR, description="Prioritas 1-4 (boleh dipisah koma)."),
-    OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Hanya (true) atau tanpa (false) yang lewat batas waktu."),
+    OpenApiParameter(
+        "overdue", OpenApiTypes.BOOL, description="Hanya (true) atau tanpa (false) yang lewat batas waktu."
+    ),
     OpenApiParameter("q", OpenApiTypes.STR, description="Kode lacak atau kata kunci."),
     OpenApiParameter("created_after", OpenApiTypes.DATE, description="Masuk sejak tanggal (YYYY-MM-DD)."),
     OpenApiParameter("created_before", OpenApiTypes.DATE, description="Masuk sampai tanggal (YYYY-MM-DD)."),
@@ -139,7 +144,9 @@ IncidentPageOutput = inline_serializer(
 
 class IncidentListCreateApi(DeskApiView):
     @extend_schema(
-        tags=[TAG], operation_id="incidents_list", parameters=LIST_PARAMS,
+        tags=[TAG],
+        operation_id="incidents_list",
+        parameters=LIST_PARAMS,
         summary="Daftar laporan yang boleh Anda lihat (halaman kursor, terbaru dulu)",
         responses={200: IncidentPageOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
@@ -147,6 +154,10 @@ class IncidentListCreateApi(DeskApiView):
         from incidents.queue import InvalidCursor, incident_queue
 
         params = request.query_params
+        bad = sorted({key for key, values in params.lists() if any("\x00" in v for v in values)})
+        if bad:
+            # PostgreSQL refuses NUL in a string literal; refuse it here with a 400.
+            raise exceptions.ValidationError({key: [_("Berisi karakter yang tidak diizinkan.")] for key in bad})
         try:
             limit = int(params.get("limit") or 50)
         except ValueError:
@@ -169,7 +180,9 @@ class IncidentListCreateApi(DeskApiView):
         return Response({"next": link(page.next_cursor), "previous": link(page.prev_cursor), "results": results})
 
     @extend_schema(
-        tags=[TAG], operation_id="incidents_create", request=IncidentCreateInput,
+        tags=[TAG],
+        operation_id="incidents_create",
+        request=IncidentCreateInput,
         summary="Catat laporan atas nama warga (telepon, datang langsung, patroli)",
         responses={201: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
@@ -186,12 +199,26 @@ class IncidentListCreateApi(DeskApiView):
             raise exceptions.ValidationError({"category": [_("Kategori tidak dikenal.")]})
         with transaction.atomic():
             incident, created = incident_create(
-                category=category, description=v["description"], title=v["title"],
-                desa_code=v["desa"] or None, kecamatan_code=v["kecamatan"] or None, lat=v["lat"], lng=v["lng"],
-                location_detail=v["location_detail"], occurred_at=v["occurred_at"], reported_at=v["reported_at"],
-                details=v["details"], reporter_name=v["reporter_name"], reporter_phone=v["reporter_phone"],
-                reporter_email=v["reporter_email"], anonymous=v["anonymous"], confidential=v["confidential"],
-                consent=v["consent"], channel=v["channel"], client_uuid=v["client_uuid"], created_by=request.user,
+                category=category,
+                description=v["description"],
+                title=v["title"],
+                desa_code=v["desa"] or None,
+                kecamatan_code=v["kecamatan"] or None,
+                lat=v["lat"],
+                lng=v["lng"],
+                location_detail=v["location_detail"],
+                occurred_at=v["occurred_at"],
+                reported_at=v["reported_at"],
+                details=v["details"],
+                reporter_name=v["reporter_name"],
+                reporter_phone=v["reporter_phone"],
+                reporter_email=v["reporter_email"],
+                anonymous=v["anonymous"],
+                confidential=v["confidential"],
+                consent=v["consent"],
+                channel=v["channel"],
+                client_uuid=v["client_uuid"],
+                created_by=request.user,
             )
             if not selectors.incidents_visible_to(request.user).filter(pk=incident.pk).exists():
                 # A petugas may only enter reports of the kecamatan they work;
@@ -205,7 +232,9 @@ class IncidentListCreateApi(DeskApiView):
 
 class IncidentDetailApi(DeskApiView):
     @extend_schema(
-        tags=[TAG], operation_id="incidents_retrieve", parameters=[ID_PARAM],
+        tags=[TAG],
+        operation_id="incidents_retrieve",
+        parameters=[ID_PARAM],
         summary="Rincian laporan (riwayat, penugasan, foto, batas waktu)",
         responses={200: IncidentDetailOutput, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
@@ -213,7 +242,10 @@ class IncidentDetailApi(DeskApiView):
         return self.detail_response(self.incident(pk))
 
     @extend_schema(
-        tags=[TAG], operation_id="incidents_partial_update", parameters=[ID_PARAM], request=IncidentUpdateInput,
+        tags=[TAG],
+        operation_id="incidents_partial_update",
+        parameters=[ID_PARAM],
+        request=IncidentUpdateInput,
         summary="Ubah data triase (wajib menyertakan version)",
         responses={200: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
     )
@@ -233,9 +265,19 @@ class IncidentDetailApi(DeskApiView):
 
 class IncidentTransitionApi(DeskApiView):
     @extend_schema(
-        tags=[TAG], operation_id="incidents_transition", parameters=[ID_PARAM], request=TransitionInput,
+        tags=[TAG],
+        operation_id="incidents_transition",
+        parameters=[ID_PARAM],
+        request=TransitionInput,
         summary="Ubah status laporan",
-        responses={200: IncidentDetailOutput, 400: ERR_400_TRANSITION, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
+        responses={
+            200: IncidentDetailOutput,
+            400: ERR_400_TRANSITION,
+            401: ERR_401,
+            403: ERR_403,
+            404: ERR_404,
+            409: ERR_409,
+        },
     )
     def post(self, request, pk):
         from incidents.services import incident_transition
@@ -247,15 +289,24 @@ class IncidentTransitionApi(DeskApiView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         run_service(
-            incident_transition, incident=incident, actor=request.user, to=v["to"], note=v["note"],
-            public=v["public"], version=v["version"], duplicate_of=v["duplicate_of"] or None,
+            incident_transition,
+            incident=incident,
+            actor=request.user,
+            to=v["to"],
+            note=v["note"],
+            public=v["public"],
+            version=v["version"],
+            duplicate_of=v["duplicate_of"] or None,
         )
         return self.detail_response(incident)
 
 
 class IncidentAssignmentApi(DeskApiView):
     @extend_schema(
-        tags=[TAG], operation_id="incidents_assign", parameters=[ID_PARAM], request=AssignmentInput,
+        tags=[TAG],
+        operation_id="incidents_assign",
+        parameters=[ID_PARAM],
+        request=AssignmentInput,
         summary="Tugaskan instansi (koordinator)",
         responses={201: AssignmentCreatedOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
     )
@@ -269,7 +320,11 @@ class IncidentAssignmentApi(DeskApiView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         assignment = run_service(
-            incident_assign, incident=incident, actor=request.user, agency=v["agency"], note=v["note"],
+            incident_assign,
+            incident=incident,
+            actor=request.user,
+            agency=v["agency"],
+            note=v["note"],
             version=v["version"],
         )
         return Response(AssignmentCreatedOutput(assignment).data, status=status.HTTP_201_CREATED)
@@ -277,8 +332,12 @@ class IncidentAssignmentApi(DeskApiView):
 
 class AssignmentCompleteApi(DeskApiView):
     @extend_schema(
-        tags=[TAG], operation_id="incidents_assignment_complete",
-        parameters=[ID_PARAM, OpenApiParameter("agency", OpenApiTypes.STR, OpenApiParameter.PATH, description="Kode instansi.")],
+        tags=[TAG],
+        operation_id="incidents_assignment_complete",
+        parameters=[
+            ID_PARAM,
+            OpenApiParameter("agency", OpenApiTypes.STR, OpenApiParameter.PATH, description="Kode instansi."),
+        ],
         request=AssignmentCompleteInput,
         summary="Instansi menyatakan tugasnya selesai (mitra)",
         responses={200: AssignmentOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
@@ -294,14 +353,19 @@ class AssignmentCompleteApi(DeskApiView):
             raise exceptions.PermissionDenied(_("Anda tidak berwenang menyelesaikan tugas instansi ini."))
         data = AssignmentCompleteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        assignment = run_service(assignment_complete, assignment=assignment, actor=request.user, note=data.validated_data["note"])
+        assignment = run_service(
+            assignment_complete, assignment=assignment, actor=request.user, note=data.validated_data["note"]
+        )
         assignment.refresh_from_db()
         return Response(AssignmentOutput(assignment).data)
 
 
 class IncidentNoteApi(DeskApiView):
     @extend_schema(
-        tags=[TAG], operation_id="incidents_note_add", parameters=[ID_PARAM], request=NoteInput,
+        tags=[TAG],
+        operation_id="incidents_note_add",
+        parameters=[ID_PARAM],
+        request=NoteInput,
         summary="Tambah catatan (publik tampil di halaman lacak warga)",
         responses={201: EventOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
@@ -314,7 +378,10 @@ class IncidentNoteApi(DeskApiView):
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         event = run_service(
-            incident_note_add, incident=incident, actor=request.user, text=data.validated_data["text"],
+            incident_note_add,
+            incident=incident,
+            actor=request.user,
+            text=data.validated_data["text"],
             public=data.validated_data["public"],
         )
         return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
@@ -329,7 +396,9 @@ class TokenApi(APIView):
     throttle_scope = "token"
 
     @extend_schema(
-        tags=[TAG_AUTH], operation_id="auth_token", request=TokenInput,
+        tags=[TAG_AUTH],
+        operation_id="auth_token",
+        request=TokenInput,
         summary="Minta token API (akun petugas)",
         responses={200: TokenOutput, 400: ERR_400, 403: ERR_403, 429: ERR_429},
     )
@@ -341,6 +410,8 @@ class TokenApi(APIView):
         user = authenticate(
             request._request, username=data.validated_data["username"], password=data.validated_data["password"]
         )
+        # A locked-out account gets 429 from django-axes' middleware
+        # (incidents.audit.lockout_response), whatever is answered here.
         if user is None or not user.is_active:
             raise ApiError(_("Nama pengguna atau kata sandi salah."), code="invalid_credentials", status_code=400)
         if not permissions.is_desk_user(user):

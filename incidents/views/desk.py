@@ -7,6 +7,7 @@ is a 403. Forms carry the report's `version`: a stale one changes nothing and
 says so.
 """
 
+import hashlib
 import math
 from datetime import timedelta
 from functools import wraps
@@ -14,15 +15,17 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import export as exports
@@ -39,7 +42,7 @@ from ..forms_desk import (
     TransitionForm,
     TriageForm,
 )
-from ..models import OPEN_STATUSES, Agency, Category, Desa, Kecamatan, Status
+from ..models import OPEN_STATUSES, Agency, Category, Desa, Kecamatan, Priority, Status
 from ..selectors import events_for_user, incident_get_for_user, incidents_visible_to
 
 CONFLICT_MESSAGE = gettext_lazy(
@@ -101,17 +104,83 @@ def _messages_from(exc: ValidationError) -> list[str]:
 # --- queue ---------------------------------------------------------------------------------------
 
 
+def _age(seconds: float) -> str:
+    """ "3 jam lalu": the largest unit only, which is what a queue needs."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return _("baru saja")
+    if minutes < 60:
+        return ngettext("%(n)d menit lalu", "%(n)d menit lalu", minutes) % {"n": minutes}
+    hours = minutes // 60
+    if hours < 24:
+        return ngettext("%(n)d jam lalu", "%(n)d jam lalu", hours) % {"n": hours}
+    days = hours // 24
+    if days < 60:
+        return ngettext("%(n)d hari lalu", "%(n)d hari lalu", days) % {"n": days}
+    months = days // 30
+    if months < 24:
+        return ngettext("%(n)d bulan lalu", "%(n)d bulan lalu", months) % {"n": months}
+    return ngettext("%(n)d tahun lalu", "%(n)d tahun lalu", days // 365) % {"n": days // 365}
+
+
 def _rows(items, now):
+    """Row data computed here rather than in template tags: 50 rows of
+    template filters and {% url %} cost more than the query behind them."""
+    tz = timezone.get_current_timezone()
+    months = [str(MONTHS_3[i]).title() for i in range(1, 13)]
+    detail = reverse("desk:detail", args=[987654321]).replace("987654321", "{}")
+
+    def short(dt, year=False):
+        local = dt.astimezone(tz)
+        text = f"{local.day} {months[local.month - 1]}"
+        if year:
+            text += f" {local.year}"
+        return f"{text} {local:%H.%M} WIB"
+
     rows = []
     for incident in items:
         rows.append(
             {
                 "incident": incident,
+                "url": detail.format(incident.pk),
+                "check_value": f"{incident.pk}:{incident.version}",
+                "summary": (incident.title or incident.description)[:60],
+                "summary_is_title": bool(incident.title),
+                "age": _age((now - incident.created_at).total_seconds()),
+                "created_iso": incident.created_at.isoformat(),
+                "created_full": short(incident.created_at, year=True),
+                "priority_label": Priority(incident.priority).label,
+                "status_label": Status(incident.status).label,
+                "due_text": short(incident.due_at) if incident.due_at else "",
                 "due_state": queue.due_state(incident, now=now),
-                "agencies": [a.agency for a in incident.assignments.all()],
+                "agencies": [str(a.agency) for a in incident.assignments.all()],
             }
         )
     return rows
+
+
+CHOICES_TTL = 300  # reference lists an admin rarely edits
+
+
+def _choices(form, name):
+    """(value, label, selected) for a filter select, rendered by a plain loop
+    (Django's widget templates render each option through a template). The
+    lists of categories, desa and agencies are cached for a few minutes."""
+    field = form.fields[name]
+    options = None
+    queryset = getattr(field, "queryset", None)
+    if queryset is not None:
+        sql, params = queryset.query.sql_with_params()
+        key = "desk:choices:" + hashlib.sha256(repr((name, get_language(), sql, params)).encode()).hexdigest()
+        options = cache.get(key)
+        if options is None:
+            options = [(str(v), str(label)) for v, label in field.choices]
+            cache.set(key, options, CHOICES_TTL)
+    else:
+        options = [(str(v), str(label)) for v, label in field.choices]
+    current = form[name].value() if form.is_bound else form.initial.get(name)
+    current = "" if current in (None, False) else str(current)
+    return [(value, label, value == current) for value, label in options]
 
 
 @desk_required
@@ -165,17 +234,35 @@ def home(request):
         "can_bulk": can_write and (permissions.can_create(user)),
         "can_bulk_assign": permissions.is_koordinator(user),
         "can_create": permissions.can_create(user),
-        "bulk_form": BulkForm(auto_id="bulk-%s"),
         "export_form": ExportForm(),
         "current_url": request.get_full_path(),
-        "desa_list": Desa.objects.select_related("kecamatan").order_by("kecamatan_id", "name"),
+        "selects": {
+            name: _choices(form, name)
+            for name in ("status", "category", "kecamatan", "desa", "agency", "priority", "sort")
+        },
+        "kec_label": _("Kec."),
+        "overdue_label": _("Terlambat"),
+        "soon_label": _("Segera"),
+        "agency_choices": [(a.code, str(a)) for a in Agency.objects.filter(active=True)],
         "read_only": not can_write,
     }
     return _page(request, "incidents/desk/home.html", context)
 
 
-QUEUE_KEYS = ("q", "status", "category", "kecamatan", "desa", "agency", "priority", "overdue", "created_after",
-              "created_before", "sort", "cursor")
+QUEUE_KEYS = (
+    "q",
+    "status",
+    "category",
+    "kecamatan",
+    "desa",
+    "agency",
+    "priority",
+    "overdue",
+    "created_after",
+    "created_before",
+    "sort",
+    "cursor",
+)
 
 
 # --- detail --------------------------------------------------------------------------------------
@@ -198,7 +285,9 @@ def possible_duplicates(user, incident, limit=10):
     if incident.lat is not None and incident.lng is not None:
         dlat = DUPLICATE_RADIUS_KM / 111.0
         dlng = DUPLICATE_RADIUS_KM / (111.0 * max(math.cos(math.radians(incident.lat)), 0.1))
-        near |= Q(lat__range=(incident.lat - dlat, incident.lat + dlat), lng__range=(incident.lng - dlng, incident.lng + dlng))
+        near |= Q(
+            lat__range=(incident.lat - dlat, incident.lat + dlat), lng__range=(incident.lng - dlng, incident.lng + dlng)
+        )
     candidates = (
         incidents_visible_to(user)
         .filter(
@@ -257,7 +346,9 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
             {
                 "assignment": a,
                 "can_complete": permissions.can_complete_assignment(user, a) and incident.status in OPEN_STATUSES,
-                "form": bound.get("complete_form") if bound.get("complete_for") == a.pk else AssignmentCompleteForm(prefix=f"a-{a.pk}"),
+                "form": bound.get("complete_form")
+                if bound.get("complete_for") == a.pk
+                else AssignmentCompleteForm(prefix=f"a-{a.pk}"),
             }
             for a in assignments
         ],
@@ -265,14 +356,21 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
         "can_mark_duplicate": "duplikat" in allowed,
         "duplicates": possible_duplicates(user, incident),
         "duplicate_form": bound.get("duplicate_form"),
-        "assign_form": (bound.get("assign_form") or AssignForm(incident=incident, initial={"version": incident.version}))
+        "assign_form": (
+            bound.get("assign_form") or AssignForm(incident=incident, initial={"version": incident.version})
+        )
         if permissions.can_assign(user, incident)
         else None,
         "note_form": (bound.get("note_form") or NoteForm()) if permissions.can_add_note(user, incident) else None,
         "triage_form": (bound.get("triage_form") or TriageForm(incident=incident)) if can_edit else None,
         "arrival_form": (
             bound.get("arrival_form")
-            or ArrivalForm(initial={"version": incident.version, "arrived_at": timezone.localtime().replace(second=0, microsecond=0)})
+            or ArrivalForm(
+                initial={
+                    "version": incident.version,
+                    "arrived_at": timezone.localtime().replace(second=0, microsecond=0),
+                }
+            )
         )
         if (not can_edit and "arrived_at" in editable and incident.category.group == Category.Group.KEBAKARAN)
         else None,
@@ -309,7 +407,11 @@ def _run(request, incident, action, *, form=None, form_key=None, success=None):
         return redirect(_detail_url(incident))
     except TransitionNotAllowed as exc:
         allowed = ", ".join(str(Status(s).label) for s in exc.allowed) or _("tidak ada")
-        messages.error(request, _("Perubahan status ini tidak dapat dilakukan sekarang. Yang dapat dilakukan: %(allowed)s.") % {"allowed": allowed})
+        messages.error(
+            request,
+            _("Perubahan status ini tidak dapat dilakukan sekarang. Yang dapat dilakukan: %(allowed)s.")
+            % {"allowed": allowed},
+        )
         return redirect(_detail_url(incident))
     except ValidationError as exc:
         if form is not None and hasattr(exc, "message_dict"):
@@ -354,12 +456,19 @@ def transition(request, pk):
     data = form.cleaned_data
     label = Status(data["to"]).label if data["to"] in Status.values else data["to"]
     return _run(
-        request, incident,
+        request,
+        incident,
         lambda: services.incident_transition(
-            incident=incident, actor=request.user, to=data["to"], note=data["note"], public=form.is_public,
-            version=data["version"], duplicate_of=data.get("duplicate_of") or None,
+            incident=incident,
+            actor=request.user,
+            to=data["to"],
+            note=data["note"],
+            public=form.is_public,
+            version=data["version"],
+            duplicate_of=data.get("duplicate_of") or None,
         ),
-        form=form, form_key=key,
+        form=form,
+        form_key=key,
         success=_("Status laporan diubah menjadi %(status)s.") % {"status": label},
     )
 
@@ -375,11 +484,13 @@ def assign(request, pk):
         return _invalid(request, incident, "assign_form", form)
     data = form.cleaned_data
     return _run(
-        request, incident,
+        request,
+        incident,
         lambda: services.incident_assign(
             incident=incident, actor=request.user, agency=data["agency"], note=data["note"], version=data["version"]
         ),
-        form=form, form_key="assign_form",
+        form=form,
+        form_key="assign_form",
         success=_("Laporan ditugaskan ke %(agency)s.") % {"agency": data["agency"]},
     )
 
@@ -394,11 +505,13 @@ def note(request, pk):
     if not form.is_valid():
         return _invalid(request, incident, "note_form", form)
     return _run(
-        request, incident,
+        request,
+        incident,
         lambda: services.incident_note_add(
             incident=incident, actor=request.user, text=form.cleaned_data["text"], public=form.is_public
         ),
-        form=form, form_key="note_form",
+        form=form,
+        form_key="note_form",
         success=_("Catatan publik ditambahkan.") if form.is_public else _("Catatan internal ditambahkan."),
     )
 
@@ -413,11 +526,14 @@ def update(request, pk):
     if not form.is_valid():
         return _invalid(request, incident, "triage_form", form)
     return _run(
-        request, incident,
+        request,
+        incident,
         lambda: services.incident_update(
             incident=incident, actor=request.user, version=form.cleaned_data["version"], **form.changes()
         ),
-        form=form, form_key="triage_form", success=_("Data laporan disimpan."),
+        form=form,
+        form_key="triage_form",
+        success=_("Data laporan disimpan."),
     )
 
 
@@ -431,12 +547,17 @@ def arrival(request, pk):
     if not form.is_valid():
         return _invalid(request, incident, "arrival_form", form)
     return _run(
-        request, incident,
+        request,
+        incident,
         lambda: services.incident_update(
-            incident=incident, actor=request.user, version=form.cleaned_data["version"],
+            incident=incident,
+            actor=request.user,
+            version=form.cleaned_data["version"],
             arrived_at=form.cleaned_data["arrived_at"],
         ),
-        form=form, form_key="arrival_form", success=_("Waktu tiba di lokasi dicatat."),
+        form=form,
+        form_key="arrival_form",
+        success=_("Waktu tiba di lokasi dicatat."),
     )
 
 
@@ -537,13 +658,15 @@ def create(request):
                 return redirect(_detail_url(incident))
             messages.success(
                 request,
-                _("Laporan %(code)s dicatat. Laporan ini berada di luar wilayah tugas Anda.") % {"code": incident.tracking_code},
+                _("Laporan %(code)s dicatat. Laporan ini berada di luar wilayah tugas Anda.")
+                % {"code": incident.tracking_code},
             )
             return redirect("desk:home")
     status = 400 if request.method == "POST" else 200
     return _page(
-        request, "incidents/desk/create.html",
-        {"form": form, "desa_list": Desa.objects.select_related("kecamatan").order_by("kecamatan_id", "name")},
+        request,
+        "incidents/desk/create.html",
+        {"form": form},
         status=status,
     )
 
@@ -553,7 +676,9 @@ def create(request):
 
 def _safe_next(request):
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("desk:home")
 
@@ -583,30 +708,50 @@ def bulk(request):
         try:
             if action == "verify":
                 services.incident_transition(
-                    incident=incident, actor=user, to=Status.DIVERIFIKASI, note=form.cleaned_data["note"],
-                    public=form.cleaned_data.get("visibility") == "publik", version=version,
+                    incident=incident,
+                    actor=user,
+                    to=Status.DIVERIFIKASI,
+                    note=form.cleaned_data["note"],
+                    public=form.cleaned_data.get("visibility") == "publik",
+                    version=version,
                 )
             else:
                 services.incident_assign(
-                    incident=incident, actor=user, agency=form.cleaned_data["agency"], note=form.cleaned_data["note"],
+                    incident=incident,
+                    actor=user,
+                    agency=form.cleaned_data["agency"],
+                    note=form.cleaned_data["note"],
                     version=version,
                 )
             done.append(incident.tracking_code)
         except VersionConflict:
             failed.append((incident.tracking_code, _("baru saja diubah petugas lain")))
         except TransitionNotAllowed:
-            failed.append((incident.tracking_code, _("status %(s)s tidak dapat diverifikasi") % {"s": Status(incident.status).label}))
+            failed.append(
+                (
+                    incident.tracking_code,
+                    _("status %(s)s tidak dapat diverifikasi") % {"s": Status(incident.status).label},
+                )
+            )
         except PermissionDenied:
             failed.append((incident.tracking_code, _("Anda tidak berwenang")))
         except ValidationError as exc:
             failed.append((incident.tracking_code, " ".join(_messages_from(exc))))
-    verb = _("diverifikasi") if action == "verify" else _("ditugaskan ke %(agency)s") % {"agency": form.cleaned_data["agency"]}
+    verb = (
+        _("diverifikasi")
+        if action == "verify"
+        else _("ditugaskan ke %(agency)s") % {"agency": form.cleaned_data["agency"]}
+    )
     if done:
-        messages.success(request, _("%(n)s laporan berhasil %(verb)s: %(codes)s.") % {"n": len(done), "verb": verb, "codes": ", ".join(done)})
+        messages.success(
+            request,
+            _("%(n)s laporan berhasil %(verb)s: %(codes)s.") % {"n": len(done), "verb": verb, "codes": ", ".join(done)},
+        )
     if failed:
         messages.error(
             request,
-            _("%(n)s laporan gagal: %(list)s.") % {"n": len(failed), "list": "; ".join(f"{code} ({why})" for code, why in failed)},
+            _("%(n)s laporan gagal: %(list)s.")
+            % {"n": len(failed), "list": "; ".join(f"{code} ({why})" for code, why in failed)},
         )
     return redirect(_safe_next(request))
 
@@ -624,13 +769,18 @@ def export_list(request):
             return redirect("desk:exports")
         try:
             exports.export_request(
-                user=request.user, params=filter_form.to_params(), fmt=form.cleaned_data["format"], ip=_client_ip(request)
+                user=request.user,
+                params=filter_form.to_params(),
+                fmt=form.cleaned_data["format"],
+                ip=_client_ip(request),
             )
         except ValidationError as exc:
             for text in _messages_from(exc):
                 messages.error(request, text)
             return redirect("desk:exports")
-        messages.success(request, _("Ekspor sedang disiapkan. Halaman ini menampilkan statusnya; muat ulang untuk memperbarui."))
+        messages.success(
+            request, _("Ekspor sedang disiapkan. Halaman ini menampilkan statusnya; muat ulang untuk memperbarui.")
+        )
         return redirect("desk:exports")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -647,15 +797,26 @@ def export_list(request):
 
 def _describe_filters(filters: dict) -> str:
     names = {
-        "q": _("cari"), "status": _("status"), "category": _("kategori"), "kecamatan": _("kecamatan"),
-        "desa": _("desa"), "agency": _("instansi"), "priority": _("prioritas"), "overdue": _("terlambat"),
-        "created_after": _("sejak"), "created_before": _("sampai"), "sort": _("urutan"),
+        "q": _("cari"),
+        "status": _("status"),
+        "category": _("kategori"),
+        "kecamatan": _("kecamatan"),
+        "desa": _("desa"),
+        "agency": _("instansi"),
+        "priority": _("prioritas"),
+        "overdue": _("terlambat"),
+        "created_after": _("sejak"),
+        "created_before": _("sampai"),
+        "sort": _("urutan"),
     }
     lookup = {
         "kecamatan": lambda v: str(Kecamatan.objects.filter(pk=v).first() or v),
         "desa": lambda v: str(Desa.objects.filter(pk=v).first() or v),
         "category": lambda v: str(Category.objects.filter(code=v).first() or v),
         "agency": lambda v: str(Agency.objects.filter(code=v).first() or v),
+        "status": lambda v: _("masih berjalan") if v == queue.OPEN_ALIAS else dict(Status.choices).get(v, v),
+        "priority": lambda v: dict((str(k), label) for k, label in Priority.choices).get(str(v), v),
+        "overdue": lambda v: _("ya"),
     }
     parts = [f"{names.get(k, k)}: {lookup.get(k, lambda v: v)(v)}" for k, v in filters.items() if k != "sort"]
     return "; ".join(parts) or _("semua laporan yang dapat Anda lihat")
@@ -681,8 +842,10 @@ def export_download(request, job_id):
         raise Http404
     created = timezone.localtime(timezone.datetime.fromisoformat(job["created"]))
     filename = f"laporan-kitaaman-{created:%Y%m%d-%H%M}.{job['format']}"
-    content_type = "text/csv; charset=utf-8" if job["format"] == "csv" else (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content_type = (
+        "text/csv; charset=utf-8"
+        if job["format"] == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     )
     response = FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "private, no-store"

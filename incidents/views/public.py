@@ -76,7 +76,9 @@ def _desa_by_kecamatan():
 
 CATEGORY_GROUP_HELP = {
     Category.Group.KONFLIK: gettext_lazy("Sengketa atau bentrokan antarwarga, antarkelompok, atau dengan perusahaan."),
-    Category.Group.BENCANA: gettext_lazy("Banjir, tanah longsor, kebakaran hutan dan lahan, angin puting beliung, dan lainnya."),
+    Category.Group.BENCANA: gettext_lazy(
+        "Banjir, tanah longsor, kebakaran hutan dan lahan, angin puting beliung, dan lainnya."
+    ),
     Category.Group.KEBAKARAN: gettext_lazy("Kebakaran rumah, toko, atau gedung."),
     Category.Group.KETERTIBAN: gettext_lazy("Pelanggaran Perda/Perbup, gangguan ketertiban, unjuk rasa, kerusuhan."),
 }
@@ -107,6 +109,23 @@ def _js_messages():
     }
 
 
+ERROR_ANCHORS = {
+    "category": "langkah-kategori",
+    "consent": "langkah-persetujuan",
+    "lat": "field-peta",
+    "lng": "field-peta",
+}
+
+
+def _error_summary(form):
+    """[(anchor, label, message)] for the list at the top of the form, in page order."""
+    rows = []
+    for name, field in form.fields.items():
+        for message in form.errors.get(name, []):
+            rows.append((ERROR_ANCHORS.get(name, f"field-{name}"), field.label or "", message))
+    return rows
+
+
 def _render_report(request, form, *, status=200, rate_limited=False, retry_after=0, photos_dropped=False):
     response = render(
         request,
@@ -122,6 +141,7 @@ def _render_report(request, form, *, status=200, rate_limited=False, retry_after
             "max_photo_mb": settings.MAX_PHOTO_BYTES // (1024 * 1024),
             "bbox": settings.KABUPATEN_BBOX,
             "js_messages": _js_messages(),
+            "error_summary": _error_summary(form) if form.is_bound else [],
         },
         status=status,
     )
@@ -144,7 +164,9 @@ def _map_errors(form, exc: ValidationError, category):
             if field not in form.fields:
                 field = None
         elif key == "details":
-            # The per-question messages say it better; keep the summary for the top of the form.
+            # The per-question messages say it better when there are any.
+            if any(k.startswith("details.") for k in exc.message_dict):
+                continue
             field = None
         else:
             field = None
@@ -172,7 +194,9 @@ def report(request):
         )
     if request.POST.get("website"):
         # A bot filled the hidden field: it sees success, nothing is stored.
-        return render(request, "incidents/public/report_done.html", {"tracking_code": new_tracking_code(), "fake": True})
+        return render(
+            request, "incidents/public/report_done.html", {"tracking_code": new_tracking_code(), "fake": True}
+        )
     if not form.is_valid():
         return _render_report(request, form, photos_dropped=attached)
     data = form.cleaned_data
@@ -268,6 +292,11 @@ def home(request):
         {
             "counts": counts,
             "total_month": sum(row["count"] for row in counts),
-            "geojson_url": "/api/v1/reports/public.geojson",
+            "geojson_url": reverse("api-report-public-geojson"),
+            "bbox": settings.KABUPATEN_BBOX,
+            "kecamatan_points": [
+                {"name": k.name, "lat": round(k.lat, 5), "lng": round(k.lng, 5)}
+                for k in Kecamatan.objects.only("code", "name", "lat", "lng")
+            ],
         },
     )

@@ -1,8 +1,11 @@
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
+
+from incidents.serializers import ApiErrorEnvelopeSerializer
 
 from .models import Summary
 from .permissions import can_view_summaries
@@ -10,7 +13,7 @@ from .selectors import summaries_visible_to
 
 
 class IsSummaryReader(permissions.BasePermission):
-    message = "Hanya Tim Efektif dan pimpinan yang dapat melihat ringkasan."
+    message = _("Hanya Tim Efektif dan pimpinan yang dapat melihat ringkasan.")
 
     def has_permission(self, request, view):
         return can_view_summaries(request.user)
@@ -49,10 +52,20 @@ class SummaryOutput(serializers.ModelSerializer):
         return self._url("summaries:xlsx", obj) if obj.xlsx else None
 
 
-@extend_schema(tags=["ringkasan"], responses={200: SummaryOutput(many=True)})
+@extend_schema(
+    tags=["Ringkasan kepatuhan"],
+    summary="Daftar ringkasan kepatuhan",
+    description=(
+        "Ringkasan mingguan, bulanan, dan paket triwulanan e-SPM, terbaru dahulu, dengan tautan ke halaman, "
+        "PDF, dan XLSX. Hanya untuk Tim Efektif dan pimpinan."
+    ),
+    responses={
+        200: SummaryOutput(many=True),
+        401: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Belum masuk (sesi atau token)."),
+        403: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Hanya Tim Efektif dan pimpinan."),
+    },
+)
 class SummaryListApi(ListAPIView):
-    """Compliance summaries, newest first (Tim Efektif and pimpinan)."""
-
     permission_classes = [permissions.IsAuthenticated, IsSummaryReader]
     serializer_class = SummaryOutput
     pagination_class = SummaryPagination

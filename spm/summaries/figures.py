@@ -8,6 +8,7 @@ dashboard shows); the rest is counted from the reports of the period.
 import logging
 import statistics
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -54,14 +55,19 @@ def _services(period: Period) -> tuple[list[dict], str]:
             {
                 "code": service.get("code"),
                 "name": str(service.get("name", "")),
-                "must_serve": service.get("must_serve"),
-                "served": service.get("served"),
-                "capaian": service.get("capaian"),
-                "quality": service.get("quality"),
-                "index": service.get("index"),
+                "must_serve": _plain(service.get("must_serve")),
+                "served": _plain(service.get("served")),
+                "capaian": _plain(service.get("capaian")),
+                "quality": _plain(service.get("quality")),
+                "index": _plain(service.get("index")),
             }
         )
     return rows, "spm"
+
+
+def _plain(value):
+    # Stored as JSON: a Decimal would not serialise.
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _services_fallback(period: Period) -> list[dict]:
@@ -181,9 +187,9 @@ def _notable(qs) -> list[dict]:
         | Q(details__mengungsi__gte=MANY_DISPLACED)
     )
     items = []
-    for incident in qs.filter(condition).select_related("category", "kecamatan", "desa").order_by("created_at")[
-        :NOTABLE_LIMIT
-    ]:
+    for incident in (
+        qs.filter(condition).select_related("category", "kecamatan", "desa").order_by("created_at")[:NOTABLE_LIMIT]
+    ):
         details = incident.details or {}
         reasons = []
         if details.get("ada_kekerasan") is True:
@@ -238,10 +244,14 @@ def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
     services, services_source = _services(period)
     by_category = [
         {"code": row["category__code"], "name": row["category__name"], "count": row["n"]}
-        for row in qs.values("category__code", "category__name").annotate(n=Count("id")).order_by("-n", "category__name")
+        for row in qs.values("category__code", "category__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category__name")
     ]
     status_counts = dict(qs.values_list("status").annotate(n=Count("id")))
-    by_status = [{"code": code, "name": str(label), "count": status_counts.get(code, 0)} for code, label in Status.choices]
+    by_status = [
+        {"code": code, "name": str(label), "count": status_counts.get(code, 0)} for code, label in Status.choices
+    ]
     in_period = Q(incidents__created_at__gte=period.start_dt, incidents__created_at__lt=period.end_dt)
     by_kecamatan = [
         {"code": k.code, "name": k.name, "count": k.n}

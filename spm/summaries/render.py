@@ -61,20 +61,35 @@ def service_level_rows(figures):
     rows = []
     for key, label in labels.items():
         sl = figures.get("service_levels", {}).get(key, {})
-        rows.append([label, fmt_int(sl.get("on_time")), fmt_int(sl.get("late")), fmt_int(sl.get("pending")), fmt_pct(sl.get("share"))])
+        rows.append(
+            [
+                label,
+                fmt_int(sl.get("on_time")),
+                fmt_int(sl.get("late")),
+                fmt_int(sl.get("pending")),
+                fmt_pct(sl.get("share")),
+            ]
+        )
     return rows
+
+
+def fmt_minutes(value) -> str:
+    return DASH if value is None else f"{fmt_num(value)} menit"
 
 
 def fire_rows(figures):
     fire = figures.get("fire_response", {})
+    within = fmt_int(fire.get("within_standard"))
+    if fire.get("share_within_standard") is not None:
+        within += f" ({fmt_pct(fire.get('share_within_standard'))})"
     return [
         ["Laporan kebakaran", fmt_int(fire.get("count"))],
         ["Dengan waktu tiba di lokasi", fmt_int(fire.get("with_arrival"))],
         ["Standar waktu tanggap", f"{fmt_int(fire.get('standard_minutes'))} menit"],
-        ["Tiba dalam standar", f"{fmt_int(fire.get('within_standard'))} ({fmt_pct(fire.get('share_within_standard'))})"],
-        ["Median waktu tanggap", f"{fmt_num(fire.get('median_minutes'))} menit"],
-        ["Rata-rata waktu tanggap", f"{fmt_num(fire.get('average_minutes'))} menit"],
-        ["Waktu tanggap terlama", f"{fmt_num(fire.get('max_minutes'))} menit"],
+        ["Tiba dalam standar", within],
+        ["Median waktu tanggap", fmt_minutes(fire.get("median_minutes"))],
+        ["Rata-rata waktu tanggap", fmt_minutes(fire.get("average_minutes"))],
+        ["Waktu tanggap terlama", fmt_minutes(fire.get("max_minutes"))],
     ]
 
 
@@ -98,12 +113,7 @@ class _Pdf(FPDF):
 
 def _latin1(text: str) -> str:
     return (
-        str(text)
-        .replace("–", "-")
-        .replace("…", "...")
-        .replace("·", "-")
-        .encode("latin-1", "replace")
-        .decode("latin-1")
+        str(text).replace("–", "-").replace("…", "...").replace("·", "-").encode("latin-1", "replace").decode("latin-1")
     )
 
 
@@ -129,6 +139,9 @@ def render_pdf(summary) -> bytes:
     font = pdf.body_font
 
     def heading(text):
+        # Keep a heading with the start of its table.
+        if pdf.get_y() > pdf.h - pdf.b_margin - 30:
+            pdf.add_page()
         pdf.ln(3)
         pdf.set_font(font, "B", 12)
         pdf.set_text_color(11, 79, 108)
@@ -164,9 +177,7 @@ def render_pdf(summary) -> bytes:
     pdf.cell(0, 9, clean(KIND_TITLES.get(summary.kind, "Ringkasan")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(font, "", 11)
     pdf.set_text_color(29, 42, 54)
-    pdf.cell(
-        0, 6, clean("SPM Trantibumlinmas · Kabupaten Musi Rawas Utara"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    pdf.cell(0, 6, clean("SPM Trantibumlinmas · Kabupaten Musi Rawas Utara"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(font, "B", 12)
     pdf.cell(0, 7, clean(f"Periode: {period.get('label', summary.period_key)}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(font, "", 9)
@@ -197,14 +208,20 @@ def render_pdf(summary) -> bytes:
         (62, 24, 22, 22, 18, 18),
     )
     heading("Kepatuhan waktu layanan")
-    table(["Tahap", "Tepat waktu", "Terlambat", "Belum jatuh tempo", "Kepatuhan"], service_level_rows(figures), (50, 30, 30, 34, 30))
+    table(
+        ["Tahap", "Tepat waktu", "Terlambat", "Belum jatuh tempo", "Kepatuhan"],
+        service_level_rows(figures),
+        (50, 30, 30, 34, 30),
+    )
 
     heading("Laporan per kategori")
     table(["Kategori", "Jumlah"], [[r["name"], fmt_int(r["count"])] for r in figures.get("by_category", [])], (140, 40))
     heading("Laporan per status")
     table(["Status", "Jumlah"], [[r["name"], fmt_int(r["count"])] for r in figures.get("by_status", [])], (140, 40))
     heading("Laporan per kecamatan")
-    table(["Kecamatan", "Jumlah"], [[r["name"], fmt_int(r["count"])] for r in figures.get("by_kecamatan", [])], (140, 40))
+    table(
+        ["Kecamatan", "Jumlah"], [[r["name"], fmt_int(r["count"])] for r in figures.get("by_kecamatan", [])], (140, 40)
+    )
 
     heading("Waktu tanggap kebakaran")
     table(["Ukuran", "Nilai"], fire_rows(figures), (110, 70))
@@ -292,9 +309,27 @@ def render_xlsx(summary) -> bytes:
           s.get("index")] for s in f.get("services", [])],
         [18, 50, 16, 14, 14, 12, 12],
     )  # fmt: skip
-    _sheet(wb, "Kategori", ["Kode", "Kategori", "Jumlah"], [[r["code"], r["name"], r["count"]] for r in f.get("by_category", [])], [26, 40, 10])
-    _sheet(wb, "Status", ["Kode", "Status", "Jumlah"], [[r["code"], r["name"], r["count"]] for r in f.get("by_status", [])], [16, 20, 10])
-    _sheet(wb, "Kecamatan", ["Kode", "Kecamatan", "Jumlah"], [[r["code"], r["name"], r["count"]] for r in f.get("by_kecamatan", [])], [12, 24, 10])
+    _sheet(
+        wb,
+        "Kategori",
+        ["Kode", "Kategori", "Jumlah"],
+        [[r["code"], r["name"], r["count"]] for r in f.get("by_category", [])],
+        [26, 40, 10],
+    )
+    _sheet(
+        wb,
+        "Status",
+        ["Kode", "Status", "Jumlah"],
+        [[r["code"], r["name"], r["count"]] for r in f.get("by_status", [])],
+        [16, 20, 10],
+    )
+    _sheet(
+        wb,
+        "Kecamatan",
+        ["Kode", "Kecamatan", "Jumlah"],
+        [[r["code"], r["name"], r["count"]] for r in f.get("by_kecamatan", [])],
+        [12, 24, 10],
+    )
     sl = f.get("service_levels", {})
     _sheet(
         wb,

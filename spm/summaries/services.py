@@ -145,7 +145,10 @@ def summary_run(
             defaults={"source": source},
         )
     else:
-        run = SummaryRun.objects.create(kind=period.kind, period_key=period.key, source=source)
+        # A retried or redelivered request keeps its task id, and so its run (and attempt count).
+        run = SummaryRun.objects.filter(task_id=task_id, scheduled_for__isnull=True, period_key=period.key).first()
+        if run is None:
+            run = SummaryRun.objects.create(kind=period.kind, period_key=period.key, source=source, task_id=task_id)
     if not _claim_run(run, task_id):
         logger.info("summary run %s %s already taken or done", period.key, scheduled_for)
         return None

@@ -19,8 +19,9 @@ SUMMARY_TASK = {
     "reject_on_worker_lost": True,
     "ignore_result": True,
     "autoretry_for": TRANSIENT,
-    "max_retries": 5,
-    "retry_backoff": 15,
+    # 5, 10, 20 ... seconds (with jitter), up to 15 minutes: about 20 minutes in all.
+    "max_retries": 8,
+    "retry_backoff": 5,
     "retry_backoff_max": 15 * 60,
     "retry_jitter": True,
 }

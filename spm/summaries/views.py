@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from .models import Kind
 from .permissions import can_view_summaries
-from .render import fmt_int, fmt_num, fmt_pct, fire_rows, service_level_rows
+from .render import fire_rows, fmt_int, fmt_num, fmt_pct, service_level_rows
 from .selectors import summaries_visible_to
 
 

@@ -5,6 +5,11 @@
   if (print) {
     print.addEventListener("click", function () { window.print(); });
   }
+  document.querySelectorAll("[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
   var form = document.getElementById("dasbor-filter");
   if (!form) { return; }
   var quarter = form.querySelector("[name=quarter]");

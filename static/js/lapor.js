@@ -131,6 +131,14 @@
         }).addTo(layer);
       }
     }
+    if (kecSelect) {
+      for (var k = 1; k < kecSelect.options.length; k++) {
+        var ko = kecSelect.options[k];
+        window.L.circleMarker([+ko.dataset.lat, +ko.dataset.lng], { radius: 0, opacity: 0, interactive: false })
+          .bindTooltip(ko.textContent, { permanent: true, direction: "center", className: "kec-label" })
+          .addTo(layer);
+      }
+    }
     layer.addTo(map);
   }
   window.kitaamanLaporMap = function (map) {
@@ -141,7 +149,12 @@
       setPoint(parseFloat(latInput.value), parseFloat(lngInput.value), 14);
     } else {
       var opt = selectedOption(desaSelect) || selectedOption(kecSelect);
-      if (opt) map.setView([+opt.dataset.lat, +opt.dataset.lng], desaSelect && desaSelect.value ? 13 : 11);
+      if (opt) {
+        map.setView([+opt.dataset.lat, +opt.dataset.lng], desaSelect && desaSelect.value ? 13 : 11, { animate: false });
+      } else if (box) {
+        map.options.zoomSnap = 0.25;  // fit the kabupaten snugly on a narrow phone
+        map.fitBounds([[+box.dataset.minLat, +box.dataset.minLng], [+box.dataset.maxLat, +box.dataset.maxLng]], { animate: false });
+      }
     }
   };
   if (clearBtn) clearBtn.addEventListener("click", clearPoint);

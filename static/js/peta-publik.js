@@ -27,8 +27,27 @@
       onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties)); }
     }).addTo(map);
   }
+  function drawKecamatan(map) {
+    var node = document.getElementById("peta-kecamatan");
+    if (!node) return;
+    var rows = [];
+    try { rows = JSON.parse(node.textContent); } catch (e) { return; }
+    // Place names sit under the report circles, never on top of them.
+    var pane = map.createPane("kecamatan-labels");
+    pane.style.zIndex = 350;
+    pane.style.pointerEvents = "none";
+    for (var i = 0; i < rows.length; i++) {
+      window.L.circleMarker([rows[i].lat, rows[i].lng], { radius: 2, color: "#37474f", weight: 1, interactive: false, pane: "kecamatan-labels" })
+        .bindTooltip(rows[i].name, { permanent: true, direction: "right", className: "kec-label", pane: "kecamatan-labels" })
+        .addTo(map);
+    }
+  }
   window.kitaamanPetaPublik = function (map) {
     if (!wrap) return;
+    var b = (wrap.getAttribute("data-bbox") || "").split(",").map(Number);
+    map.options.zoomSnap = 0.25;  // fit the kabupaten snugly on a narrow phone
+    if (b.length === 4 && !isNaN(b[0])) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { animate: false });
+    drawKecamatan(map);
     var url = wrap.getAttribute("data-geojson-url");
     if (!url || !window.fetch) { say(wrap.getAttribute("data-failed")); return; }
     window.fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })

@@ -9,7 +9,7 @@ from PIL import Image
 
 from incidents.models import Incident
 from incidents.seed import seed_reference
-from tests.factories import DESA_RUPIT, RUPIT
+from tests.factories import DESA_RUPIT, RUPIT, make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}
@@ -47,14 +47,31 @@ def assert_no_horizontal_overflow(page):
 
 
 def test_citizen_reports_a_flood_and_tracks_it(browser, live_server, reference_data, small_photo, screenshot_dir):
-    context = phone_context(browser)
+    shown = [
+        make_incident(category="konflik-perusahaan", desa="16.13.03.2001"),
+        make_incident(category="kebakaran-permukiman", desa="16.13.05.1004"),
+        make_incident(category="bencana-banjir", desa=DESA_RUPIT),
+    ]
+    hidden = make_incident(category="bencana-longsor", desa="16.13.02.2001", confidential=True)
+    Incident.objects.filter(pk__in=[i.pk for i in [*shown, hidden]]).update(status="diverifikasi")
+    from playwright.sync_api import expect  # here, so a laptop without playwright skips instead of erroring
+
+    # The phone's GPS puts the citizen in Muara Rupit.
+    context = phone_context(
+        browser, geolocation={"latitude": -2.7215, "longitude": 102.8952}, permissions=["geolocation"]
+    )
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "ERR_FAILED" not in msg.text else None)
+    page.on(
+        "console", lambda msg: errors.append(msg.text) if msg.type == "error" and "ERR_FAILED" not in msg.text else None
+    )
 
     page.goto(f"{live_server.url}/")
     page.wait_for_load_state("load")
+    # Public reports as circles; the confidential one is not among them.
+    page.wait_for_selector("#petapublik path.leaflet-interactive")
+    assert page.locator("#petapublik path.leaflet-interactive").count() == len(shown)
     shot(page, screenshot_dir, "01-beranda")
     assert_no_horizontal_overflow(page)
     page.get_by_role("link", name="Laporkan", exact=True).click()
@@ -74,6 +91,9 @@ def test_citizen_reports_a_flood_and_tracks_it(browser, live_server, reference_d
     page.select_option("#id_desa", DESA_RUPIT)
     page.locator("#peta").click()
     assert page.input_value("#id_lat") != "" and page.input_value("#id_lng") != "", page.inner_text("#peta-status")
+    page.get_by_role("button", name="Gunakan lokasi saya").click()
+    expect(page.locator("#id_lat")).to_have_value(re.compile(r"^-2\.7215"))
+    assert page.input_value("#id_lng").startswith("102.8952")
     page.fill("#id_location_detail", "Dusun II dekat masjid")
     page.fill("#id_d_bencana-banjir_rumah_terendam", "20")
     page.locator("#id_d_bencana-banjir_masih_berlangsung_0").check()
@@ -91,7 +111,7 @@ def test_citizen_reports_a_flood_and_tracks_it(browser, live_server, reference_d
     assert_no_horizontal_overflow(page)
 
     incident = Incident.objects.get(tracking_code=code)
-    assert incident.desa_id == DESA_RUPIT and incident.lat is not None
+    assert incident.desa_id == DESA_RUPIT and incident.lat == pytest.approx(-2.7215)
     assert incident.details["rumah_terendam"] == 20 and incident.details["masih_berlangsung"] is True
     assert incident.photos.count() == 1
 
@@ -123,6 +143,7 @@ def test_citizen_reports_without_javascript(browser, live_server, reference_data
     page.get_by_role("button", name="Kirim laporan").click()
     page.wait_for_url("**/lapor/terkirim/**")
     code = page.inner_text("#kode-lacak").strip()
+    assert not page.locator("#salin-kode").is_visible()  # copying needs JavaScript
     shot(page, screenshot_dir, "07-tanpa-js-terkirim")
     incident = Incident.objects.get(tracking_code=code)
     assert incident.desa_id == DESA_RUPIT and incident.lat is None

@@ -160,3 +160,25 @@ def test_officer_of_rupit_gets_nothing_from_other_ids(route, personas, nibung_re
     for method in ("get", "post"):
         response = getattr(client, method)(path)
         assert response.status_code in (403, 404, 405), (method, path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_lists_searches_and_counts_never_show_a_nibung_report_to_rupit(personas, nibung_report, make_incident):
+    """The list views of the desk and the API, their search, and the queue counts."""
+    from incidents.queue import status_counts
+
+    mine = make_incident()
+    client = Client()
+    client.force_login(personas.officer_rupit)
+    searches = ({}, {"q": nibung_report.tracking_code}, {"kecamatan": nibung_report.kecamatan_id})
+    for params in searches:
+        # the page may echo the query itself; what must not appear is a link to the report
+        response = client.get("/petugas/", params)
+        assert response.status_code in (200, 400), (params, response.status_code)
+        assert f"/petugas/laporan/{nibung_report.pk}/" not in response.content.decode(), params
+        response = client.get("/api/v1/incidents/", params)
+        assert response.status_code == 200
+        assert nibung_report.tracking_code not in {row["tracking_code"] for row in response.json()["results"]}
+    assert f"/petugas/laporan/{mine.pk}/" in client.get("/petugas/").content.decode()
+    counts = status_counts(personas.officer_rupit)
+    assert counts["baru"] == 1 and sum(counts[s] for s in ("baru", "diverifikasi", "ditangani")) == 1

@@ -39,9 +39,14 @@ def test_anonymous_gets_401_everywhere(personas, rupit):
     c = client_for()
     pk = rupit.pk
     calls = [
-        ("get", API), ("post", API), ("get", f"{API}{pk}/"), ("patch", f"{API}{pk}/"),
-        ("post", f"{API}{pk}/transitions/"), ("post", f"{API}{pk}/assignments/"),
-        ("post", f"{API}{pk}/assignments/bpbd/complete/"), ("post", f"{API}{pk}/notes/"),
+        ("get", API),
+        ("post", API),
+        ("get", f"{API}{pk}/"),
+        ("patch", f"{API}{pk}/"),
+        ("post", f"{API}{pk}/transitions/"),
+        ("post", f"{API}{pk}/assignments/"),
+        ("post", f"{API}{pk}/assignments/bpbd/complete/"),
+        ("post", f"{API}{pk}/notes/"),
     ]
     for method, url in calls:
         response = getattr(c, method)(url, {}, format="json")
@@ -97,7 +102,11 @@ def test_list_filters(personas, make_incident):
     Incident.objects.filter(pk=conflict.pk).update(created_at=timezone.now() - timedelta(days=40))
     c = client_for(k)
     assert codes(c.get(API, {"status": "diverifikasi"})) == {fire.tracking_code}
-    assert codes(c.get(API, {"status": "baru,diverifikasi"})) == {flood.tracking_code, fire.tracking_code, conflict.tracking_code}
+    assert codes(c.get(API, {"status": "baru,diverifikasi"})) == {
+        flood.tracking_code,
+        fire.tracking_code,
+        conflict.tracking_code,
+    }
     assert codes(c.get(API, {"category": "kebakaran-permukiman"})) == {fire.tracking_code}
     assert codes(c.get(API, {"kecamatan": "16.13.03"})) == {conflict.tracking_code}
     assert codes(c.get(API, {"desa": DESA_NIBUNG})) == {conflict.tracking_code}
@@ -113,7 +122,14 @@ def test_list_filters(personas, make_incident):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "params", [{"status": "hilang"}, {"priority": "x"}, {"overdue": "mungkin"}, {"created_after": "kemarin"}, {"cursor": "rusak"}]
+    "params",
+    [
+        {"status": "hilang"},
+        {"priority": "x"},
+        {"overdue": "mungkin"},
+        {"created_after": "kemarin"},
+        {"cursor": "rusak"},
+    ],
 )
 def test_bad_filters_are_a_clear_400(personas, params):
     response = client_for(personas.koordinator).get(API, params)
@@ -140,8 +156,13 @@ def test_list_pages_by_cursor_without_duplicates(personas, make_incident):
 
 def new_report(**extra):
     data = {
-        "category": "bencana-banjir", "description": "Warga menelepon: air masuk rumah.", "desa": "16.13.01.1007",
-        "consent": True, "channel": "telepon", "reporter_name": "Pak Rahmat", "reporter_phone": "0812000111",
+        "category": "bencana-banjir",
+        "description": "Warga menelepon: air masuk rumah.",
+        "desa": "16.13.01.1007",
+        "consent": True,
+        "channel": "telepon",
+        "reporter_name": "Pak Rahmat",
+        "reporter_phone": "0812000111",
     }
     data.update(extra)
     return data
@@ -190,7 +211,11 @@ def test_detail_shows_what_the_desk_needs(personas, rupit):
     assert body["verify_due_at"] and body["due_at"] == body["verify_due_at"] and body["sla_state"] == "on_time"
     assert "Catatan internal" in [e["note"] for e in body["events"]]
     assert body["reporter"] == {
-        "name": "Siti Aminah", "phone": "081234567890", "email": "siti@example.test", "anonymous": False, "hidden": False,
+        "name": "Siti Aminah",
+        "phone": "081234567890",
+        "email": "siti@example.test",
+        "anonymous": False,
+        "hidden": False,
     }
     assert body["assignments"] == [] and body["photos"] == []
     assert client_for(personas.officer_nibung).get(f"{API}{rupit.pk}/").status_code == 404
@@ -246,7 +271,9 @@ def test_photos_are_listed_with_urls(personas, make_incident):
 @pytest.mark.django_db
 def test_patch_triage_fields(personas, rupit):
     c = client_for(personas.officer_rupit)
-    response = c.patch(f"{API}{rupit.pk}/", {"version": 1, "priority": 4, "title": "Banjir RT 03", "spm_must_serve": 12}, format="json")
+    response = c.patch(
+        f"{API}{rupit.pk}/", {"version": 1, "priority": 4, "title": "Banjir RT 03", "spm_must_serve": 12}, format="json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["priority"] == 4 and body["title"] == "Banjir RT 03" and body["version"] == 2
@@ -267,7 +294,9 @@ def test_patch_errors(personas, rupit):
     assert response.status_code == 400 and "status" in response.json()["error"]["fields"]
     response = c.patch(url, {"version": 1, "desa": "99.99"}, format="json")
     assert response.status_code == 400
-    response = c.patch(url, {"version": 1, "arrived_at": (timezone.now() + timedelta(days=1)).isoformat()}, format="json")
+    response = c.patch(
+        url, {"version": 1, "arrived_at": (timezone.now() + timedelta(days=1)).isoformat()}, format="json"
+    )
     assert response.status_code == 400
     c.patch(url, {"version": 1, "priority": 1}, format="json")
     response = c.patch(url, {"version": 1, "priority": 2}, format="json")
@@ -281,7 +310,9 @@ def test_patch_permissions(personas, rupit):
     url = f"{API}{rupit.pk}/"
     for reader in (personas.pimpinan, personas.tim_efektif):
         assert client_for(reader).patch(url, {"version": 1, "priority": 4}, format="json").status_code == 403
-    assert client_for(personas.officer_nibung).patch(url, {"version": 1, "priority": 4}, format="json").status_code == 404
+    assert (
+        client_for(personas.officer_nibung).patch(url, {"version": 1, "priority": 4}, format="json").status_code == 404
+    )
     incident_assign(incident=rupit, actor=personas.koordinator, agency="damkar")
     mitra = get_user_model().objects.get(username="mitra_bpbd")
     assert client_for(mitra).patch(url, {"version": 2, "priority": 4}, format="json").status_code == 404
@@ -307,10 +338,17 @@ def test_transition_answers(personas, rupit, make_incident):
     error = response.json()["error"]
     assert error["code"] == "transition_not_allowed" and error["allowed"] == ["diverifikasi"]
     assert c.post(url, {"to": "ditolak", "note": "x", "version": 1}, format="json").status_code == 403
-    assert client_for(personas.pimpinan).post(url, {"to": "diverifikasi", "version": 1}, format="json").status_code == 403
-    assert client_for(personas.officer_nibung).post(url, {"to": "diverifikasi", "version": 1}, format="json").status_code == 404
+    assert (
+        client_for(personas.pimpinan).post(url, {"to": "diverifikasi", "version": 1}, format="json").status_code == 403
+    )
+    assert (
+        client_for(personas.officer_nibung).post(url, {"to": "diverifikasi", "version": 1}, format="json").status_code
+        == 404
+    )
     response = c.post(url, {"to": "diverifikasi", "version": 1, "note": "Sudah dicek", "public": True}, format="json")
-    assert response.status_code == 200 and response.json()["status"] == "diverifikasi" and response.json()["version"] == 2
+    assert (
+        response.status_code == 200 and response.json()["status"] == "diverifikasi" and response.json()["version"] == 2
+    )
     assert c.post(url, {"to": "ditangani", "version": 1}, format="json").status_code == 409
     response = c.post(url, {"to": "bogus", "version": 2}, format="json")
     assert response.status_code == 400
@@ -338,7 +376,9 @@ def test_assignment_answers(personas, rupit):
     assert client_for(personas.mitra_bpbd).post(url, {"agency": "bpbd"}, format="json").status_code == 404
     c = client_for(personas.koordinator)
     response = c.post(url, {"agency": "bpbd", "note": "Segera", "version": 1}, format="json")
-    assert response.status_code == 201 and response.json()["agency"] == "bpbd" and response.json()["incident_version"] == 2
+    assert (
+        response.status_code == 201 and response.json()["agency"] == "bpbd" and response.json()["incident_version"] == 2
+    )
     assert c.post(url, {"agency": "bpbd"}, format="json").status_code == 400
     assert c.post(url, {"agency": "polres", "version": 1}, format="json").status_code == 409
     assert c.post(url, {"agency": "tidak-ada"}, format="json").status_code == 400
@@ -363,7 +403,9 @@ def test_assignment_completion(personas, rupit):
 @pytest.mark.django_db
 def test_notes(personas, rupit):
     url = f"{API}{rupit.pk}/notes/"
-    response = client_for(personas.officer_rupit).post(url, {"text": "Petugas di lokasi", "public": True}, format="json")
+    response = client_for(personas.officer_rupit).post(
+        url, {"text": "Petugas di lokasi", "public": True}, format="json"
+    )
     assert response.status_code == 201 and response.json()["public"] is True
     assert client_for(personas.pimpinan).post(url, {"text": "x"}, format="json").status_code == 403
     assert client_for(personas.tim_efektif).post(url, {"text": "x"}, format="json").status_code == 403
@@ -413,9 +455,7 @@ def test_token_endpoint_is_throttled(personas, settings):
     ScopedRateThrottle.THROTTLE_RATES = rates
     try:
         c = APIClient()
-        statuses = [
-            c.post(TOKEN, {"username": "nobody", "password": "x"}, format="json").status_code for _ in range(4)
-        ]
+        statuses = [c.post(TOKEN, {"username": "nobody", "password": "x"}, format="json").status_code for _ in range(4)]
     finally:
         ScopedRateThrottle.THROTTLE_RATES = original
     assert statuses[:3] == [400, 400, 400] and statuses[3] == 429
@@ -435,3 +475,42 @@ def test_schema_documents_the_error_answers():
     assert {"400", "401", "403", "404", "409"} <= set(transitions["responses"])
     assert "requestBody" in transitions
     assert {"401", "403"} <= set(paths["/api/v1/incidents/"]["get"]["responses"])
+
+
+@pytest.mark.django_db
+def test_moving_a_report_to_another_kecamatan(personas, rupit):
+    url = f"{API}{rupit.pk}/"
+    response = client_for(personas.officer_rupit).patch(url, {"version": 1, "desa": DESA_NIBUNG}, format="json")
+    assert response.status_code == 400 and "desa" in response.json()["error"]["fields"]
+    response = client_for(personas.koordinator).patch(url, {"version": 1, "desa": DESA_NIBUNG}, format="json")
+    assert response.status_code == 200 and response.json()["kecamatan"] == "16.13.03"
+    assert client_for(personas.officer_rupit).get(url).status_code == 404
+    assert client_for(personas.officer_nibung).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_odd_input_is_a_400_never_a_500(personas, rupit):
+    c = client_for(personas.koordinator)
+    for params in ({"q": "a\x00b"}, {"kecamatan": "\x00"}, {"agency": "\x00"}, {"created_after": "2026-13-45"}):
+        assert c.get(API, params).status_code == 400, params
+    url = f"{API}{rupit.pk}/"
+    for body in ({"version": 1, "title": "a\x00"}, {"version": 1, "desa": "\x00"}, {"version": 1, "details": "[1]"}):
+        assert c.patch(url, body, format="json").status_code == 400, body
+    assert c.post(f"{url}notes/", {"text": "a\x00b"}, format="json").status_code == 400
+    transitions = f"{url}transitions/"
+    assert (
+        c.post(transitions, {"to": "duplikat", "version": 1, "duplicate_of": "\x00"}, format="json").status_code == 400
+    )
+    assert c.post(transitions, "not json", content_type="application/json").status_code == 400
+    assert c.get(f"{API}99999999999999999999999/").status_code == 404
+    assert Incident.objects.get(pk=rupit.pk).version == 1
+
+
+@pytest.mark.django_db
+def test_token_endpoint_shares_the_login_lockout(personas):
+    c = APIClient()
+    for i in range(5):
+        c.post(TOKEN, {"username": "koordinator", "password": f"salah-{i}"}, format="json", REMOTE_ADDR="10.0.0.9")
+    response = c.post(TOKEN, {"username": "koordinator", "password": PASSWORD}, format="json", REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429 and response.json()["error"]["code"] == "locked_out"
+    assert "token" not in response.json() and int(response["Retry-After"]) > 0

@@ -157,7 +157,10 @@ def test_service_field_errors_use_the_envelope(client):
 
 
 def test_submissions_are_throttled_per_address_with_retry_after(client, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"report_submit": "2/hour", "track": "100/hour"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"report_submit": "2/hour", "track": "100/hour"},
+    }
     assert post(client, payload(), REMOTE_ADDR="10.1.1.1").status_code == 201
     assert post(client, payload(), REMOTE_ADDR="10.1.1.1").status_code == 201
     refused = post(client, payload(), REMOTE_ADDR="10.1.1.1")
@@ -179,10 +182,16 @@ def track(client, code, **extra):
 
 def test_track_shows_the_public_view(client, make_incident):
     incident = make_incident(category="bencana-banjir", desa=DESA_RUPIT, lat=-2.7208, lng=102.8941)
-    IncidentEvent.objects.create(incident=incident, kind="note", note="Catatan internal: pelapor kerabat kades", public=False)
     IncidentEvent.objects.create(
-        incident=incident, kind="transition", from_status="baru", to_status="diverifikasi",
-        note="Laporan diperiksa petugas.", public=True,
+        incident=incident, kind="note", note="Catatan internal: pelapor kerabat kades", public=False
+    )
+    IncidentEvent.objects.create(
+        incident=incident,
+        kind="transition",
+        from_status="baru",
+        to_status="diverifikasi",
+        note="Laporan diperiksa petugas.",
+        public=True,
     )
     response = track(client, incident.tracking_code)
     assert response.status_code == 200
@@ -239,7 +248,10 @@ def test_track_of_a_duplicate_links_the_original(client, make_incident, settings
 
 
 def test_track_is_throttled(client, settings, make_incident):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"report_submit": "10/hour", "track": "3/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"report_submit": "10/hour", "track": "3/minute"},
+    }
     code = make_incident().tracking_code
     statuses = [track(client, code).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]

@@ -49,7 +49,9 @@ def test_note_needs_an_explicit_public_or_internal_choice(client, personas, make
     response = client.post(reverse("desk:note", args=[incident.pk]), {"text": "Tanpa pilihan"})
     assert response.status_code == 400
     assert not incident.events.filter(kind=EventKind.NOTE).exists()
-    response = client.post(reverse("desk:note", args=[incident.pk]), {"text": "Internal saja", "visibility": "internal"})
+    response = client.post(
+        reverse("desk:note", args=[incident.pk]), {"text": "Internal saja", "visibility": "internal"}
+    )
     assert response.status_code == 302
     assert incident.events.get(kind=EventKind.NOTE).public is False
 
@@ -104,7 +106,8 @@ def test_assign_then_handle_then_finish(client, personas, make_incident):
     post_transition(client, incident, "diverifikasi")
     incident.refresh_from_db()
     response = client.post(
-        reverse("desk:assign", args=[incident.pk]), {"agency": "bpbd", "note": "Mohon dicek", "version": incident.version}
+        reverse("desk:assign", args=[incident.pk]),
+        {"agency": "bpbd", "note": "Mohon dicek", "version": incident.version},
     )
     assert response.status_code == 302
     assert incident.assignments.get().agency.code == "bpbd"
@@ -146,7 +149,9 @@ def test_mitra_finishes_its_part_but_cannot_change_status(client, personas, make
     assignment.refresh_from_db()
     assert assignment.completed_by == personas.mitra_bpbd
     # A mitra's note is allowed.
-    response = client.post(reverse("desk:note", args=[incident.pk]), {"text": "Update lapangan", "visibility": "internal"})
+    response = client.post(
+        reverse("desk:note", args=[incident.pk]), {"text": "Update lapangan", "visibility": "internal"}
+    )
     assert response.status_code == 302
 
 
@@ -155,7 +160,10 @@ def test_read_only_roles_get_403_on_every_write(client, personas, make_incident,
     incident = make_incident(anonymous=True)
     login(client, getattr(personas, who))
     writes = [
-        (reverse("desk:transition", args=[incident.pk]), {"t-diverifikasi-to": "diverifikasi", "t-diverifikasi-version": 1}),
+        (
+            reverse("desk:transition", args=[incident.pk]),
+            {"t-diverifikasi-to": "diverifikasi", "t-diverifikasi-version": 1},
+        ),
         (reverse("desk:assign", args=[incident.pk]), {"agency": "bpbd", "version": 1}),
         (reverse("desk:note", args=[incident.pk]), {"text": "x", "visibility": "internal"}),
         (reverse("desk:update", args=[incident.pk]), {"version": 1, "priority": 4}),
@@ -175,7 +183,10 @@ def test_writes_outside_the_area_are_404(client, personas, make_incident):
     incident = make_incident(desa=DESA_NIBUNG)
     login(client, personas.officer_rupit)
     assert post_transition(client, incident, "diverifikasi").status_code == 404
-    assert client.post(reverse("desk:note", args=[incident.pk]), {"text": "x", "visibility": "internal"}).status_code == 404
+    assert (
+        client.post(reverse("desk:note", args=[incident.pk]), {"text": "x", "visibility": "internal"}).status_code
+        == 404
+    )
     assert client.post(reverse("desk:update", args=[incident.pk]), {"version": 1}).status_code == 404
 
 
@@ -189,16 +200,26 @@ def test_triage_edit(client, personas, make_incident):
     incident = make_incident(category="ketertiban-umum")
     login(client, personas.officer_rupit)
     data = {
-        "version": incident.version, "category": "ketertiban-umum", "desa": "16.13.01.2001", "priority": 3,
-        "title": "PKL di bahu jalan", "location_detail": "Depan pasar",
-        "d_ketertiban-umum_jenis_gangguan": "pelanggaran-perda", "d_ketertiban-umum_warga_terdampak": "40",
-        "spm_must_serve": 40, "spm_served": 25,
+        "version": incident.version,
+        "category": "ketertiban-umum",
+        "desa": "16.13.01.2001",
+        "priority": 3,
+        "title": "PKL di bahu jalan",
+        "location_detail": "Depan pasar",
+        "d_ketertiban-umum_jenis_gangguan": "pelanggaran-perda",
+        "d_ketertiban-umum_warga_terdampak": "40",
+        "spm_must_serve": 40,
+        "spm_served": 25,
     }
     response = client.post(reverse("desk:update", args=[incident.pk]), data)
     assert response.status_code == 302
     incident.refresh_from_db()
     assert (incident.priority, incident.desa_id, incident.title, incident.spm_must_serve, incident.spm_served) == (
-        3, "16.13.01.2001", "PKL di bahu jalan", 40, 25
+        3,
+        "16.13.01.2001",
+        "PKL di bahu jalan",
+        40,
+        25,
     )
     assert incident.details["warga_terdampak"] == 40
     assert incident.events.filter(kind=EventKind.EDIT).exists()
@@ -217,8 +238,14 @@ def test_fire_arrival_time(client, personas, make_incident):
     incident.refresh_from_db()
     login(client, personas.koordinator)
     arrived = timezone.localtime(incident.reported_at + timezone.timedelta(minutes=12)).strftime("%Y-%m-%dT%H:%M")
-    data = {"version": incident.version, "category": incident.category.code, "desa": incident.desa_id,
-            "priority": incident.priority, "d_kebakaran-permukiman_jumlah_bangunan": "1", "arrived_at": arrived}
+    data = {
+        "version": incident.version,
+        "category": incident.category.code,
+        "desa": incident.desa_id,
+        "priority": incident.priority,
+        "d_kebakaran-permukiman_jumlah_bangunan": "1",
+        "arrived_at": arrived,
+    }
     assert client.post(reverse("desk:update", args=[incident.pk]), data).status_code == 302
     incident.refresh_from_db()
     assert timezone.localtime(incident.arrived_at).strftime("%Y-%m-%dT%H:%M") == arrived
@@ -229,9 +256,15 @@ def test_staff_enter_a_phoned_in_report(client, personas):
     assert client.get(reverse("desk:create")).status_code == 200
     when = timezone.localtime() - timezone.timedelta(minutes=30)
     data = {
-        "channel": "telepon", "reported_at": when.strftime("%Y-%m-%dT%H:%M"), "category": "kebakaran-permukiman",
-        "description": "Rumah warga terbakar di dekat pasar.", "kecamatan": "16.13.01", "desa": DESA_RUPIT,
-        "reporter_name": "Pak Darto", "reporter_phone": "081300000000", "consent": "on",
+        "channel": "telepon",
+        "reported_at": when.strftime("%Y-%m-%dT%H:%M"),
+        "category": "kebakaran-permukiman",
+        "description": "Rumah warga terbakar di dekat pasar.",
+        "kecamatan": "16.13.01",
+        "desa": DESA_RUPIT,
+        "reporter_name": "Pak Darto",
+        "reporter_phone": "081300000000",
+        "consent": "on",
         "d_kebakaran-permukiman_jumlah_bangunan": "2",
     }
     response = client.post(reverse("desk:create"), data)
@@ -247,8 +280,13 @@ def test_staff_entry_errors_are_shown_and_nothing_is_saved(client, personas):
     login(client, personas.officer_rupit)
     future = (timezone.localtime() + timezone.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     data = {
-        "channel": "datang", "reported_at": future, "category": "kebakaran-permukiman", "description": "x",
-        "kecamatan": "16.13.03", "desa": DESA_RUPIT, "consent": "on",
+        "channel": "datang",
+        "reported_at": future,
+        "category": "kebakaran-permukiman",
+        "description": "x",
+        "kecamatan": "16.13.03",
+        "desa": DESA_RUPIT,
+        "consent": "on",
     }
     response = client.post(reverse("desk:create"), data)
     assert response.status_code == 400

@@ -35,10 +35,18 @@ def test_anonymous_goes_to_login(client, make_incident):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("who,status", [
-    ("officer_rupit", 200), ("officer_nibung", 404), ("koordinator", 200), ("pimpinan", 200),
-    ("tim_efektif", 200), ("mitra_bpbd", 404), ("mitra_polres", 404),
-])
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("officer_rupit", 200),
+        ("officer_nibung", 404),
+        ("koordinator", 200),
+        ("pimpinan", 200),
+        ("tim_efektif", 200),
+        ("mitra_bpbd", 404),
+        ("mitra_polres", 404),
+    ],
+)
 def test_who_may_open_a_rupit_report(client, personas, make_incident, who, status):
     incident = make_incident()
     assert login(client, getattr(personas, who)).get(url(incident)).status_code == status

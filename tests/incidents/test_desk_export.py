@@ -95,7 +95,7 @@ def test_anonymous_reports_never_carry_identity(client, personas, make_incident,
 
 
 def test_formula_injection_is_defused(client, personas, make_incident, django_capture_on_commit_callbacks):
-    make_incident(description="=HYPERLINK(\"http://jahat.example\",\"klik\")", title="+62 812", location_detail="@SUM(A1)")
+    make_incident(description='=HYPERLINK("http://jahat.example","klik")', title="+62 812", location_detail="@SUM(A1)")
     login(client, personas.koordinator)
     rows = read_csv(download(client, request_export(client, django_capture_on_commit_callbacks)))
     header, row = rows[0], rows[1]
@@ -158,8 +158,14 @@ def test_two_thousand_rows(client, personas, django_capture_on_commit_callbacks)
     Incident.objects.bulk_create(
         [
             Incident(
-                tracking_code=f"KA-T{i:03d}-{i:05d}"[:13], category=category, description=f"Laporan {i}", desa=desa,
-                kecamatan_id=desa.kecamatan_id, created_at=now, reported_at=now, reporter_name="Warga",
+                tracking_code=f"KA-T{i:03d}-{i:05d}"[:13],
+                category=category,
+                description=f"Laporan {i}",
+                desa=desa,
+                kecamatan_id=desa.kecamatan_id,
+                created_at=now,
+                reported_at=now,
+                reporter_name="Warga",
             )
             for i in range(2000)
         ]

@@ -76,10 +76,12 @@ def test_mitra_sees_only_reports_assigned_to_its_agency(client, personas, make_i
 def test_row_shows_age_status_due_and_agencies(client, personas, make_incident):
     incident = make_incident()
     incident_assign(incident=incident, actor=personas.koordinator, agency="bpbd")
-    Incident.objects.filter(pk=incident.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    Incident.objects.filter(pk=incident.pk).update(
+        due_at=timezone.now() - timedelta(hours=1), created_at=timezone.now() - timedelta(hours=3, minutes=5)
+    )
     body = login(client, personas.koordinator).get(URL).content.decode()
     assert incident.tracking_code in body
-    assert "lalu" in body
+    assert "3 jam lalu" in body
     assert "status-baru" in body
     assert "BPBD" in body
     assert "row-overdue" in body and "Terlambat" in body
@@ -94,7 +96,11 @@ def test_filters(client, personas, make_incident):
     Incident.objects.filter(pk=flood.pk).update(due_at=timezone.now() - timedelta(minutes=5))
     login(client, personas.koordinator)
     assert codes(client.get(URL, {"status": "diverifikasi"})) == [fire.tracking_code]
-    assert set(codes(client.get(URL, {"status": "terbuka"}))) == {flood.tracking_code, fire.tracking_code, nib.tracking_code}
+    assert set(codes(client.get(URL, {"status": "terbuka"}))) == {
+        flood.tracking_code,
+        fire.tracking_code,
+        nib.tracking_code,
+    }
     assert codes(client.get(URL, {"category": "kebakaran-permukiman"})) == [fire.tracking_code]
     assert codes(client.get(URL, {"kecamatan": "16.13.03"})) == [nib.tracking_code]
     assert codes(client.get(URL, {"desa": DESA_NIBUNG})) == [nib.tracking_code]
@@ -143,7 +149,8 @@ def _seed(make_incident, n):
     # Spread created_at (with ties) and priorities so every sort has work to do.
     for i, incident in enumerate(made):
         Incident.objects.filter(pk=incident.pk).update(
-            created_at=base + timedelta(minutes=(i // 2) * 7), priority=1 + i % 4,
+            created_at=base + timedelta(minutes=(i // 2) * 7),
+            priority=1 + i % 4,
             due_at=None if i % 5 == 0 else base + timedelta(hours=(i * 37) % 50),
         )
     return made
@@ -159,8 +166,12 @@ def test_keyset_pages_walk_forward_and_back_without_gaps(personas, make_incident
         "priority": ["-priority", "-created_at", "-id"],
     }
     if sort == "due":
-        with_due = list(Incident.objects.filter(due_at__isnull=False).order_by("due_at", "id").values_list("pk", flat=True))
-        expected = with_due + list(Incident.objects.filter(due_at__isnull=True).order_by("id").values_list("pk", flat=True))
+        with_due = list(
+            Incident.objects.filter(due_at__isnull=False).order_by("due_at", "id").values_list("pk", flat=True)
+        )
+        expected = with_due + list(
+            Incident.objects.filter(due_at__isnull=True).order_by("id").values_list("pk", flat=True)
+        )
     else:
         expected = list(Incident.objects.order_by(*expected_order[sort]).values_list("pk", flat=True))
     params = {"sort": sort}

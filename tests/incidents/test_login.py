@@ -1,6 +1,7 @@
 """Signing in to the desk: the page, lockout after repeated failures, idle
 expiry and signing out."""
 
+import os
 import time
 
 import pytest
@@ -10,6 +11,8 @@ from incidents.models import AuditLog
 from tests.factories import PASSWORD
 
 LOGIN = "/masuk/"
+# Playwright's sync API keeps an event loop in this thread; the ORM calls here are plain sync code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def attempt(client, username, password):
@@ -51,7 +54,7 @@ def test_lockout_after_five_failures_shows_the_locked_page(personas):
     answers = [attempt(client, "petugas_rupit", f"salah-{i}").status_code for i in range(5)]
     assert answers[:4] == [200, 200, 200, 200]
     locked = attempt(client, "petugas_rupit", PASSWORD)  # even the right password now
-    assert locked.status_code in (403, 429)
+    assert locked.status_code == 429 and int(locked["Retry-After"]) > 0
     assert "Akun dikunci sementara" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     assert AuditLog.objects.filter(action="auth.login_failed").count() >= 5
@@ -94,3 +97,40 @@ def test_logout_ends_the_session(personas):
     assert "_auth_user_id" not in client.session
     assert client.get("/petugas/").status_code == 302
     assert AuditLog.objects.filter(action="auth.logout", actor=personas.koordinator).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_sign_in_lockout_and_sign_out(browser, live_server, screenshot_dir):
+    from django.apps import apps
+
+    from incidents.seed import seed_reference
+    from tests.factories import make_personas
+
+    seed_reference(apps)  # transactional tests flush what the data migration seeded
+    make_personas()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/petugas/")
+    assert "/masuk/" in page.url
+    page.fill("#id_username", "petugas_rupit")
+    page.fill("#id_password", PASSWORD)
+    page.screenshot(path=str(screenshot_dir / "login-form.png"), full_page=True)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url.rstrip("/").endswith("/petugas")
+    assert AuditLog.objects.filter(action="auth.login").count() == 1
+
+    other = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID").new_page()
+    for i in range(6):
+        other.goto(f"{live_server.url}/masuk/")
+        if "Akun dikunci sementara" in other.content():
+            break
+        other.fill("#id_username", "koordinator")
+        other.fill("#id_password", f"salah-{i}")
+        other.click("button[type=submit]")
+        other.wait_for_load_state()
+    assert "Akun dikunci sementara" in other.content()
+    other.screenshot(path=str(screenshot_dir / "login-locked.png"), full_page=True)
+    other.context.close()
+    context.close()

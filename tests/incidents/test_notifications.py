@@ -35,7 +35,9 @@ def _recipients():
     return sorted(address for m in mail.outbox for address in m.to)
 
 
-def test_high_priority_report_alerts_koordinator_and_officers_of_its_kecamatan(personas, make_incident, _run_outbox_on_commit):
+def test_high_priority_report_alerts_koordinator_and_officers_of_its_kecamatan(
+    personas, make_incident, _run_outbox_on_commit
+):
     StaffProfile.objects.filter(user=personas.officer_rupit).update(phone="081200000001")
     with _run_outbox_on_commit():
         incident = make_incident("bencana-banjir", desa=DESA_RUPIT)  # priority Tinggi

@@ -142,3 +142,20 @@ def test_not_duplicate_has_no_original_link(client, make_incident):
     incident = make_incident()
     html = client.get(reverse("track_code", args=[incident.tracking_code])).content.decode()
     assert "laporan asli" not in html
+
+
+def test_report_form_in_english(client):
+    response = client.get("/lapor/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Houses flooded" in html and "Flood" in html
+
+
+def test_point_is_kept_when_the_form_comes_back_with_an_error(client):
+    from incidents.models import Desa
+
+    desa = Desa.objects.get(code="16.13.01.1007")
+    data = {"category": "bencana-banjir", "description": "Banjir.", "lat": str(desa.lat), "lng": str(desa.lng)}
+    html = client.post("/lapor/", data).content.decode()  # no consent
+    assert f'name="lat" value="{desa.lat}"' in html and f'name="lng" value="{desa.lng}"' in html
+    assert Incident.objects.count() == 0

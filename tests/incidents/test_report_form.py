@@ -144,7 +144,9 @@ def test_missing_description_is_refused(client):
 
 
 def test_missing_location_is_refused(client):
-    assert_refused(client.post(URL, valid_data(kecamatan="", desa="")), "Pilih desa/kelurahan atau tandai lokasi di peta.")
+    assert_refused(
+        client.post(URL, valid_data(kecamatan="", desa="")), "Pilih desa/kelurahan atau tandai lokasi di peta."
+    )
 
 
 def test_point_outside_muratara_is_refused(client):
@@ -269,3 +271,14 @@ def test_form_needs_csrf():
 
 def test_get_and_post_only(client):
     assert client.put(URL).status_code == 405
+
+
+def test_rate_limit_trusts_forwarded_address_only_behind_a_proxy(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"report_submit": "1/hour"}}
+    # Without a proxy a forged X-Forwarded-For changes nothing: the socket address counts.
+    assert client.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 302
+    assert client.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+    # Behind one proxy, the address the proxy saw counts.
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    assert client.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 302
+    assert client.post(URL, valid_data(), HTTP_X_FORWARDED_FOR="9.9.9.9, 3.3.3.3").status_code == 429

@@ -59,9 +59,7 @@ def test_reports_are_spread_over_time_territory_and_categories(seeded):
 
 
 def test_karhutla_comes_in_the_dry_season(seeded):
-    months = [
-        i.created_at.astimezone(WIB).month for i in Incident.objects.filter(category__code="bencana-karhutla")
-    ]
+    months = [i.created_at.astimezone(WIB).month for i in Incident.objects.filter(category__code="bencana-karhutla")]
     assert months
     dry = sum(1 for m in months if 7 <= m <= 10)
     assert dry / len(months) > 0.75
@@ -156,7 +154,9 @@ def test_calls_rebuild_stats_when_that_command_exists(db, monkeypatch):
     real_call = seed_demo.call_command
     monkeypatch.setattr(seed_demo, "get_commands", lambda: {"rebuild_stats": "spm"})
     monkeypatch.setattr(
-        seed_demo, "call_command", lambda name, **kw: calls.append(name) if name == "rebuild_stats" else real_call(name, **kw)
+        seed_demo,
+        "call_command",
+        lambda name, **kw: calls.append(name) if name == "rebuild_stats" else real_call(name, **kw),
     )
     before = Incident.objects.count()
     call_command("seed_demo", reports=5, seed=1, stdout=io.StringIO())
@@ -167,5 +167,8 @@ def test_calls_rebuild_stats_when_that_command_exists(db, monkeypatch):
 def test_seeded_reports_show_no_identity_on_the_public_map(seeded, client):
     raw = client.get("/api/v1/reports/public.geojson").content
     assert raw.count(b'"Feature"') > 100
-    for name, phone in Incident.objects.exclude(reporter_phone="").values_list("reporter_name", "reporter_phone")[:200]:
+    identities = Incident.objects.exclude(reporter_phone="").values_list("reporter_name", "reporter_phone")[:200]
+    for name, phone in identities:
         assert phone.encode() not in raw
+        if " " in name:
+            assert name.encode() not in raw

@@ -65,7 +65,8 @@ def test_report_knows_its_due_times(personas, make_incident):
 @pytest.mark.django_db
 def test_violence_makes_a_conflict_urgent(make_incident):
     incident = make_incident(
-        category="konflik-antarwarga", reported_at=FRIDAY_16,
+        category="konflik-antarwarga",
+        reported_at=FRIDAY_16,
         details={"sumber_konflik": "sara", "ada_kekerasan": True},
     )
     assert incident.verify_due_at == FRIDAY_16 + timedelta(hours=1)
@@ -110,7 +111,9 @@ def test_fire_response_time(personas, make_incident):
     from incidents.services import incident_update
 
     fire = make_incident(category="kebakaran-permukiman", reported_at=FRIDAY_16)
-    incident_update(incident=fire, actor=personas.officer_rupit, version=fire.version, arrived_at=FRIDAY_16 + timedelta(minutes=12))
+    incident_update(
+        incident=fire, actor=personas.officer_rupit, version=fire.version, arrived_at=FRIDAY_16 + timedelta(minutes=12)
+    )
     assert sla.response_minutes(fire) == 12
     assert sla.response_standard_minutes(fire) == 15
     assert sla.response_on_time(fire) is True
@@ -134,9 +137,12 @@ def test_sweep_escalates_once(personas, make_incident, django_capture_on_commit_
     assert overdue.escalated_at is not None and fresh.escalated_at is None
     assert overdue.events.filter(kind=EventKind.ESCALATION).count() == 1
     assert overdue.version == 1  # escalation is no edit: a desk holding version 1 may still save
-    assert OutboxMessage.objects.filter(
-        task_name="incidents.tasks.send_escalation_notice", kwargs__incident_id=overdue.pk
-    ).count() == 1
+    assert (
+        OutboxMessage.objects.filter(
+            task_name="incidents.tasks.send_escalation_notice", kwargs__incident_id=overdue.pk
+        ).count()
+        == 1
+    )
     notices = [m for m in mail.outbox if overdue.tracking_code in m.subject]
     recipients = [address for m in notices for address in m.to]
     assert len(recipients) == len(set(recipients))
@@ -179,7 +185,26 @@ def test_changing_the_category_moves_the_deadline(personas, make_incident):
     from incidents.services import incident_update
 
     incident = make_incident(category="konflik-antarwarga", reported_at=FRIDAY_16)
-    incident_update(incident=incident, actor=personas.koordinator, version=incident.version, category="bencana-banjir",
-                    details={})
-    assert incident.verify_due_at == FRIDAY_16 + timedelta(hours=Category.objects.get(code="bencana-banjir").verify_within)
+    incident_update(
+        incident=incident, actor=personas.koordinator, version=incident.version, category="bencana-banjir", details={}
+    )
+    assert incident.verify_due_at == FRIDAY_16 + timedelta(
+        hours=Category.objects.get(code="bencana-banjir").verify_within
+    )
     assert incident.due_at == incident.verify_due_at
+
+
+@pytest.mark.django_db
+def test_escalation_notice_redelivered_sends_nothing_twice(personas, make_incident):
+    from incidents.tasks import send_escalation_notice
+
+    incident = make_incident(category="konflik-antarwarga", reported_at=FRIDAY_16 - timedelta(days=30))
+    assert incidents_escalate_overdue() == 1
+    event = incident.events.get(kind=EventKind.ESCALATION)
+    mail.outbox.clear()
+    kwargs = {"incident_id": incident.pk, "event_id": event.pk}
+    send_escalation_notice.apply(kwargs=kwargs, task_id="4b1c9a52-0000-4000-8000-000000000001")
+    first = len(mail.outbox)
+    send_escalation_notice.apply(kwargs=kwargs, task_id="4b1c9a52-0000-4000-8000-000000000001")
+    assert first >= 2 and len(mail.outbox) == first
+    assert all("0812" not in m.body and "Siti" not in m.body for m in mail.outbox)  # no reporter identity

@@ -50,7 +50,9 @@ def test_every_pair_of_states(personas, make_incident, source, target):
         assert event.actor == personas.koordinator
     else:
         with pytest.raises(TransitionNotAllowed) as excinfo:
-            incident_transition(incident=incident, actor=personas.koordinator, to=target, version=before_version, **kwargs)
+            incident_transition(
+                incident=incident, actor=personas.koordinator, to=target, version=before_version, **kwargs
+            )
         assert target not in excinfo.value.allowed
         stored = Incident.objects.get(pk=incident.pk)
         assert stored.status == source
@@ -110,7 +112,9 @@ def test_duplicate_needs_another_non_duplicate_original(personas, make_incident)
         assert "duplicate_of" in excinfo.value.message_dict
     already_duplicate = incident_in(Status.DUPLIKAT, k)
     with pytest.raises(ValidationError):
-        incident_transition(incident=incident, actor=k, to=Status.DUPLIKAT, duplicate_of=already_duplicate.tracking_code)
+        incident_transition(
+            incident=incident, actor=k, to=Status.DUPLIKAT, duplicate_of=already_duplicate.tracking_code
+        )
     original = make_incident()
     incident_transition(incident=incident, actor=k, to=Status.DUPLIKAT, duplicate_of=str(original.pk))
     stored = Incident.objects.get(pk=incident.pk)
@@ -221,7 +225,9 @@ def test_notes_public_and_internal(personas):
 @pytest.mark.django_db
 def test_internal_reason_of_a_status_change_stays_internal(personas):
     incident = incident_in(Status.BARU, personas.koordinator)
-    incident_transition(incident=incident, actor=personas.koordinator, to=Status.DITOLAK, note="Pelapor iseng", public=False)
+    incident_transition(
+        incident=incident, actor=personas.koordinator, to=Status.DITOLAK, note="Pelapor iseng", public=False
+    )
     shown = public_events(incident)
     assert [e.to_status for e in shown if e.kind == EventKind.TRANSITION] == [Status.DITOLAK]
     assert all("iseng" not in e.note for e in shown)
@@ -244,7 +250,9 @@ def test_every_change_calls_the_hook(personas, settings, monkeypatch):
     calls = []
     from incidents import hooks
 
-    monkeypatch.setattr(hooks, "_hooks", lambda: [lambda incident, previous: calls.append((previous or {}).get("status"))])
+    monkeypatch.setattr(
+        hooks, "_hooks", lambda: [lambda incident, previous: calls.append((previous or {}).get("status"))]
+    )
     incident = incident_in(Status.BARU, personas.koordinator)
     calls.clear()
     incident_transition(incident=incident, actor=personas.koordinator, to=Status.DIVERIFIKASI)

@@ -53,7 +53,9 @@ def test_workflow_state_machine(personas, make_incident):
                 return
             if self.incident.assignments.filter(agency__code=agency).exists():
                 return
-            incident_assign(incident=self.incident, actor=personas.koordinator, agency=agency, version=self.model_version)
+            incident_assign(
+                incident=self.incident, actor=personas.koordinator, agency=agency, version=self.model_version
+            )
             self.model_version += 1
             self.assigned = True
 
@@ -66,7 +68,9 @@ def test_workflow_state_machine(personas, make_incident):
             assert stored.version == self.model_version
             last = stored.events.filter(kind__in=[EventKind.TRANSITION, EventKind.CREATED]).order_by("-id").first()
             assert last.to_status == stored.status
-            assert (stored.due_at is None) == (stored.status not in (Status.BARU, Status.DIVERIFIKASI, Status.DITANGANI))
+            assert (stored.due_at is None) == (
+                stored.status not in (Status.BARU, Status.DIVERIFIKASI, Status.DITANGANI)
+            )
             if stored.status == Status.DUPLIKAT:
                 assert stored.duplicate_of_id == original.pk
 

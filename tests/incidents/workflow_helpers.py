@@ -14,7 +14,9 @@ def incident_in(status, koordinator, *, desa=DESA_RUPIT, category="bencana-banji
         return incident
     if status == Status.DUPLIKAT:
         original = original or make_incident(category=category, desa=desa)
-        incident_transition(incident=incident, actor=koordinator, to=Status.DUPLIKAT, duplicate_of=original.tracking_code)
+        incident_transition(
+            incident=incident, actor=koordinator, to=Status.DUPLIKAT, duplicate_of=original.tracking_code
+        )
         return incident
     incident_transition(incident=incident, actor=koordinator, to=Status.DIVERIFIKASI)
     if status == Status.DIVERIFIKASI:

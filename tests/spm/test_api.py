@@ -28,11 +28,19 @@ def test_achievements_equal_the_dashboard_computation(personas, spm_report):
     response = api(personas.pimpinan).get(URL, {"year": 2026, "quarter": 1})
     assert response.status_code == 200
     body = response.json()
-    assert body == achievements(year=2026, quarter=1) | {"period": body["period"], "previous_period": body["previous_period"]}
+    assert body == achievements(year=2026, quarter=1) | {
+        "period": body["period"],
+        "previous_period": body["previous_period"],
+    }
     tibum = next(s for s in body["services"] if s["code"] == "tibum")
     assert {k: tibum[k] for k in ("code", "name", "must_serve", "served", "capaian", "quality", "index")} == {
-        "code": "tibum", "name": "Pelayanan ketenteraman dan ketertiban umum", "must_serve": 20, "served": 15,
-        "capaian": 75.0, "quality": None, "index": None,
+        "code": "tibum",
+        "name": "Pelayanan ketenteraman dan ketertiban umum",
+        "must_serve": 20,
+        "served": 15,
+        "capaian": 75.0,
+        "quality": None,
+        "index": None,
     }
     info = next(s for s in body["services"] if s["code"] == "info-bencana")
     assert info["capaian"] is None  # no target
@@ -60,8 +68,15 @@ def test_anonymous_gets_401():
 @pytest.mark.django_db
 def test_bad_parameters_are_400_envelopes(personas):
     client = api(personas.pimpinan)
-    for params in ({}, {"year": "x"}, {"year": 2026, "quarter": 5}, {"year": 2026, "month": 13},
-                   {"year": 2026, "quarter": 1, "month": 1}, {"year": 2026, "kecamatan": "99.99"}, {"year": 1900}):
+    for params in (
+        {},
+        {"year": "x"},
+        {"year": 2026, "quarter": 5},
+        {"year": 2026, "month": 13},
+        {"year": 2026, "quarter": 1, "month": 1},
+        {"year": 2026, "kecamatan": "99.99"},
+        {"year": 1900},
+    ):
         response = client.get(URL, params)
         assert response.status_code == 400, params
         assert response.json()["error"]["code"] == "invalid"
@@ -71,7 +86,14 @@ def test_bad_parameters_are_400_envelopes(personas):
 @pytest.mark.django_db
 def test_targets_post_replaces_on_same_key(personas):
     client = api(personas.tim_efektif)
-    body = {"service": "info-bencana", "year": 2026, "kecamatan": RUPIT, "hazard": "banjir", "value": 800, "note": "KRB"}
+    body = {
+        "service": "info-bencana",
+        "year": 2026,
+        "kecamatan": RUPIT,
+        "hazard": "banjir",
+        "value": 800,
+        "note": "KRB",
+    }
     first = client.post("/api/v1/spm/targets/", body, format="json")
     assert first.status_code == 201
     second = client.post("/api/v1/spm/targets/", {**body, "value": 950}, format="json")
@@ -98,8 +120,15 @@ def _jpeg():
 @pytest.mark.django_db
 def test_activities_with_evidence(personas, client):
     api_client = api(personas.tim_efektif)
-    body = {"service": "siaga-bencana", "date": "2026-02-10", "desa": DESA_RUPIT, "hazard": "banjir", "kind": "gladi",
-            "people_reached": 120, "description": "Gladi evakuasi banjir"}
+    body = {
+        "service": "siaga-bencana",
+        "date": "2026-02-10",
+        "desa": DESA_RUPIT,
+        "hazard": "banjir",
+        "kind": "gladi",
+        "people_reached": 120,
+        "description": "Gladi evakuasi banjir",
+    }
     response = api_client.post("/api/v1/spm/activities/", {**body, "evidence": _jpeg()}, format="multipart")
     assert response.status_code == 201, response.content
     activity = Activity.objects.get()

@@ -15,9 +15,9 @@ from spm.calculations import (
     report_figures,
     trend,
 )
-from spm.models import Activity, QualityItem, Service
-from tests.factories import DESA_NIBUNG, DESA_RUPIT, NIBUNG, RUPIT
-from tests.spm.conftest import at
+from spm.models import Activity
+from tests.factories import NIBUNG, RUPIT
+from tests.spm.conftest import seed_q1_2026
 
 MINUTE = timedelta(minutes=1)
 
@@ -31,30 +31,8 @@ def row(service, kecamatan):
 
 
 @pytest.fixture
-def q1_data(spm_report, personas):
-    # tibum: Rupit 15 of 20, Nibung 10 of 10; a rejected report never counts.
-    spm_report("ketertiban-umum", at(2026, 3, 2), must=20, served=15)
-    spm_report("ketertiban-umum", at(2026, 3, 9), must=10, served=10, desa=DESA_NIBUNG)
-    spm_report("ketertiban-umum", at(2026, 3, 10), must=100, served=0, status="ditolak")
-    # evakuasi-bencana: 40 victims, nobody served yet.
-    spm_report("bencana-banjir", at(2026, 2, 14), must=40, served=0)
-    # kebakaran: on scene at exactly 15:00 counts, at 15:01 does not, no arrival does not.
-    spm_report("kebakaran-permukiman", at(2026, 1, 5), must=10, served=8, arrive_after=15 * MINUTE)
-    spm_report("kebakaran-permukiman", at(2026, 1, 6), must=6, served=6, arrive_after=15 * MINUTE + timedelta(seconds=1))
-    spm_report("kebakaran-permukiman", at(2026, 1, 7), must=4, served=4)
-    # info-bencana: Rupit 1,000 (banjir) + 500 (longsor); 2,000 for the whole kabupaten.
-    tim = personas.tim_efektif
-    services.target_save(actor=tim, service="info-bencana", year=2026, kecamatan=RUPIT, hazard="banjir", value=1000)
-    services.target_save(actor=tim, service="info-bencana", year=2026, kecamatan=RUPIT, hazard="tanah-longsor", value=500)
-    services.target_save(actor=tim, service="info-bencana", year=2026, kecamatan=None, value=2000, note="Kajian risiko 2025")
-    for day, desa, people in ((date(2026, 2, 3), DESA_RUPIT, 300), (date(2026, 4, 8), DESA_RUPIT, 600), (date(2026, 3, 3), DESA_NIBUNG, 100)):
-        services.activity_create(actor=tim, service="info-bencana", date_value=day, desa=desa, hazard="banjir",
-                                 people_reached=people, description="Sosialisasi rawan banjir")
-    # Quality of tibum in Q1: 4 of 5 equally weighted items met.
-    tibum = Service.objects.get(code="tibum")
-    items = list(QualityItem.objects.filter(service=tibum).order_by("sort_order"))
-    services.assessment_save(actor=tim, service=tibum, year=2026, quarter=1,
-                             checks={i.pk: {"met": n < 4} for n, i in enumerate(items)})
+def q1_data(personas):
+    seed_q1_2026(personas)
 
 
 @pytest.mark.django_db
@@ -65,7 +43,13 @@ def test_tibum_counts_per_kecamatan_and_kabupaten(q1_data):
     assert row(tibum, RUPIT)["capaian"] == 75.0
     assert row(tibum, NIBUNG)["capaian"] == 100.0
     # Kecamatan with no report: no target, not 0 %.
-    assert row(tibum, "16.13.07") == {**row(tibum, "16.13.07"), "must_serve": 0, "served": 0, "capaian": None, "index": None}
+    assert row(tibum, "16.13.07") == {
+        **row(tibum, "16.13.07"),
+        "must_serve": 0,
+        "served": 0,
+        "capaian": None,
+        "index": None,
+    }
     assert tibum["quality"] == 80.0
     # (80 x 83.33 + 20 x 80) / 100 = 82.664
     assert tibum["index"] == 82.66
@@ -103,7 +87,11 @@ def test_info_bencana_targets_and_activities_year_to_date(q1_data):
     info = svc(achievements(year=2026, quarter=1), "info-bencana")
     assert row(info, RUPIT) | {} == {**row(info, RUPIT), "must_serve": 1500, "served": 300, "capaian": 20.0}
     # Activities where no target was set: counted, but "belum ada sasaran".
-    assert (row(info, NIBUNG)["must_serve"], row(info, NIBUNG)["served"], row(info, NIBUNG)["capaian"]) == (0, 100, None)
+    assert (row(info, NIBUNG)["must_serve"], row(info, NIBUNG)["served"], row(info, NIBUNG)["capaian"]) == (
+        0,
+        100,
+        None,
+    )
     kab_row = row(info, None)
     assert (kab_row["must_serve"], kab_row["served"]) == (2000, 0)
     # 400 / 3,500
@@ -172,7 +160,13 @@ def test_period_validation():
     assert make_period(2026, quarter=2).start == date(2026, 4, 1)
     assert make_period(2026, month=2).end == date(2026, 2, 28)
     assert make_period(2026, month=1).previous() == make_period(2025, month=12)
-    for bad in ({"year": "x"}, {"year": 2026, "quarter": 5}, {"year": 2026, "month": 13}, {"year": 2026, "quarter": 1, "month": 1}, {"year": 1999}):
+    for bad in (
+        {"year": "x"},
+        {"year": 2026, "quarter": 5},
+        {"year": 2026, "month": 13},
+        {"year": 2026, "quarter": 1, "month": 1},
+        {"year": 1999},
+    ):
         with pytest.raises(PeriodError):
             make_period(**bad)
 

@@ -6,8 +6,16 @@ from spm.models import Milestone, Target
 from tests.factories import RUPIT
 from tests.spm.conftest import at
 
-PAGES = ["/dasbor/", "/dasbor/sasaran/", "/dasbor/kegiatan/", "/dasbor/mutu/", "/dasbor/rencana-aksi/", "/dasbor/layanan/",
-         "/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=1", "/dasbor/ekspor/e-spm.csv?year=2026&quarter=1"]
+PAGES = [
+    "/dasbor/",
+    "/dasbor/sasaran/",
+    "/dasbor/kegiatan/",
+    "/dasbor/mutu/",
+    "/dasbor/rencana-aksi/",
+    "/dasbor/layanan/",
+    "/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=1",
+    "/dasbor/ekspor/e-spm.csv?year=2026&quarter=1",
+]
 
 
 def login(client, user):
@@ -44,7 +52,17 @@ def test_pimpinan_cannot_write(client, personas):
     milestone = Milestone.objects.first()
     posts = [
         ("/dasbor/sasaran/", {"service": "info-bencana", "year": 2026, "value": 10}),
-        ("/dasbor/kegiatan/", {"service": "info-bencana", "date": "2026-01-02", "desa": "16.13.01.1007", "kind": "kie", "people_reached": 5, "description": "x"}),
+        (
+            "/dasbor/kegiatan/",
+            {
+                "service": "info-bencana",
+                "date": "2026-01-02",
+                "desa": "16.13.01.1007",
+                "kind": "kie",
+                "people_reached": 5,
+                "description": "x",
+            },
+        ),
         ("/dasbor/mutu/", {"service": "tibum", "year": 2026, "quarter": 1}),
         (f"/dasbor/rencana-aksi/{milestone.pk}/", {"owner": "x", "status": "selesai"}),
     ]
@@ -59,12 +77,21 @@ def test_pimpinan_cannot_write(client, personas):
 @pytest.mark.django_db
 def test_tim_efektif_enters_target_and_sees_it_on_the_dashboard(client, personas):
     login(client, personas.tim_efektif)
-    response = client.post("/dasbor/sasaran/", {"service": "info-bencana", "year": 2026, "kecamatan": RUPIT, "value": 1200, "note": "KRB 2025"})
+    response = client.post(
+        "/dasbor/sasaran/",
+        {"service": "info-bencana", "year": 2026, "kecamatan": RUPIT, "value": 1200, "note": "KRB 2025"},
+    )
     assert response.status_code == 302
-    response = client.post("/dasbor/sasaran/", {"service": "info-bencana", "year": 2026, "kecamatan": RUPIT, "value": 1500})
+    response = client.post(
+        "/dasbor/sasaran/", {"service": "info-bencana", "year": 2026, "kecamatan": RUPIT, "value": 1500}
+    )
     assert Target.objects.get().value == 1500  # same key: replaced
     bad = client.post("/dasbor/sasaran/", {"service": "tibum", "year": 2026, "value": -3})
-    assert bad.status_code == 200 and "Pastikan nilai ini lebih besar dari atau sama dengan 0" in bad.content.decode() or b"errorlist" in bad.content
+    assert (
+        bad.status_code == 200
+        and "Pastikan nilai ini lebih besar dari atau sama dengan 0" in bad.content.decode()
+        or b"errorlist" in bad.content
+    )
     page = client.get("/dasbor/?year=2026&quarter=1").content.decode()
     assert "1.500" in page
 
@@ -84,7 +111,63 @@ def test_dashboard_cards_and_links(client, personas, spm_report):
 @pytest.mark.django_db
 def test_bad_filters_never_fail(client, personas):
     login(client, personas.pimpinan)
-    for qs in ("year=abc", "year=2026&quarter=9", "year=2026&quarter=1&month=2", "kecamatan=99.99", "year=1800&month=x", "peta=<script>"):
+    for qs in (
+        "year=abc",
+        "year=2026&quarter=9",
+        "year=2026&quarter=1&month=2",
+        "kecamatan=99.99",
+        "year=1800&month=x",
+        "peta=<script>",
+    ):
         response = client.get("/dasbor/?" + qs)
         assert response.status_code == 200, qs
-        assert b"<script>" not in response.content.split(b"</header>", 1)[1].replace(b'<script src=', b'')
+        assert b"<script>" not in response.content.split(b"</header>", 1)[1].replace(b"<script src=", b"")
+
+
+@pytest.mark.django_db
+def test_tim_efektif_fills_quality_checklist_and_action_plan(client, personas):
+    from incidents.models import AuditLog
+    from spm.calculations import achievements
+    from spm.models import PeriodAssessment, QualityItem
+
+    login(client, personas.tim_efektif)
+    items = list(QualityItem.objects.filter(service__code="kebakaran").order_by("sort_order"))
+    data = {
+        "service": "kebakaran",
+        "year": 2026,
+        "quarter": 2,
+        "problems": "Mobil damkar baru 1 unit",
+        "stage_data": "Data korban 2026",
+    }
+    for item in items[:2]:
+        data[f"met_{item.pk}"] = "on"
+        data[f"note_{item.pk}"] = "SOP 2026"
+    response = client.post("/dasbor/mutu/", data)
+    assert response.status_code == 302
+    assessment = PeriodAssessment.objects.get(service__code="kebakaran", year=2026, quarter=2)
+    assert assessment.problems == "Mobil damkar baru 1 unit"
+    # Weights 2 + 1 of 2 + 1 + 1 + 1 + 1 = 3 / 6
+    fire = next(s for s in achievements(year=2026, month=5)["services"] if s["code"] == "kebakaran")
+    assert fire["quality"] == 50.0
+    # An earlier quarter has no checklist yet.
+    assert (
+        next(s for s in achievements(year=2026, quarter=1)["services"] if s["code"] == "kebakaran")["quality"] is None
+    )
+    page = client.get("/dasbor/mutu/?service=kebakaran&year=2026&quarter=2").content.decode()
+    assert "50,0" in page and "checked" in page
+
+    milestone = Milestone.objects.get(code="sk-bupati")
+    response = client.post(
+        f"/dasbor/rencana-aksi/{milestone.pk}/",
+        {"owner": "Bagian Hukum", "status": "selesai", "evidence_note": "SK 188/2026"},
+    )
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.owner, milestone.evidence_note) == ("selesai", "Bagian Hukum", "SK 188/2026")
+    assert milestone.completed_on is not None
+    assert set(AuditLog.objects.filter(actor=personas.tim_efektif).values_list("action", flat=True)) >= {
+        "spm.assessment.saved",
+        "spm.milestone.updated",
+    }
+    bad = client.post(f"/dasbor/rencana-aksi/{milestone.pk}/", {"owner": "", "status": "entah"})
+    assert bad.status_code == 200 and b"errorlist" in bad.content

@@ -17,9 +17,14 @@ def test_xlsx_has_a_sheet_per_service_with_the_figures(client, personas, spm_rep
     tibum = Service.objects.get(code="tibum")
     items = list(QualityItem.objects.filter(service=tibum).order_by("sort_order"))
     services.assessment_save(
-        actor=personas.tim_efektif, service=tibum, year=2026, quarter=1,
+        actor=personas.tim_efektif,
+        service=tibum,
+        year=2026,
+        quarter=1,
         checks={i.pk: {"met": True, "note": "SK Kasat 12/2026" if n == 0 else ""} for n, i in enumerate(items)},
-        problems="Personel PPNS kurang", follow_up="Usulan diklat PPNS 2027", stage_data="Data 5.A.1 terkumpul",
+        problems="Personel PPNS kurang",
+        follow_up="Usulan diklat PPNS 2027",
+        stage_data="Data 5.A.1 terkumpul",
     )
     client.force_login(personas.pimpinan)
     response = client.get("/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=1")
@@ -33,8 +38,14 @@ def test_xlsx_has_a_sheet_per_service_with_the_figures(client, personas, spm_rep
     assert rows["info-bencana"][5] in (None, "")  # no target: empty, not 0
     sheet = wb[wb.sheetnames[1]]
     text = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
-    for expected in ("Personel PPNS kurang", "Usulan diklat PPNS 2027", "Data 5.A.1 terkumpul", "SK Kasat 12/2026",
-                     "Tahap 4: pelaksanaan", "Rupit"):
+    for expected in (
+        "Personel PPNS kurang",
+        "Usulan diklat PPNS 2027",
+        "Data 5.A.1 terkumpul",
+        "SK Kasat 12/2026",
+        "Tahap 4: pelaksanaan",
+        "Rupit",
+    ):
         assert expected in text, expected
 
 

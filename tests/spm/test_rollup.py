@@ -22,9 +22,18 @@ def test_hook_keeps_aggregates_equal_to_rebuild(spm_report, personas):
     spm_report("konflik-antarwarga", at(2026, 4, 2), status="ditolak")
     with time_machine.travel(at(2026, 4, 5), tick=False):
         # Edits that move a report between keys: desa (and kecamatan), counts, arrival, category.
-        incident_update(incident=fire, actor=personas.koordinator, version=fire.version, arrived_at=fire.reported_at + timedelta(minutes=20))
-        incident_update(incident=flood, actor=personas.koordinator, version=flood.version, desa=factories.DESA_NIBUNG, spm_served=35)
-        incident_transition(incident=flood, actor=personas.koordinator, to="ditangani", note="Dibuka kembali.", version=flood.version)
+        incident_update(
+            incident=fire,
+            actor=personas.koordinator,
+            version=fire.version,
+            arrived_at=fire.reported_at + timedelta(minutes=20),
+        )
+        incident_update(
+            incident=flood, actor=personas.koordinator, version=flood.version, desa=factories.DESA_NIBUNG, spm_served=35
+        )
+        incident_transition(
+            incident=flood, actor=personas.koordinator, to="ditangani", note="Dibuka kembali.", version=flood.version
+        )
     incremental = stats_snapshot()
     assert incremental["monthly"], "the hook wrote aggregates"
     rebuild_stats()

@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 
 from spm.summaries.models import Summary
 from spm.summaries.services import summary_generate
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def summary(personas, make_incident):
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
 
 
 def _urls(summary):
@@ -47,7 +46,9 @@ def test_readers_see_list_detail_and_downloads(client, personas, summary, who):
     assert "Capaian SPM per layanan" in page and "Laporan melewati batas waktu" in page
     pdf = client.get(f"/ringkasan/{summary.pk}/pdf/")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert "attachment" in pdf["Content-Disposition"] and "ringkasan-monthly-2026-11-r1.pdf" in pdf["Content-Disposition"]
+    assert (
+        "attachment" in pdf["Content-Disposition"] and "ringkasan-monthly-2026-11-r1.pdf" in pdf["Content-Disposition"]
+    )
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     xlsx = client.get(f"/ringkasan/{summary.pk}/xlsx/")
     assert xlsx.status_code == 200

@@ -29,7 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("username", help=_("Nama pengguna."))
         parser.add_argument("--role", required=True, help=_("Peran: %(roles)s.") % {"roles": ", ".join(ROLE_CHOICES)})
         parser.add_argument(
-            "--kecamatan", action="append", default=[], metavar="KODE",
+            "--kecamatan",
+            action="append",
+            default=[],
+            metavar="KODE",
             help=_("Kode Kemendagri kecamatan tugas (untuk petugas; boleh diulang)."),
         )
         parser.add_argument("--agency", default=None, metavar="KODE", help=_("Kode instansi (untuk mitra)."))
@@ -38,7 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="", help=_("Nama depan."))
         parser.add_argument("--last-name", default="", help=_("Nama belakang."))
         parser.add_argument(
-            "--no-password", action="store_true",
+            "--no-password",
+            action="store_true",
             help=_("Jangan tetapkan kata sandi (akun baru tidak dapat masuk sampai kata sandi diatur)."),
         )
 
@@ -49,7 +53,8 @@ class Command(BaseCommand):
         role = options["role"]
         if role not in ROLE_CHOICES:
             raise CommandError(
-                _("Peran tidak dikenal: %(role)s. Pilih salah satu: %(roles)s.") % {"role": role, "roles": ", ".join(ROLE_CHOICES)}
+                _("Peran tidak dikenal: %(role)s. Pilih salah satu: %(roles)s.")
+                % {"role": role, "roles": ", ".join(ROLE_CHOICES)}
             )
         codes = []
         for value in options["kecamatan"]:
@@ -60,7 +65,10 @@ class Command(BaseCommand):
         if password:
             User = get_user_model()
             probe = User.objects.filter(username=username).first() or User(
-                username=username, email=options["email"], first_name=options["first_name"], last_name=options["last_name"]
+                username=username,
+                email=options["email"],
+                first_name=options["first_name"],
+                last_name=options["last_name"],
             )
             try:
                 validate_password(password, user=probe)
@@ -68,8 +76,13 @@ class Command(BaseCommand):
                 raise CommandError(_("Kata sandi ditolak: %(reasons)s") % {"reasons": " ".join(exc.messages)})
         try:
             user = staff_user_create(
-                username=username, role=role, password=password or None, kecamatan_codes=codes,
-                agency_code=options["agency"], email=options["email"], first_name=options["first_name"],
+                username=username,
+                role=role,
+                password=password or None,
+                kecamatan_codes=codes,
+                agency_code=options["agency"],
+                email=options["email"],
+                first_name=options["first_name"],
                 last_name=options["last_name"],
             )
         except ValidationError as exc:
@@ -77,7 +90,9 @@ class Command(BaseCommand):
             for field_messages in exc.message_dict.values():
                 messages.extend(field_messages)
             raise CommandError(" ".join(messages))
-        self.stdout.write(self.style.SUCCESS(_("Akun %(username)s (%(role)s) tersimpan.") % {"username": user.username, "role": role}))
+        self.stdout.write(
+            self.style.SUCCESS(_("Akun %(username)s (%(role)s) tersimpan.") % {"username": user.username, "role": role})
+        )
 
     def _ask_password(self) -> str:
         try:

@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Buat ringkasan kepatuhan untuk satu periode secara langsung (tanpa worker Celery)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--period", required=True, help="2026-W48 (minggu), 2026-11 (bulan) atau 2026-Q4 (triwulan)")
+        parser.add_argument(
+            "--period", required=True, help="2026-W48 (minggu), 2026-11 (bulan) atau 2026-Q4 (triwulan)"
+        )
         parser.add_argument(
             "--no-email", action="store_true", help="Jangan kirim ringkasan ke Tim Efektif dan pimpinan."
         )

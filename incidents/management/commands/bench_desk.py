@@ -1,0 +1,175 @@
+"""Server time of the desk queue at scale, next to the Django admin changelist.
+
+    DATABASE_URL=postgres://... python manage.py bench_desk --reports 1000000
+
+Seeds synthetic reports with `seed_demo` when fewer exist, runs ANALYZE, then
+prints the median time (ms) of: the queue's first page, a deep page (a cursor
+at the 90th percentile of the sort order), and a filtered page (kecamatan +
+status + overdue), as the koordinator and as a petugas of Rupit; each both
+as the query alone (`incident_queue`) and as the whole page through the test
+client; and the admin changelist (first page, a deep `?p=`, and a filtered
+page) as a superuser. The status counts are cached for 30 s; their cold cost
+is printed separately.
+"""
+
+import statistics
+import time
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from incidents import queue
+from incidents.models import Incident, Status
+from incidents.permissions import forget_access
+from incidents.services import staff_user_create
+
+RUPIT = "16.13.01"
+FILTER = {"kecamatan": RUPIT, "status": Status.BARU, "overdue": "1"}
+
+
+class Command(BaseCommand):
+    help = "Ukur waktu server antrean meja petugas pada skala besar (butuh PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reports", type=int, default=1_000_000, help="Jumlah laporan minimal (bawaan 1.000.000).")
+        parser.add_argument("--runs", type=int, default=7, help="Pengulangan per pengukuran (median).")
+        parser.add_argument("--allow-sqlite", action="store_true", help="Izinkan SQLite (angka tidak bermakna).")
+        parser.add_argument("--no-seed", action="store_true", help="Jangan membuat laporan contoh.")
+
+    def handle(self, *args, reports, runs, allow_sqlite, no_seed, **options):
+        if connection.vendor != "postgresql" and not allow_sqlite:
+            raise CommandError(
+                "Benchmark ini membutuhkan PostgreSQL (set DATABASE_URL=postgres://...). "
+                "Gunakan --allow-sqlite untuk sekadar mencoba perintahnya."
+            )
+        self.runs = max(1, runs)
+        existing = Incident.objects.count()
+        if existing < reports and not no_seed:
+            self.stdout.write(f"Membuat {reports - existing:,} laporan contoh dengan seed_demo ...".replace(",", "."))
+            call_command("seed_demo", reports=reports - existing, seed=2026, stdout=self.stdout)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        total = Incident.objects.count()
+        users = self._users()
+        self.stdout.write(f"\nLaporan di basis data: {total:,}".replace(",", ".") + f"  ({connection.vendor})")
+        self.stdout.write(f"Median dari {self.runs} kali, dalam milidetik.\n")
+        rows = []
+        with override_settings(ALLOWED_HOSTS=["testserver", *settings.ALLOWED_HOSTS], SECURE_SSL_REDIRECT=False):
+            for label, user in (("koordinator", users.koordinator), ("petugas Rupit", users.petugas)):
+                rows.extend(self._queue_rows(label, user))
+            rows.extend(self._admin_rows(users.admin))
+        width = max(len(r[0]) for r in rows)
+        self.stdout.write(f"{'pengukuran'.ljust(width)}  {'kueri':>8}  {'halaman':>8}")
+        for name, query_ms, page_ms in rows:
+            q = f"{query_ms:8.1f}" if query_ms is not None else " " * 8
+            self.stdout.write(f"{name.ljust(width)}  {q}  {page_ms:8.1f}")
+        self._summary(rows)
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def _users(self):
+        return SimpleNamespace(
+            koordinator=staff_user_create(username="bench_koordinator", role="koordinator"),
+            petugas=staff_user_create(username="bench_petugas_rupit", role="petugas", kecamatan_codes=[RUPIT]),
+            admin=staff_user_create(username="bench_admin", role="admin"),
+        )
+
+    def _median(self, fn):
+        fn()  # warm up
+        times = []
+        for _ in range(self.runs):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    def _deep_cursor(self, user, params):
+        """A cursor at the 90th percentile of the newest-first order (found
+        once with OFFSET, which is what the queue itself never does)."""
+        forget_access(user)
+        qs = queue.queue_queryset(user, params).order_by("-created_at", "-id")
+        count = qs.count()
+        if count < 2:
+            return None, 0
+        depth = int(count * 0.9)
+        row = qs.values("created_at", "id")[depth]
+        return queue.encode_cursor("newest", SimpleNamespace(**row, due_at=None), "n"), depth
+
+    def _get(self, client, url, params=None):
+        response = client.get(url, params or {})
+        if response.status_code != 200:
+            raise CommandError(f"{url} {params}: HTTP {response.status_code}")
+        return response
+
+    def _queue_rows(self, label, user):
+        client = Client()
+        client.force_login(user)
+        url = reverse("desk:home")
+        self._get(client, url)  # warms the cached status counts
+        cache.clear()
+        forget_access(user)
+        started = time.perf_counter()
+        queue.status_counts(user)
+        counts_ms = (time.perf_counter() - started) * 1000
+        cursor, depth = self._deep_cursor(user, {})
+        cases = [("halaman pertama", {}, None), (f"halaman dalam (baris ke-{depth:,})".replace(",", "."), {}, cursor)]
+        cases.append(("tersaring (kecamatan+status+terlambat)", FILTER, None))
+        rows = []
+        for name, params, cur in cases:
+            if name.startswith("halaman dalam") and cur is None:
+                continue
+
+            def query(params=params, cur=cur):
+                forget_access(user)
+                page = queue.incident_queue(user, params, cursor=cur)
+                return [i.pk for i in page.items]
+
+            def page(params=params, cur=cur):
+                return self._get(client, url, {**params, **({"cursor": cur} if cur else {})})
+
+            rows.append((f"antrean {label}: {name}", self._median(query), self._median(page)))
+        rows.append((f"antrean {label}: jumlah per status (tanpa cache, 1x per 30 dtk)", None, counts_ms))
+        return rows
+
+    def _admin_rows(self, admin_user):
+        client = Client()
+        client.force_login(admin_user)
+        url = reverse("admin:incidents_incident_changelist")
+        total = Incident.objects.count()
+        deep_page = max(int(total * 0.9) // 50, 1)
+        cases = [
+            ("admin changelist: halaman pertama", {}),
+            (f"admin changelist: halaman dalam (?p={deep_page:,})".replace(",", "."), {"p": deep_page}),
+            (
+                "admin changelist: tersaring (kecamatan+status)",
+                {"kecamatan__code__exact": RUPIT, "status__exact": Status.BARU},
+            ),
+        ]
+        return [
+            (name, None, self._median(lambda params=params: self._get(client, url, params))) for name, params in cases
+        ]
+
+    def _summary(self, rows):
+        queue_pages = [r for r in rows if r[0].startswith("antrean") and "jumlah" not in r[0]]
+        admin_pages = [r for r in rows if r[0].startswith("admin")]
+        if not queue_pages or not admin_pages:
+            return
+        worst = max(r[2] for r in queue_pages)
+        self.stdout.write("")
+        self.stdout.write(f"Halaman antrean terlama (seluruh halaman): {worst:.1f} ms (target < 50 ms).")
+        for kind in ("halaman pertama", "halaman dalam", "tersaring"):
+            admin = next((r[2] for r in admin_pages if kind in r[0]), None)
+            mine = [r[2] for r in queue_pages if kind in r[0]]
+            if admin and mine:
+                self.stdout.write(
+                    f"{kind}: admin {admin:.1f} ms vs antrean terlama {max(mine):.1f} ms = {admin / max(mine):.1f}x "
+                    "(target >= 10x)"
+                )

@@ -1,0 +1,36 @@
+"""Reads of SPM data for pages and the API (figures: spm/calculations.py)."""
+
+from django.utils import timezone
+
+from .models import Activity, Milestone, Target
+
+
+def targets_list(*, year: int | None = None, service: str | None = None):
+    qs = Target.objects.select_related("service", "kecamatan", "updated_by").order_by(
+        "-year", "service__sort_order", "kecamatan_id", "hazard"
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if service:
+        qs = qs.filter(service__code=service)
+    return qs
+
+
+def activities_list(*, year: int | None = None, service: str | None = None, kecamatan: str | None = None):
+    qs = Activity.objects.select_related("service", "desa", "kecamatan")
+    if year:
+        qs = qs.filter(date__year=year)
+    if service:
+        qs = qs.filter(service__code=service)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs
+
+
+def milestones_list() -> list[Milestone]:
+    """Action plan with a `late` flag: due date passed and not finished."""
+    today = timezone.localdate()
+    rows = list(Milestone.objects.select_related("updated_by"))
+    for m in rows:
+        m.late = bool(m.due_date and m.due_date < today and m.status != Milestone.State.SELESAI)
+    return rows
