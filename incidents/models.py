@@ -264,6 +264,11 @@ class Incident(models.Model):
             # Overdue filter and the service-level sweep.
             models.Index(fields=["kecamatan", "status", "due_at"], name="inc_kec_status_due_idx"),
             models.Index(fields=["due_at"], name="inc_due_idx", condition=Q(due_at__isnull=False)),
+            # The service-level sweep: overdue reports not escalated yet (escalated
+            # ones leave this index, so the sweep stays small as history grows).
+            models.Index(
+                fields=["due_at"], name="inc_escalation_due_idx", condition=Q(due_at__isnull=False, escalated_at__isnull=True)
+            ),
             # Queue sorted by priority; category filters; desa filters.
             models.Index(fields=["-priority", "-created_at", "-id"], name="inc_priority_idx"),
             models.Index(fields=["category", "-created_at", "-id"], name="inc_category_idx"),

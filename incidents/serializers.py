@@ -76,6 +76,27 @@ class DetailsField(serializers.Field):
         return value
 
 
+class PhotoListField(serializers.ListField):
+    """Errors as one flat list ("Foto 2: ..."), the shape the error envelope declares."""
+
+    default_error_messages = {
+        "not_a_list": _("Foto harus berupa daftar berkas."),
+        "max_length": _("Paling banyak {max_length} foto."),
+    }
+
+    def run_child_validation(self, data):
+        result, errors = [], []
+        for index, item in enumerate(data, start=1):
+            try:
+                result.append(self.child.run_validation(item))
+            except serializers.ValidationError as exc:
+                for message in exc.detail if isinstance(exc.detail, list) else [exc.detail]:
+                    errors.append(_("Foto %(n)s: %(error)s") % {"n": index, "error": message})
+        if errors:
+            raise serializers.ValidationError(errors)
+        return result
+
+
 class BoundedDateTimeField(serializers.DateTimeField):
     """A year like 0001 overflows when moved between time zones: an error, not a crash."""
 
@@ -127,8 +148,19 @@ class ReportCreateSerializer(serializers.Serializer):
     website = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", help_text=_("Biarkan kosong.")
     )
-    photos = serializers.ListField(
-        child=serializers.FileField(max_length=255, allow_empty_file=False),
+    photos = PhotoListField(
+        child=serializers.FileField(
+            max_length=255,
+            allow_empty_file=False,
+            error_messages={
+                "invalid": _("Foto harus dikirim sebagai berkas (multipart/form-data)."),
+                "empty": _("Berkas foto kosong."),
+                "no_name": _("Berkas foto tidak bernama."),
+                "max_length": _("Nama berkas foto terlalu panjang."),
+                "required": _("Berkas foto tidak ada."),
+                "null": _("Berkas foto tidak ada."),
+            },
+        ),
         required=False,
         default=list,
         max_length=settings.MAX_PHOTOS,
@@ -303,5 +335,11 @@ class ApiErrorEnvelopeSerializer(serializers.Serializer):
 
 
 class AreaQuerySerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=["kecamatan", "desa"], required=False, default="kecamatan")
+    level = serializers.ChoiceField(
+        choices=["kecamatan", "desa"],
+        required=False,
+        allow_blank=True,
+        default="kecamatan",
+        help_text=_("Bawaan: kecamatan."),
+    )
     parent = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")

@@ -5,6 +5,7 @@ serializers receive `user` in their context and mask the reporter's identity
 as `permissions.can_see_identity` says.
 """
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -163,16 +164,17 @@ class PhotoOutput(serializers.Serializer):
     width = serializers.IntegerField()
     height = serializers.IntegerField()
 
-    def _absolute(self, file) -> str:
+    # Through the staff API (access-checked), never the media URL itself.
+    def _absolute(self, name, obj) -> str:
+        url = reverse(name, args=[obj.incident_id, obj.pk])
         request = self.context.get("request")
-        url = file.url if file else ""
-        return request.build_absolute_uri(url) if request and url else url
+        return request.build_absolute_uri(url) if request else url
 
     def get_url(self, obj) -> str:
-        return self._absolute(obj.image)
+        return self._absolute("api-incident-photo", obj)
 
     def get_thumbnail_url(self, obj) -> str:
-        return self._absolute(obj.thumbnail)
+        return self._absolute("api-incident-photo-thumb", obj)
 
 
 class IncidentListOutput(serializers.Serializer):

@@ -9,16 +9,24 @@ anonymous call gets 401 with `WWW-Authenticate: Token`.
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -387,6 +395,57 @@ class IncidentNoteApi(DeskApiView):
         return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
 
 
+class IgnoreAcceptNegotiation(BaseContentNegotiation):
+    """A photo is answered as a file whatever the client accepts; errors as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class IncidentPhotoApi(DeskApiView):
+    """A report's photo through the access rule (media files are never public)."""
+
+    content_negotiation_class = IgnoreAcceptNegotiation
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_photo",
+        parameters=[ID_PARAM, OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        summary="Foto laporan (ukuran penuh, atau gambar kecil pada /thumbnail/)",
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/webp"): OpenApiTypes.BINARY,
+            401: ERR_401,
+            403: ERR_403,
+            404: ERR_404,
+        },
+    )
+    def get(self, request, pk, photo_pk, size="full"):
+        incident = self.incident(pk)
+        item = incident.photos.filter(pk=photo_pk).first()
+        if item is None:
+            raise exceptions.NotFound()
+        field = item.thumbnail if size == "thumb" else item.image
+        try:
+            handle = field.open("rb")
+        except (OSError, ValueError):
+            raise exceptions.NotFound()
+        content_type = "image/jpeg" if size == "thumb" else (item.content_type or "application/octet-stream")
+        response = FileResponse(handle, content_type=content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@extend_schema_view(get=extend_schema(operation_id="incidents_photo_thumbnail", summary="Gambar kecil foto laporan"))
+class IncidentPhotoThumbnailApi(IncidentPhotoApi):
+    pass
+
+
 class TokenApi(APIView):
     """Exchange a staff account's username and password for an API token."""
 
@@ -434,4 +493,11 @@ urlpatterns = [
         name="api-incident-assignment-complete",
     ),
     path("incidents/<int:pk>/notes/", IncidentNoteApi.as_view(), name="api-incident-notes"),
+    path("incidents/<int:pk>/photos/<int:photo_pk>/", IncidentPhotoApi.as_view(), name="api-incident-photo"),
+    path(
+        "incidents/<int:pk>/photos/<int:photo_pk>/thumbnail/",
+        IncidentPhotoThumbnailApi.as_view(),
+        {"size": "thumb"},
+        name="api-incident-photo-thumb",
+    ),
 ]

@@ -335,7 +335,7 @@ class AreaListApi(APIView):
     def get(self, request):
         query = AreaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        level, parent = query.validated_data["level"], query.validated_data["parent"].strip()
+        level, parent = query.validated_data["level"] or "kecamatan", query.validated_data["parent"].strip()
         if level == "kecamatan":
             if parent and parent != settings.KABUPATEN_CODE:
                 raise exceptions.ValidationError({"parent": [_("Kode kabupaten tidak dikenal.")]})

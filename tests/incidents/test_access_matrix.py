@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from incidents.models import Assignment, IncidentPhoto
+from incidents.models import Assignment, Incident, IncidentPhoto
 from incidents.services import incident_assign
 from tests.factories import DESA_NIBUNG
 
@@ -182,3 +182,62 @@ def test_lists_searches_and_counts_never_show_a_nibung_report_to_rupit(personas,
     assert f"/petugas/laporan/{mine.pk}/" in client.get("/petugas/").content.decode()
     counts = status_counts(personas.officer_rupit)
     assert counts["baru"] == 1 and sum(counts[s] for s in ("baru", "diverifikasi", "ditangani")) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", protected_routes())
+def test_pimpinan_never_changes_a_report(route, personas, make_incident):
+    """Asisten I/Bupati read everything and change nothing: a POST (and a PATCH
+    on the API) to any staff URL leaves the report, its events and assignments
+    as they were; the API answers 403 (405 where the method does not exist).
+    Pages may answer a POST like a GET (a filter form), but change nothing."""
+    from incidents.models import IncidentEvent
+
+    incident = make_incident()
+    incident_assign(incident=incident, actor=personas.koordinator, agency="bpbd")
+    incident.refresh_from_db()
+    events = IncidentEvent.objects.count()
+    assignment = Assignment.objects.get()
+    photo_free = {"assignment_pk": assignment.pk, "assignment_id": assignment.pk}
+    values = {"pk": incident.pk, "id": incident.pk, "agency": "bpbd", **photo_free}
+    client = Client()
+    client.force_login(personas.pimpinan)
+    path = fill(route, values)
+    body = {
+        "to": "diverifikasi",
+        "version": incident.version,
+        "text": "x",
+        "note": "x",
+        "agency": "bpbd",
+        "priority": 4,
+    }
+    for method in ("post", "patch") if is_api(route) else ("post",):
+        response = getattr(client, method)(path, body, content_type="application/json")
+        if is_api(route):
+            assert response.status_code in (403, 405), (method, path, response.status_code)
+        else:
+            assert response.status_code < 500, (method, path, response.status_code)
+    stored = Incident.objects.get(pk=incident.pk)
+    assert (stored.version, stored.status, stored.priority) == (incident.version, incident.status, incident.priority)
+    assert IncidentEvent.objects.count() == events
+    assert list(Assignment.objects.values_list("agency__code", "completed_at")) == [("bpbd", None)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", protected_routes())
+def test_mitra_never_sees_the_reporter_anywhere(route, personas, make_incident):
+    """Retaliation risk: on no staff page or API answer does a partner agency
+    user see the name or contact of the reporter of a report assigned to it."""
+    incident = make_incident(category="konflik-perusahaan")
+    assignment = incident_assign(incident=incident, actor=personas.koordinator, agency="bpbd")
+    values = {"pk": incident.pk, "id": incident.pk, "agency": "bpbd", "assignment_pk": assignment.pk}
+    client = Client()
+    client.force_login(personas.mitra_bpbd)
+    response = client.get(fill(route, values))
+    assert response.status_code < 500
+    if route in ("petugas/laporan/<int:pk>/", "api/v1/incidents/<int:pk>/", "petugas/", "api/v1/incidents/"):
+        assert response.status_code == 200, route  # the pages that show the report to the agency
+    if response.status_code == 200 and not response.streaming:
+        text = response.content.decode("utf-8", errors="ignore")
+        for secret in ("081234567890", "Siti Aminah", "siti@example.test"):
+            assert secret not in text, (route, secret)

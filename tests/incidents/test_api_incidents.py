@@ -263,6 +263,16 @@ def test_photos_are_listed_with_urls(personas, make_incident):
     incident = make_incident(photos=[photo])
     body = client_for(personas.koordinator).get(f"{API}{incident.pk}/").json()
     assert len(body["photos"]) == 1 and body["photos"][0]["url"].startswith("http")
+    url = body["photos"][0]["url"].replace("http://testserver", "")
+    response = client_for(personas.officer_rupit).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    thumb = body["photos"][0]["thumbnail_url"].replace("http://testserver", "")
+    assert client_for(personas.officer_rupit).get(thumb, HTTP_ACCEPT="image/*").status_code == 200
+    assert client_for(personas.officer_nibung).get(url).status_code == 404
+    assert client_for(personas.mitra_bpbd).get(url).status_code == 404
+    assert client_for().get(url).status_code == 401
+    assert client_for(personas.officer_rupit).get(f"{API}{incident.pk}/photos/999999/").status_code == 404
 
 
 # --- patch ---------------------------------------------------------------------------------------
@@ -514,3 +524,25 @@ def test_token_endpoint_shares_the_login_lockout(personas):
     response = c.post(TOKEN, {"username": "koordinator", "password": PASSWORD}, format="json", REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429 and response.json()["error"]["code"] == "locked_out"
     assert "token" not in response.json() and int(response["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_list_and_detail_queries_do_not_grow_with_rows(personas, make_incident, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(personas.koordinator)
+    first = make_incident()
+    incident_assign(incident=first, actor=personas.koordinator, agency="bpbd")
+    c.get(API)
+    with CaptureQueriesContext(connection) as one:
+        c.get(API)
+    for _ in range(8):
+        incident = make_incident()
+        incident_assign(incident=incident, actor=personas.koordinator, agency="polres")
+        incident_note_add(incident=incident, actor=personas.koordinator, text="catatan", public=False)
+    with CaptureQueriesContext(connection) as many:
+        assert len(c.get(API).json()["results"]) == 9
+    assert len(many) == len(one)
+    with django_assert_max_num_queries(12):
+        assert c.get(f"{API}{incident.pk}/").status_code == 200

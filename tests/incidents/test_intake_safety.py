@@ -126,7 +126,8 @@ CASES = [
     ("detail float", valid(details={"mengungsi": 2.5}), "details.mengungsi"),
     ("bad choice", valid(category="ketertiban-umum", details={"jenis_gangguan": "begal"}), "details.jenis_gangguan"),
     ("missing required detail", valid(category="kebakaran-permukiman", details={}), "details.jumlah_bangunan"),
-    ("photos in JSON", valid(photos=["data:image/png;base64,AAAA"]), "photos"),
+    ("photos in JSON", valid(photos=["data:image/png;base64,AAAA", "x"]), "photos"),
+    ("photos not a list", valid(photos="foto.jpg"), "photos"),
     ("boolean as text", valid(anonymous="mungkin"), "anonymous"),
 ]
 
@@ -138,7 +139,9 @@ def test_bad_input_is_a_clear_400_and_saves_nothing(client, name, body, field):
     error = response.json()["error"]
     assert error["code"] == "invalid"
     assert field in error["fields"], error["fields"]
-    assert all(isinstance(m, str) and m for m in error["fields"][field])
+    # The declared envelope: every field maps to a flat list of messages.
+    for messages in error["fields"].values():
+        assert isinstance(messages, list) and all(isinstance(m, str) and m for m in messages), error["fields"]
     assert Incident.objects.count() == 0
     assert IncidentEvent.objects.count() == 0
 

@@ -293,3 +293,24 @@ def test_concurrent_generation_gives_one_row_and_a_higher_revision(require_postg
     # The retry after the busy answer.
     assert summary_generate(period_key=NOV).revision == 2
     assert Summary.objects.filter(period_key=NOV).count() == 1
+
+
+@pytest.mark.django_db
+def test_beat_task_names_the_period_from_the_schedule_not_the_clock(november):
+    import time_machine
+
+    from kitaaman.celery import app
+
+    app.loader.import_default_modules()
+    task = app.tasks["spm.summaries.tasks.generate_scheduled_summary"]
+    # Beat fired at 07:00 on 1 December; the worker got to it a little late.
+    with time_machine.travel(datetime(2026, 12, 1, 7, 4, tzinfo=WIB), tick=False):
+        task.apply(args=("monthly",), task_id="beat-1", throw=True)
+    # A second beat process fires the same schedule hours later.
+    with time_machine.travel(datetime(2026, 12, 1, 11, 0, tzinfo=WIB), tick=False):
+        task.apply(args=("monthly",), task_id="beat-2", throw=True)
+    summary = Summary.objects.get()
+    assert (summary.period_key, summary.revision, summary.provisional) == (NOV, 1, False)
+    run = SummaryRun.objects.get()
+    assert run.scheduled_for == datetime(2026, 12, 1, 7, 0, tzinfo=WIB)
+    assert (run.state, run.attempts, run.task_id) == ("done", 1, "beat-1")

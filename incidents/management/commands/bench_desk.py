@@ -26,7 +26,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from incidents import queue
-from incidents.models import Incident, Status
+from incidents.models import Assignment, Category, Desa, Incident, Kecamatan, Status
 from incidents.permissions import forget_access
 from incidents.services import staff_user_create
 
@@ -55,8 +55,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Membuat {reports - existing:,} laporan contoh dengan seed_demo ...".replace(",", "."))
             call_command("seed_demo", reports=reports - existing, seed=2026, stdout=self.stdout)
         if connection.vendor == "postgresql":
+            # Fresh planner statistics for the tables the queue reads; no
+            # statement_timeout for this one maintenance statement.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("SET statement_timeout = 0")
+                for model in (Incident, Assignment, Kecamatan, Desa, Category):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute("RESET statement_timeout")
         total = Incident.objects.count()
         users = self._users()
         self.stdout.write(f"\nLaporan di basis data: {total:,}".replace(",", ".") + f"  ({connection.vendor})")
