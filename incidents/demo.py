@@ -1,12 +1,12 @@
 """Synthetic demo and scale data: realistic reports over the last 24 months.
 
 Everything is fictional (names, phone numbers, the "PT ..." companies). The
-reports are written with bulk inserts and explicit primary keys so that a
-million of them fit in minutes; they therefore bypass the services, and the
-caller rebuilds the aggregates afterwards (`rebuild_stats`). Each report still
-gets what the services would have written: its events (created, transitions
-with public notes, assignments), assignments to agencies, service-level due
-times, and SPM counts.
+reports are written in batches with explicit primary keys (COPY on
+PostgreSQL, bulk_create elsewhere) so that a million of them fit in minutes;
+they therefore bypass the services, and the caller rebuilds the aggregates
+afterwards (`rebuild_stats`). Each report still gets what the services would
+have written: its events (created, transitions with public notes,
+assignments), assignments to agencies, service-level due times, SPM counts.
 """
 
 import io
@@ -999,32 +999,42 @@ def write_rows(model, rows: list[dict], batch_size: int = BATCH_SIZE) -> None:
         model.objects.bulk_create([model(**row) for row in rows], batch_size=batch_size)
 
 
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime):
-        text = value.isoformat()
-    elif isinstance(value, (dict, list)):
-        text = json.dumps(value, ensure_ascii=False)
-    else:
-        text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NUMERIC = {
+    "AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
+    "PositiveSmallIntegerField", "SmallIntegerField", "FloatField", "UUIDField",
+}  # fmt: skip
+
+
+def _copy_converter(field):
+    """Value -> COPY text for one column, chosen once per column rather than per value."""
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return lambda v: "t" if v else "f"
+    if kind == "DateTimeField":
+        return lambda v: v.isoformat()
+    if kind == "JSONField":
+        return lambda v: json.dumps(v, ensure_ascii=False).translate(_ESCAPES)
+    if kind in _NUMERIC or (field.is_relation and field.target_field.get_internal_type() in _NUMERIC):
+        return str
+    return lambda v: str(v).translate(_ESCAPES)
 
 
 def _copy_rows(model, rows: list[dict]) -> None:
     """PostgreSQL COPY: several times faster than INSERT for a million rows."""
     present = set(rows[0])
     fields = [f for f in model._meta.concrete_fields if f.attname in present or not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in present}
+    spec = [(f.attname, f.get_default() if f.attname not in present else None, _copy_converter(f)) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     buffer = io.StringIO()
+    write = buffer.write
     for row in rows:
-        buffer.write("\t".join(_copy_value(row.get(f.attname, defaults.get(f.attname))) for f in fields))
-        buffer.write("\n")
+        values = []
+        for attname, default, convert in spec:
+            value = row.get(attname, default)
+            values.append("\\N" if value is None else convert(value))
+        write("\t".join(values))
+        write("\n")
     buffer.seek(0)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor:

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import Category, Incident, IncidentEvent, Status
+from .models import Category, Incident, Status
 from .tracking import normalize_tracking_code
 
 PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
@@ -80,4 +80,7 @@ def incident_by_tracking_code(raw_code: str):
 
 
 def public_events(incident):
-    return IncidentEvent.objects.filter(incident=incident, public=True).order_by("created_at", "id")
+    """Public notes plus every status change, with internal notes blanked."""
+    from .selectors import public_events as events
+
+    return events(incident)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -584,20 +584,21 @@ def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datet
 
 
 def overdue_backlog(*, kecamatan=None, now: datetime | None = None) -> dict:
-    """Open reports past their running deadline right now: whole past hours
-    from the aggregate, the current hour read live (a small indexed range)."""
+    """Open reports past their running deadline right now: earlier deadline
+    days from the aggregate, today's read live (one day of the due-time index)."""
     now = now or timezone.now()
-    floor = now.replace(minute=0, second=0, microsecond=0)
-    qs = StatOpenDue.objects.filter(due_hour__lt=floor, n__gt=0)
-    live = Incident.objects.filter(due_at__gte=floor, due_at__lt=now, status__in=OPEN_STATUSES)
+    today = now.astimezone(WIB).date()
+    start_of_today = datetime.combine(today, time.min, tzinfo=WIB)
+    qs = StatOpenDue.objects.filter(due_day__lt=today, n__gt=0)
+    live = Incident.objects.filter(due_at__gte=start_of_today, due_at__lt=now, status__in=OPEN_STATUSES)
     if kecamatan:
         qs = qs.filter(kecamatan_id=kecamatan)
         live = live.filter(kecamatan_id=kecamatan)
     by_status = {s: 0 for s in OPEN_STATUSES}
     for row in qs.values("status").annotate(n=Sum("n")):
         by_status[row["status"]] = by_status.get(row["status"], 0) + (row["n"] or 0)
-    for row in live.values_list("status", flat=True):
-        by_status[row] = by_status.get(row, 0) + 1
+    for row in live.values("status").annotate(n=Count("id")):
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
     return {"total": sum(by_status.values()), "by_status": {str(k): v for k, v in by_status.items()}}
 
 

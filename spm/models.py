@@ -449,10 +449,10 @@ class StatMonthly(MeasuresMixin):
 
 
 class StatOpenDue(models.Model):
-    """Open reports by the hour their running deadline falls in: the overdue
-    backlog is the sum of the past hours (plus the current hour, read live)."""
+    """Open reports by the day (WIB) their running deadline falls on: the
+    overdue backlog is the sum of the past days plus today's, read live."""
 
-    due_hour = models.DateTimeField(_("jam batas waktu"))
+    due_day = models.DateField(_("tanggal batas waktu"))
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("kategori"))
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kecamatan"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
@@ -462,7 +462,7 @@ class StatOpenDue(models.Model):
         verbose_name = _("agregat batas waktu laporan terbuka")
         verbose_name_plural = _("agregat batas waktu laporan terbuka")
         constraints = [
-            models.UniqueConstraint(fields=["due_hour", "category", "kecamatan", "status"], name="spm_statopendue_key")
+            models.UniqueConstraint(fields=["due_day", "category", "kecamatan", "status"], name="spm_statopendue_key")
         ]
 
 
@@ -479,7 +479,7 @@ class IncidentStatState(models.Model):
     desa_code = models.CharField(max_length=13)
     kecamatan_code = models.CharField(max_length=8)
     status = models.CharField(max_length=12)
-    due_hour = models.DateTimeField(null=True)
+    due_day = models.DateField(null=True)
     measures = models.JSONField(default=dict)
 
     class Meta:

@@ -109,9 +109,9 @@ def _local_day(value: datetime) -> date:
     return value.astimezone(WIB).date()
 
 
-def _due_hour(row) -> datetime | None:
+def _due_day(row) -> date | None:
     if row["status"] in OPEN_STATUSES and row["due_at"] is not None:
-        return row["due_at"].replace(minute=0, second=0, microsecond=0)
+        return _local_day(row["due_at"])
     return None
 
 
@@ -123,7 +123,7 @@ def _state_from_row(row, *, service, fire_minutes) -> IncidentStatState:
         desa_code=row["desa_id"],
         kecamatan_code=row["kecamatan_id"],
         status=row["status"],
-        due_hour=_due_hour(row),
+        due_day=_due_day(row),
         measures=contribution(row, service=service, fire_minutes=fire_minutes),
     )
 
@@ -186,9 +186,9 @@ def _apply(state: IncidentStatState, sign: int):
     else:
         _subtract(StatDaily, daily, measures)
         _subtract(StatMonthly, monthly, measures)
-    if state.due_hour is not None:
+    if state.due_day is not None:
         key = {
-            "due_hour": state.due_hour,
+            "due_day": state.due_day,
             "category_id": state.category_id_value,
             "kecamatan_id": state.kecamatan_code,
             "status": state.status,
@@ -197,10 +197,12 @@ def _apply(state: IncidentStatState, sign: int):
             _upsert_add(StatOpenDue, key, {"n": 1})
         else:
             _subtract(StatOpenDue, key, {"n": 1})
+            # Closed reports leave their deadline day: keep the table small.
+            StatOpenDue.objects.filter(**key, n=0).delete()
 
 
 def _same(a: IncidentStatState, b: IncidentStatState) -> bool:
-    fields = ("day", "category_id_value", "desa_code", "kecamatan_code", "status", "due_hour", "measures")
+    fields = ("day", "category_id_value", "desa_code", "kecamatan_code", "status", "due_day", "measures")
     return all(getattr(a, f) == getattr(b, f) for f in fields)
 
 
@@ -271,8 +273,8 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
             for name, value in state.measures.items():
                 dvec[INDEX[name]] += value
                 mvec[INDEX[name]] += value
-            if state.due_hour is not None:
-                k = (state.due_hour, state.category_id_value, state.kecamatan_code, state.status)
+            if state.due_day is not None:
+                k = (state.due_day, state.category_id_value, state.kecamatan_code, state.status)
                 due[k] = due.get(k, 0) + 1
             if len(states) >= batch_size:
                 IncidentStatState.objects.bulk_create(states, batch_size=batch_size)
@@ -308,7 +310,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
         if progress:
             progress(start, totals)
     StatOpenDue.objects.bulk_create(
-        [StatOpenDue(due_hour=k[0], category_id=k[1], kecamatan_id=k[2], status=k[3], n=v) for k, v in due.items()],
+        [StatOpenDue(due_day=k[0], category_id=k[1], kecamatan_id=k[2], status=k[3], n=v) for k, v in due.items()],
         batch_size=batch_size,
     )
     return totals
@@ -322,6 +324,3 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
-
-def hour_floor(value: datetime) -> datetime:
-    return value.replace(minute=0, second=0, microsecond=0)

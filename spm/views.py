@@ -5,7 +5,7 @@ Efektif writes (pimpinan gets 403 on every form and POST). Figures come from
 spm/calculations.py, which reads the aggregates, never the reports table.
 """
 
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -66,7 +66,12 @@ def _require_writer(request):
 def _desk_url(**params) -> str:
     """The desk queue filtered like the figure (filter names of incidents/queue.py)."""
     clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return reverse("desk:home") + ("?" + urlencode(clean, doseq=True) if clean else "")
+    return _desk_base() + ("?" + urlencode(clean) if clean else "")
+
+
+@lru_cache(maxsize=1)
+def _desk_base() -> str:
+    return reverse("desk:home")
 
 
 def _period_from_request(request):
@@ -135,7 +140,8 @@ def dashboard(request):
     # Kecamatan table and map.
     kec_rows = []
     populations = {}
-    for code, name, population in Kecamatan.objects.values_list("code", "name", "population"):
+    kec_list = list(Kecamatan.objects.values_list("code", "name", "population"))
+    for code, name, population in kec_list:
         populations[code] = population
         if kec_code and code != kec_code:
             continue
@@ -239,12 +245,33 @@ def dashboard(request):
         }
         for code, label in form.fields["peta"].choices
     ]
+    # Plain option lists: Django's widget templates cost more than the figures.
+    chosen = {"year": period.year, "quarter": period.quarter, "month": period.month, "kecamatan": kec_code}
+    filter_selects = []
+    for name in ("year", "quarter", "month"):
+        field = form.fields[name]
+        filter_selects.append(
+            {
+                "name": name,
+                "label": field.label,
+                "options": [(v, t, str(v) == str(chosen[name] or "")) for v, t in field.choices],
+            }
+        )
+    filter_selects.append(
+        {
+            "name": "kecamatan",
+            "label": form.fields["kecamatan"].label,
+            "options": [("", _("Seluruh kabupaten"), not kec_code)]
+            + [(code, name, code == kec_code) for code, name, _pop in kec_list],
+        }
+    )
     export_quarter = period.quarter or period.quarter_of_end
     return render(
         request,
         "spm/dashboard.html",
         {
             "form": form,
+            "filter_selects": filter_selects,
             "period": period,
             "data": data,
             "figures": figures,

@@ -139,6 +139,14 @@ def _rows(items, now, checkbox=False):
             text += f" {local.year}"
         return f"{text} {local:%H.%M} WIB"
 
+    # Lazy labels translated once per page, not once per row.
+    labels = {
+        "status": {k: str(v) for k, v in Status.choices},
+        "priority": {k: str(v) for k, v in Priority.choices},
+        "kec": _("Kec."),
+        "overdue": _("Terlambat"),
+        "soon": _("Segera"),
+    }
     rows = []
     for incident in items:
         row = {
@@ -156,17 +164,17 @@ def _rows(items, now, checkbox=False):
             "due_state": queue.due_state(incident, now=now),
             "agencies": [str(a.agency) for a in incident.assignments.all()],
         }
-        row["html"] = _row_html(row, checkbox)
+        row["html"] = _row_html(row, checkbox, labels)
         rows.append(row)
     return rows
 
 
-def _row_html(row, checkbox):
+def _row_html(row, checkbox, labels):
     """One queue row as HTML, built here: fifty rows of template nodes cost
     more than the database query behind the page."""
     i, state = row["incident"], row["due_state"]
     if row["due_text"]:
-        label = {"overdue": _("Terlambat"), "soon": _("Segera")}.get(state)
+        label = labels.get(state) if state in ("overdue", "soon") else None
         css = {"overdue": "overdue", "soon": "due-soon"}.get(state, "")
         due = format_html('<span class="{}">{}</span>', css, row["due_text"])
         if label:
@@ -199,7 +207,7 @@ def _row_html(row, checkbox):
         row["summary"],
         i.category.name,
         i.desa.name,
-        _("Kec."),
+        labels["kec"],
         i.kecamatan.name,
         row["created_iso"],
         row["created_full"],

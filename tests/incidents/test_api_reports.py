@@ -295,3 +295,20 @@ def test_inactive_category_is_refused(client):
     assert response.status_code == 400
     assert "category" in response.json()["error"]["fields"]
     assert Incident.objects.count() == 0
+
+
+def test_track_shows_every_status_change_but_never_an_internal_note(client, make_incident):
+    incident = make_incident()
+    IncidentEvent.objects.create(
+        incident=incident, kind="transition", from_status="baru", to_status="diverifikasi",
+        note="Internal: pelapor tetangga kepala desa", public=False,
+    )  # fmt: skip
+    IncidentEvent.objects.create(
+        incident=incident, kind="assignment", note="Internal: tugaskan ke Polres", public=False,
+        data={"agency": "polres"},
+    )  # fmt: skip
+    response = track(client, incident.tracking_code)
+    timeline = response.json()["timeline"]
+    assert [e["status"] for e in timeline] == ["baru", "diverifikasi"]
+    assert timeline[1]["note"] == ""
+    assert b"Internal" not in response.content

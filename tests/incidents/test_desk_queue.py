@@ -284,3 +284,20 @@ def test_bulk_next_cannot_leave_the_site(client, personas, make_incident):
         reverse("desk:bulk"), {"action": "verify", "pilih": [f"{a.pk}:{a.version}"], "next": "https://jahat.example/"}
     )
     assert response["Location"] == URL
+
+
+def test_bench_command_refuses_sqlite_politely_and_runs_when_allowed(personas, make_incident):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    if connection.vendor != "sqlite":
+        pytest.skip("VACUUM cannot run inside the test transaction on PostgreSQL")
+    with pytest.raises(CommandError, match="PostgreSQL"):
+        call_command("bench_desk", reports=10, stdout=StringIO())
+    make_incident()
+    make_incident(desa=DESA_NIBUNG)
+    out = StringIO()
+    call_command("bench_desk", reports=2, runs=1, allow_sqlite=True, no_seed=True, stdout=out)
+    text = out.getvalue()
+    assert "antrean koordinator: halaman pertama" in text and "admin changelist: halaman pertama" in text

@@ -184,6 +184,14 @@ def test_body_over_the_upload_limit_is_refused_without_a_500(client, settings):
     assert Incident.objects.count() == 0
 
 
+def test_too_many_form_fields_is_a_400_envelope(client):
+    fields = {f"isian{i}": "x" for i in range(1500)}
+    response = client.post(URL, fields)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+    assert Incident.objects.count() == 0
+
+
 def test_unsupported_content_type_is_415_envelope(client):
     response = client.post(URL, "kategori=banjir", content_type="text/plain")
     assert response.status_code == 415

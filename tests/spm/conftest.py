@@ -134,12 +134,12 @@ def stats_snapshot():
         return out
 
     due = {
-        (str(r["due_hour"].astimezone(WIB)), r["category_id"], r["kecamatan_id"], r["status"], r["n"])
-        for r in StatOpenDue.objects.values("due_hour", "category_id", "kecamatan_id", "status", "n")
+        (str(r["due_day"]), r["category_id"], r["kecamatan_id"], r["status"], r["n"])
+        for r in StatOpenDue.objects.values("due_day", "category_id", "kecamatan_id", "status", "n")
         if r["n"]
     }
     states = {
-        (s.incident_id, s.day, s.status, s.due_hour, tuple(sorted(s.measures.items())))
+        (s.incident_id, s.day, s.status, s.due_day, tuple(sorted(s.measures.items())))
         for s in IncidentStatState.objects.all()
     }
     return {
