@@ -65,9 +65,7 @@ def _load():
         for code, boundary in Desa.objects.filter(boundary__isnull=False).values_list("code", "boundary"):
             codes.append(code)
             geoms.append(shape(boundary))
-        _cache.update(
-            key=key, codes=codes, geoms=geoms, index=STRtree(geoms) if geoms else None
-        )
+        _cache.update(key=key, codes=codes, geoms=geoms, index=STRtree(geoms) if geoms else None)
     return _cache
 
 

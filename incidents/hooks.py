@@ -14,8 +14,19 @@ from django.utils.module_loading import import_string
 
 # Fields whose change can move a report between aggregate keys.
 TRACKED_FIELDS = (
-    "status", "category_id", "desa_id", "kecamatan_id", "created_at", "priority", "spm_must_serve", "spm_served",
-    "arrived_at", "reported_at", "verified_at", "resolved_at", "due_at",
+    "status",
+    "category_id",
+    "desa_id",
+    "kecamatan_id",
+    "created_at",
+    "priority",
+    "spm_must_serve",
+    "spm_served",
+    "arrived_at",
+    "reported_at",
+    "verified_at",
+    "resolved_at",
+    "due_at",
 )
 
 

@@ -93,9 +93,7 @@ class Category(models.Model):
     default_priority = models.PositiveSmallIntegerField(
         _("prioritas bawaan"), choices=Priority.choices, default=Priority.SEDANG
     )
-    spm_service = models.CharField(
-        _("layanan SPM"), max_length=20, choices=SpmService.choices, blank=True, default=""
-    )
+    spm_service = models.CharField(_("layanan SPM"), max_length=20, choices=SpmService.choices, blank=True, default="")
     hazard = models.CharField(_("jenis bahaya"), max_length=40, blank=True)
     dibi_code = models.CharField(_("kode DIBI BNPB"), max_length=5, blank=True)
     # Extra questions as data: [{"code", "label", "label_en", "type", "required", "choices", "min", "max"}]
@@ -103,11 +101,17 @@ class Category(models.Model):
     questions = models.JSONField(_("pertanyaan tambahan"), default=list, blank=True)
     # Service levels (defaults follow SP4N-LAPOR!: verify in 3, follow up in 5 working days).
     verify_within = models.PositiveIntegerField(_("batas verifikasi"), default=3)
-    verify_unit = models.CharField(_("satuan batas verifikasi"), max_length=10, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS)
+    verify_unit = models.CharField(
+        _("satuan batas verifikasi"), max_length=10, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS
+    )
     followup_within = models.PositiveIntegerField(_("batas tindak lanjut"), default=5)
-    followup_unit = models.CharField(_("satuan batas tindak lanjut"), max_length=10, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS)
+    followup_unit = models.CharField(
+        _("satuan batas tindak lanjut"), max_length=10, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS
+    )
     response_minutes = models.PositiveIntegerField(
-        _("standar waktu tanggap (menit)"), null=True, blank=True,
+        _("standar waktu tanggap (menit)"),
+        null=True,
+        blank=True,
         help_text=_("Untuk kebakaran: dari laporan diterima sampai tiba di lokasi."),
     )
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
@@ -201,7 +205,9 @@ class Channel(models.TextChoices):
 class Incident(models.Model):
     tracking_code = models.CharField(_("kode lacak"), max_length=16, unique=True, editable=False)
     client_uuid = models.UUIDField(_("UUID klien"), unique=True, null=True, blank=True, editable=False)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kategori"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kategori")
+    )
     title = models.CharField(_("judul"), max_length=200, blank=True)
     description = models.TextField(_("uraian kejadian"))
     details = models.JSONField(_("keterangan tambahan"), default=dict, blank=True)
@@ -210,7 +216,9 @@ class Incident(models.Model):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kecamatan"))
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kecamatan")
+    )
     desa = models.ForeignKey(Desa, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("desa/kelurahan"))
     lat = models.FloatField(_("lintang"), null=True, blank=True)
     lng = models.FloatField(_("bujur"), null=True, blank=True)
@@ -224,8 +232,12 @@ class Incident(models.Model):
     consent_at = models.DateTimeField(_("persetujuan data pribadi"), null=True, blank=True)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="incidents_entered", verbose_name=_("dicatat oleh"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents_entered",
+        verbose_name=_("dicatat oleh"),
     )
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BARU)
@@ -233,7 +245,12 @@ class Incident(models.Model):
     # Optimistic locking: every write bumps it; a stale version is a conflict.
     version = models.PositiveIntegerField(_("versi"), default=1)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates", verbose_name=_("duplikat dari")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplikat dari"),
     )
 
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
@@ -260,6 +277,8 @@ class Incident(models.Model):
             # Desk queue: newest first, keyset on (created_at, id), optionally per kecamatan/status.
             models.Index(fields=["-created_at", "-id"], name="inc_created_idx"),
             models.Index(fields=["kecamatan", "status", "-created_at", "-id"], name="inc_kec_status_created_idx"),
+            # A petugas's queue over all statuses of their kecamatan.
+            models.Index(fields=["kecamatan", "-created_at", "-id"], name="inc_kec_created_idx"),
             models.Index(fields=["status", "-created_at", "-id"], name="inc_status_created_idx"),
             # Overdue filter and the service-level sweep.
             models.Index(fields=["kecamatan", "status", "due_at"], name="inc_kec_status_due_idx"),
@@ -267,7 +286,9 @@ class Incident(models.Model):
             # The service-level sweep: overdue reports not escalated yet (escalated
             # ones leave this index, so the sweep stays small as history grows).
             models.Index(
-                fields=["due_at"], name="inc_escalation_due_idx", condition=Q(due_at__isnull=False, escalated_at__isnull=True)
+                fields=["due_at"],
+                name="inc_escalation_due_idx",
+                condition=Q(due_at__isnull=False, escalated_at__isnull=True),
             ),
             # Queue sorted by priority; category filters; desa filters.
             models.Index(fields=["-priority", "-created_at", "-id"], name="inc_priority_idx"),
@@ -278,7 +299,9 @@ class Incident(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(spm_served__isnull=True) | Q(spm_must_serve__isnull=True) | Q(spm_served__lte=models.F("spm_must_serve")),
+                condition=Q(spm_served__isnull=True)
+                | Q(spm_must_serve__isnull=True)
+                | Q(spm_served__lte=models.F("spm_must_serve")),
                 name="inc_spm_served_lte_must",
             ),
             models.CheckConstraint(
@@ -338,7 +361,11 @@ class IncidentEvent(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events", verbose_name=_("laporan"))
     kind = models.CharField(_("jenis"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="incident_events",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incident_events",
         verbose_name=_("pelaku"),
     )
     actor_label = models.CharField(_("nama pelaku"), max_length=150, blank=True)
@@ -357,16 +384,27 @@ class IncidentEvent(models.Model):
 
 
 class Assignment(models.Model):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("laporan"))
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("laporan")
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("instansi"))
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("ditugaskan oleh")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("ditugaskan oleh"),
     )
     assigned_at = models.DateTimeField(_("ditugaskan pada"), default=timezone.now)
     note = models.TextField(_("catatan"), blank=True)
     completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("diselesaikan oleh")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diselesaikan oleh"),
     )
     completion_note = models.TextField(_("catatan penyelesaian"), blank=True)
 
@@ -384,13 +422,22 @@ class AuditLog(models.Model):
 
     action = models.CharField(_("aksi"), max_length=60, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
         verbose_name=_("pengguna"),
     )
     actor_label = models.CharField(_("nama pengguna"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     incident = models.ForeignKey(
-        Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries", verbose_name=_("laporan")
+        Incident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("laporan"),
     )
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)

@@ -21,8 +21,20 @@ def public_map_incidents():
         Incident.objects.filter(confidential=False, status__in=PUBLIC_MAP_STATUSES)
         .select_related("category", "desa", "kecamatan")
         .only(
-            "id", "lat", "lng", "status", "created_at", "category__code", "category__name", "category__group",
-            "desa__code", "desa__name", "desa__lat", "desa__lng", "kecamatan__code", "kecamatan__name",
+            "id",
+            "lat",
+            "lng",
+            "status",
+            "created_at",
+            "category__code",
+            "category__name",
+            "category__group",
+            "desa__code",
+            "desa__name",
+            "desa__lat",
+            "desa__lng",
+            "kecamatan__code",
+            "kecamatan__name",
         )
         .order_by("-created_at", "-id")
     )
@@ -76,7 +88,11 @@ def incident_by_tracking_code(raw_code: str):
     code = normalize_tracking_code(raw_code)
     if not code:
         return None
-    return Incident.objects.select_related("category", "desa", "kecamatan", "duplicate_of").filter(tracking_code=code).first()
+    return (
+        Incident.objects.select_related("category", "desa", "kecamatan", "duplicate_of")
+        .filter(tracking_code=code)
+        .first()
+    )
 
 
 def public_events(incident):

@@ -20,7 +20,15 @@ SUMBER_KONFLIK = [
 
 
 def _int(code, label, label_en, required=False):
-    return {"code": code, "label": label, "label_en": label_en, "type": "integer", "required": required, "min": 0, "max": 1000000}
+    return {
+        "code": code,
+        "label": label,
+        "label_en": label_en,
+        "type": "integer",
+        "required": required,
+        "min": 0,
+        "max": 1000000,
+    }
 
 
 def _bool(code, label, label_en, required=False):
@@ -28,11 +36,24 @@ def _bool(code, label, label_en, required=False):
 
 
 def _text(code, label, label_en, required=False, textarea=False):
-    return {"code": code, "label": label, "label_en": label_en, "type": "textarea" if textarea else "text", "required": required}
+    return {
+        "code": code,
+        "label": label,
+        "label_en": label_en,
+        "type": "textarea" if textarea else "text",
+        "required": required,
+    }
 
 
 def _choice(code, label, label_en, choices, required=False):
-    return {"code": code, "label": label, "label_en": label_en, "type": "choice", "required": required, "choices": choices}
+    return {
+        "code": code,
+        "label": label,
+        "label_en": label_en,
+        "type": "choice",
+        "required": required,
+        "choices": choices,
+    }
 
 
 CONFLICT_COMMON = [
@@ -54,10 +75,23 @@ DISASTER_IMPACT = [
 
 HAZARDS = [
     # code, name, name_en, hazard, dibi, extra questions
-    ("bencana-banjir", "Banjir", "Flood", "banjir", "101", [_int("rumah_terendam", "Rumah terendam", "Houses flooded")]),
+    (
+        "bencana-banjir",
+        "Banjir",
+        "Flood",
+        "banjir",
+        "101",
+        [_int("rumah_terendam", "Rumah terendam", "Houses flooded")],
+    ),
     ("bencana-longsor", "Tanah longsor", "Landslide", "tanah-longsor", "102", []),
-    ("bencana-karhutla", "Kebakaran hutan dan lahan", "Forest and land fire", "karhutla", "107",
-     [_int("luas_terbakar_ha", "Perkiraan luas terbakar (hektare)", "Estimated burnt area (hectares)")]),
+    (
+        "bencana-karhutla",
+        "Kebakaran hutan dan lahan",
+        "Forest and land fire",
+        "karhutla",
+        "107",
+        [_int("luas_terbakar_ha", "Perkiraan luas terbakar (hektare)", "Estimated burnt area (hectares)")],
+    ),
     ("bencana-puting-beliung", "Angin puting beliung", "Whirlwind", "puting-beliung", "105", []),
     ("bencana-kekeringan", "Kekeringan", "Drought", "kekeringan", "", []),
     ("bencana-gempa", "Gempa bumi", "Earthquake", "gempa-bumi", "108", []),
@@ -74,10 +108,20 @@ CATEGORIES = [
         "default_priority": 2,
         "spm_service": "",
         "questions": [
-            _choice("sumber_konflik", "Sumber konflik (UU 7/2012 Pasal 5)", "Source of conflict", SUMBER_KONFLIK, required=True),
+            _choice(
+                "sumber_konflik",
+                "Sumber konflik (UU 7/2012 Pasal 5)",
+                "Source of conflict",
+                SUMBER_KONFLIK,
+                required=True,
+            ),
             _text("perusahaan", "Nama perusahaan", "Company name", required=True),
-            _choice("objek_sengketa", "Objek sengketa", "Object of dispute",
-                    [["lahan", "Lahan"], ["perkebunan", "Perkebunan"], ["tambang", "Pertambangan"], ["lainnya", "Lainnya"]]),
+            _choice(
+                "objek_sengketa",
+                "Objek sengketa",
+                "Object of dispute",
+                [["lahan", "Lahan"], ["perkebunan", "Perkebunan"], ["tambang", "Pertambangan"], ["lainnya", "Lainnya"]],
+            ),
             *CONFLICT_COMMON,
         ],
         "sort_order": 10,
@@ -91,7 +135,13 @@ CATEGORIES = [
         "default_priority": 2,
         "spm_service": "",
         "questions": [
-            _choice("sumber_konflik", "Sumber konflik (UU 7/2012 Pasal 5)", "Source of conflict", SUMBER_KONFLIK, required=True),
+            _choice(
+                "sumber_konflik",
+                "Sumber konflik (UU 7/2012 Pasal 5)",
+                "Source of conflict",
+                SUMBER_KONFLIK,
+                required=True,
+            ),
             *CONFLICT_COMMON,
         ],
         "sort_order": 20,
@@ -107,8 +157,15 @@ CATEGORIES = [
             "spm_service": "evakuasi-bencana",
             "hazard": hazard,
             "dibi_code": dibi,
-            "questions": [*DISASTER_IMPACT, *extra, _bool("masih_berlangsung", "Apakah masih berlangsung?", "Still ongoing?")],
-            "verify_within": 1, "verify_unit": "jam", "followup_within": 6, "followup_unit": "jam",
+            "questions": [
+                *DISASTER_IMPACT,
+                *extra,
+                _bool("masih_berlangsung", "Apakah masih berlangsung?", "Still ongoing?"),
+            ],
+            "verify_within": 1,
+            "verify_unit": "jam",
+            "followup_within": 6,
+            "followup_unit": "jam",
             "sort_order": 30 + i,
         }
         for i, (code, name, name_en, hazard, dibi, extra) in enumerate(HAZARDS)
@@ -122,15 +179,28 @@ CATEGORIES = [
         "default_priority": 4,
         "spm_service": "kebakaran",
         "questions": [
-            _choice("jenis_bangunan", "Jenis bangunan", "Type of building",
-                    [["rumah", "Rumah tinggal"], ["toko", "Toko/ruko"], ["kantor", "Kantor/gedung"], ["fasum", "Fasilitas umum"], ["lainnya", "Lainnya"]]),
+            _choice(
+                "jenis_bangunan",
+                "Jenis bangunan",
+                "Type of building",
+                [
+                    ["rumah", "Rumah tinggal"],
+                    ["toko", "Toko/ruko"],
+                    ["kantor", "Kantor/gedung"],
+                    ["fasum", "Fasilitas umum"],
+                    ["lainnya", "Lainnya"],
+                ],
+            ),
             _int("jumlah_bangunan", "Jumlah bangunan terbakar", "Buildings affected", required=True),
             _int("korban_meninggal", "Korban meninggal", "Dead"),
             _int("korban_luka", "Korban luka-luka", "Injured"),
             _int("warga_terdampak", "Warga terdampak", "Residents affected"),
             _bool("api_masih_menyala", "Apakah api masih menyala?", "Is the fire still burning?"),
         ],
-        "verify_within": 15, "verify_unit": "menit", "followup_within": 2, "followup_unit": "jam",
+        "verify_within": 15,
+        "verify_unit": "menit",
+        "followup_within": 2,
+        "followup_unit": "jam",
         "response_minutes": 15,
         "sort_order": 50,
     },
@@ -143,9 +213,19 @@ CATEGORIES = [
         "default_priority": 2,
         "spm_service": "tibum",
         "questions": [
-            _choice("jenis_gangguan", "Jenis gangguan", "Kind of problem",
-                    [["pelanggaran-perda", "Pelanggaran Perda/Perbup"], ["gangguan-tibum", "Gangguan ketertiban umum"],
-                     ["unjuk-rasa", "Unjuk rasa"], ["kerusuhan", "Kerusuhan"], ["lainnya", "Lainnya"]], required=True),
+            _choice(
+                "jenis_gangguan",
+                "Jenis gangguan",
+                "Kind of problem",
+                [
+                    ["pelanggaran-perda", "Pelanggaran Perda/Perbup"],
+                    ["gangguan-tibum", "Gangguan ketertiban umum"],
+                    ["unjuk-rasa", "Unjuk rasa"],
+                    ["kerusuhan", "Kerusuhan"],
+                    ["lainnya", "Lainnya"],
+                ],
+                required=True,
+            ),
             _text("aturan_dilanggar", "Perda/Perbup yang dilanggar (jika tahu)", "Regulation violated (if known)"),
             _int("warga_terdampak", "Perkiraan warga terdampak", "Estimated residents affected"),
             _bool("ada_kekerasan", "Apakah terjadi kekerasan?", "Was there violence?"),
@@ -183,17 +263,27 @@ def seed_reference(apps):
 
     data = load_wilayah()
     for row in data["kecamatan"]:
-        Kecamatan.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "lat": row["lat"], "lng": row["lng"]})
+        Kecamatan.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "lat": row["lat"], "lng": row["lng"]}
+        )
     for row in data["desa"]:
         Desa.objects.update_or_create(
             code=row["code"],
-            defaults={"name": row["name"], "kecamatan_id": row["kecamatan"], "jenis": row["jenis"], "lat": row["lat"], "lng": row["lng"]},
+            defaults={
+                "name": row["name"],
+                "kecamatan_id": row["kecamatan"],
+                "jenis": row["jenis"],
+                "lat": row["lat"],
+                "lng": row["lng"],
+            },
         )
     for row in CATEGORIES:
         row = dict(row)
         code = row.pop("code")
         Category.objects.update_or_create(code=code, defaults=row)
     for i, (code, name, short) in enumerate(AGENCIES):
-        Agency.objects.update_or_create(code=code, defaults={"name": name, "short_name": short, "sort_order": (i + 1) * 10})
+        Agency.objects.update_or_create(
+            code=code, defaults={"name": name, "short_name": short, "sort_order": (i + 1) * 10}
+        )
     for role in ROLES:
         Group.objects.get_or_create(name=role)

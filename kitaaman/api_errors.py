@@ -1,6 +1,6 @@
 """One error envelope for every 4xx answer of the API:
 
-    {"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}
+{"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}
 """
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -61,7 +61,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
         exc = exceptions.ParseError()
     elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -453,7 +453,6 @@ class StatOpenDue(models.Model):
     overdue backlog is the sum of the past days plus today's, read live."""
 
     due_day = models.DateField(_("tanggal batas waktu"))
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("kategori"))
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kecamatan"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     n = models.IntegerField("n", default=0, db_default=0)
@@ -462,7 +461,9 @@ class StatOpenDue(models.Model):
         verbose_name = _("agregat batas waktu laporan terbuka")
         verbose_name_plural = _("agregat batas waktu laporan terbuka")
         constraints = [
-            models.UniqueConstraint(fields=["due_day", "category", "kecamatan", "status"], name="spm_statopendue_key")
+            # No category: the backlog is shown per kecamatan and status, and
+            # fewer rows keep its sum cheap at a million reports.
+            models.UniqueConstraint(fields=["due_day", "kecamatan", "status"], name="spm_statopendue_key")
         ]
 
 

@@ -187,12 +187,7 @@ def _apply(state: IncidentStatState, sign: int):
         _subtract(StatDaily, daily, measures)
         _subtract(StatMonthly, monthly, measures)
     if state.due_day is not None:
-        key = {
-            "due_day": state.due_day,
-            "category_id": state.category_id_value,
-            "kecamatan_id": state.kecamatan_code,
-            "status": state.status,
-        }
+        key = {"due_day": state.due_day, "kecamatan_id": state.kecamatan_code, "status": state.status}
         if sign > 0:
             _upsert_add(StatOpenDue, key, {"n": 1})
         else:
@@ -274,7 +269,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
                 dvec[INDEX[name]] += value
                 mvec[INDEX[name]] += value
             if state.due_day is not None:
-                k = (state.due_day, state.category_id_value, state.kecamatan_code, state.status)
+                k = (state.due_day, state.kecamatan_code, state.status)
                 due[k] = due.get(k, 0) + 1
             if len(states) >= batch_size:
                 IncidentStatState.objects.bulk_create(states, batch_size=batch_size)
@@ -310,7 +305,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
         if progress:
             progress(start, totals)
     StatOpenDue.objects.bulk_create(
-        [StatOpenDue(due_day=k[0], category_id=k[1], kecamatan_id=k[2], status=k[3], n=v) for k, v in due.items()],
+        [StatOpenDue(due_day=k[0], kecamatan_id=k[1], status=k[2], n=v) for k, v in due.items()],
         batch_size=batch_size,
     )
     return totals
@@ -323,4 +318,3 @@ def month_start(day: date) -> date:
 def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
-

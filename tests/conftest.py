@@ -47,7 +47,9 @@ def require_postgres():
 
 
 def redis_url():
-    return os.environ.get("CELERY_BROKER_URL") or os.environ.get("KITAAMAN_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+    return (
+        os.environ.get("CELERY_BROKER_URL") or os.environ.get("KITAAMAN_TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+    )
 
 
 def redis_available(url=None):
@@ -124,7 +126,9 @@ def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         missing_service("needs Debian's chromium (apt-get install chromium)")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"), args=CHROMIUM_ARGS)
+        b = p.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
         yield b
         b.close()
 

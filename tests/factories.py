@@ -15,13 +15,35 @@ DESA_NIBUNG = "16.13.03.2001"
 def make_personas():
     """The people of the permission matrix. `citizen` is simply no login."""
     return SimpleNamespace(
-        officer_rupit=staff_user_create(username="petugas_rupit", role="petugas", kecamatan_codes=[RUPIT], password=PASSWORD, email="rupit@example.test"),
-        officer_nibung=staff_user_create(username="petugas_nibung", role="petugas", kecamatan_codes=[NIBUNG], password=PASSWORD, email="nibung@example.test"),
-        koordinator=staff_user_create(username="koordinator", role="koordinator", password=PASSWORD, email="koordinator@example.test"),
-        mitra_bpbd=staff_user_create(username="mitra_bpbd", role="mitra", agency_code="bpbd", password=PASSWORD, email="bpbd@example.test"),
-        mitra_polres=staff_user_create(username="mitra_polres", role="mitra", agency_code="polres", password=PASSWORD, email="polres@example.test"),
-        tim_efektif=staff_user_create(username="tim_efektif", role="tim_efektif", password=PASSWORD, email="tim@example.test"),
-        pimpinan=staff_user_create(username="asisten1", role="pimpinan", password=PASSWORD, email="asisten1@example.test"),
+        officer_rupit=staff_user_create(
+            username="petugas_rupit",
+            role="petugas",
+            kecamatan_codes=[RUPIT],
+            password=PASSWORD,
+            email="rupit@example.test",
+        ),
+        officer_nibung=staff_user_create(
+            username="petugas_nibung",
+            role="petugas",
+            kecamatan_codes=[NIBUNG],
+            password=PASSWORD,
+            email="nibung@example.test",
+        ),
+        koordinator=staff_user_create(
+            username="koordinator", role="koordinator", password=PASSWORD, email="koordinator@example.test"
+        ),
+        mitra_bpbd=staff_user_create(
+            username="mitra_bpbd", role="mitra", agency_code="bpbd", password=PASSWORD, email="bpbd@example.test"
+        ),
+        mitra_polres=staff_user_create(
+            username="mitra_polres", role="mitra", agency_code="polres", password=PASSWORD, email="polres@example.test"
+        ),
+        tim_efektif=staff_user_create(
+            username="tim_efektif", role="tim_efektif", password=PASSWORD, email="tim@example.test"
+        ),
+        pimpinan=staff_user_create(
+            username="asisten1", role="pimpinan", password=PASSWORD, email="asisten1@example.test"
+        ),
         admin=staff_user_create(username="admin", role="admin", password=PASSWORD, email="admin@example.test"),
     )
 
@@ -37,7 +59,11 @@ def make_incident(category="bencana-banjir", desa=DESA_RUPIT, **kwargs):
         "reporter_email": "siti@example.test",
     }
     if category in ("konflik-perusahaan", "konflik-antarwarga"):
-        data["details"] = {"sumber_konflik": "sumber-daya-alam", "perusahaan": "PT Sawit Contoh", "ada_kekerasan": False}
+        data["details"] = {
+            "sumber_konflik": "sumber-daya-alam",
+            "perusahaan": "PT Sawit Contoh",
+            "ada_kekerasan": False,
+        }
     elif category == "kebakaran-permukiman":
         data["details"] = {"jumlah_bangunan": 1}
     elif category == "ketertiban-umum":

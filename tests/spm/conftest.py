@@ -134,8 +134,8 @@ def stats_snapshot():
         return out
 
     due = {
-        (str(r["due_day"]), r["category_id"], r["kecamatan_id"], r["status"], r["n"])
-        for r in StatOpenDue.objects.values("due_day", "category_id", "kecamatan_id", "status", "n")
+        (str(r["due_day"]), r["kecamatan_id"], r["status"], r["n"])
+        for r in StatOpenDue.objects.values("due_day", "kecamatan_id", "status", "n")
         if r["n"]
     }
     states = {

@@ -72,6 +72,15 @@ class Command(BaseCommand):
             for label, user in (("koordinator", users.koordinator), ("petugas Rupit", users.petugas)):
                 rows.extend(self._queue_rows(label, user))
             rows.extend(self._admin_rows(users.admin))
+            # The framework's floor (sessions, middleware, base template) for reading the figures above.
+            floor = Client()
+            rows.append(
+                (
+                    "dasar: halaman masuk /masuk/ (tanpa data laporan)",
+                    None,
+                    self._median(lambda: self._get(floor, reverse("login"))),
+                )
+            )
         width = max(len(r[0]) for r in rows)
         self.stdout.write(f"{'pengukuran'.ljust(width)}  {'kueri':>8}  {'halaman':>8}")
         for name, query_ms, page_ms in rows:

@@ -53,4 +53,8 @@ class Command(BaseCommand):
         bump_boundary_version()
         self.stdout.write(self.style.SUCCESS(f"{updated} batas wilayah dipasang."))
         if skipped:
-            self.stdout.write(self.style.WARNING(f"{len(skipped)} fitur dilewati (kode tidak dikenal/geometri tidak valid): {', '.join(skipped[:20])}"))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{len(skipped)} fitur dilewati (kode tidak dikenal/geometri tidak valid): {', '.join(skipped[:20])}"
+                )
+            )

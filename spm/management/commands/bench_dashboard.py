@@ -23,15 +23,16 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.models import OPEN_STATUSES, Incident
 from incidents.services import staff_user_create
 from spm.calculations import (
     achievements,
     achievements_from_raw,
+    overdue_backlog,
     report_figures,
     report_total_from_raw,
 )
-from spm.models import StatDaily, StatMonthly
+from spm.models import StatDaily, StatMonthly, StatOpenDue
 
 
 class Command(BaseCommand):
@@ -59,7 +60,12 @@ class Command(BaseCommand):
             call_command("rebuild_stats", stdout=self.stdout)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # Fresh planner statistics for the tables read here; ANALYZE of
+                # a big database may take longer than the statement timeout.
+                cursor.execute("SET statement_timeout = 0")
+                for model in (Incident, StatMonthly, StatOpenDue):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute("RESET statement_timeout")
         today = timezone.localdate()
         year = year or today.year
         quarter = (today.month - 1) // 3 + 1
@@ -124,9 +130,15 @@ class Command(BaseCommand):
             if (service["must_serve"], service["served"]) != (figures["must_serve"], figures["served"]):
                 self.stdout.write(f"  {code}: agregat {service['must_serve']}/{service['served']}, tabel {figures}")
                 return False
-        total = report_figures(**params)["total"]
+        figures = report_figures(**params)
         raw_total = report_total_from_raw(**params)
-        if total != raw_total:
-            self.stdout.write(f"  jumlah laporan: agregat {total}, tabel {raw_total}")
+        if figures["total"] != raw_total:
+            self.stdout.write(f"  jumlah laporan: agregat {figures['total']}, tabel {raw_total}")
+            return False
+        now = timezone.now()
+        overdue = overdue_backlog(now=now)["total"]
+        raw_overdue = Incident.objects.filter(due_at__lt=now, status__in=OPEN_STATUSES).count()
+        if overdue != raw_overdue:
+            self.stdout.write(f"  melewati batas waktu: agregat {overdue}, tabel {raw_overdue}")
             return False
         return True
