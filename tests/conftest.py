@@ -107,6 +107,29 @@ def _portal_settings(request, settings, tmp_path):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test ends with a flush that empties every table,
+    including the territory, categories, roles and SPM services that the data
+    migrations loaded. Put them back (idempotent) before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from incidents.models import Kecamatan
+    from incidents.seed import seed_reference
+    from spm.seed import seed_spm
+
+    if not Kecamatan.objects.exists():
+        seed_reference(apps)
+        seed_spm(apps)
+
+
 @pytest.fixture
 def personas(db):
     return factories.make_personas()

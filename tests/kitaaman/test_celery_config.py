@@ -20,8 +20,12 @@ from spm.summaries.periods import WIB, intended_run, period_for_run
 
 @contextmanager
 def broker_at(url):
-    """Point the app's publisher at another broker for the duration."""
+    """Point the app's publisher at another broker for the duration.
+
+    Celery reads the CELERY_BROKER_URL environment variable before its own
+    configuration (CI sets it), so it is lifted for the duration too."""
     old = app.conf.broker_url, app.conf.task_always_eager
+    old_env = os.environ.pop("CELERY_BROKER_URL", None)
     app.conf.broker_url = url
     app.conf.task_always_eager = False
     app._pool = None
@@ -29,6 +33,8 @@ def broker_at(url):
     try:
         yield
     finally:
+        if old_env is not None:
+            os.environ["CELERY_BROKER_URL"] = old_env
         app.conf.broker_url, app.conf.task_always_eager = old
         app._pool = None
         app.amqp._producer_pool = None

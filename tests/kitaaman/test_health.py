@@ -11,14 +11,10 @@ def test_healthz_reports_database_and_eager_broker(client):
 @pytest.mark.django_db
 def test_healthz_names_the_broker_when_it_is_down(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    from kitaaman.celery import app
+    from tests.kitaaman.test_celery_config import broker_at
 
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
+    with broker_at("redis://127.0.0.1:1/0"):
         response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = old
     assert response.status_code == 503
     assert response.json()["down"] == ["broker"]
 
