@@ -113,8 +113,10 @@ def _reference_data_after_flush(request):
     including the territory, categories, roles and SPM services that the data
     migrations loaded. Put them back (idempotent) before each such test."""
     marker = request.node.get_closest_marker("django_db")
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction")
+    transactional = (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
     )
     if not transactional:
         return
