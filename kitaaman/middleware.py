@@ -2,6 +2,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class StaffIdleTimeoutMiddleware:
@@ -27,3 +29,18 @@ class StaffIdleTimeoutMiddleware:
                 if last is None or now - last > 60:
                     request.session["last_seen"] = now
         return self.get_response(request)
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the visitor chose English with the language switch.
+
+    Many phones in Muratara are set to English; the browser's Accept-Language
+    must not turn the portal's default language into English for them.
+    """
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
