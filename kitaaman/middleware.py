@@ -35,10 +35,13 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     """Bahasa Indonesia unless the visitor chose English with the language switch.
 
     Many phones in Muratara are set to English; the browser's Accept-Language
-    must not turn the portal's default language into English for them.
+    must not turn the portal's pages into English for them. API clients, which
+    have no language switch, still negotiate with Accept-Language.
     """
 
     def process_request(self, request):
+        if request.path_info.startswith("/api/"):
+            return super().process_request(request)
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if code not in dict(settings.LANGUAGES):
             code = settings.LANGUAGE_CODE

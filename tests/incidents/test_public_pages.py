@@ -144,8 +144,9 @@ def test_not_duplicate_has_no_original_link(client, make_incident):
     assert "laporan asli" not in html
 
 
-def test_report_form_in_english(client):
-    response = client.get("/lapor/", HTTP_ACCEPT_LANGUAGE="en")
+def test_report_form_in_english(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/lapor/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Houses flooded" in html and "Flood" in html

@@ -17,3 +17,10 @@ def test_english_when_chosen_with_the_language_switch(client):
     page = client.get("/lacak/")
     assert page["Content-Language"] == "en"
     assert "Track a report" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_api_clients_negotiate_with_accept_language(client):
+    english = client.get("/api/v1/reports/track/KA-2222-22222/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english["Content-Language"] == "en"
+    assert client.get("/api/v1/reports/track/KA-2222-22222/")["Content-Language"] == "id"
