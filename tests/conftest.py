@@ -34,6 +34,14 @@ def missing_service(reason):
     pytest.skip(reason)
 
 
+def reference_desa_file():
+    """The reference desa boundaries in ../shared/data/wilayah (read by path, never copied)."""
+    path = settings.WILAYAH_DATA_DIR / "muratara_desa.geojson"
+    if not path.is_file():
+        missing_service(f"reference boundaries not found at {path} (set WILAYAH_DATA_DIR)")
+    return path
+
+
 def is_postgres():
     return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

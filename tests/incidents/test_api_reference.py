@@ -3,10 +3,10 @@
 import io
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from incidents.models import Category, Desa
+from tests.conftest import reference_desa_file
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,7 @@ def test_desa_filtered_by_kecamatan(client):
 
 
 def test_polygons_once_boundaries_are_imported(client):
-    path = settings.WILAYAH_DATA_DIR / "muratara_desa.geojson"
-    if not path.is_file():
-        pytest.skip(f"reference boundaries not found at {path}")
+    path = reference_desa_file()
     call_command("import_boundaries", str(path), stdout=io.StringIO())
     data = areas(client, level="desa", parent="16.13.03").json()
     assert data["features"]

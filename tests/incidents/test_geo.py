@@ -11,15 +11,13 @@ from shapely.ops import unary_union
 
 from incidents import geo
 from incidents.models import Desa
+from tests.conftest import reference_desa_file
 
 pytestmark = pytest.mark.django_db
 
 
 def desa_file():
-    path = settings.WILAYAH_DATA_DIR / "muratara_desa.geojson"
-    if not path.is_file():
-        pytest.skip(f"reference boundaries not found at {path} (set WILAYAH_DATA_DIR)")
-    return path
+    return reference_desa_file()
 
 
 @pytest.fixture

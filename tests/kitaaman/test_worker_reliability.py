@@ -26,6 +26,7 @@ from kitaaman.models import NotificationDelivery, OutboxMessage
 from kitaaman.outbox import outbox_relay
 from spm.summaries.models import Summary, SummaryRun
 from spm.summaries.periods import WIB
+from tests.conftest import missing_service
 from tests.kitaaman.test_celery_config import broker_at
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -271,7 +272,7 @@ def private_redis(tmp_path):
     """A Redis of our own that the test may stop and start."""
     binary = shutil.which("redis-server")
     if not binary:
-        pytest.skip("needs redis-server")
+        missing_service("needs redis-server")
 
     class Server:
         proc = None
