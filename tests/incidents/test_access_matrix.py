@@ -19,7 +19,7 @@ from incidents.services import incident_assign
 from tests.factories import DESA_NIBUNG
 
 # URL prefixes (without the leading slash) whose every pattern is staff-only.
-PROTECTED_PREFIXES = ("api/v1/incidents", "petugas/", "dasbor/", "ringkasan/")
+PROTECTED_PREFIXES = ("api/v1/incidents", "api/v1/spm/", "api/v1/summaries/", "petugas/", "dasbor/", "ringkasan/")
 # Deliberately public URLs under those prefixes, each with the reason.
 PUBLIC_ALLOW_LIST = {
     # (none yet)
