@@ -5,13 +5,12 @@ Action codes are dotted: auth.login, auth.login_failed, auth.logout,
 auth.locked_out, auth.token_refused, incident.identity_viewed, incident.export.
 """
 
-import ipaddress
-
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .models import AuditLog
+from incidents.models import AuditLog
+from kitaaman.http import client_ip
 
 LOGIN = "auth.login"
 LOGIN_FAILED = "auth.login_failed"
@@ -19,25 +18,6 @@ LOGOUT = "auth.logout"
 LOCKED_OUT = "auth.locked_out"
 IDENTITY_VIEWED = "incident.identity_viewed"
 EXPORT = "incident.export"
-
-
-def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind NUM_PROXIES trusted
-    proxies the address they saw (never a client-supplied header beyond that)."""
-    if request is None:
-        return None
-    meta = getattr(request, "META", {})
-    candidate = meta.get("REMOTE_ADDR")
-    proxies = getattr(settings, "REST_FRAMEWORK", {}).get("NUM_PROXIES") or 0
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR")
-    if proxies and forwarded:
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            candidate = hops[-min(proxies, len(hops))]
-    try:
-        return str(ipaddress.ip_address(candidate)) if candidate else None
-    except ValueError:
-        return None
 
 
 def _label(user) -> str:

@@ -20,8 +20,8 @@ Django's model permissions are not used for reports: these functions are the
 one place the rules live, and the admin shows reports read-only.
 """
 
-from . import workflow
-from .models import Assignment, Incident, Status
+from incidents.models import Assignment, Incident, Status
+from incidents.workflow import machine as workflow
 
 PETUGAS = "petugas"
 KOORDINATOR = "koordinator"

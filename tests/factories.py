@@ -2,8 +2,9 @@
 
 from types import SimpleNamespace
 
+from incidents.intake.services import incident_create
 from incidents.models import Category
-from incidents.services import incident_create, staff_user_create
+from incidents.staff.services import staff_user_create
 
 PASSWORD = "Rahasia-Uji-2026!"
 RUPIT = "16.13.01"

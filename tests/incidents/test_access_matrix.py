@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from incidents.models import Assignment, Incident, IncidentPhoto
-from incidents.services import incident_assign
+from incidents.workflow.services import incident_assign
 from tests.factories import DESA_NIBUNG
 
 # URL prefixes (without the leading slash) whose every pattern is staff-only.
@@ -165,7 +165,7 @@ def test_officer_of_rupit_gets_nothing_from_other_ids(route, personas, nibung_re
 @pytest.mark.django_db
 def test_lists_searches_and_counts_never_show_a_nibung_report_to_rupit(personas, nibung_report, make_incident):
     """The list views of the desk and the API, their search, and the queue counts."""
-    from incidents.queue import status_counts
+    from incidents.desk.queue import status_counts
 
     mine = make_incident()
     client = Client()

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from incidents import audit
 from incidents.models import AuditLog, Incident
-from incidents.services import identity_view_record, incident_assign
+from incidents.workflow.services import identity_view_record, incident_assign
 
 
 @pytest.fixture

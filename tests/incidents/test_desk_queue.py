@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents import queue
+from incidents.desk import queue
 from incidents.models import Incident, Status
-from incidents.services import incident_assign, incident_transition
+from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG
 
 pytestmark = pytest.mark.django_db
