@@ -146,7 +146,12 @@ LOGOUT_REDIRECT_URL = "home"
 # django-axes: lock an account+address after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Locking the account+address pair, never the account alone: a stranger's
+# guesses must not lock the officer out. Behind the reverse proxy the address
+# is the one the proxy saw (kitaaman.http.client_ip honours NUM_PROXIES), not
+# the proxy's own, which every visitor shares.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kitaaman.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 # The API gets the JSON error envelope instead of the HTML page.

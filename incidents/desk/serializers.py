@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents import permissions
-from incidents.intake.serializers import DetailsField
+from incidents.intake.serializers import MAX_EMAIL_LENGTH, DetailsField
 from incidents.models import Channel, Priority, Status
 from incidents.workflow import sla
 
@@ -43,7 +43,7 @@ class IncidentCreateInput(serializers.Serializer):
     details = DetailsField(required=False, default=dict)
     reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    reporter_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(max_length=MAX_EMAIL_LENGTH, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
     confidential = serializers.BooleanField(required=False, default=False)
     consent = serializers.BooleanField(

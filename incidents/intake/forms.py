@@ -121,6 +121,7 @@ class ReportForm(forms.Form):
     reporter_email = forms.EmailField(
         label=_("E-mail"),
         required=False,
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Alamat e-mail tidak valid.")},
     )

@@ -18,16 +18,44 @@ EARLIEST_OCCURRED_AT = datetime(2000, 1, 1)
 
 
 MAX_DETAILS_BYTES = 20_000
+# Answers are scalars (a few questions may take a short list); anything deeper
+# is not an answer, and a walk of hundreds of levels would exhaust the stack.
+MAX_DETAILS_DEPTH = 4
+# The e-mail column's length (RFC 5321 caps a forward path at 254 characters).
+MAX_EMAIL_LENGTH = 254
 
 
-def _contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(v) for v in value)
+def unsafe_text(text: str) -> bool:
+    """NUL cannot be stored by PostgreSQL; a lone surrogate cannot be encoded as UTF-8."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
+
+
+def details_problem(value) -> str | None:
+    """'deep' or 'nul' for a value the intake must refuse, else None. Iterative,
+    so no nesting can exhaust the stack."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if unsafe_text(item):
+                return "nul"
+        elif isinstance(item, (dict, list)):
+            if depth > MAX_DETAILS_DEPTH:
+                return "deep"
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if not isinstance(key, str) or unsafe_text(key):
+                        return "nul"
+                    stack.append((child, depth + 1))
+            else:
+                stack.extend((child, depth + 1) for child in item)
+    return None
 
 
 @extend_schema_field(
@@ -45,6 +73,7 @@ class DetailsField(serializers.Field):
         "bad_json": _("Keterangan tambahan bukan JSON yang valid."),
         "too_large": _("Keterangan tambahan terlalu panjang."),
         "nul": _("Keterangan tambahan berisi karakter yang tidak diizinkan."),
+        "deep": _("Keterangan tambahan terlalu bersarang."),
     }
 
     def to_internal_value(self, data):
@@ -59,14 +88,15 @@ class DetailsField(serializers.Field):
                 self.fail("bad_json")
         if not isinstance(data, dict):
             self.fail("not_object")
+        problem = details_problem(data)
+        if problem:
+            self.fail(problem)
         try:
             size = len(json.dumps(data))
         except (ValueError, TypeError, RecursionError):
             self.fail("bad_json")
         if size > MAX_DETAILS_BYTES:
             self.fail("too_large")
-        if _contains_nul(data):
-            self.fail("nul")
         return data
 
     def to_representation(self, value):
@@ -129,7 +159,7 @@ class ReportCreateSerializer(serializers.Serializer):
     location_detail = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    reporter_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(max_length=MAX_EMAIL_LENGTH, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
     confidential = serializers.BooleanField(required=False, default=False)
     consent = serializers.BooleanField(

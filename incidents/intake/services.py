@@ -31,6 +31,7 @@ from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
 
 MAX_DESCRIPTION = 5000
+MAX_EMAIL_LENGTH = 254
 
 
 def _actor_label(user):
@@ -49,6 +50,11 @@ def validate_details(category: Category, raw) -> dict:
     for q in category.questions:
         code, qtype = q["code"], q.get("type", "text")
         value = raw.get(code)
+        if isinstance(value, (dict, list)):
+            # Every question takes one value; a structure is not an answer (and
+            # printing a deep one would exhaust the stack).
+            errors[code] = [_("%(label)s harus berupa satu nilai.") % {"label": q["label"]}]
+            continue
         if value in (None, "") or (qtype == "boolean" and value is None):
             if q.get("required") and not (qtype == "boolean" and value is False):
                 errors[code] = [_("%(label)s wajib diisi.") % {"label": q["label"]}]
@@ -196,6 +202,8 @@ def _validated_incident(submission: Submission) -> tuple[Incident, list]:
         errors["reported_at"] = [_("Waktu laporan tidak boleh di masa depan.")]
     if len(photos) > settings.MAX_PHOTOS:
         errors["photos"] = [_("Paling banyak %(n)s foto.") % {"n": settings.MAX_PHOTOS}]
+    if len((reporter.email or "").strip()) > MAX_EMAIL_LENGTH:
+        errors["reporter_email"] = [_("Alamat e-mail terlalu panjang (maksimal 254 karakter).")]
     try:
         desa, lat, lng = resolve_location(
             desa_code=place.desa_code, kecamatan_code=place.kecamatan_code, lat=place.lat, lng=place.lng
