@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kitaaman.spreadsheet import csv_cell, xlsx_cell
+
 from .calculations import ROMAN, achievements
 from .models import PeriodAssessment
 
@@ -46,11 +48,11 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
     wb = Workbook()
     summary = wb.active
     summary.title = _("Ringkasan")
-    summary.append([_("Laporan capaian SPM Trantibumlinmas Kabupaten Musi Rawas Utara")])
+    _append(summary, [_("Laporan capaian SPM Trantibumlinmas Kabupaten Musi Rawas Utara")])
     summary["A1"].font = Font(bold=True, size=13)
-    summary.append([_("Periode"), _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}])
-    summary.append([_("Dibuat"), timezone.localtime().strftime("%d-%m-%Y %H.%M WIB")])
-    summary.append([])
+    _append(summary, [_("Periode"), _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}])
+    _append(summary, [_("Dibuat"), timezone.localtime().strftime("%d-%m-%Y %H.%M WIB")])
+    _append(summary, [])
     header = [
         _("Kode"),
         _("Jenis pelayanan dasar"),
@@ -61,11 +63,12 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
         _("Mutu (%)"),
         _("Indeks (%)"),
     ]
-    summary.append(header)
+    _append(summary, header)
     for cell in summary[5]:
         cell.font, cell.fill = BOLD, HEADER_FILL
     for s in data["services"]:
-        summary.append(
+        _append(
+            summary,
             [
                 s["code"],
                 s["name"],
@@ -75,17 +78,17 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
                 _number(s["capaian"]),
                 _number(s["quality"]),
                 _number(s["index"]),
-            ]
+            ],
         )
-    summary.append([])
-    summary.append([_("Capaian kosong berarti belum ada sasaran (jumlah yang harus dilayani nol).")])
+    _append(summary, [])
+    _append(summary, [_("Capaian kosong berarti belum ada sasaran (jumlah yang harus dilayani nol).")])
     for col, width in zip("ABCDEFGH", (18, 52, 18, 16, 22, 12, 10, 11), strict=True):
         summary.column_dimensions[col].width = width
 
     for n, s in enumerate(data["services"], start=1):
         ws = wb.create_sheet(_sheet_title(n, s["short_name"]))
         assessment = assessments.get(s["code"])
-        ws.append([s["name"]])
+        _append(ws, [s["name"]])
         ws["A1"].font = Font(bold=True, size=13)
         for label, value in (
             (_("Kode layanan"), s["code"]),
@@ -94,57 +97,59 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
             (_("Periode"), data["period"]["label"]),
             (_("Bobot penerima : mutu"), f"{s['weights']['recipients']} : {s['weights']['quality']}"),
         ):
-            ws.append([label, value])
-        ws.append([])
-        ws.append([_("A. Penerima layanan")])
+            _append(ws, [label, value])
+        _append(ws, [])
+        _append(ws, [_("A. Penerima layanan")])
         ws.cell(ws.max_row, 1).font = BOLD
-        ws.append(
+        _append(
+            ws,
             [
                 _("Kecamatan"),
                 _("Kode"),
                 s["must_serve_label"].capitalize(),
                 s["served_label"].capitalize(),
                 _("Capaian (%)"),
-            ]
+            ],
         )
         for cell in ws[ws.max_row]:
             cell.font, cell.fill = BOLD, HEADER_FILL
         for r in s["by_kecamatan"]:
-            ws.append([r["name"], r["code"] or "", r["must_serve"], r["served"], _number(r["capaian"])])
-        ws.append([_("Kabupaten"), "16.13", s["must_serve"], s["served"], _number(s["capaian"])])
+            _append(ws, [r["name"], r["code"] or "", r["must_serve"], r["served"], _number(r["capaian"])])
+        _append(ws, [_("Kabupaten"), "16.13", s["must_serve"], s["served"], _number(s["capaian"])])
         for cell in ws[ws.max_row]:
             cell.font = BOLD
-        ws.append([])
-        ws.append([_("B. Mutu layanan"), "", "", "", _("Mutu (%)"), _number(s["quality"])])
+        _append(ws, [])
+        _append(ws, [_("B. Mutu layanan"), "", "", "", _("Mutu (%)"), _number(s["quality"])])
         ws.cell(ws.max_row, 1).font = BOLD
         if s["quality_period"]:
-            ws.append(
+            _append(
+                ws,
                 [
                     _("Penilaian yang berlaku: Triwulan %(q)s %(y)s")
                     % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}
-                ]
+                ],
             )
         else:
-            ws.append([_("Belum ada penilaian mutu pada tahun ini.")])
-        ws.append([_("Standar mutu"), _("Bobot"), _("Terpenuhi"), _("Keterangan/bukti")])
+            _append(ws, [_("Belum ada penilaian mutu pada tahun ini.")])
+        _append(ws, [_("Standar mutu"), _("Bobot"), _("Terpenuhi"), _("Keterangan/bukti")])
         for cell in ws[ws.max_row]:
             cell.font, cell.fill = BOLD, HEADER_FILL
         for item in s["quality_items"]:
             met = "" if item["met"] is None else (_("Ya") if item["met"] else _("Tidak"))
-            ws.append([item["name"], item["weight"], met, item.get("note", "")])
-        ws.append([])
-        ws.append([_("Indeks (%)"), _number(s["index"])])
+            _append(ws, [item["name"], item["weight"], met, item.get("note", "")])
+        _append(ws, [])
+        _append(ws, [_("Indeks (%)"), _number(s["index"])])
         ws.cell(ws.max_row, 1).font = BOLD
-        ws.append([])
-        ws.append([_("C. Permasalahan dan tindak lanjut")])
+        _append(ws, [])
+        _append(ws, [_("C. Permasalahan dan tindak lanjut")])
         ws.cell(ws.max_row, 1).font = BOLD
-        ws.append([_("Permasalahan"), assessment.problems if assessment else ""])
-        ws.append([_("Tindak lanjut"), assessment.follow_up if assessment else ""])
-        ws.append([])
-        ws.append([_("D. Tahapan penerapan SPM")])
+        _append(ws, [_("Permasalahan"), assessment.problems if assessment else ""])
+        _append(ws, [_("Tindak lanjut"), assessment.follow_up if assessment else ""])
+        _append(ws, [])
+        _append(ws, [_("D. Tahapan penerapan SPM")])
         ws.cell(ws.max_row, 1).font = BOLD
         for label, text in _stages(assessment):
-            ws.append([label, text])
+            _append(ws, [label, text])
         ws.column_dimensions["A"].width = 48
         ws.column_dimensions["B"].width = 40
         for col in range(3, 7):
@@ -187,41 +192,54 @@ def espm_csv(*, year: int, quarter: int) -> bytes:
         a = assessments.get(s["code"])
         for r in s["by_kecamatan"]:
             writer.writerow(
+                csv_row(
+                    [
+                        year,
+                        quarter,
+                        s["code"],
+                        s["name"],
+                        r["code"] or "",
+                        r["name"],
+                        r["must_serve"],
+                        r["served"],
+                        _number(r["capaian"]),
+                        _number(s["quality"]),
+                        _number(r["index"]),
+                        "",
+                        "",
+                    ]
+                )
+            )
+        writer.writerow(
+            csv_row(
                 [
                     year,
                     quarter,
                     s["code"],
                     s["name"],
-                    r["code"] or "",
-                    r["name"],
-                    r["must_serve"],
-                    r["served"],
-                    _number(r["capaian"]),
+                    "16.13",
+                    _("Kabupaten Musi Rawas Utara"),
+                    s["must_serve"],
+                    s["served"],
+                    _number(s["capaian"]),
                     _number(s["quality"]),
-                    _number(r["index"]),
-                    "",
-                    "",
+                    _number(s["index"]),
+                    a.problems if a else "",
+                    a.follow_up if a else "",
                 ]
             )
-        writer.writerow(
-            [
-                year,
-                quarter,
-                s["code"],
-                s["name"],
-                "16.13",
-                _("Kabupaten Musi Rawas Utara"),
-                s["must_serve"],
-                s["served"],
-                _number(s["capaian"]),
-                _number(s["quality"]),
-                _number(s["index"]),
-                a.problems if a else "",
-                a.follow_up if a else "",
-            ]
         )
     # BOM: spreadsheet programs then read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _append(ws, values):
+    # Text typed by the Tim Efektif (problems, follow-up, notes) is data, never a formula.
+    ws.append([xlsx_cell(v) for v in values])
+
+
+def csv_row(values):
+    return [csv_cell(v) for v in values]
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from incidents.desk.queue import queue_queryset
 from incidents.models import AuditLog, Priority, Status
 from incidents.permissions import can_see_identity, is_desk_user
+from kitaaman.spreadsheet import csv_cell, xlsx_cell
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +48,6 @@ STATUS_LABELS = {
     DONE: gettext_lazy("Siap diunduh"),
     FAILED: gettext_lazy("Gagal"),
 }
-
-# Cells a spreadsheet would run as a formula (OWASP CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_dir() -> Path:
@@ -184,13 +182,6 @@ def _remove_job(job_id):
 
 
 # --- building the file ---------------------------------------------------------------------------
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would treat as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 _TZ = None
@@ -333,14 +324,6 @@ def export_rows(user, params):
         yield from lines(chunk)
 
 
-def _fmt_csv(value):
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return safe_cell(str(value))
-
-
 def write_csv(path: Path, rows) -> int:
     count = 0
     # BOM: Excel opens UTF-8 correctly only with it.
@@ -348,7 +331,7 @@ def write_csv(path: Path, rows) -> int:
         writer = csv.writer(fh)
         writer.writerow(headers())
         for row in rows:
-            writer.writerow([_fmt_csv(v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
             count += 1
     return count
 
@@ -369,7 +352,7 @@ def write_xlsx(path: Path, rows) -> int:
     ws.append(header)
     count = 0
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append([xlsx_cell(v) for v in row])
         count += 1
     wb.save(path)
     return count

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kitaaman.spreadsheet import xlsx_cell
+
 # fontTools logs every glyph subset at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
@@ -267,7 +269,8 @@ def _sheet(wb, title, header, rows, widths=None):
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="0B4F6C")
     for row in rows:
-        ws.append(row)
+        # Milestone titles and owners are typed by staff: text, never formulas.
+        ws.append([xlsx_cell(v) for v in row])
     ws.freeze_panes = "A2"
     for i, width in enumerate(widths or [30] * len(header), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width

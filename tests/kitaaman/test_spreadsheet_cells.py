@@ -1,0 +1,66 @@
+"""Spreadsheet exports: a control character typed by a citizen never breaks
+an export, text typed by anyone never becomes a live formula, and numbers
+stay numbers (a negative latitude is -2.4, not '-2.4)."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kitaaman.spreadsheet import csv_cell, xlsx_cell
+
+INJECTIONS = ['=HYPERLINK("http://evil.example","klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1"]
+
+
+def test_cells_unit():
+    assert xlsx_cell(-2.4) == -2.4 and csv_cell(-2.4) == "-2.4"
+    assert csv_cell(-7) == "-7" and csv_cell(None) == "" and csv_cell(True) == "True"
+    for text in INJECTIONS:
+        assert xlsx_cell(text).startswith("'") and csv_cell(text).startswith("'")
+    assert xlsx_cell("air\x07naik\x1b") == "airnaik"
+    assert xlsx_cell("baris\nkedua\tkolom") == "baris\nkedua\tkolom"
+    assert csv_cell("air\x00naik") == "airnaik"
+
+
+# --- desk export -----------------------------------------------------------------------------------
+
+
+def run_export(client, django_capture_on_commit_callbacks, fmt):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("desk:exports"), {"format": fmt}).status_code == 302
+    job = client.get(reverse("desk:exports")).context["jobs"][0]
+    assert job["status"] == "selesai", job
+    response = client.get(reverse("desk:export_download", args=[job["id"]]))
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+def test_a_control_character_does_not_break_the_xlsx_export(
+    client, personas, make_incident, django_capture_on_commit_callbacks
+):
+    make_incident(description="Air naik\x07 cepat\x1b sekali", lat=-2.4, lng=102.9)
+    make_incident(description=INJECTIONS[0])
+    client.force_login(personas.koordinator)
+    wb = load_workbook(io.BytesIO(run_export(client, django_capture_on_commit_callbacks, "xlsx")))
+    rows = list(wb.active.iter_rows(values_only=True))
+    header = rows[0]
+    descriptions = {r[header.index("Uraian")] for r in rows[1:]}
+    assert "Air naik cepat sekali" in descriptions
+    assert "'" + INJECTIONS[0] in descriptions
+    assert -2.4 in {r[header.index("Lintang")] for r in rows[1:]}
+
+
+@pytest.mark.django_db
+def test_csv_export_keeps_negative_numbers_as_numbers(
+    client, personas, make_incident, django_capture_on_commit_callbacks
+):
+    make_incident(description="-- air naik --", lat=-2.4, lng=102.9)
+    client.force_login(personas.koordinator)
+    rows = list(
+        csv.reader(io.StringIO(run_export(client, django_capture_on_commit_callbacks, "csv").decode("utf-8-sig")))
+    )
+    header, row = rows[0], rows[1]
+    assert row[header.index("Lintang")] == "-2.4"
+    assert row[header.index("Uraian")] == "'-- air naik --"
