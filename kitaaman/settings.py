@@ -190,6 +190,11 @@ WHITENOISE_USE_FINDERS = DEBUG or not env_bool("STATIC_MANIFEST", False)
 
 # Uploads: Django does not cap file sizes itself; the form/serializer does.
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 10 * 1024 * 1024)
+# Declared pixels (width x height) of an accepted photo, refused before decoding:
+# a camera's baseline JPEG is decoded at a reduced scale; PNG, WebP and
+# progressive JPEG must be decoded whole (see `manage.py bench_photos`).
+MAX_PHOTO_PIXELS = env_int("MAX_PHOTO_PIXELS", 40_000_000)
+MAX_PHOTO_PIXELS_FULL_DECODE = env_int("MAX_PHOTO_PIXELS_FULL_DECODE", 16_000_000)
 MAX_PHOTOS = 5
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

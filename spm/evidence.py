@@ -2,10 +2,10 @@
 
 Photos go through the same intake as report photos (decoded fully and
 re-encoded as JPEG). A PDF is recognised by its content, not its name, and
-refused when it carries JavaScript or an embedded file. Files are stored
+refused when it carries JavaScript, a launch action or an embedded file,
+however its names are spelled (see pdf_scan). Files are stored
 under a server-generated name (see models.evidence_upload_to)."""
 
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from incidents.intake.photos import clean_photo
 
-# Active content has no place in an evidence document.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)\b")
+from .pdf_scan import ACTIVE, UNREADABLE, pdf_problem
 
 
 @dataclass
@@ -44,11 +43,21 @@ def clean_evidence(upload) -> CleanEvidence:
         raw = upload.read()
         if b"%%EOF" not in raw[-2048:]:
             raise ValidationError(_("Berkas %(name)s bukan PDF yang utuh.") % {"name": name}, code="invalid_pdf")
-        if PDF_ACTIVE.search(raw):
+        problem = pdf_problem(raw)
+        if problem == ACTIVE:
             raise ValidationError(
                 _("Berkas %(name)s berisi skrip atau lampiran tersembunyi; simpan ulang sebagai PDF biasa.")
                 % {"name": name},
                 code="active_pdf",
+            )
+        if problem == UNREADABLE:
+            raise ValidationError(
+                _(
+                    "Berkas %(name)s tidak dapat diperiksa (bagian PDF terkompresi tidak biasa atau terenkripsi); "
+                    "simpan ulang sebagai PDF biasa."
+                )
+                % {"name": name},
+                code="unreadable_pdf",
             )
         return CleanEvidence(file=ContentFile(raw, name="bukti.pdf"), content_type="application/pdf")
     try:
