@@ -316,12 +316,6 @@ class Incident(models.Model):
     def is_open(self):
         return self.status in OPEN_STATUSES
 
-    def public_point(self):
-        """Where the public map shows this report: conflicts only at the desa centroid."""
-        if self.category.is_conflict or self.lat is None or self.lng is None:
-            return self.desa.lat, self.desa.lng
-        return self.lat, self.lng
-
 
 def photo_upload_to(instance, filename):
     # The client's file name never reaches the path.

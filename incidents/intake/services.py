@@ -102,8 +102,8 @@ def validate_details(category: Category, raw) -> dict:
 
 
 def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None):
-    """Returns (desa, lat, lng). The point wins when given; a desa chosen from
-    the list must agree with the chosen kecamatan."""
+    """Returns (desa, lat, lng). A desa chosen from the list must lie in the
+    chosen kecamatan, and a point given with either must lie in them."""
     errors = {}
     if (lat is None) != (lng is None):
         raise ValidationError({"lat": [_("Lintang dan bujur harus diisi bersamaan.")]})
@@ -130,11 +130,37 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
             point_code = geo.desa_code_for_point(lat, lng)
         except geo.OutsideKabupaten:
             raise ValidationError({"lat": [_("Titik lokasi berada di luar Kabupaten Musi Rawas Utara.")]})
+        point_desa = Desa.objects.select_related("kecamatan").get(code=point_code)
+        _check_point_agrees(point_desa, desa, kecamatan_code)
         if desa is None:
-            desa = Desa.objects.select_related("kecamatan").get(code=point_code)
+            desa = point_desa
     if desa is None:
         raise ValidationError({"desa": [_("Pilih desa/kelurahan atau tandai lokasi di peta.")]})
     return desa, lat, lng
+
+
+def _check_point_agrees(point_desa: Desa, desa: Desa | None, kecamatan_code) -> None:
+    """A report is routed by its desa and shown at its point, so the two must
+    agree. With the polygons loaded a point's desa is certain and a
+    disagreement is refused; with centroids only it is a guess, and the public
+    side shows such a report at its desa's centre instead (public.selectors)."""
+    if not geo.has_boundaries():
+        return
+    chosen_kecamatan = desa.kecamatan_id if desa is not None else (str(kecamatan_code) if kecamatan_code else None)
+    if (desa is not None and desa.pk != point_desa.pk) or (
+        chosen_kecamatan is not None and chosen_kecamatan != point_desa.kecamatan_id
+    ):
+        raise ValidationError(
+            {
+                "lat": [
+                    _(
+                        "Titik di peta berada di %(desa)s, Kecamatan %(kecamatan)s, bukan di desa/kelurahan yang "
+                        "dipilih. Geser titiknya atau pilih desa/kelurahan yang sesuai."
+                    )
+                    % {"desa": point_desa.name, "kecamatan": point_desa.kecamatan.name}
+                ]
+            }
+        )
 
 
 def staff_entry_check(user) -> None:

@@ -17,8 +17,8 @@ from incidents.models import Category, Channel
 
 @dataclass(frozen=True, kw_only=True)
 class Place:
-    """Where it happened: a desa chosen from the list, a point, or both (the
-    point wins; a desa must lie in the chosen kecamatan)."""
+    """Where it happened: a desa chosen from the list, a point, or both (they
+    must agree; a desa must lie in the chosen kecamatan)."""
 
     desa_code: str | None = None
     kecamatan_code: str | None = None

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Category, Incident, Status
+from incidents.reference import geo
 
 PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
 
@@ -24,6 +25,7 @@ def public_map_incidents():
             "id",
             "lat",
             "lng",
+            "confidential",
             "status",
             "created_at",
             "category__code",
@@ -40,8 +42,28 @@ def public_map_incidents():
     )
 
 
-def public_feature(incident) -> dict:
-    lat, lng = incident.public_point()
+def public_points(incidents) -> dict:
+    """{incident pk: (lat, lng, approximate)}: where the public may see each report.
+
+    The exact point only when the reporter gave one, the report is neither a
+    conflict nor confidential, and the point lies in the report's own desa (a
+    report moved to another desa, or a point the intake could not check, is
+    shown at its desa's centre instead of somewhere it is not)."""
+    incidents = list(incidents)
+    exact_candidates = [
+        i for i in incidents if not (i.confidential or i.category.is_conflict or i.lat is None or i.lng is None)
+    ]
+    inside = geo.points_lie_in_desa([(i.lat, i.lng, i.desa_id) for i in exact_candidates])
+    exact = {i.pk for i, ok in zip(exact_candidates, inside, strict=True) if ok}
+    return {i.pk: (i.lat, i.lng, False) if i.pk in exact else (i.desa.lat, i.desa.lng, True) for i in incidents}
+
+
+def public_point(incident) -> tuple[float, float, bool]:
+    return public_points([incident])[incident.pk]
+
+
+def public_feature(incident, point=None) -> dict:
+    lat, lng, approximate = point or public_point(incident)
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
@@ -55,13 +77,15 @@ def public_feature(incident) -> dict:
             "desa": incident.desa.name,
             "kecamatan": incident.kecamatan.name,
             # Conflicts are shown at the desa centroid, never the exact point.
-            "approximate": incident.category.is_conflict or incident.lat is None,
+            "approximate": approximate,
         },
     }
 
 
 def public_geojson(limit: int = 2000) -> dict:
-    return {"type": "FeatureCollection", "features": [public_feature(i) for i in public_map_incidents()[:limit]]}
+    incidents = list(public_map_incidents()[:limit])
+    points = public_points(incidents)
+    return {"type": "FeatureCollection", "features": [public_feature(i, points[i.pk]) for i in incidents]}
 
 
 def month_range(now: datetime | None = None):

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Category, EventKind, Status
+from incidents.public.selectors import public_point
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -75,12 +76,12 @@ class PublicReportSerializer(serializers.Serializer):
     def get_kecamatan(self, incident):
         return {"code": incident.kecamatan.code, "name": incident.kecamatan.name}
 
-    @extend_schema_field(PublicPointSerializer(allow_null=True))
+    @extend_schema_field(PublicPointSerializer)
     def get_point(self, incident):
-        # Confidential reports and conflicts never reveal the exact point.
-        if incident.confidential or incident.category.is_conflict or incident.lat is None:
-            return {"lat": round(incident.desa.lat, 5), "lng": round(incident.desa.lng, 5), "approximate": True}
-        return {"lat": round(incident.lat, 5), "lng": round(incident.lng, 5), "approximate": False}
+        # Confidential reports, conflicts and points outside the report's desa
+        # never reveal the exact point (one rule: public.selectors.public_points).
+        lat, lng, approximate = public_point(incident)
+        return {"lat": round(lat, 5), "lng": round(lng, 5), "approximate": approximate}
 
     @extend_schema_field(
         {

@@ -69,13 +69,45 @@ def _load():
     return _cache
 
 
+def has_boundaries() -> bool:
+    """True when desa polygons are loaded (a point's desa is then exact)."""
+    return _load()["index"] is not None
+
+
 def desa_code_for_point(lat: float, lng: float) -> str:
     """Return the Kemendagri code of the desa containing (lat, lng)."""
+    return _code_for(lat, lng, _load(), _Centroids())
+
+
+def points_lie_in_desa(items) -> list[bool]:
+    """For each (lat, lng, desa_code): does the point lie in that desa? One
+    load of the geometry for the whole batch (the public map asks for many)."""
+    cache, centroids, answers = _load(), _Centroids(), []
+    for lat, lng, code in items:
+        try:
+            answers.append(lat is not None and lng is not None and _code_for(lat, lng, cache, centroids) == code)
+        except OutsideKabupaten:
+            answers.append(False)
+    return answers
+
+
+class _Centroids:
+    """Desa centroids, read once per call when no polygon is loaded."""
+
+    def __init__(self):
+        self._rows = None
+
+    def rows(self):
+        if self._rows is None:
+            self._rows = list(Desa.objects.values_list("code", "lat", "lng"))
+        return self._rows
+
+
+def _code_for(lat, lng, cache, centroids: _Centroids) -> str:
     if not (isinstance(lat, (int, float)) and isinstance(lng, (int, float))) or math.isnan(lat) or math.isnan(lng):
         raise OutsideKabupaten("invalid")
     if not in_bbox(lat, lng):
         raise OutsideKabupaten("bbox")
-    cache = _load()
     point = Point(lng, lat)
     if cache["index"] is not None:
         for i in cache["index"].query(point, predicate="intersects"):
@@ -86,7 +118,7 @@ def desa_code_for_point(lat: float, lng: float) -> str:
         raise OutsideKabupaten("outside")
     # No polygons loaded: the nearest centroid inside the bounding box.
     best, best_d = None, None
-    for code, dlat, dlng in Desa.objects.values_list("code", "lat", "lng"):
+    for code, dlat, dlng in centroids.rows():
         d = (dlat - lat) ** 2 + ((dlng - lng) * math.cos(math.radians(lat))) ** 2
         if best_d is None or d < best_d:
             best, best_d = code, d
