@@ -178,7 +178,6 @@ def messages_status_change(incident: Incident, event: IncidentEvent) -> list[Out
             "code": incident.tracking_code,
             "status": status_label,
         }
-        original_link = track_url(incident.duplicate_of) if incident.duplicate_of_id else ""
         text, html = render_email(
             "status_change",
             {
@@ -188,7 +187,8 @@ def messages_status_change(incident: Incident, event: IncidentEvent) -> list[Out
                 # Internal notes stay internal; only a note marked public reaches the citizen.
                 "note": event.note if event.public else "",
                 "link": track_url(incident),
-                "original_link": original_link,
+                # A duplicate's reporter is told it was joined to another report, never which one.
+                "merged": incident.status == Status.DUPLIKAT,
             },
         )
     return [Outgoing(channel="email", recipient=incident.reporter_email, subject=subject, text=text, html=html)]

@@ -112,11 +112,16 @@ def incident_by_tracking_code(raw_code: str):
     code = normalize_tracking_code(raw_code)
     if not code:
         return None
-    return (
-        Incident.objects.select_related("category", "desa", "kecamatan", "duplicate_of")
-        .filter(tracking_code=code)
-        .first()
-    )
+    return Incident.objects.select_related("category", "desa", "kecamatan").filter(tracking_code=code).first()
+
+
+def original_status(incident) -> str | None:
+    """For a duplicate: the status of the report it was joined to. That is all
+    its reporter may know of it: the original's tracking code would open the
+    original's own page (title, timeline, point), which is its reporter's."""
+    if incident.status != Status.DUPLIKAT or incident.duplicate_of_id is None:
+        return None
+    return Incident.objects.filter(pk=incident.duplicate_of_id).values_list("status", flat=True).first()
 
 
 def public_events(incident):

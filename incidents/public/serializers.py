@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Category, EventKind, Status
-from incidents.public.selectors import public_point
+from incidents.public.selectors import original_status, public_point
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -87,16 +87,16 @@ class PublicReportSerializer(serializers.Serializer):
         {
             "type": "object",
             "nullable": True,
-            "properties": {"tracking_code": {"type": "string"}, "tracking_url": {"type": "string", "format": "uri"}},
+            "description": "Untuk laporan duplikat: status laporan yang menampungnya (tanpa kode, judul, atau titiknya).",
+            "properties": {"status": {"type": "string"}, "status_label": {"type": "string"}},
+            "required": ["status", "status_label"],
         }
     )
     def get_duplicate_of(self, incident):
-        from incidents.intake.links import tracking_url
-
-        original = incident.duplicate_of if incident.status == Status.DUPLIKAT else None
+        original = original_status(incident)
         if original is None:
             return None
-        return {"tracking_code": original.tracking_code, "tracking_url": tracking_url(original.tracking_code)}
+        return {"status": original, "status_label": str(Status(original).label)}
 
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, incident):

@@ -9,8 +9,13 @@ from django.views.decorators.cache import never_cache
 
 from incidents.intake.forms import TrackForm
 from incidents.intake.tracking import normalize_tracking_code
-from incidents.models import Kecamatan
-from incidents.public.selectors import category_counts_for_month, incident_by_tracking_code, public_events
+from incidents.models import Kecamatan, Status
+from incidents.public.selectors import (
+    category_counts_for_month,
+    incident_by_tracking_code,
+    original_status,
+    public_events,
+)
 
 
 @never_cache
@@ -32,6 +37,7 @@ def track(request, code=None):
     if incident is None:
         form = TrackForm(initial={"kode": code})
         return render(request, "incidents/public/track.html", {"form": form, "not_found": True}, status=404)
+    original = original_status(incident)
     return render(
         request,
         "incidents/public/track.html",
@@ -39,7 +45,8 @@ def track(request, code=None):
             "form": TrackForm(initial={"kode": incident.tracking_code}),
             "incident": incident,
             "events": public_events(incident),
-            "original": incident.duplicate_of if incident.status == "duplikat" else None,
+            "original_status": original,
+            "original_status_label": Status(original).label if original else "",
         },
     )
 

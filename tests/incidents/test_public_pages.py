@@ -129,19 +129,19 @@ def test_wrong_code_gets_a_clear_not_found(client, code):
     assert "<script>alert(1)</script>" not in html
 
 
-def test_duplicate_links_to_the_original(client, make_incident):
+def test_duplicate_shows_the_originals_status_not_its_code(client, make_incident):
     original = make_incident()
     duplicate = make_incident()
     Incident.objects.filter(pk=duplicate.pk).update(status=Status.DUPLIKAT, duplicate_of=original)
     html = client.get(reverse("track_code", args=[duplicate.tracking_code])).content.decode()
-    assert "status-duplikat" in html
-    assert f'href="{reverse("track_code", args=[original.tracking_code])}"' in html
+    assert "status-duplikat" in html and "digabungkan dengan laporan lain" in html
+    assert original.tracking_code not in html
 
 
-def test_not_duplicate_has_no_original_link(client, make_incident):
+def test_not_duplicate_has_no_merge_note(client, make_incident):
     incident = make_incident()
     html = client.get(reverse("track_code", args=[incident.tracking_code])).content.decode()
-    assert "laporan asli" not in html
+    assert "digabungkan dengan laporan lain" not in html
 
 
 def test_report_form_in_english(client, settings):
