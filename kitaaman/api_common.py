@@ -1,22 +1,9 @@
-"""Pieces every API view shares: parsers, renderers, throttles, error translation."""
+"""Pieces every API view shares: parsers, renderers, error translation (rate limits: kitaaman.ratelimit)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.throttling import AnonRateThrottle
-
-
-class SettingsRateThrottle(AnonRateThrottle):
-    """Reads its rate from settings on every request, so a changed setting
-    (and a test's override) applies without a restart of the class."""
-
-    def get_rate(self):
-        rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
-        if self.scope not in rates:
-            raise exceptions.ImproperlyConfigured(f"No throttle rate for scope {self.scope!r}")
-        return rates[self.scope]
 
 
 class SafeJSONParser(parsers.JSONParser):

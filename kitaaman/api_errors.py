@@ -47,6 +47,7 @@ MESSAGES = {
     413: lambda: _("Berkas terlalu besar."),
     415: lambda: _("Format data tidak didukung."),
     429: lambda: _("Terlalu banyak permintaan. Silakan coba lagi nanti."),
+    500: lambda: _("Terjadi kesalahan di server. Silakan coba lagi nanti."),
 }
 
 

@@ -188,6 +188,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or not env_bool("STATIC_MANIFEST", False)
 
+# Signed device tokens that give each phone its own report limit.
+DEVICE_TOKEN_MAX_AGE_DAYS = env_int("DEVICE_TOKEN_MAX_AGE_DAYS", 90)
+
 # Uploads: Django does not cap file sizes itself; the form/serializer does.
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 10 * 1024 * 1024)
 # Declared pixels (width x height) of an accepted photo, refused before decoding:
@@ -268,9 +271,11 @@ WILAYAH_DATA_DIR = Path(env("WILAYAH_DATA_DIR", str(BASE_DIR.parent / "shared" /
 
 # REST framework
 REST_FRAMEWORK = {
+    # Token first: DRF names the first class in WWW-Authenticate, which turns
+    # an anonymous call into 401 (with session first it would be 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -280,7 +285,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_THROTTLE_RATES": {
+        # Accepted anonymous reports per device token (or per address without one),
+        # and the crowd allowance of one address (incidents/intake/quota.py).
         "report_submit": env("THROTTLE_REPORT_SUBMIT", "10/hour"),
+        "report_address": env("THROTTLE_REPORT_ADDRESS", "200/hour"),
         "track": env("THROTTLE_TRACK", "120/hour"),
         "token": env("THROTTLE_TOKEN", "20/hour"),
     },

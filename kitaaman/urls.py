@@ -34,3 +34,9 @@ if settings.DEBUG:
     from django.views.static import serve
 
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# Under /api/ every error is the JSON envelope; pages keep the HTML ones.
+handler400 = "kitaaman.views.bad_request"
+handler403 = "kitaaman.views.permission_denied"
+handler404 = "kitaaman.views.page_not_found"
+handler500 = "kitaaman.views.server_error"

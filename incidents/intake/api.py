@@ -3,27 +3,31 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import parsers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.intake.links import tracking_url
+from incidents.intake.quota import (
+    DEVICE_HEADER,
+    device_token_issue,
+    device_token_max_age,
+    report_accepted,
+    report_wait,
+)
 from incidents.intake.serializers import ReportCreatedSerializer, ReportCreateSerializer
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
 from incidents.models import Category, Status
-from kitaaman.api_common import SafeJSONParser, SettingsRateThrottle, validation_error
+from kitaaman.api_common import SafeJSONParser, validation_error
 from kitaaman.api_schema import ERR_400, ERR_401, ERR_429
 
 TAG_REPORTS = "Laporan warga"
-
-
-class ReportSubmitThrottle(SettingsRateThrottle):
-    scope = "report_submit"
 
 
 class ReportCreateApi(APIView):
@@ -33,7 +37,8 @@ class ReportCreateApi(APIView):
     # on their own) to have the report recorded as entered by them.
     authentication_classes = [TokenAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [ReportSubmitThrottle]
+    # Limited by incidents.intake.quota, which counts accepted reports only.
+    throttle_classes = []
     parser_classes = [SafeJSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     @extend_schema(
@@ -43,8 +48,19 @@ class ReportCreateApi(APIView):
         description=(
             "Siapa saja boleh melapor, tanpa akun. JSON atau multipart/form-data (isian `photos` dapat diulang, "
             "`details` sebagai string JSON). Kiriman ulang dengan `client_uuid` yang sama menjawab 200 dengan "
-            "laporan yang sama dan tidak membuat laporan baru. Dibatasi per alamat klien (429)."
+            "laporan yang sama dan tidak membuat laporan baru. Hanya laporan yang diterima yang dihitung: per perangkat "
+            "(header `X-Device-Token`, lihat /api/v1/reports/device-token/) atau per alamat tanpa token, dan "
+            "seluruhnya per alamat (429)."
         ),
+        parameters=[
+            OpenApiParameter(
+                DEVICE_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Token perangkat dari POST /api/v1/reports/device-token/ (batas per perangkat).",
+            )
+        ],
         request={
             "application/json": ReportCreateSerializer,
             "multipart/form-data": ReportCreateSerializer,
@@ -73,6 +89,9 @@ class ReportCreateApi(APIView):
         ],
     )
     def post(self, request):
+        wait = report_wait(request)
+        if wait:
+            raise exceptions.Throttled(wait=wait)
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -90,6 +109,8 @@ class ReportCreateApi(APIView):
             )
         except DjangoValidationError as exc:
             raise validation_error(exc)
+        if created:
+            report_accepted(request)
         return self._answer(
             incident.tracking_code,
             incident.status,
@@ -108,6 +129,36 @@ class ReportCreateApi(APIView):
         return Response(ReportCreatedSerializer(body).data, status=http_status)
 
 
+class DeviceTokenOutput(serializers.Serializer):
+    device_token = serializers.CharField()
+    expires_in_days = serializers.IntegerField()
+
+
+class DeviceTokenApi(APIView):
+    """A signed token naming one phone, so that it gets its own report limit
+    even when many phones share one address (carrier-grade NAT)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="reports_device_token",
+        tags=[TAG_REPORTS],
+        summary="Token perangkat untuk mengirim laporan",
+        description=(
+            "Aplikasi atau antrean luring meminta token ini sekali dan mengirimkannya dalam header "
+            "`X-Device-Token` bersama setiap laporan: batas laporan lalu berlaku per perangkat, bukan per "
+            "alamat yang dipakai bersama banyak ponsel. Token tidak memuat data pribadi."
+        ),
+        request=None,
+        responses={201: DeviceTokenOutput},
+    )
+    def post(self, request):
+        body = {"device_token": device_token_issue(), "expires_in_days": device_token_max_age() // 86400}
+        return Response(DeviceTokenOutput(body).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
     path("reports/", ReportCreateApi.as_view(), name="api-report-create"),
+    path("reports/device-token/", DeviceTokenApi.as_view(), name="api-report-device-token"),
 ]

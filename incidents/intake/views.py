@@ -1,9 +1,6 @@
 """The citizen's report form (/lapor/) and its confirmation page."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
@@ -14,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from incidents.audit import client_ip
 from incidents.intake.forms import ReportForm, question_field_name
+from incidents.intake.quota import report_accepted, report_wait, set_device_cookie
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
@@ -24,34 +21,6 @@ from incidents.public.selectors import incident_by_tracking_code
 
 # Service error keys that are form fields of the same name.
 FORM_FIELDS = ("category", "description", "occurred_at", "kecamatan", "desa", "photos", "consent")
-
-
-def _submit_rate():
-    """(limit, seconds) from the same setting the API throttle uses, e.g. '10/hour'."""
-    rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get("report_submit") or "10/hour"
-    count, _slash, period = rate.partition("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(period[:1], 3600)
-    return int(count), seconds
-
-
-def submission_allowed(request) -> tuple[bool, int]:
-    """Count one anonymous submission from this address in a fixed window.
-
-    Returns (allowed, seconds until the window ends). Staff entering reports
-    are signed in and not limited here."""
-    if request.user.is_authenticated:
-        return True, 0
-    limit, period = _submit_rate()
-    now = int(time.time())
-    window = now - now % period
-    key = f"kitaaman:lapor-rate:{client_ip(request) or 'unknown'}:{window}"
-    cache.add(key, 0, timeout=period + 60)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 60)
-        used = 1
-    return used <= limit, window + period - now
 
 
 def _desa_by_kecamatan():
@@ -134,6 +103,7 @@ def _render_report(request, form, *, status=200, rate_limited=False, retry_after
     )
     if retry_after:
         response["Retry-After"] = str(retry_after)
+    set_device_cookie(request, response)
     return response
 
 
@@ -173,8 +143,8 @@ def report(request):
 
     form = ReportForm(request.POST, request.FILES, categories=categories)
     attached = bool(request.FILES.getlist("photos"))
-    allowed, retry_after = submission_allowed(request)
-    if not allowed:
+    retry_after = report_wait(request)
+    if retry_after:
         form.is_valid()
         return _render_report(
             request, form, status=429, rate_limited=True, retry_after=retry_after, photos_dropped=attached
@@ -190,7 +160,7 @@ def report(request):
 
     category = next((c for c in categories if c.code == data["category"]), None)
     try:
-        incident, _created = report_submit(
+        incident, created = report_submit(
             Submission.from_fields(
                 data,
                 category=category,
@@ -201,6 +171,8 @@ def report(request):
     except ValidationError as exc:
         _map_errors(form, exc, category)
         return _render_report(request, form, photos_dropped=attached)
+    if created:
+        report_accepted(request)
     return redirect("report_done", code=incident.tracking_code)
 
 

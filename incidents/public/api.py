@@ -20,8 +20,9 @@ from incidents.intake.api import TAG_REPORTS
 from incidents.models import Category, Desa, Kecamatan
 from incidents.public import selectors as public_reads
 from incidents.public.serializers import AreaQuerySerializer, CategorySerializer, PublicReportSerializer
-from kitaaman.api_common import FirstRendererNegotiation, GeoJSONRenderer, SettingsRateThrottle
+from kitaaman.api_common import FirstRendererNegotiation, GeoJSONRenderer
 from kitaaman.api_schema import ERR_400, ERR_404, ERR_429
+from kitaaman.ratelimit import AddressThrottle
 
 TAG_REFERENCE = "Referensi"
 
@@ -46,7 +47,8 @@ GEOJSON_SCHEMA = {
 }
 
 
-class TrackThrottle(SettingsRateThrottle):
+class TrackThrottle(AddressThrottle):
+    # The tracking page counts in the same bucket (public.views.track).
     scope = "track"
 
 

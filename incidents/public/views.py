@@ -16,10 +16,22 @@ from incidents.public.selectors import (
     original_status,
     public_events,
 )
+from kitaaman.ratelimit import Bucket, address_key
 
 
 @never_cache
 def track(request, code=None):
+    # Same bucket as the tracking API: guessing codes is as slow on either door.
+    wait = Bucket("track", address_key(request)).take()
+    if wait:
+        response = render(
+            request,
+            "incidents/public/track.html",
+            {"form": TrackForm(), "rate_limited": True, "retry_minutes": max(1, (wait + 59) // 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     if code is None:
         raw = request.GET.get("kode", "")
         if not raw:

@@ -1,0 +1,101 @@
+"""How many anonymous reports the portal accepts, for the form and the API alike.
+
+Many phones share one public address on Indonesian mobile networks
+(carrier-grade NAT): during a flood a whole village may report through one
+address. So the limit is not one small number per address:
+
+- Only accepted reports count. A refused submission (400) or a resent one
+  (the same client_uuid, answered 200) costs nothing.
+- A phone that carries a signed device token has its own limit
+  (`report_submit`, 10 an hour by default). The form gives each browser a
+  token in a cookie when the page is opened; an app or offline queue asks
+  `POST /api/v1/reports/device-token/` once and sends it in the
+  `X-Device-Token` header.
+- Without a (valid) token, all tokenless submissions from an address share
+  that same small allowance, as before.
+- Every accepted report from an address, with or without a token, counts
+  toward the address's crowd allowance (`report_address`, 200 an hour), the
+  ceiling a hostile visitor minting tokens can reach.
+
+Signed-in staff entering reports are not limited. The reverse proxy should
+still limit raw request rates per address (README).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core import signing
+
+from kitaaman.ratelimit import Bucket, address_key, wait_for
+
+DEVICE_COOKIE = "kitaaman_perangkat"
+DEVICE_HEADER = "X-Device-Token"
+SALT = "kitaaman.device"
+
+
+def device_token_max_age() -> int:
+    return getattr(settings, "DEVICE_TOKEN_MAX_AGE_DAYS", 90) * 86400
+
+
+def device_token_issue() -> str:
+    """A new signed token naming one device (no personal data in it)."""
+    return signing.dumps({"d": uuid.uuid4().hex}, salt=SALT, compress=False)
+
+
+def device_id(token) -> str | None:
+    """The device a token names, or None for a missing, forged or expired one."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    try:
+        data = signing.loads(token, salt=SALT, max_age=device_token_max_age())
+    except signing.BadSignature:
+        return None
+    device = data.get("d") if isinstance(data, dict) else None
+    return device if isinstance(device, str) and len(device) == 32 else None
+
+
+def request_device_token(request) -> str | None:
+    """The API reads the header, the form its cookie (never the other way:
+    a browser's cookie must not change what an API call is allowed)."""
+    if request.path.startswith("/api/"):
+        return request.headers.get(DEVICE_HEADER)
+    return request.COOKIES.get(DEVICE_COOKIE)
+
+
+def _buckets(request) -> list[Bucket]:
+    address = address_key(request)
+    device = device_id(request_device_token(request))
+    own = Bucket("report_submit", f"device:{device}") if device else Bucket("report_submit", f"address:{address}")
+    return [own, Bucket("report_address", address)]
+
+
+def _exempt(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def report_wait(request) -> int:
+    """0 when one more report from this request would be accepted by the
+    limiter; else the seconds until it would."""
+    return 0 if _exempt(request) else wait_for(_buckets(request))
+
+
+def report_accepted(request) -> None:
+    """Count a report that was just created (never a refusal or a resend)."""
+    if not _exempt(request):
+        for bucket in _buckets(request):
+            bucket.spend()
+
+
+def set_device_cookie(request, response) -> None:
+    """Give this browser a device token unless it already has a valid one."""
+    if device_id(request.COOKIES.get(DEVICE_COOKIE)):
+        return
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token_issue(),
+        max_age=device_token_max_age(),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
