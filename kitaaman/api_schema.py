@@ -32,3 +32,9 @@ ERR_401 = error("Belum masuk, atau token tidak valid.")
 ERR_403 = error("Tidak berwenang.")
 ERR_404 = error("Tidak ditemukan.")
 ERR_429 = error("Terlalu banyak permintaan; lihat header Retry-After.")
+
+
+def blank_or(schema: dict) -> dict:
+    """A query parameter's schema when an empty value means "no filter" (what a
+    form sends for a field left empty): the value, or the empty string."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}

@@ -4,10 +4,12 @@ writes go through spm.services)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from kitaaman.api_fields import StrictSerializer
+
 from .models import Activity, Hazard, Quarter
 
 
-class AchievementsQuery(serializers.Serializer):
+class AchievementsQuery(StrictSerializer):
     year = serializers.IntegerField(min_value=2015, max_value=2100, help_text=_("Tahun, mis. 2026."))
     quarter = serializers.ChoiceField(
         choices=Quarter.choices, required=False, help_text=_("Triwulan 1-4 (tidak bersama bulan).")
@@ -94,7 +96,7 @@ class AchievementsOutput(serializers.Serializer):
     services = ServiceAchievementOutput(many=True)
 
 
-class TargetInput(serializers.Serializer):
+class TargetInput(StrictSerializer):
     service = serializers.CharField(help_text=_("info-bencana atau siaga-bencana."))
     year = serializers.IntegerField()
     kecamatan = serializers.CharField(
@@ -116,12 +118,12 @@ class TargetOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class TargetQuery(serializers.Serializer):
+class TargetQuery(StrictSerializer):
     year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
     service = serializers.CharField(required=False)
 
 
-class ActivityInput(serializers.Serializer):
+class ActivityInput(StrictSerializer):
     service = serializers.CharField(help_text=_("info-bencana atau siaga-bencana."))
     date = serializers.DateField()
     desa = serializers.CharField(help_text=_("Kode Kemendagri desa/kelurahan."))
@@ -149,7 +151,7 @@ class ActivityOutput(serializers.Serializer):
         return bool(obj.evidence)
 
 
-class ActivityQuery(serializers.Serializer):
+class ActivityQuery(StrictSerializer):
     year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
     service = serializers.CharField(required=False)
     kecamatan = serializers.CharField(required=False)

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from tests import factories
+from tests.figures import FIGURES
 
 REQUIRE_SERVICES = os.environ.get("KITAAMAN_REQUIRE_SERVICES", "") in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -171,3 +172,11 @@ def screenshot_dir():
     path = settings.BASE_DIR / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Counts measured by the fuzzing, property and fault tests (tests/figures.py).
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

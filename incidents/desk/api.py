@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -41,7 +42,7 @@ from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
 from incidents.workflow.services import identity_view_record
 from kitaaman.api_errors import ApiError
-from kitaaman.api_schema import ERR_400, error
+from kitaaman.api_schema import ERR_400, blank_or, error
 from kitaaman.http import client_ip
 
 TAG = "Laporan (petugas)"
@@ -122,14 +123,32 @@ LIST_PARAMS = [
     OpenApiParameter("agency", OpenApiTypes.STR, description="Kode instansi yang ditugaskan."),
     OpenApiParameter("priority", OpenApiTypes.STR, description="Prioritas 1-4 (boleh dipisah koma)."),
     OpenApiParameter(
-        "overdue", OpenApiTypes.BOOL, description="Hanya (true) atau tanpa (false) yang lewat batas waktu."
+        "overdue",
+        blank_or({"type": "boolean"}),
+        description="Hanya (true) atau tanpa (false) yang lewat batas waktu; kosong: semua.",
     ),
     OpenApiParameter("q", OpenApiTypes.STR, description="Kode lacak atau kata kunci."),
-    OpenApiParameter("created_after", OpenApiTypes.DATE, description="Masuk sejak tanggal (YYYY-MM-DD)."),
-    OpenApiParameter("created_before", OpenApiTypes.DATE, description="Masuk sampai tanggal (YYYY-MM-DD)."),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=["newest", "oldest", "priority", "due"], description="Urutan."),
+    OpenApiParameter(
+        "created_after",
+        blank_or({"type": "string", "format": "date"}),
+        description="Masuk sejak tanggal (YYYY-MM-DD); kosong: tanpa batas.",
+    ),
+    OpenApiParameter(
+        "created_before",
+        blank_or({"type": "string", "format": "date"}),
+        description="Masuk sampai tanggal (YYYY-MM-DD); kosong: tanpa batas.",
+    ),
+    OpenApiParameter(
+        "sort",
+        {"type": "string", "enum": ["newest", "oldest", "priority", "due", ""]},
+        description="Urutan; kosong: terbaru dulu.",
+    ),
     OpenApiParameter("cursor", OpenApiTypes.STR, description="Penunjuk halaman dari next/previous."),
-    OpenApiParameter("limit", OpenApiTypes.INT, description="Jumlah per halaman (1-200, bawaan 50)."),
+    OpenApiParameter(
+        "limit",
+        blank_or({"type": "integer", "minimum": 1, "maximum": 200}),
+        description="Jumlah per halaman (1-200, bawaan 50).",
+    ),
 ]
 
 
@@ -163,6 +182,8 @@ class IncidentListCreateApi(DeskApiView):
             limit = int(params.get("limit") or 50)
         except ValueError:
             raise exceptions.ValidationError({"limit": [_("Jumlah per halaman harus berupa angka.")]})
+        if not 1 <= limit <= 200:
+            raise exceptions.ValidationError({"limit": [_("Jumlah per halaman antara 1 dan 200.")]})
         try:
             page = incident_queue(request.user, params, cursor=params.get("cursor") or None, limit=limit)
         except InvalidCursor as exc:
@@ -185,7 +206,13 @@ class IncidentListCreateApi(DeskApiView):
         operation_id="incidents_create",
         request=IncidentCreateInput,
         summary="Catat laporan atas nama warga (telepon, datang langsung, patroli)",
-        responses={201: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        responses={
+            201: IncidentDetailOutput,
+            200: OpenApiResponse(IncidentDetailOutput, description="Laporan dengan client_uuid ini sudah ada."),
+            400: ERR_400,
+            401: ERR_401,
+            403: ERR_403,
+        },
     )
     def post(self, request):
         staff_entry_check(request.user)

@@ -15,6 +15,7 @@ from incidents import permissions
 from incidents.intake.serializers import MAX_EMAIL_LENGTH, DetailsField
 from incidents.models import Channel, Priority, Status
 from incidents.workflow import sla
+from kitaaman.api_fields import StrictSerializer
 
 MASKED = _("Dirahasiakan")
 
@@ -22,7 +23,7 @@ MASKED = _("Dirahasiakan")
 # --- input --------------------------------------------------------------------------------------
 
 
-class IncidentCreateInput(serializers.Serializer):
+class IncidentCreateInput(StrictSerializer):
     """A report entered by staff on behalf of a citizen (phone, walk-in, patrol)."""
 
     category = serializers.CharField(max_length=40, help_text=_("Kode kategori."))
@@ -58,7 +59,7 @@ class IncidentCreateInput(serializers.Serializer):
         return value
 
 
-class IncidentUpdateInput(serializers.Serializer):
+class IncidentUpdateInput(StrictSerializer):
     """Triage fields; send only those that change, with the version you read."""
 
     version = serializers.IntegerField(min_value=1, help_text=_("Versi laporan yang Anda baca."))
@@ -82,7 +83,7 @@ class IncidentUpdateInput(serializers.Serializer):
         return attrs
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(StrictSerializer):
     to = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     public = serializers.BooleanField(
@@ -98,22 +99,22 @@ class TransitionInput(serializers.Serializer):
     )
 
 
-class AssignmentInput(serializers.Serializer):
+class AssignmentInput(StrictSerializer):
     agency = serializers.SlugField(max_length=30)
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
 
 
-class AssignmentCompleteInput(serializers.Serializer):
+class AssignmentCompleteInput(StrictSerializer):
     note = serializers.CharField(max_length=5000)
 
 
-class NoteInput(serializers.Serializer):
+class NoteInput(StrictSerializer):
     text = serializers.CharField(max_length=5000)
     public = serializers.BooleanField(required=False, default=False)
 
 
-class TokenInput(serializers.Serializer):
+class TokenInput(StrictSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
 

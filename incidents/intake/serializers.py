@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Status
+from kitaaman.api_fields import StrictSerializer
 
 # Nothing in Muratara's records predates the kabupaten (2013); a bound also
 # keeps absurd years away from time-zone arithmetic.
@@ -136,7 +137,7 @@ class BoundedDateTimeField(serializers.DateTimeField):
             self.fail("out_of_range")
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(StrictSerializer):
     category = serializers.CharField(max_length=40, help_text=_("Kode kategori (lihat /api/v1/categories/)."))
     description = serializers.CharField(max_length=5000, help_text=_("Uraian kejadian."))
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -1,6 +1,7 @@
 """The intake: one command that every channel calls to turn a submission into a report."""
 
 import math
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +32,9 @@ from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
 
 MAX_DESCRIPTION = 5000
+# Nothing in Muratara's records predates the kabupaten (2013); a year like 0245
+# is a typing error, whatever channel it came through.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_EMAIL_LENGTH = 254
 
 
@@ -224,8 +228,12 @@ def _validated_incident(submission: Submission) -> tuple[Incident, list]:
         errors["description"] = [_("Uraian kejadian terlalu panjang (maksimal 5.000 karakter).")]
     if occurred_at and occurred_at > now + timezone.timedelta(minutes=5):
         errors["occurred_at"] = [_("Waktu kejadian tidak boleh di masa depan.")]
+    elif occurred_at and occurred_at < EARLIEST:
+        errors["occurred_at"] = [_("Waktu kejadian terlalu lama.")]
     if reported_at and reported_at > now + timezone.timedelta(minutes=5):
         errors["reported_at"] = [_("Waktu laporan tidak boleh di masa depan.")]
+    elif reported_at and reported_at < EARLIEST:
+        errors["reported_at"] = [_("Waktu laporan terlalu lama.")]
     if len(photos) > settings.MAX_PHOTOS:
         errors["photos"] = [_("Paling banyak %(n)s foto.") % {"n": settings.MAX_PHOTOS}]
     if len((reporter.email or "").strip()) > MAX_EMAIL_LENGTH:

@@ -149,7 +149,9 @@ def test_lone_surrogate_in_a_details_key_is_refused(client):
     assert Incident.objects.count() == 0
 
 
-@pytest.mark.parametrize("when", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+@pytest.mark.parametrize(
+    "when", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "0245-09-13T15:14:55+22:53", "1999-12-31"]
+)
 def test_absurd_dates_on_the_staff_api(personas, when):
     client = staff_client(personas)
     for field in ("occurred_at", "reported_at"):
