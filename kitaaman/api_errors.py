@@ -25,16 +25,27 @@ class ApiError(exceptions.APIException):
         super().__init__(detail=message, code=code)
 
 
+MAX_MESSAGE = 500
+
+
+def _text(value) -> str:
+    """A message fit to send: some messages repeat the client's input, which
+    may hold a lone surrogate (not encodable as UTF-8: the answer itself would
+    fail with a 500) or be 100 KB long."""
+    text = str(value).encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
 def _flatten(detail):
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
+        return {_text(key): _flatten(value) for key, value in detail.items()}
     if isinstance(detail, list):
         flat = []
         for item in detail:
             value = _flatten(item)
             flat.extend(value if isinstance(value, list) else [value])
         return flat
-    return str(detail)
+    return _text(detail)
 
 
 MESSAGES = {
@@ -81,12 +92,12 @@ def exception_handler(exc, context):
         body["code"] = "invalid"
         body["fields"] = detail
     elif isinstance(exc, ApiError):
-        body["message"] = str(exc.detail)
+        body["message"] = _text(exc.detail)
         body.update(exc.extra)
     elif isinstance(exc, exceptions.Throttled):
         body["retry_after"] = exc.wait
     elif response.status_code not in MESSAGES and isinstance(exc, exceptions.APIException):
-        body["message"] = str(exc.detail)
+        body["message"] = _text(exc.detail)
     response.data = {"error": body}
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
         response["Retry-After"] = "60"

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents import permissions
-from incidents.intake.serializers import MAX_EMAIL_LENGTH, DetailsField
+from incidents.intake.serializers import MAX_EMAIL_LENGTH, BoundedDateTimeField, DetailsField
 from incidents.models import Channel, Priority, Status
 from incidents.workflow import sla
 from kitaaman.api_fields import StrictSerializer
@@ -34,8 +34,8 @@ class IncidentCreateInput(StrictSerializer):
     lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
     location_detail = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    reported_at = serializers.DateTimeField(
+    occurred_at = BoundedDateTimeField(required=False, allow_null=True, default=None)
+    reported_at = BoundedDateTimeField(
         required=False,
         allow_null=True,
         default=None,
@@ -70,7 +70,7 @@ class IncidentUpdateInput(StrictSerializer):
     description = serializers.CharField(max_length=5000, required=False)
     location_detail = serializers.CharField(max_length=200, required=False, allow_blank=True)
     details = DetailsField(required=False)
-    arrived_at = serializers.DateTimeField(required=False, allow_null=True)
+    arrived_at = BoundedDateTimeField(required=False, allow_null=True)
     spm_must_serve = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
     spm_served = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
 

@@ -158,3 +158,18 @@ def test_absurd_dates_on_the_staff_api(personas, when):
         response = client.post("/api/v1/incidents/", report(channel="telepon", **{field: when}), format="json")
         assert response.status_code == 400, (field, response.content)
     assert Incident.objects.count() == 0
+
+
+def test_an_echoed_lone_surrogate_does_not_break_the_answer(personas):
+    # DRF repeats an unknown choice in its message; the answer must still encode.
+    body = json.dumps(report(channel="\ud800", consent=True))
+    response = staff_client(personas).post("/api/v1/incidents/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "channel" in response.json()["error"]["fields"]
+    assert Incident.objects.count() == 0
+
+
+def test_a_huge_echoed_value_is_cut_short(personas):
+    response = staff_client(personas).post("/api/v1/incidents/", report(channel="x" * 100_000), format="json")
+    assert response.status_code == 400
+    assert len(response.content) < 5_000
