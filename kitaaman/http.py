@@ -23,3 +23,11 @@ def client_ip(request) -> str | None:
         return str(ipaddress.ip_address(candidate)) if candidate else None
     except ValueError:
         return None
+
+
+class ServiceUnavailable(Exception):
+    """Something the request needs is failing for now (a 503 that may be retried).
+    `code` names it in the API's error envelope."""
+
+    code = "unavailable"
+    retry_after = 30

@@ -1,9 +1,18 @@
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .http import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class StaffIdleTimeoutMiddleware:
@@ -47,3 +56,35 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ServiceUnavailableMiddleware:
+    """A database connection lost mid-request (PostgreSQL restarted, a
+    connection terminated) or a failing store is a 503 the client may retry,
+    not a 500: the JSON error envelope under /api/, a short page elsewhere,
+    both with Retry-After. The request's transaction was rolled back, so a
+    retry (with the same client_uuid for a report) saves it once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ServiceUnavailable):
+            code, message, retry_after = exception.code, str(exception), exception.retry_after
+        elif isinstance(exception, (OperationalError, InterfaceError)):
+            logger.error("database unavailable during %s: %s", request.path, exception)
+            code, retry_after = "unavailable", 10
+            message = _("Layanan sedang mengalami gangguan sementara. Silakan coba lagi sebentar lagi.")
+        else:
+            return None
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"error": {"code": code, "message": message, "retry_after": retry_after}}, status=503
+            )
+        else:
+            response = render(request, "503.html", {"message": message}, status=503)
+        response["Retry-After"] = str(retry_after)
+        return response

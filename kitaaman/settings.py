@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A lost database connection or a failing media store: 503, never a 500.
+    "kitaaman.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kitaaman.urls"

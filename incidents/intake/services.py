@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from incidents import permissions
 from incidents.hooks import incident_changed
+from incidents.intake.media import files_remove, photos_store
 from incidents.intake.photos import clean_photo
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
@@ -21,7 +22,6 @@ from incidents.models import (
     EventKind,
     Incident,
     IncidentEvent,
-    IncidentPhoto,
     Kecamatan,
     Priority,
     Status,
@@ -173,12 +173,23 @@ def staff_entry_check(user) -> None:
         raise PermissionDenied(_("Peran Anda tidak dapat mencatat laporan."))
 
 
-@transaction.atomic
 def report_submit(submission: Submission) -> tuple[Incident, bool]:
     """The intake command. Returns (incident, created); a repeated client_uuid
     returns the existing report and creates nothing. Raises ValidationError
-    with messages per field, or PermissionDenied for a staff entry the
-    entrant's role may not make."""
+    with messages per field, PermissionDenied for a staff entry the entrant's
+    role may not make, or StorageUnavailable when the photos cannot be stored.
+    Whatever fails, nothing of the report stays behind: not its rows (one
+    transaction) and not its photo files (removed again)."""
+    written: list[str] = []
+    try:
+        return _report_submit(submission, written)
+    except BaseException:
+        files_remove(written)
+        raise
+
+
+@transaction.atomic
+def _report_submit(submission: Submission, written: list[str]) -> tuple[Incident, bool]:
     if submission.staff_entry:
         staff_entry_check(submission.entered_by)
     client_uuid = submission.client_uuid
@@ -191,7 +202,7 @@ def report_submit(submission: Submission) -> tuple[Incident, bool]:
         _entrant_area_check(submission.entered_by, existing or incident)
     if existing is not None:
         return existing, False
-    _store_photos(incident, clean_photos)
+    photos_store(incident, clean_photos, written)
     _created_event(incident, submission)
     _after_create(incident)
     return incident, True
@@ -325,17 +336,6 @@ def _insert(incident: Incident) -> bool:
                 raise
             incident.pk = None
     return False
-
-
-def _store_photos(incident: Incident, clean_photos) -> None:
-    for photo in clean_photos:
-        IncidentPhoto.objects.create(
-            incident=incident,
-            image=photo.image,
-            thumbnail=photo.thumbnail,
-            content_type=photo.content_type,
-            size=photo.size,
-        )
 
 
 def _created_event(incident: Incident, submission: Submission) -> None:

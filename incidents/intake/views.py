@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from incidents.exceptions import StorageUnavailable
 from incidents.intake.forms import ReportForm, question_field_name
 from incidents.intake.quota import report_accepted, report_wait, set_device_cookie
 from incidents.intake.services import report_submit
@@ -171,6 +172,12 @@ def report(request):
     except ValidationError as exc:
         _map_errors(form, exc, category)
         return _render_report(request, form, photos_dropped=attached)
+    except StorageUnavailable as exc:
+        # Nothing was saved; everything typed stays on the page.
+        form.add_error("photos", str(exc))
+        response = _render_report(request, form, status=503, photos_dropped=attached)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     if created:
         report_accepted(request)
     return redirect("report_done", code=incident.tracking_code)
