@@ -23,9 +23,11 @@ from .sms import send_sms
 
 logger = logging.getLogger(__name__)
 
-# A row stuck in "sending" longer than this belonged to a worker that died
-# mid-send; taking it over risks one duplicate, leaving it would lose the message.
-STALE_CLAIM = timedelta(minutes=10)
+
+def stale_claim() -> timedelta:
+    """A row in "sending" longer than this belonged to a worker that died
+    mid-send; taking it over risks one duplicate, leaving it would lose the message."""
+    return timedelta(seconds=getattr(settings, "NOTIFY_STALE_CLAIM_SECONDS", 600))
 
 
 @dataclass
@@ -40,7 +42,12 @@ class Outgoing:
 
 
 class TransientDeliveryError(Exception):
-    """Some messages failed for a reason that may pass; retry the task."""
+    """Some messages failed for a reason that may pass; retry the task
+    (no sooner than `retry_after` seconds when given)."""
+
+    def __init__(self, message, *, retry_after: int | None = None):
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -107,6 +114,7 @@ def deliver(
     With create_missing=False only recipients already recorded are retried."""
     counts = {"sent": 0, "skipped": 0, "failed": 0, "retry": 0}
     retry_errors = []
+    busy = 0
     for message in unique_by_recipient(messages):
         if create_missing:
             row, _created = NotificationDelivery.objects.get_or_create(
@@ -128,12 +136,20 @@ def deliver(
         claimed = (
             NotificationDelivery.objects.filter(pk=row.pk)
             .filter(
-                Q(status=NotificationDelivery.State.PENDING) | Q(status="sending", claimed_at__lt=now - STALE_CLAIM)
+                Q(status=NotificationDelivery.State.PENDING)
+                | Q(status=NotificationDelivery.State.SENDING, claimed_at__lt=now - stale_claim())
             )
             .update(status=NotificationDelivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
         )
         if not claimed:
-            counts["skipped"] += 1
+            if NotificationDelivery.objects.filter(pk=row.pk, status=NotificationDelivery.State.SENDING).exists():
+                # Claimed by another run, which may have been killed mid-send
+                # (its task then comes back at once, as this one): come back
+                # when that claim has gone stale, or the message is lost.
+                busy += 1
+                counts["retry"] += 1
+            else:
+                counts["skipped"] += 1
             continue
         try:
             _send(message)
@@ -157,4 +173,8 @@ def deliver(
         counts["sent"] += 1
     if retry_errors:
         raise TransientDeliveryError(f"{len(retry_errors)} pesan gagal sementara: {retry_errors[0]}")
+    if busy and not final_attempt:
+        raise TransientDeliveryError(
+            f"{busy} pesan sedang dikirim proses lain", retry_after=int(stale_claim().total_seconds()) + 1
+        )
     return counts

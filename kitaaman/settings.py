@@ -216,6 +216,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # only for the file-based backend
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITA AMAN Muratara <noreply@kitaaman.muratara.go.id>")
 SMS_BACKEND = env("SMS_BACKEND", "kitaaman.sms.ConsoleSmsBackend")
+# A notification claimed this long ago by a worker that never finished is sent again.
+NOTIFY_STALE_CLAIM_SECONDS = env_int("NOTIFY_STALE_CLAIM_SECONDS", 600)
 
 # Security headers; production (DEBUG off) turns on the HTTPS-only parts.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -43,7 +43,7 @@ def _run(task, *, kind, messages, incident_id, **key):
     except TransientDeliveryError as exc:
         if request.is_eager:
             raise
-        raise task.retry(exc=exc, countdown=_backoff(request.retries))
+        raise task.retry(exc=exc, countdown=exc.retry_after or _backoff(request.retries))
 
 
 TASK_OPTIONS = {

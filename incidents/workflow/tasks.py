@@ -38,4 +38,4 @@ def send_escalation_notice(self, incident_id: int, event_id: int):
     except TransientDeliveryError as exc:
         if self.request.is_eager:
             raise
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 1800))
+        raise self.retry(exc=exc, countdown=exc.retry_after or min(60 * 2**self.request.retries, 1800))
