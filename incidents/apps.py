@@ -14,4 +14,5 @@ class IncidentsConfig(AppConfig):
         from incidents import audit  # noqa: F401
         from incidents.desk import tasks as desk_tasks  # noqa: F401
         from incidents.notify import tasks as notify_tasks  # noqa: F401
+        from incidents.privacy import tasks as privacy_tasks  # noqa: F401
         from incidents.workflow import tasks as workflow_tasks  # noqa: F401

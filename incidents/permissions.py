@@ -213,5 +213,11 @@ def can_see_identity(user, incident: Incident) -> bool:
     return True
 
 
+def can_handle_personal_data(user) -> bool:
+    """May find, export and erase one reporter's personal data on their request
+    (UU 27/2022): the koordinator and the admin, nobody else."""
+    return is_koordinator(user)
+
+
 def identity_view_is_audited(user, incident: Incident) -> bool:
     return incident.anonymous and can_see_identity(user, incident)

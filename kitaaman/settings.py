@@ -356,6 +356,8 @@ CELERY_BEAT_SCHEDULE = {
     # Runs that pile up while no worker listens would all do the same work: let them expire.
     "outbox-relay": {"task": "kitaaman.tasks.outbox_relay", "schedule": 60.0, "options": {"expires": 55}},
     "sla-sweep": {"task": "incidents.tasks.sla_sweep", "schedule": crontab(minute="*/15")},
+    # UU 27/2022: reporters of reports closed longer than REPORTER_DATA_RETENTION_DAYS are erased.
+    "privacy-retention": {"task": "incidents.privacy.retention_sweep", "schedule": crontab(minute=30, hour=2)},
     "summary-weekly": {
         "task": "spm.summaries.tasks.generate_scheduled_summary",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
@@ -381,6 +383,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Personal data (UU 27/2022): days after a report is closed until its reporter's
+# name, phone and e-mail are erased by the daily retention run; 0 keeps them.
+REPORTER_DATA_RETENTION_DAYS = env_int("REPORTER_DATA_RETENTION_DAYS", 730)
 
 # Called by incidents services after every change of a report (see incidents/hooks.py).
 KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from incidents.desk.views import actions, bulk, detail, entry, exports, queue
+from incidents.privacy import views as privacy
 
 app_name = "desk"
 urlpatterns = [
@@ -20,4 +21,8 @@ urlpatterns = [
     path("ekspor/", exports.export_list, name="exports"),
     path("ekspor/<uuid:job_id>/unduh/", exports.export_download, name="export_download"),
     path("ekspor/<uuid:job_id>/ulangi/", exports.export_retry, name="export_retry"),
+    # A reporter's request about their personal data (UU 27/2022).
+    path("data-pribadi/", privacy.lookup, name="privacy"),
+    path("data-pribadi/ekspor/", privacy.export, name="privacy_export"),
+    path("data-pribadi/hapus/", privacy.erase, name="privacy_erase"),
 ]

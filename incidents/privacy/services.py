@@ -1,0 +1,134 @@
+"""Erasing and exporting a reporter's personal data.
+
+What is erased is who reported (name, phone, e-mail) and the delivery log's
+copy of their address; the report itself stays, because the kabupaten must
+account for what happened and what it did. Every erasure is a new version of
+the report with an internal history entry and an audit row; a retention run
+also leaves one audit row with its count.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents import audit
+from incidents.models import EventKind, Incident, IncidentEvent
+from incidents.workflow.machine import CLOSED
+from kitaaman.models import NotificationDelivery
+
+ERASED = "privacy.reporter_erased"
+SEARCH = "privacy.subject_search"
+EXPORT = "privacy.subject_export"
+SWEEP = "privacy.retention_sweep"
+IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_email")
+HAS_IDENTITY = ~Q(reporter_name="") | ~Q(reporter_phone="") | ~Q(reporter_email="")
+
+
+def _label(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def _erase_one(incident_id: int, *, actor, reason: str, ip=None) -> bool:
+    """Erase one report's reporter, under its row lock; False when there was
+    nothing left to erase (already done by a concurrent run)."""
+    locked = Incident.objects.select_for_update().filter(pk=incident_id).filter(HAS_IDENTITY).first()
+    if locked is None:
+        return False
+    contacts = [c for c in (locked.reporter_email.strip(), locked.reporter_phone.strip()) if c]
+    Incident.objects.filter(pk=locked.pk).update(
+        reporter_name="", reporter_phone="", reporter_email="", version=F("version") + 1, updated_at=timezone.now()
+    )
+    # The delivery log keeps recipients: the reporter's address goes too.
+    for row in NotificationDelivery.objects.filter(incident_id=locked.pk, recipient__in=contacts):
+        NotificationDelivery.objects.filter(pk=row.pk).update(recipient=f"dihapus-{row.pk}")
+    why = _("masa simpan berakhir") if reason == "retention" else _("atas permintaan pelapor")
+    IncidentEvent.objects.create(
+        incident=locked,
+        kind=EventKind.EDIT,
+        actor=actor,
+        actor_label=_label(actor),
+        note=_("Data pribadi pelapor (nama, telepon, e-mail) dihapus sesuai UU 27/2022: %(why)s.") % {"why": why},
+        public=False,
+        data={"fields": list(IDENTITY_FIELDS), "reason": reason},
+    )
+    audit.record(ERASED, user=actor, incident=locked, ip=ip, data={"reason": reason})
+    return True
+
+
+def reporter_data_erase(*, incidents, actor, ip=None) -> int:
+    """Erase the reporter's data of these reports, on the reporter's request."""
+    erased = 0
+    with transaction.atomic():
+        for incident in incidents:
+            erased += _erase_one(incident.pk, actor=actor, reason="request", ip=ip)
+    return erased
+
+
+def retention_cutoff(now=None):
+    days = getattr(settings, "REPORTER_DATA_RETENTION_DAYS", 0)
+    if not days:
+        return None
+    return (now or timezone.now()) - timedelta(days=days)
+
+
+def retention_sweep_run(*, now=None, batch: int = 200) -> int:
+    """Erase the reporter of every report closed before the retention cutoff.
+    Safe to run twice or side by side: a report is erased once."""
+    cutoff = retention_cutoff(now)
+    if cutoff is None:
+        return 0
+    due = Incident.objects.filter(HAS_IDENTITY, status__in=CLOSED, closed_at__lt=cutoff).order_by("closed_at", "id")
+    erased = 0
+    while True:
+        with transaction.atomic():
+            ids = due.values_list("pk", flat=True)
+            if connection.features.has_select_for_update_skip_locked:
+                ids = ids.select_for_update(skip_locked=True)
+            ids = list(ids[:batch])
+            for pk in ids:
+                erased += _erase_one(pk, actor=None, reason="retention")
+        if len(ids) < batch:
+            break
+    if erased:
+        audit.record(SWEEP, data={"erased": erased, "closed_before": cutoff.isoformat()})
+    return erased
+
+
+def subject_search_record(*, actor, found, ip=None) -> None:
+    audit.record(SEARCH, user=actor, ip=ip, data={"reports": [i.tracking_code for i in found]})
+
+
+def reporter_data_export(*, actor, incidents, ip=None) -> dict:
+    """Everything the portal holds that this reporter gave, as plain data."""
+    reports = []
+    for i in incidents:
+        reports.append(
+            {
+                "tracking_code": i.tracking_code,
+                "received_at": i.reported_at.isoformat(),
+                "status": i.status,
+                "category": {"code": i.category.code, "name": i.category.name},
+                "desa": {"code": i.desa_id, "name": i.desa.name},
+                "kecamatan": {"code": i.kecamatan_id, "name": i.kecamatan.name},
+                "title": i.title,
+                "description": i.description,
+                "location_detail": i.location_detail,
+                "point": {"lat": i.lat, "lng": i.lng} if i.lat is not None else None,
+                "details": i.details,
+                "anonymous": i.anonymous,
+                "confidential": i.confidential,
+                "consent_at": i.consent_at.isoformat() if i.consent_at else None,
+                "photos": i.photos.count(),
+                "reporter": {"name": i.reporter_name, "phone": i.reporter_phone, "email": i.reporter_email},
+            }
+        )
+    audit.record(EXPORT, user=actor, ip=ip, data={"reports": [r["tracking_code"] for r in reports]})
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "controller": "Pemerintah Kabupaten Musi Rawas Utara (KITA AMAN)",
+        "reports": reports,
+    }
