@@ -112,7 +112,8 @@
         method: "POST",
         body: formData(record),
         credentials: "omit",
-        headers: { Accept: "application/json" },
+        // Refusals come back in the language the resident used the form in.
+        headers: { Accept: "application/json", "Accept-Language": record.lang || "id" },
         signal: controller ? controller.signal : undefined
       }).then(function (response) {
         if (timer) clearTimeout(timer);

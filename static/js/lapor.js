@@ -383,6 +383,7 @@
         created: Date.now(),
         state: Q.STATE.WAITING,
         attempts: 0,
+        lang: lang,
         summary: summaryOf()
       };
     });
@@ -416,6 +417,7 @@
       function stall() { clearTimeout(timer); timer = setTimeout(function () { xhr.abort(); }, STALL_MS); }
       xhr.open("POST", CONFIG.api);
       xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("Accept-Language", record.lang || "id");
       xhr.upload.onprogress = function (e) {
         stall();
         if (e.lengthComputable) {
