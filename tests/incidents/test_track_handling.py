@@ -43,7 +43,9 @@ def test_assigned_agencies_and_the_follow_up_deadline(client, personas, make_inc
 
     # BPBD is done: only Damkar still has it.
     assignment_complete(
-        assignment=Assignment.objects.get(incident=incident, agency__code="bpbd"), actor=personas.mitra_bpbd, note="Pompa air terpasang."
+        assignment=Assignment.objects.get(incident=incident, agency__code="bpbd"),
+        actor=personas.mitra_bpbd,
+        note="Pompa air terpasang.",
     )
     block = facts(client, incident)
     assert "Damkar" in block and "BPBD" not in block
