@@ -131,6 +131,10 @@ def client_messages() -> dict:
             "Belum ada sinyal. Laporan disimpan di perangkat ini dan dikirim otomatis saat sinyal kembali. "
             "Jangan hapus data browser sampai laporan terkirim."
         ),
+        "queuedAfterFailure": _(
+            "Jaringan terputus saat mengirim. Laporan disimpan di perangkat ini dan dikirim otomatis saat sinyal "
+            "kembali. Jangan hapus data browser sampai laporan terkirim."
+        ),
         "delivered": _("Laporan terkirim. Kode lacak: %(code)s"),
         "stateWaiting": _("Menunggu sinyal"),
         "stateSending": _("Sedang dikirim"),

@@ -46,6 +46,15 @@
     });
   }
 
+  /* "30 Nov 2026 14.05 WIB" in the page's language. */
+  function formatTime(ms, lang) {
+    try {
+      return new Date(ms).toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
+        timeZone: "Asia/Jakarta", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit"
+      }) + " WIB";
+    } catch (e) { return new Date(ms).toISOString(); }
+  }
+
   function byCreated(a, b) { return (a.created || 0) - (b.created || 0); }
 
   function waiting() {
@@ -212,6 +221,7 @@
     fetchSender: fetchSender,
     deliver: deliver,
     locked: locked,
-    flush: flush
+    flush: flush,
+    formatTime: formatTime
   };
 })(self);

@@ -447,13 +447,7 @@
   var news = byId("kabar-kirim");
   var signal = byId("status-sinyal");
   var lang = document.documentElement.lang || "id";
-  function when(ms) {
-    try {
-      return new Date(ms).toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
-        timeZone: "Asia/Jakarta", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit"
-      }) + " WIB";
-    } catch (e) { return new Date(ms).toISOString(); }
-  }
+  function when(ms) { return Q.formatTime(ms, lang); }
   function tell(text, kind) {
     if (!news) return;
     news.textContent = text;
@@ -536,10 +530,10 @@
     showQuestions();
     checkPhotos();
   }
-  function kept() {
+  function kept(afterFailure) {
     askForSync();
     resetForm();
-    tell(T.queued, "warning");
+    tell(afterFailure ? T.queuedAfterFailure : T.queued, "warning");
     return refresh().then(function () {
       if (news && news.scrollIntoView) news.scrollIntoView({ block: "start" });
       if (news) news.focus();
@@ -581,7 +575,7 @@
             return refresh();
           });
         }
-        return kept();
+        return kept(true);
       });
     }).catch(function (err) {
       if (err && err.message && err.box !== undefined) showErrors([err]);

@@ -9,13 +9,7 @@
   var list = document.getElementById("laporan-saya-daftar");
   var lang = document.documentElement.lang || "id";
 
-  function when(ms) {
-    try {
-      return new Date(ms).toLocaleString(lang === "en" ? "en-GB" : "id-ID", {
-        timeZone: "Asia/Jakarta", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit"
-      }) + " WIB";
-    } catch (e) { return new Date(ms).toISOString(); }
-  }
+  function when(ms) { return Q.formatTime(ms, lang); }
 
   function render() {
     return Q.mine().then(function (rows) {
