@@ -90,14 +90,19 @@
     });
   }
 
-  function announce() {
+  /* Tell the open pages (and the worker) that the lists changed; {type: "sent", code} when a report went. */
+  function announce(message) {
     if (typeof root.BroadcastChannel !== "function") return;
-    try { var ch = new root.BroadcastChannel(CHANNEL); ch.postMessage({ type: "changed" }); ch.close(); } catch (e) { /* nothing to tell */ }
+    try {
+      var ch = new root.BroadcastChannel(CHANNEL);
+      ch.postMessage(message || { type: "changed" });
+      ch.close();
+    } catch (e) { /* nothing to tell */ }
   }
   function listen(fn) {
     if (typeof root.BroadcastChannel !== "function") return;
     var ch = new root.BroadcastChannel(CHANNEL);
-    ch.onmessage = function () { fn(); };
+    ch.onmessage = function (event) { fn(event.data || {}); };
   }
 
   function formData(record) {
@@ -152,7 +157,7 @@
       if (answer.status === 200 || answer.status === 201) {
         var code = answer.body && answer.body.tracking_code;
         return remember(code).then(function () { return remove(record.id); }).then(function () {
-          announce();
+          announce({ type: "sent", code: code });
           return { outcome: "sent", code: code, body: answer.body };
         });
       }

@@ -512,12 +512,17 @@
       if (reg.sync && reg.sync.register) return reg.sync.register(Q.SYNC_TAG);
     }).catch(function () { /* the online event and the next visit still send it */ });
   }
+  var delivered = [];
+  function showDelivered(codes) {
+    codes.forEach(function (code) { if (code && delivered.indexOf(code) === -1) delivered.push(code); });
+    if (delivered.length) tell(fmt(T.delivered, { code: delivered.join(", ") }), "");
+  }
   var flushing = null;
   function flushNow() {
     if (!Q || navigator.onLine === false || flushing) return flushing;
     flushing = Q.flush(Q.fetchSender(CONFIG.api)).then(function (result) {
       flushing = null;
-      if (result.sent.length) tell(fmt(T.delivered, { code: result.sent.join(", ") }), "");
+      if (result.sent.length) showDelivered(result.sent);
       return refresh();
     }, function () { flushing = null; return refresh(); });
     return flushing;
@@ -591,7 +596,11 @@
     showSignal();
     window.addEventListener("online", function () { showSignal(); flushNow(); });
     window.addEventListener("offline", showSignal);
-    Q.listen(function () { renderWaiting(); });
+    // The service worker may deliver in the background (Background Sync): say so here too.
+    Q.listen(function (message) {
+      if (message.type === "sent") showDelivered([message.code]);
+      renderWaiting();
+    });
     if (sendNow) sendNow.addEventListener("click", flushNow);
     renderWaiting().then(flushNow);
   }
