@@ -42,7 +42,10 @@ def active_services() -> QuerySet[Category]:
 
 
 def service_get(code: str) -> Category | None:
-    return active_services().filter(code=str(code)[:40]).first()
+    code = str(code)[:40]
+    if "\x00" in code:  # PostgreSQL refuses NUL in a query parameter
+        return None
+    return active_services().filter(code=code).first()
 
 
 def open311_status(status: str) -> str:
@@ -195,7 +198,7 @@ def requests_search(params, *, now: datetime | None = None) -> Page:
         return Page(list(qs.filter(tracking_code__in=_ids(ids))[:MAX_IDS]), None)
     code = params.get("service_code", "").strip()
     if code:
-        if not Category.objects.filter(code=code[:40]).exists():
+        if "\x00" in code or not Category.objects.filter(code=code[:40]).exists():
             raise Open311Error(400, _("service_code %(code)s tidak dikenal.") % {"code": code[:40]})
         qs = qs.filter(category__code=code)
     statuses = _statuses(params.get("status", ""))

@@ -38,7 +38,11 @@ class PartnerKeyThrottle(SimpleRateThrottle):
 
 def _params(query) -> dict[str, str]:
     """The last value of each parameter (what a form field means), as text."""
-    return {name: values[-1] if values else "" for name, values in query.lists()}
+    params = {name: values[-1] if values else "" for name, values in query.lists()}
+    for name, value in params.items():
+        if "\x00" in name or "\x00" in value:
+            raise Open311Error(400, _("%(name)s: berisi karakter yang tidak diizinkan.") % {"name": name[:40]})
+    return params
 
 
 def _check_jurisdiction(params: dict) -> None:
@@ -127,15 +131,15 @@ def _submit(request, fmt) -> HttpResponse:
     ip = client_ip(request)
     # Reading POST may raise TooManyFieldsSent/RequestDataTooBig (answered above).
     form = dict(request.POST.lists())
-    params = _params(request.POST)
-    key = open311_key_verify(params.get("api_key", ""), ip=ip)
+    # The key first: without a valid one nothing else is looked at.
+    key = open311_key_verify(request.POST.get("api_key", ""), ip=ip)
     throttle = PartnerKeyThrottle(key)
     if not throttle.allow_request(request, None):
         wait = int(throttle.wait() or 60) + 1
         raise Open311Error(
             429, _("Terlalu banyak laporan dari kunci ini. Coba lagi nanti."), headers={"Retry-After": str(wait)}
         )
-    _check_jurisdiction(params)
+    _check_jurisdiction(_params(request.POST))
     submission = parse_submission(form)
     incident, created = open311_request_submit(key=key, submission=submission, ip=ip)
     body = [

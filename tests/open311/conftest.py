@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from incidents.models import Status
@@ -74,6 +75,13 @@ class ImageHandler(BaseHTTPRequestHandler):
             self._send(302, headers={"Location": "/berputar"})
         else:
             self._send(404, b"tidak ada", "text/plain")
+
+
+@pytest.fixture(autouse=True)
+def _bahasa_indonesia():
+    # Services called directly speak the active language; another test may have left English on.
+    with translation.override("id"):
+        yield
 
 
 @pytest.fixture

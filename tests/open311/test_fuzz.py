@@ -107,3 +107,38 @@ def test_path_parameters_never_5xx(client, segment, fmt):
     for path in (f"/open311/v2/services/{quoted}.{fmt}", f"/open311/v2/requests/{quoted}.{fmt}"):
         response = client.get(path)
         assert response.status_code in (200, 404), (path, response.status_code)
+
+
+VALID = {
+    "service_code": "bencana-banjir",
+    "lat": "-2.7208",
+    "long": "102.8941",
+    "description": "Air sungai meluap.",
+    "attribute[rumah_terendam]": "3",
+    "email": "warga@example.test",
+}
+
+
+@given(
+    changes=st.dictionaries(
+        st.sampled_from([*VALID, "address_string", "first_name", "phone", "attribute[meninggal]", "jurisdiction_id"]),
+        ANY_TEXT | NUMBERS,
+        min_size=1,
+        max_size=3,
+    )
+)
+@FUZZ
+def test_one_bad_field_in_an_otherwise_valid_report(client, partner, open_throttle, changes):
+    data = {**VALID, **changes, "api_key": partner.raw}
+    before = Incident.objects.count()
+    response = client.post(
+        "/open311/v2/requests.json", urlencode(data), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in (200, 201, 400), response.content
+    body = response.json()
+    if response.status_code == 201:
+        assert Incident.objects.count() == before + 1
+        assert Incident.objects.get(tracking_code=body[0]["service_request_id"]).channel == "open311"
+    elif response.status_code == 400:
+        assert Incident.objects.count() == before
+        assert all(e["code"] == 400 and e["description"] for e in body)

@@ -140,6 +140,8 @@ def test_one_request_in_both_formats_and_forgiving_about_the_code(client, report
     root = xml_root(client.get(f"/open311/v2/requests/{code}.xml"))
     assert root.tag == "service_requests" and [r.findtext("service_request_id") for r in root] == [code]
     assert client.get("/open311/v2/requests/KA-0000-00000.json").status_code == 404
+    assert client.get("/open311/v2/requests/KA%00.json").status_code == 404
+    assert client.get("/open311/v2/services/bencana%00banjir.json").status_code == 404
 
 
 def test_filters(client, reports, personas):
@@ -179,6 +181,8 @@ def test_filters(client, reports, personas):
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "5000"}, "page_size"),
         ({"after": "bukan-penanda"}, "after"),
+        ({"service_code": "bencana\x00banjir"}, "karakter"),
+        ({"status": "open\x00"}, "karakter"),
         ({"service_request_id": ",".join(["KA-2222-22222"] * 1001)}, "1.000"),
     ],
 )
