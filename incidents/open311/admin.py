@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from incidents.audit import client_ip
+from kitaaman.http import client_ip
 
 from .models import PartnerApplication, PartnerKey
 from .services import open311_key_create, open311_key_revoke

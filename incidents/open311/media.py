@@ -8,8 +8,8 @@ unless OPEN311_MEDIA_ALLOW_PRIVATE is set (tests, an intranet deployment);
 the connection goes to the address that was checked, so a second DNS answer
 cannot swap it; the body is streamed and cut at MAX_PHOTO_BYTES; the whole
 fetch must finish within OPEN311_MEDIA_TIMEOUT seconds. The bytes then go
-through the same photo checks as an upload (incidents.photos.clean_photo,
-applied by the intake).
+through the same photo checks as an upload (incidents.intake.photos.clean_photo,
+applied by the intake command).
 """
 
 import http.client

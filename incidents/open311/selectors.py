@@ -1,6 +1,6 @@
 """Reads behind the Open311 answers.
 
-Requests are exactly the reports of the public map (incidents.public:
+Requests are exactly the reports of the public map (incidents.public.selectors:
 checked by an officer, not confidential), at the point the map shows
 (conflicts at the desa centroid). Nothing a reporter typed is published: no
 name or contact, and no free text either (that is where names and phone
@@ -10,18 +10,19 @@ numbers end up); the description is built from the category and the desa.
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from incidents.desk.filters import DateBoundField
+from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import OPEN_STATUSES, Assignment, Category, Incident, IncidentEvent
-from incidents.public import public_map_incidents
-from incidents.tracking import normalize_tracking_code
+from incidents.public.selectors import public_map_incidents
 
-from .render import WIB, Open311Error
+from .render import Open311Error
 
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
@@ -65,28 +66,8 @@ def public_requests() -> QuerySet[Incident]:
     agency = (
         Assignment.objects.filter(incident=OuterRef("pk")).order_by("-assigned_at", "-id").values("agency__name")[:1]
     )
-    return (
-        public_map_incidents()
-        .only(
-            "id",
-            "tracking_code",
-            "lat",
-            "lng",
-            "status",
-            "created_at",
-            "updated_at",
-            "due_at",
-            "category__code",
-            "category__name",
-            "category__group",
-            "desa__code",
-            "desa__name",
-            "desa__lat",
-            "desa__lng",
-            "kecamatan__code",
-            "kecamatan__name",
-        )
-        .annotate(o311_status_notes=Subquery(last_note), o311_agency=Subquery(agency))
+    return public_map_incidents(extra_fields=("tracking_code", "updated_at", "due_at")).annotate(
+        o311_status_notes=Subquery(last_note), o311_agency=Subquery(agency)
     )
 
 
@@ -121,24 +102,18 @@ def decode_cursor(value: str) -> tuple[datetime, int]:
 
 
 def parse_moment(name: str, value: str, *, end: bool) -> datetime:
-    """ISO 8601 as the specification asks; a date alone covers the whole day
-    (WIB). A '+' of an unencoded offset arrives as a space: put it back."""
+    """ISO 8601 as the specification asks (other date spellings as the desk
+    filter takes them); a date alone covers the whole day in WIB. A '+' of an
+    unencoded offset arrives as a space: put it back."""
     text = value.strip()
     if len(text) > 6 and text[-6] == " " and text[-5:-3].isdigit():
         text = f"{text[:-6]}+{text[-5:]}"
     try:
-        moment = parse_datetime(text) if "T" in text or " " in text else None
-        if moment is None:
-            day = parse_date(text)
-            if day is None:
-                raise ValueError
-            moment = datetime.combine(day, time.max if end else time.min)
-    except ValueError:
+        moment = DateBoundField(end=end).to_python(text)
+    except ValidationError:
         raise Open311Error(
             400, _("%(name)s: tanggal tidak valid (pakai ISO 8601, mis. 2026-11-01T00:00:00+07:00).") % {"name": name}
         )
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=WIB)
     if not 2000 <= moment.year <= 2100:
         # Far dates overflow the 90-day arithmetic and the UTC conversion.
         raise Open311Error(400, _("%(name)s: tahun harus antara 2000 dan 2100.") % {"name": name})

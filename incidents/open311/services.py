@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import audit
+from incidents.intake.services import report_submit
+from incidents.intake.submission import Place, Reporter, Submission
 from incidents.models import Channel, Incident
-from incidents.services import incident_create
 
 from .address import desa_from_address
 from .media import fetch_media
@@ -157,43 +158,43 @@ def _as_open311(exc: ValidationError) -> Open311Error:
     return Open311Error(400, messages)
 
 
+@transaction.atomic
 def _intake(*, application, submission: Open311Submission, desa_code, photos, client_uuid, ip) -> tuple[Incident, bool]:
     """The one call into the portal's intake command (validation, territory,
     idempotency, notifications), as the web form makes it."""
-    with transaction.atomic():
-        incident, created = incident_create(
+    incident, created = report_submit(
+        Submission(
             category=submission.category,
             description=submission.description,
-            desa_code=desa_code,
-            lat=submission.lat,
-            lng=submission.long,
-            location_detail=submission.address_string,
+            place=Place(desa_code=desa_code, lat=submission.lat, lng=submission.long, detail=submission.address_string),
+            reporter=Reporter(
+                name=submission.reporter_name,
+                phone=submission.phone,
+                email=submission.email,
+                # The reporter was never asked on our form: their identity stays
+                # with the koordinator (each viewing audited), not every officer.
+                anonymous=True,
+            ),
             details=submission.attributes,
-            reporter_name=submission.reporter_name,
-            reporter_phone=submission.phone,
-            reporter_email=submission.email,
-            # The reporter was never asked on our form: their identity stays
-            # with the koordinator (each viewing audited), not every officer.
-            anonymous=True,
+            photos=photos,
             # The partner application agreed to collect consent when registered.
             consent=True,
-            photos=photos,
-            client_uuid=client_uuid,
             channel=Channel.OPEN311,
+            partner_application=application,
+            client_uuid=client_uuid,
         )
-        if created:
-            Incident.objects.filter(pk=incident.pk).update(partner_application=application)
-            incident.partner_application = application
-            audit.record(
-                REQUEST_SUBMITTED,
-                incident=incident,
-                ip=ip,
-                data={
-                    "application": application.name,
-                    "device_id": submission.device_id,
-                    "account_id": submission.account_id,
-                },
-            )
+    )
+    if created:
+        audit.record(
+            REQUEST_SUBMITTED,
+            incident=incident,
+            ip=ip,
+            data={
+                "application": application.name,
+                "device_id": submission.device_id,
+                "account_id": submission.account_id,
+            },
+        )
     return incident, created
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from incidents.api.public import tracking_url
+from incidents.intake.links import tracking_url
 from incidents.models import Category, Incident
 
 from .render import WIB, w3c_datetime

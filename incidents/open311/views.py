@@ -10,9 +10,9 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.throttling import SimpleRateThrottle
 
-from incidents.audit import client_ip
+from kitaaman.api_common import SettingsRateThrottle
+from kitaaman.http import client_ip
 
 from . import selectors, shapes
 from .render import FORMATS, Open311Error, error_response, respond
@@ -20,17 +20,14 @@ from .services import open311_key_verify, open311_request_submit
 from .submission import parse_submission
 
 
-class PartnerKeyThrottle(SimpleRateThrottle):
-    """Submissions per partner key (rate from settings, read on each request)."""
+class PartnerKeyThrottle(SettingsRateThrottle):
+    """Submissions per partner key, whoever's address they come from."""
 
     scope = "open311"
 
     def __init__(self, key):
         self.partner_key = key
         super().__init__()
-
-    def get_rate(self):
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.partner_key.pk}

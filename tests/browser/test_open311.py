@@ -12,7 +12,7 @@ from django.apps import apps
 
 from incidents.models import Incident
 from incidents.open311.services import open311_key_create
-from incidents.seed import seed_reference
+from incidents.reference.seed import seed_reference
 from tests import factories
 from tests.open311.conftest import image_server  # noqa: F401  (fixture)
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from incidents.models import Status
 from incidents.open311.services import open311_key_create
-from incidents.services import incident_transition
+from incidents.workflow.services import incident_transition
 
 
 def jpeg_bytes(size=(64, 48), color="red") -> bytes:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from incidents.models import Incident, Status
-from incidents.services import incident_assign, incident_note_add, incident_transition
+from incidents.workflow.services import incident_assign, incident_note_add, incident_transition
 from tests.factories import DESA_NIBUNG, DESA_RUPIT
 
 from .conftest import json_body, make_public, xml_root
