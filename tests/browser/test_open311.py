@@ -4,6 +4,7 @@ application sent it and the photo; the citizen's tracking page knows it."""
 
 import json
 import os
+import re
 import urllib.request
 from urllib.parse import urlencode
 
@@ -71,4 +72,25 @@ def test_open311_report_on_the_desk_and_lacak(browser, live_server, known_data, 
     assert code in track.content() and "Kebakaran hutan dan lahan" in track.content()
     track.screenshot(path=str(screenshot_dir / "open311-lacak.png"), full_page=True)
     citizen.close()
+    context.close()
+
+
+def test_admin_issues_a_key_in_the_browser(browser, live_server, known_data, screenshot_dir):
+    personas, _raw = known_data
+    base = live_server.url
+    context, page = open_page(browser)
+    page.goto(f"{base}/admin/login/?next=/admin/incidents/partnerapplication/")
+    page.fill("input[name=username]", personas.admin.username)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/incidents/partnerapplication/"))
+    page.locator("tr", has_text="Pusat Komando Sumsel").locator("input.action-select").check()
+    page.select_option("select[name=action]", "issue_key")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    key = page.locator("code.open311-key").inner_text()
+    assert re.fullmatch(r"ka311_[0-9a-f]{12}_[A-Za-z0-9_-]{43}", key)
+    page.screenshot(path=str(screenshot_dir / "open311-admin-key.png"), full_page=True)
+    page.goto(f"{base}/admin/incidents/partnerapplication/")
+    assert key not in page.content()
     context.close()

@@ -148,3 +148,8 @@ def test_xml_survives_control_characters_and_markup_in_stored_text(client):
     assert banjir.findtext("description") == "Air <b>naik</b> & deras"
     body = client.get("/open311/v2/services.json").json()
     assert next(s for s in body if s["service_code"] == "bencana-banjir")["description"] == "Air <b>naik</b> & deras"
+
+
+def test_api_docs_link_to_the_open311_endpoint(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
+    assert "/open311/v2/discovery.json" in schema and "GeoReport v2" in schema
