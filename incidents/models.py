@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Open311 partner applications and keys belong to this app (see incidents/open311/).
+from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
+
 
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, primary_key=True)
@@ -456,7 +459,3 @@ class AuditLog(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("jejak audit")
         verbose_name_plural = _("jejak audit")
-
-
-# Open311 partner applications and keys belong to this app (see incidents/open311/).
-from .open311.models import PartnerApplication, PartnerKey  # noqa: E402, F401
