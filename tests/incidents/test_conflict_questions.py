@@ -13,7 +13,7 @@ from incidents.reference.seed import PLAIN_FOR_SOURCE, POKOK_MASALAH, SUMBER_KON
 from incidents.workflow.services import incident_update
 
 pytestmark = pytest.mark.django_db
-migration = import_module("incidents.migrations.0005_conflict_plain_questions")
+migration = import_module("incidents.migrations.0006_conflict_plain_questions")
 CONFLICT = ("konflik-perusahaan", "konflik-antarwarga")
 
 
@@ -70,7 +70,7 @@ def test_officer_sets_the_legal_classification_on_the_desk(personas, make_incide
 
 
 def legacy_questions(category):
-    """The questions as they were before migration 0005."""
+    """The questions as they were before migration 0006."""
     return [
         dict(migration.LEGACY_QUESTION) if q["code"] == "pokok_masalah" else q
         for q in category.questions

@@ -79,6 +79,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("incidents", "0004_kecamatan_queue_index")]
+    dependencies = [("incidents", "0005_open311")]
 
     operations = [migrations.RunPython(forwards, backwards)]
