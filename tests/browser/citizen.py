@@ -1,7 +1,9 @@
 """Helpers for the browser tests of the citizen pages: a phone, a filled-in report."""
 
+import json
 import re
 
+from django.conf import settings
 from PIL import Image
 
 from tests.factories import DESA_RUPIT, RUPIT
@@ -56,3 +58,10 @@ def fill_flood_report(page, photo=None, rumah_terendam="20"):
     if photo is not None:
         page.set_input_files("#id_photos", str(photo))
     page.locator("#id_consent").check()
+
+
+def record_metric(name, values):
+    """Figures a test measured, kept under test-artifacts/metrics/ for the record."""
+    path = settings.BASE_DIR / "test-artifacts" / "metrics"
+    path.mkdir(parents=True, exist_ok=True)
+    (path / f"{name}.json").write_text(json.dumps(values, indent=2))

@@ -3,17 +3,22 @@ with compressed, hashed static files; the map only on request; photos scaled
 down before upload with a progress bar; required questions checked in the
 browser; no serious accessibility problem and 44 px tap targets."""
 
-import json
 import os
 import re
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from incidents.models import Incident, IncidentPhoto
 from incidents.workflow.services import incident_assign, incident_transition
-from tests.browser.citizen import collect_errors, fill_flood_report, phone_context, photo_file, wait_for_service_worker
+from tests.browser.citizen import (
+    collect_errors,
+    fill_flood_report,
+    phone_context,
+    photo_file,
+    record_metric,
+    wait_for_service_worker,
+)
 from tests.browser.production_static import collect_static, production_server
 from tests.factories import make_incident, make_personas
 
@@ -26,12 +31,6 @@ MAP_ASSET = re.compile(r"/static/(leaflet/|js/lapor-peta)")
 
 def shot(page, screenshot_dir, name):
     page.screenshot(path=str(screenshot_dir / f"ringan-{name}.png"), full_page=True)
-
-
-def record_metric(name, values):
-    path = settings.BASE_DIR / "test-artifacts" / "metrics"
-    path.mkdir(parents=True, exist_ok=True)
-    (path / f"{name}.json").write_text(json.dumps(values, indent=2))
 
 
 @pytest.fixture(scope="session")

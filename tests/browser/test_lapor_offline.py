@@ -2,12 +2,10 @@
 when the signal returns (issue 10). A phone, Debian's chromium, the service
 worker of the portal, and the public API as the only way in."""
 
-import json
 import os
 import time
 
 import pytest
-from django.conf import settings
 
 from incidents.models import Incident
 from tests.browser.citizen import (
@@ -16,6 +14,7 @@ from tests.browser.citizen import (
     fill_flood_report,
     phone_context,
     photo_file,
+    record_metric,
     wait_for_service_worker,
 )
 from tests.factories import DESA_RUPIT
@@ -26,12 +25,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def shot(page, screenshot_dir, name):
     page.screenshot(path=str(screenshot_dir / f"offline-{name}.png"), full_page=True)
-
-
-def record_metric(name, values):
-    path = settings.BASE_DIR / "test-artifacts" / "metrics"
-    path.mkdir(parents=True, exist_ok=True)
-    (path / f"{name}.json").write_text(json.dumps(values, indent=2))
 
 
 def test_report_made_offline_is_delivered_once_when_the_signal_returns(browser, live_server, screenshot_dir, tmp_path):
