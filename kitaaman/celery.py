@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitaaman.settings")
 app = Celery("kitaaman")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["kitaaman", "spm.summaries"])
+app.autodiscover_tasks(["kitaaman", "spm.summaries", "spm.warnings"])
 # autodiscover_tasks only imports `<app>.tasks`; the notification delivery
 # tasks live in their own module.
 app.autodiscover_tasks(["incidents"], related_name="tasks_notify")
