@@ -80,11 +80,11 @@ class AlertInput(serializers.Serializer):
     )
 
 
-class CancelInput(serializers.Serializer):
+class AlertCancelInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Alasan pembatalan (dikirim ke warga).")
 
 
-class AreaOutput(serializers.Serializer):
+class AlertAreaOutput(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     level = serializers.SerializerMethodField()
@@ -93,12 +93,12 @@ class AreaOutput(serializers.Serializer):
         return "desa" if obj.desa_id else "kecamatan"
 
 
-class ReferenceOutput(serializers.Serializer):
+class AlertReferenceOutput(serializers.Serializer):
     id = serializers.IntegerField()
     identifier = serializers.CharField()
 
 
-class EventOutput(serializers.Serializer):
+class AlertEventOutput(serializers.Serializer):
     action = serializers.CharField()
     from_state = serializers.CharField()
     to_state = serializers.CharField()
@@ -107,7 +107,7 @@ class EventOutput(serializers.Serializer):
     note = serializers.CharField()
 
 
-class DeliveryOutput(serializers.Serializer):
+class AlertDeliveryOutput(serializers.Serializer):
     sent = serializers.IntegerField()
     failed = serializers.IntegerField()
     pending = serializers.IntegerField()
@@ -117,8 +117,8 @@ class DeliveryOutput(serializers.Serializer):
 class AlertOutput(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display")
     event_display = serializers.CharField(source="get_event_display")
-    areas = AreaOutput(many=True)
-    references = ReferenceOutput(allow_null=True)
+    areas = AlertAreaOutput(many=True)
+    references = AlertReferenceOutput(allow_null=True)
     created_by = serializers.SerializerMethodField()
     published_by = serializers.SerializerMethodField()
     cap_url = serializers.SerializerMethodField()
@@ -150,7 +150,7 @@ class AlertOutput(serializers.ModelSerializer):
     def get_page_url(self, obj) -> str | None:
         return public_url(obj) if obj.state != State.DRAFT else None
 
-    @extend_schema_field(DeliveryOutput)
+    @extend_schema_field(AlertDeliveryOutput)
     def get_delivery(self, obj):
         """Messages to subscribers: sent, failed, waiting."""
         if obj.state == State.DRAFT:
@@ -160,7 +160,7 @@ class AlertOutput(serializers.ModelSerializer):
 
 
 class AlertDetailOutput(AlertOutput):
-    events = EventOutput(many=True)
+    events = AlertEventOutput(many=True)
 
     class Meta(AlertOutput.Meta):
         fields = [*AlertOutput.Meta.fields, "events"]
@@ -292,14 +292,14 @@ class WarningCancelApi(WarningApiView):
         summary="Batalkan peringatan yang terbit (pesan CAP Cancel)",
         description="Menerbitkan pesan Cancel yang merujuk peringatan ini dan mengirimkannya ke pelanggan.",
         parameters=[ID_PARAM],
-        request=CancelInput,
+        request=AlertCancelInput,
         responses={201: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
     def post(self, request, id):
         if not permissions.can_cancel(request.user):
             raise PermissionDenied
         alert = self.alert(id)
-        data = CancelInput(data=request.data)
+        data = AlertCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         cancel = services.alert_cancel(
             actor=request.user, alert_id=alert.pk, reason=data.validated_data["reason"], ip=client_ip(request)

@@ -16,7 +16,9 @@ from .cap import CAP_NS, cap_datetime, cap_url, public_url
 from .selectors import active_cap_messages
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-# Prefix for the CAP elements inside the Atom document.
+# Atom as the default namespace, "cap:" for the embedded messages. (The
+# `default_namespace` argument of tostring refuses unqualified attributes.)
+ET.register_namespace("", ATOM_NS)
 ET.register_namespace("cap", CAP_NS)
 
 
@@ -50,4 +52,4 @@ def build_feed(now=None) -> bytes:
         _sub(entry, "link", rel="related", href=public_url(message), type="text/html")
         content = _sub(entry, "content", type="application/cap+xml")
         content.append(safe_fromstring(message.cap_xml.encode("utf-8")))
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True, default_namespace=ATOM_NS)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

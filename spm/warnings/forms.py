@@ -97,7 +97,14 @@ class CancelForm(forms.Form):
 
 
 class SubscribeForm(forms.Form):
-    desa = forms.ChoiceField(label=_("Desa/kelurahan"), choices=())
+    desa = forms.ChoiceField(
+        label=_("Desa/kelurahan"),
+        choices=(),
+        error_messages={
+            "required": _("Pilih desa/kelurahan dari daftar."),
+            "invalid_choice": _("Pilih desa/kelurahan dari daftar."),
+        },
+    )
     phone = forms.CharField(
         label=_("Nomor HP (SMS)"),
         required=False,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping, shape
+from shapely.geometry import GeometryCollection, MultiPolygon, Point, Polygon, box, mapping, shape
 from shapely.ops import unary_union
 
 from incidents.models import Kecamatan
@@ -33,7 +33,10 @@ class AreaShape:
 
 
 def _simplified_rings(geom) -> list[list[tuple[float, float]]]:
-    parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
+    if isinstance(geom, MultiPolygon | GeometryCollection):
+        parts = [g for g in geom.geoms if isinstance(g, Polygon)]
+    else:
+        parts = [geom] if isinstance(geom, Polygon) else []
     rings = []
     for part in parts:
         if part.is_empty or part.area == 0:
