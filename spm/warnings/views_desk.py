@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.audit import client_ip
 from incidents.models import Kecamatan
@@ -23,7 +23,7 @@ from incidents.permissions import can_create
 
 from . import permissions, selectors, services
 from .cap import alert_areas, areas_geojson, build_cap, pretty, validation_errors
-from .delivery import delivery_progress, sms_text
+from .delivery import delivery_progress, sms_text, unsubscribe_url
 from .forms import AlertForm, CancelForm
 from .models import Alert, MsgType, State
 from .reach import reach_by_alert
@@ -70,6 +70,7 @@ def _spm_filter(request):
 
 
 @staff_required
+@require_GET
 def alert_list(request):
     state = request.GET.get("status", "")
     kecamatan = request.GET.get("kecamatan", "")
@@ -183,6 +184,7 @@ def alert_update(request, pk):
 
 
 @staff_required
+@require_GET
 def alert_detail(request, pk):
     alert = get_object_or_404(
         selectors.alerts_visible_to(request.user).prefetch_related("areas__desa__kecamatan", "areas__kecamatan"), pk=pk
@@ -205,7 +207,8 @@ def alert_detail(request, pk):
             bbox=settings.KABUPATEN_BBOX,
             cap_text=pretty(document),
             cap_errors=errors,
-            sms=sms_text(alert, unsubscribe="https://…/berhenti/…"),
+            # A token of the real length, so the character count is the real one.
+            sms=sms_text(alert, unsubscribe=unsubscribe_url("X" * 43)),
             progress=delivery_progress(alert) if alert.state != State.DRAFT else None,
             followups=alert.followups.order_by("created_at"),
             is_author=is_author,

@@ -20,6 +20,6 @@
         l.bindTooltip(text);
       }
     }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [12, 12], animate: false });
+    map.fitBounds(layer.getBounds(), { paddingTopLeft: [16, 16], paddingBottomRight: [16, 36], animate: false });
   };
 })();

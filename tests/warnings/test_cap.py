@@ -61,7 +61,11 @@ def test_a_published_warning_is_valid_cap(personas, published):
     assert info.findtext("cap:language", namespaces=NS) == "id"
     assert info.findtext("cap:event", namespaces=NS) == "Banjir"
     codes = {
-        (a.findtext("cap:areaDesc", namespaces=NS), g.findtext("cap:valueName", namespaces=NS), g.findtext("cap:value", namespaces=NS))
+        (
+            a.findtext("cap:areaDesc", namespaces=NS),
+            g.findtext("cap:valueName", namespaces=NS),
+            g.findtext("cap:value", namespaces=NS),
+        )
         for a in info.findall("cap:area", NS)
         for g in a.findall("cap:geocode", NS)
     }
@@ -72,7 +76,10 @@ def test_a_published_warning_is_valid_cap(personas, published):
     # Without imported boundaries each area is its centroid with the configured radius.
     circles = [c.text for c in info.iter(f"{{{CAP_NS}}}circle")]
     assert circles[0] == "-2.7208,102.89419 3" and circles[1].endswith(" 15") and len(circles) == 2
-    event_codes = {(e.findtext("cap:valueName", namespaces=NS), e.findtext("cap:value", namespaces=NS)) for e in info.findall("cap:eventCode", NS)}
+    event_codes = {
+        (e.findtext("cap:valueName", namespaces=NS), e.findtext("cap:value", namespaces=NS))
+        for e in info.findall("cap:eventCode", NS)
+    }
     assert event_codes == {("KITAAMAN", "banjir"), ("DIBI-BNPB", "101")}
 
 

@@ -39,7 +39,9 @@ def test_publishing_sends_to_each_subscriber_of_the_warned_desa_once(
     personas, draft, subscribers, django_capture_on_commit_callbacks
 ):
     # The same phone subscribed to both warned desa still gets one SMS.
-    Subscriber.objects.create(desa_id=DESA_RUPIT_2, channel="sms", address="+6281200000001", confirmed_at=timezone.now())
+    Subscriber.objects.create(
+        desa_id=DESA_RUPIT_2, channel="sms", address="+6281200000001", confirmed_at=timezone.now()
+    )
     alert = draft()
     with django_capture_on_commit_callbacks(execute=True):
         services.alert_publish(actor=personas.koordinator, alert_id=alert.pk)
@@ -90,7 +92,9 @@ def test_broker_down_during_publishing_then_back_delivers_exactly_once(
 
     # The broker is back: the relay publishes, and the worker happens to run it twice.
     published = []
-    monkeypatch.setattr(app, "send_task", lambda name, kwargs=None, task_id=None, **o: published.append((name, kwargs, task_id)))
+    monkeypatch.setattr(
+        app, "send_task", lambda name, kwargs=None, task_id=None, **o: published.append((name, kwargs, task_id))
+    )
     OutboxMessage.objects.filter(pk=message.pk).update(available_at=message.created_at)
     assert outbox_relay() == 1
     assert published == [(TASK, {"alert_id": alert.pk}, str(message.id))]
@@ -162,7 +166,9 @@ def test_someone_who_unsubscribed_before_a_retry_is_not_sent_the_retry(
     assert delivery_progress(alert)["failed"] == 1
 
 
-def test_a_cancellation_reaches_the_same_subscribers(personas, published, subscribers, django_capture_on_commit_callbacks):
+def test_a_cancellation_reaches_the_same_subscribers(
+    personas, published, subscribers, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         original = published()
     LocmemSmsBackend.outbox.clear()

@@ -107,7 +107,12 @@ def test_a_single_cap_message_in_the_kabupaten_is_kept_and_shown(server, client)
     feed = feed_at(server.url("/cap.xml"))
     assert feed_fetch(feed_id=feed.pk) == 1
     stored = ExternalAlert.objects.get()
-    assert (stored.identifier, stored.sender, stored.feed, stored.withdrawn) == ("BMKG-1", "bmkg@bmkg.go.id", feed, False)
+    assert (stored.identifier, stored.sender, stored.feed, stored.withdrawn) == (
+        "BMKG-1",
+        "bmkg@bmkg.go.id",
+        feed,
+        False,
+    )
     assert stored.geometry["features"][0]["geometry"]["type"] == "Polygon"
     feed.refresh_from_db()
     assert (feed.etag, feed.failures, feed.last_error) == ('"v1"', 0, "")
@@ -252,7 +257,11 @@ def test_an_entity_bomb_is_refused_at_once(server, caplog):
     ],
 )
 def test_external_entities_are_refused(server, caplog, doctype):
-    body = '<?xml version="1.0"?>' + doctype + cap_alert("BMKG-1").replace("Hujan lebat disertai angin kencang", "&xxe;" if "xxe" in doctype else "x")
+    body = (
+        '<?xml version="1.0"?>'
+        + doctype
+        + cap_alert("BMKG-1").replace("Hujan lebat disertai angin kencang", "&xxe;" if "xxe" in doctype else "x")
+    )
     server.xml("/cap.xml", body)
     feed = feed_at(server.url("/cap.xml"))
     with caplog.at_level(logging.WARNING):

@@ -43,7 +43,9 @@ def test_others_may_not_draft(personas, who):
 def test_a_petugas_of_the_bpbd_drafts(personas):
     from incidents.services import staff_user_create
 
-    officer = staff_user_create(username="bpbd_petugas", role="petugas", kecamatan_codes=["16.13.01"], agency_code="bpbd")
+    officer = staff_user_create(
+        username="bpbd_petugas", role="petugas", kecamatan_codes=["16.13.01"], agency_code="bpbd"
+    )
     assert services.alert_create(actor=officer, **flood()).state == State.DRAFT
 
 
@@ -228,4 +230,3 @@ def test_a_draft_whose_expiry_passed_is_not_published(personas, draft):
     with pytest.raises(ValidationError):
         services.alert_publish(actor=personas.koordinator, alert_id=alert.pk, now=alert.expires + timedelta(minutes=1))
     assert Alert.objects.get(pk=alert.pk).state == State.DRAFT
-
