@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -61,6 +62,8 @@ def public_detail(request, pk):
             "areas_geojson": areas_geojson(alert_areas(alert)),
             "followups": selectors.public_alerts().filter(references=alert),
             "bbox": settings.KABUPATEN_BBOX,
+            # The drafter's optional English text, for visitors who chose English.
+            "english": get_language() == "en",
         },
     )
 

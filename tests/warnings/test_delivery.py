@@ -185,3 +185,11 @@ def test_the_sms_stays_within_three_segments(personas, draft):
     alert = draft(instruction="Segera mengungsi. " * 60)
     text = sms_text(alert, unsubscribe="http://127.0.0.1:8000/peringatan/langganan/berhenti/" + "x" * 43 + "/")
     assert len(text) <= 459 and text.endswith("/") and "…" in text
+
+
+def test_the_tasks_are_registered_and_reliable():
+    app.loader.import_default_modules()
+    for name in (TASK, "spm.warnings.tasks.send_subscription_confirmation"):
+        task = app.tasks[name]
+        assert task.acks_late and task.reject_on_worker_lost and 0 < task.max_retries <= 10, name
+    assert {"spm.warnings.tasks.expire_alerts", "spm.warnings.tasks.fetch_feeds"} <= set(app.tasks)

@@ -213,3 +213,17 @@ def test_editing_is_for_drafts_only(client, personas, draft, published):
     client.force_login(personas.tim_efektif)
     assert client.get(f"/petugas/peringatan/{pending.pk}/ubah/").status_code == 200
     assert client.get(f"/petugas/peringatan/{live.pk}/ubah/").status_code == 404
+
+
+def test_the_pages_speak_english_when_chosen(client, published):
+    live = published(
+        headline_en="Rupit River flood, riverside residents on alert",
+        description_en="The Rupit River rose 1.5 m in 6 hours.",
+    )
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "Active early warnings" in html and "valid until" in html and "Flood" in html
+    html = client.get(f"/peringatan/{live.pk}/").content.decode()
+    assert "What to do" in html and "Valid until" in html
+    assert "<h1>Rupit River flood, riverside residents on alert</h1>" in html and "rose 1.5 m" in html
+    assert "Get early warnings for your desa" in client.get("/peringatan/langganan/").content.decode()
