@@ -9,7 +9,7 @@ is a 403 (four-eyes rule).
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import PermissionDenied
@@ -18,9 +18,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents.audit import client_ip
-from incidents.serializers import ApiErrorEnvelopeSerializer
 from kitaaman.api_errors import ApiError
+from kitaaman.api_schema import ERR_400, ERR_401, error
+from kitaaman.http import client_ip
 
 from . import permissions, selectors, services
 from .cap import cap_url, public_url
@@ -30,14 +30,8 @@ from .models import Alert, CapCategory, Certainty, EventType, MsgType, Severity,
 TAG = "Peringatan dini (petugas)"
 
 
-def _error(description):
-    return OpenApiResponse(ApiErrorEnvelopeSerializer, description=description)
-
-
-ERR_400 = _error("Data tidak valid; kesalahan per isian di error.fields.")
-ERR_401 = _error("Belum masuk (sesi atau token).")
-ERR_403 = _error("Peran Anda tidak berwenang, atau Anda penyusun draf ini (prinsip empat mata).")
-ERR_404 = _error("Peringatan tidak ditemukan.")
+ERR_403 = error("Peran Anda tidak berwenang, atau Anda penyusun draf ini (prinsip empat mata).")
+ERR_404 = error("Peringatan tidak ditemukan.")
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id peringatan.")
 
 

@@ -12,19 +12,21 @@ four-eyes rule binds them like anyone else.
 
 from django.conf import settings
 
-from incidents.models import Agency
-from incidents.permissions import ADMIN, KOORDINATOR, TIM_EFEKTIF, is_desk_user, user_agency_id, user_roles
+from incidents.models import StaffProfile
+from incidents.permissions import ADMIN, KOORDINATOR, TIM_EFEKTIF, is_desk_user, user_roles
 
 PUBLISHER_ROLES = frozenset({KOORDINATOR, TIM_EFEKTIF, ADMIN})
 
 
 def _is_drafter_agency(user) -> bool:
-    agency_id = user_agency_id(user)
-    if agency_id is None:
-        return False
+    # Computed once per request (the user object lives as long as the request).
     cache = "_kitaaman_warning_agency"
     if not hasattr(user, cache):
-        setattr(user, cache, Agency.objects.filter(pk=agency_id, code=settings.WARNINGS_DRAFTER_AGENCY).exists())
+        setattr(
+            user,
+            cache,
+            StaffProfile.objects.filter(user_id=user.pk, agency__code=settings.WARNINGS_DRAFTER_AGENCY).exists(),
+        )
     return getattr(user, cache)
 
 

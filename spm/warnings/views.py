@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from incidents.audit import client_ip
+from kitaaman.http import client_ip
 
 from . import selectors
 from .atom import build_feed

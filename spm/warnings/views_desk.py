@@ -5,11 +5,9 @@ Every staff role reads; the services decide who writes (403 otherwise).
 """
 
 from datetime import date
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents.audit import client_ip
 from incidents.models import Kecamatan
 from incidents.permissions import can_create
+from kitaaman.access import role_required
+from kitaaman.http import client_ip
 
 from . import permissions, selectors, services
 from .cap import alert_areas, areas_geojson, build_cap, pretty, validation_errors
@@ -28,17 +27,7 @@ from .forms import AlertForm, CancelForm
 from .models import Alert, MsgType, State
 from .reach import reach_by_alert
 
-
-def staff_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not permissions.can_read(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = role_required(permissions.can_read)
 
 
 def _context(request, **extra):

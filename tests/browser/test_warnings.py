@@ -11,7 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.utils import timezone
 
-from incidents.seed import seed_reference
+from incidents.reference.seed import seed_reference
 from spm.warnings.models import Alert, State, Subscriber
 from tests import factories
 

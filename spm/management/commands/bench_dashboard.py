@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import OPEN_STATUSES, Incident
-from incidents.services import staff_user_create
+from incidents.staff.services import staff_user_create
 from spm.calculations import (
     achievements,
     achievements_from_raw,
