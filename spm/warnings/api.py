@@ -14,10 +14,10 @@ from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import CursorPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from incidents.desk.api import IsDeskUser
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_401, error
 from kitaaman.http import client_ip
@@ -33,13 +33,6 @@ TAG = "Peringatan dini (petugas)"
 ERR_403 = error("Peran Anda tidak berwenang, atau Anda penyusun draf ini (prinsip empat mata).")
 ERR_404 = error("Peringatan tidak ditemukan.")
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id peringatan.")
-
-
-class IsStaff(BasePermission):
-    message = _("Anda tidak berwenang melakukan tindakan ini.")
-
-    def has_permission(self, request, view):
-        return permissions.can_read(request.user)
 
 
 class AlertInput(serializers.Serializer):
@@ -167,7 +160,8 @@ class AlertPagination(CursorPagination):
 
 class WarningApiView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsStaff]
+    # Every staff role reads warnings (permissions.can_read is the desk rule).
+    permission_classes = [IsDeskUser]
 
     def alert(self, pk) -> Alert:
         alert = (

@@ -14,6 +14,7 @@ from django.utils import timezone
 from incidents.reference.seed import seed_reference
 from spm.warnings.models import Alert, State, Subscriber
 from tests import factories
+from tests.browser.test_officer_flow import open_page, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -33,21 +34,8 @@ def known_data(transactional_db):
     return personas
 
 
-def open_page(browser):
-    context = browser.new_context(
-        viewport=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="id-ID",
-        timezone_id="Asia/Jakarta",
-    )
-    # No CDN and no tiles in tests: anything off the live server is refused.
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), lambda route: route.abort())
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return context, page
+def open_phone(browser):
+    return open_page(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
 def sign_in(page, base, username):
@@ -56,11 +44,6 @@ def sign_in(page, base, username):
     page.fill("input[name=password]", factories.PASSWORD)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/petugas/peringatan/"))
-
-
-def sign_out(page):
-    page.locator("header form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def serious_violations(page):
@@ -77,7 +60,7 @@ def no_horizontal_scroll(page):
 def test_officer_drafts_another_approves_banner_on_home(browser, live_server, known_data, screenshot_dir):
     personas = known_data
     base = live_server.url
-    context, page = open_page(browser)
+    context, page = open_phone(browser)
     shot = lambda name: page.screenshot(path=str(screenshot_dir / f"peringatan-{name}.png"), full_page=True)  # noqa: E731
 
     # 1. The BPBD officer opens the warnings from the desk navigation and drafts one.

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from kitaaman.models import OutboxMessage
 from spm.warnings.models import Alert, State
 from tests.factories import DESA_RUPIT, PASSWORD
-from tests.spm.warnings.conftest import DESA_RUPIT_2
+from tests.spm.warnings.conftest import DESA_RUPIT_2, flood
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/warnings/"
@@ -26,18 +26,10 @@ def client_for(user=None):
 
 
 def body(**overrides):
-    data = {
-        "event": "banjir",
-        "urgency": "Expected",
-        "severity": "Severe",
-        "certainty": "Likely",
-        "headline": "Banjir Sungai Rupit, warga bantaran siaga",
-        "description": "Debit Sungai Rupit naik 1,5 m dalam 6 jam.",
-        "instruction": "Pindahkan barang berharga ke tempat tinggi.",
-        "expires": (timezone.now() + timedelta(hours=24)).isoformat(),
-        "areas": [DESA_RUPIT, DESA_RUPIT_2],
-    }
-    data.update(overrides)
+    """The conftest's flood warning as JSON."""
+    data = flood(**overrides)
+    if hasattr(data["expires"], "isoformat"):
+        data["expires"] = data["expires"].isoformat()
     return data
 
 
@@ -153,7 +145,7 @@ def test_unknown_ids_are_404(personas):
         ({"event": "tsunami"}, "event"),
         ({"urgency": "Soon"}, "urgency"),
         ({"expires": "kemarin"}, "expires"),
-        ({"expires": (timezone.now() - timedelta(hours=1)).isoformat()}, "expires"),
+        ({"expires": timezone.now() - timedelta(hours=1)}, "expires"),
         ({"headline": "x" * 161}, "headline"),
         ({"msg_type": "Update"}, "references"),
         ({"msg_type": "Update", "references": "MURATARA-tidakada"}, "references"),

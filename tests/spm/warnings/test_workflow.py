@@ -82,7 +82,8 @@ def test_publishing_freezes_the_cap_document_audits_and_queues_delivery(personas
     assert published.sent is not None
     assert "<status>Actual</status>" in published.cap_xml and published.identifier in published.cap_xml
     event = published.events.get(action="published")
-    assert (event.from_state, event.to_state, event.actor_label) == ("draft", "published", "koordinator")
+    assert (event.from_state, event.to_state, event.actor) == ("draft", "published", personas.koordinator)
+    assert event.actor_label == (personas.koordinator.get_full_name() or "koordinator")
     log = AuditLog.objects.get(action="warning.published")
     assert log.actor == personas.koordinator and log.data["identifier"] == published.identifier
     assert log.ip_address == "10.0.0.9"
