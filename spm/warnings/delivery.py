@@ -10,6 +10,7 @@ sending (kitaaman.delivery), so a task that runs twice sends nothing twice.
 import uuid
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -42,8 +43,11 @@ def subscribers_for(alert: Alert):
     return Subscriber.objects.filter(desa_id__in=covered_desa(alert), confirmed_at__isnull=False).select_related("desa")
 
 
+@transaction.atomic
 def record_recipients(alert: Alert) -> int:
-    """Fix the recipients of a message once (a rerun adds nothing)."""
+    """Fix the recipients of a message once (a rerun adds nothing). Recipients
+    and their delivery rows are written together: a worker dying in between
+    must not leave recipients that no delivery row will ever send to."""
     if alert.recipients.exists():
         return 0
     rows, seen = [], set()
