@@ -28,6 +28,7 @@ def public_map_incidents():
             "created_at",
             "category__code",
             "category__name",
+            "category__name_en",
             "category__group",
             "desa__code",
             "desa__name",
@@ -47,7 +48,7 @@ def public_feature(incident) -> dict:
         "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
         "properties": {
             "category": incident.category.code,
-            "category_name": incident.category.name,
+            "category_name": incident.category.display_name,
             "group": incident.category.group,
             "status": incident.status,
             "status_label": str(Status(incident.status).label),

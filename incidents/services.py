@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kitaaman.localized import localized
+
 from . import geo, sla
 from .models import (
     Category,
@@ -52,7 +54,7 @@ def validate_details(category: Category, raw) -> dict:
         value = raw.get(code)
         if value in (None, "") or (qtype == "boolean" and value is None):
             if q.get("required") and not (qtype == "boolean" and value is False):
-                errors[code] = [_("%(label)s wajib diisi.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s wajib diisi.") % {"label": localized(q, "label")}]
             continue
         if qtype == "integer":
             try:
@@ -62,10 +64,10 @@ def validate_details(category: Category, raw) -> dict:
                     raise ValueError
                 number = int(str(value).strip())
             except (TypeError, ValueError):
-                errors[code] = [_("%(label)s harus berupa bilangan bulat.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s harus berupa bilangan bulat.") % {"label": localized(q, "label")}]
                 continue
             if number < q.get("min", 0) or number > q.get("max", 10**7):
-                errors[code] = [_("%(label)s di luar batas yang wajar.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s di luar batas yang wajar.") % {"label": localized(q, "label")}]
                 continue
             cleaned[code] = number
         elif qtype == "boolean":
@@ -76,17 +78,19 @@ def validate_details(category: Category, raw) -> dict:
             elif str(value).lower() in ("false", "0", "tidak", "off", "no"):
                 cleaned[code] = False
             else:
-                errors[code] = [_("%(label)s harus ya atau tidak.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s harus ya atau tidak.") % {"label": localized(q, "label")}]
         elif qtype == "choice":
             allowed = {c[0] for c in q.get("choices", [])}
             if str(value) not in allowed:
-                errors[code] = [_("Pilihan untuk %(label)s tidak dikenal.") % {"label": q["label"]}]
+                errors[code] = [_("Pilihan untuk %(label)s tidak dikenal.") % {"label": localized(q, "label")}]
                 continue
             cleaned[code] = str(value)
         else:
             text = str(value).strip()
             if len(text) > 1000:
-                errors[code] = [_("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": q["label"]}]
+                errors[code] = [
+                    _("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": localized(q, "label")}
+                ]
                 continue
             cleaned[code] = text
     if errors:

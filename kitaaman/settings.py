@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "incidents",
     "spm",
     "spm.summaries",
+    "spm.population",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from . import views
 import_module("incidents.admin")
 import_module("spm.admin")
 import_module("spm.summaries.admin")
+import_module("spm.population.admin")
 import_module("kitaaman.admin")
 
 urlpatterns = [

@@ -30,6 +30,8 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitaaman.localized import choice_label, localized
+
 from .. import export as exports
 from .. import permissions, queue, services, workflow
 from ..exceptions import TransitionNotAllowed, VersionConflict
@@ -84,8 +86,8 @@ def _detail_answers(incident):
         if isinstance(value, bool):
             value = _("ya") if value else _("tidak")
         elif q.get("type") == "choice":
-            value = dict((str(c[0]), c[1]) for c in q.get("choices", [])).get(str(value), value)
-        answers.append((q["label"], value))
+            value = {str(c[0]): choice_label(c) for c in q.get("choices", [])}.get(str(value), value)
+        answers.append((localized(q, "label"), value))
     return answers
 
 
