@@ -38,6 +38,8 @@ BAND_FILL = {
     "q3": "#2f5f9e",
 }
 TEXT = "#1b2127"
+# Fills on which a label without a white halo is written in white.
+DARK_FILLS = {"q3"}
 GREY = "#56606a"
 FONT = "DejaVu Sans, Verdana, sans-serif"
 
@@ -173,6 +175,43 @@ def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, 
     return mark_safe("".join(str(p) for p in parts))
 
 
+def legend_svg(trend: dict, *, width=520) -> str:
+    """The legend as a drawing, two entries a row, for a PDF (the page lists it as HTML)."""
+    rows = math.ceil(len(trend["services"]) / 2)
+    parts = [
+        format_html(
+            '<svg viewBox="0 0 {} {}" width="{}" height="{}" font-family="{}">',
+            width,
+            rows * 18 + 4,
+            width,
+            rows * 18 + 4,
+            FONT,
+        )
+    ]
+    for i, series in enumerate(trend["services"]):
+        colour, dash, marker = SERIES_STYLE.get(series["code"], ("#333", "", "circle"))
+        x, y = (i % 2) * width / 2, (i // 2) * 18 + 10
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.2"{}/>{}'
+                '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+                x + 2,
+                x + 34,
+                y,
+                y,
+                colour,
+                format_html(' stroke-dasharray="{}"', dash) if dash else "",
+                _marker(marker, x + 18, y, colour),
+                x + 42,
+                y + 4,
+                TEXT,
+                series["name"],
+            )
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(p) for p in parts))
+
+
 def legend_items(trend: dict):
     out = []
     for series in trend["services"]:
@@ -263,7 +302,7 @@ def kecamatan_shapes(width=640):
     return result
 
 
-def _placed_labels(labels, *, font, width, height):
+def _placed_labels(labels, *, font, width, height, halo=True):
     """Two-line labels (name, value), moved down or up until they no longer
     overlap one already placed (the small kecamatan around Rupit sit close
     together), and kept inside the drawing."""
@@ -283,13 +322,15 @@ def _placed_labels(labels, *, font, width, height):
         placed.append((x, top, w, h))
         out.append(
             format_html(
-                '<text x="{}" y="{}" font-size="{}" font-weight="700" fill="{}" stroke="#fff" stroke-width="3" '
-                'paint-order="stroke" text-anchor="middle" class="map-label">{}'
-                '<tspan x="{}" dy="{}" font-weight="400" class="map-value"{}>{}</tspan></text>',
+                '<text x="{}" y="{}" font-size="{}" font-weight="700" fill="{}"{} text-anchor="middle" '
+                'class="map-label">{}<tspan x="{}" dy="{}" font-weight="400" class="map-value"{}>{}</tspan></text>',
                 round(x, 1),
                 round(top + font, 1),
                 font,
-                TEXT,
+                "#fff" if not halo and row["band"] in DARK_FILLS else TEXT,
+                # A white halo keeps labels legible on any fill; PDF renderers
+                # without paint-order would paint it over the letters.
+                mark_safe(' stroke="#fff" stroke-width="3" paint-order="stroke"') if halo else "",
                 row["name"],
                 round(x, 1),
                 line_h,
@@ -354,7 +395,16 @@ def choropleth_svg(rows: list[dict], *, title: str, compact=False, interactive=T
         parts.append(path)
         labels.append((shp["label_x"], shp["label_y"], row))
     parts.append(
-        format_html_join("", "{}", ((label,) for label in _placed_labels(labels, font=font, width=geo["width"], height=geo["height"])))
+        format_html_join(
+            "",
+            "{}",
+            (
+                (label,)
+                for label in _placed_labels(
+                    labels, font=font, width=geo["width"], height=geo["height"], halo=interactive
+                )
+            ),
+        )
     )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(p) for p in parts))
