@@ -3,12 +3,15 @@ every page, API answer, count, map layer and export filters through it."""
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from .models import Assignment, Incident, IncidentEvent, Status
+from .models import Assignment, Channel, EventKind, Incident, IncidentEvent, Status
 from .permissions import MITRA, PETUGAS, READ_ALL_ROLES, _access
 
 
@@ -90,9 +93,23 @@ def public_events(incident: Incident) -> list[IncidentEvent]:
     for event in incident.events.filter(Q(public=True) | Q(kind="transition")).order_by("created_at", "id"):
         if not event.public:
             event.note = ""
+        elif event.kind == EventKind.CREATED:
+            event.note = _received_note(event.note)
         event.actor_label = ""
         events.append(event)
     return events
+
+
+RECEIVED_NOTE = gettext_noop("Laporan diterima melalui %(channel)s.")
+
+
+def _received_note(note: str) -> str:
+    """The note incident_create stores in Bahasa Indonesia, worded again in
+    the reader's language; a note someone wrote stays as written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = {_(RECEIVED_NOTE) % {"channel": str(label)}: code for code, label in Channel.choices}
+    code = stored.get(note)
+    return note if code is None else _(RECEIVED_NOTE) % {"channel": Channel(code).label}
 
 
 def events_for_user(user, incident: Incident) -> QuerySet[IncidentEvent]:

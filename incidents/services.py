@@ -28,6 +28,7 @@ from .models import (
     Status,
 )
 from .photos import clean_photo
+from .selectors import RECEIVED_NOTE
 from .tracking import new_tracking_code
 
 # Reports with violence are handled as urgent whatever their category says.
@@ -278,7 +279,7 @@ def incident_create(
         actor=incident.created_by,
         actor_label=_actor_label(created_by),
         to_status=Status.BARU,
-        note=_("Laporan diterima melalui %(channel)s.") % {"channel": Channel(channel).label},
+        note=_(RECEIVED_NOTE) % {"channel": Channel(channel).label},
         public=True,
         created_at=now,
     )

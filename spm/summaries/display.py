@@ -10,7 +10,7 @@ stored Indonesian text.
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from incidents.models import Category, Status
 from kitaaman.localized import localized
@@ -202,7 +202,7 @@ def map_rows(figures) -> tuple[list[dict], str]:
         if with_rate and r.get("per_1000") is not None:
             label = f"{fmt_number(r['per_1000'], 2)} / 1.000"
         else:
-            label = _("%(n)s laporan") % {"n": fmt_int(r["count"])}
+            label = ngettext("%(n)s laporan", "%(n)s laporan", r["count"]) % {"n": fmt_int(r["count"])}
         out.append({"code": r["code"], "name": r["name"], "value_label": label, "band": shade})
     title = _("Laporan per 1.000 penduduk per kecamatan") if with_rate else _("Jumlah laporan per kecamatan")
     return out, title
