@@ -90,7 +90,10 @@ def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, 
             width,
             height,
             FONT,
-            format_html(' role="img" aria-labelledby="{}-title {}-desc"', id_prefix, id_prefix) if interactive else "",
+            # "group", not "img": the points are links, and an image's content is not reachable.
+            format_html(' role="group" aria-labelledby="{}-title" aria-describedby="{}-desc"', id_prefix, id_prefix)
+            if interactive
+            else "",
         )
     ]
     if interactive:
@@ -364,7 +367,7 @@ def choropleth_svg(rows: list[dict], *, title: str, compact=False, interactive=T
             geo["width"] + 2 * pad,
             round(geo["height"] + 2 * pad, 1),
             FONT,
-            mark_safe(' role="img"') if interactive else "",
+            format_html(' role="group" aria-label="{}"', title) if interactive else "",
         )
     ]
     if interactive:

@@ -17,6 +17,7 @@ from kitaaman.localized import localized
 from spm.charts import choropleth_svg, legend_items, legend_svg, trend_svg
 from spm.formatting import DASH, fmt_datetime, fmt_duration, fmt_int, fmt_minutes, fmt_number, fmt_pct, month_short
 from spm.models import Milestone, Service
+from spm.population.models import DEMO_SOURCE
 
 from .figures import reason_text
 from .models import Kind
@@ -187,7 +188,10 @@ def population_note(figures) -> str:
     )
     if not sources:
         return _("Jumlah penduduk belum diisi: peta menunjukkan jumlah laporan.")
-    return _("Jumlah penduduk: %(sources)s.") % {"sources": "; ".join(f"{s} ({y})" for s, y in sources)}
+    note = _("Jumlah penduduk: %(sources)s.") % {"sources": "; ".join(f"{s} ({y})" for s, y in sources)}
+    if any(s == DEMO_SOURCE for s, _y in sources):
+        note += " " + _("Angka penduduk ini data demo, bukan angka resmi.")
+    return note
 
 
 def map_rows(figures) -> tuple[list[dict], str]:
