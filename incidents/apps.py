@@ -8,5 +8,10 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Sign-in, sign-out and lockout receivers of the audit trail.
-        from . import audit  # noqa: F401
+        # Sign-in, sign-out and lockout receivers of the audit trail, and the
+        # task modules: the outbox relay looks tasks up by name, so they must
+        # be registered in every process, not only in a worker that autodiscovers.
+        from incidents import audit  # noqa: F401
+        from incidents.desk import tasks as desk_tasks  # noqa: F401
+        from incidents.notify import tasks as notify_tasks  # noqa: F401
+        from incidents.workflow import tasks as workflow_tasks  # noqa: F401

@@ -1,17 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from incidents.intake import views as intake
+from incidents.public import views as public
 from kitaaman.landing import PortalLoginView
-
-from .views import public
 
 urlpatterns = [
     path("masuk/", PortalLoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    path("petugas/", include("incidents.urls_desk")),
+    path("petugas/", include("incidents.desk.urls")),
     path("", public.home, name="home"),
-    path("lapor/", public.report, name="report"),
-    path("lapor/terkirim/<str:code>/", public.report_done, name="report_done"),
+    path("lapor/", intake.report, name="report"),
+    path("lapor/terkirim/<str:code>/", intake.report_done, name="report_done"),
     path("lacak/", public.track, name="track"),
     path("lacak/<str:code>/", public.track, name="track_code"),
 ]

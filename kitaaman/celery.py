@@ -11,7 +11,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitaaman.settings")
 app = Celery("kitaaman")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["kitaaman", "spm.summaries"])
-# autodiscover_tasks only imports `<app>.tasks`; the notification delivery
-# tasks live in their own module.
-app.autodiscover_tasks(["incidents"], related_name="tasks_notify")
+# autodiscover_tasks only imports `<app>.tasks`; these packages keep their
+# tasks beside the services they wrap.
+app.autodiscover_tasks(["kitaaman", "spm.summaries", "incidents.workflow", "incidents.desk", "incidents.notify"])

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.models import Kecamatan
-from incidents.serializers import ApiErrorEnvelopeSerializer
+from kitaaman.api_schema import ApiErrorEnvelopeSerializer
 
 from . import selectors, services
 from .calculations import achievements

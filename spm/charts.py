@@ -261,8 +261,8 @@ def kecamatan_shapes(width=640):
     cos(latitude), which is exact enough for a kabupaten 90 km across)."""
     from shapely.geometry import shape
 
-    from incidents.geo import _boundary_version
     from incidents.models import Kecamatan
+    from incidents.reference.geo import _boundary_version
 
     # Only the codes on every view; the (large) polygons only when they changed.
     codes = tuple(Kecamatan.objects.filter(boundary__isnull=False).values_list("code", flat=True))

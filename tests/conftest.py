@@ -132,7 +132,7 @@ def _reference_data_after_flush(request):
     from django.apps import apps
 
     from incidents.models import Kecamatan
-    from incidents.seed import seed_reference
+    from incidents.reference.seed import seed_reference
     from spm.seed import seed_spm
 
     if not Kecamatan.objects.exists():

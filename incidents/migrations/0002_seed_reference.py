@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from incidents.seed import seed_reference
+    from incidents.reference.seed import seed_reference
 
     seed_reference(apps)
 

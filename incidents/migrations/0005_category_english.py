@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def forwards(apps, schema_editor):
-    from incidents.seed import seed_category_english
+    from incidents.reference.seed import seed_category_english
 
     seed_category_english(apps)
 

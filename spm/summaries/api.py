@@ -5,7 +5,7 @@ from rest_framework import permissions, serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 
-from incidents.serializers import ApiErrorEnvelopeSerializer
+from kitaaman.api_schema import ApiErrorEnvelopeSerializer
 
 from .models import Summary
 from .permissions import can_view_summaries

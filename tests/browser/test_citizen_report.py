@@ -8,7 +8,7 @@ from django.apps import apps
 from PIL import Image
 
 from incidents.models import Incident
-from incidents.seed import seed_reference
+from incidents.reference.seed import seed_reference
 from tests.factories import DESA_RUPIT, RUPIT, make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
-from incidents.seed import seed_reference
+from incidents.reference.seed import seed_reference
 from spm.seed import seed_spm
 from tests import factories
 from tests.spm.conftest import seed_q1_2026

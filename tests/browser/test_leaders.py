@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from incidents.demo import DEMO_PASSWORD
+from incidents.demo.content import DEMO_PASSWORD
 from spm.summaries.models import Summary
 from tests.browser.a11y import assert_no_serious_violations
 from tests.conftest import missing_service

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 
 from incidents.models import Incident
-from incidents.seed import seed_reference
+from incidents.reference.seed import seed_reference
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ from django.apps import apps
 from openpyxl import load_workbook
 
 from incidents.models import Incident
-from incidents.seed import seed_reference
+from incidents.reference.seed import seed_reference
 from spm.summaries.periods import WIB
 from spm.summaries.render import XLSX_SHEETS
 from spm.summaries.services import summary_generate

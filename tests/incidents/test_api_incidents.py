@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from incidents.models import AuditLog, EventKind, Incident, IncidentEvent, Status
-from incidents.services import incident_assign, incident_note_add, incident_transition
+from incidents.workflow.services import incident_assign, incident_note_add, incident_transition
 from tests.factories import DESA_NIBUNG, PASSWORD
 
 API = "/api/v1/incidents/"
@@ -326,7 +326,7 @@ def test_patch_permissions(personas, rupit):
     incident_assign(incident=rupit, actor=personas.koordinator, agency="damkar")
     mitra = get_user_model().objects.get(username="mitra_bpbd")
     assert client_for(mitra).patch(url, {"version": 2, "priority": 4}, format="json").status_code == 404
-    from incidents.services import staff_user_create
+    from incidents.staff.services import staff_user_create
 
     damkar = staff_user_create(username="damkar1", role="mitra", agency_code="damkar", password=PASSWORD)
     assert client_for(damkar).patch(url, {"version": 2, "priority": 4}, format="json").status_code == 403

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import EventKind, Incident, IncidentEvent
-from incidents.services import incident_assign, incident_transition
+from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG, DESA_RUPIT
 
 pytestmark = pytest.mark.django_db

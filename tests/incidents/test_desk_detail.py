@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from incidents.models import AuditLog
-from incidents.services import incident_assign, incident_note_add, incident_transition
+from incidents.workflow.services import incident_assign, incident_note_add, incident_transition
 from tests.factories import DESA_NIBUNG
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from incidents import export
+from incidents.desk import export
 from incidents.models import AuditLog, Category, Desa, Incident
-from incidents.services import incident_assign
+from incidents.workflow.services import incident_assign
 from kitaaman.models import OutboxMessage
 from tests.factories import DESA_NIBUNG
 

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from shapely.geometry import Point, Polygon, shape
 from shapely.ops import unary_union
 
-from incidents import geo
 from incidents.models import Desa
+from incidents.reference import geo
 from tests.conftest import reference_desa_file
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from incidents.intake.tracking import ALPHABET, LENGTH, new_tracking_code, normalize_tracking_code
 from incidents.models import Incident, IncidentEvent, Status
-from incidents.tracking import ALPHABET, LENGTH, new_tracking_code, normalize_tracking_code
 from tests.factories import DESA_NIBUNG, DESA_RUPIT
 
 pytestmark = pytest.mark.django_db

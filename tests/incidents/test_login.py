@@ -104,7 +104,7 @@ def test_logout_ends_the_session(personas):
 def test_browser_sign_in_lockout_and_sign_out(browser, live_server, screenshot_dir):
     from django.apps import apps
 
-    from incidents.seed import seed_reference
+    from incidents.reference.seed import seed_reference
     from tests.factories import make_personas
 
     seed_reference(apps)  # transactional tests flush what the data migration seeded

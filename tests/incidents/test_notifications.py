@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from incidents.models import Agency, StaffProfile
-from incidents.services import incident_assign, incident_transition
+from incidents.workflow.services import incident_assign, incident_transition
 from kitaaman.celery import app
 from kitaaman.models import NotificationDelivery, OutboxMessage
 from kitaaman.sms import LocmemSmsBackend
@@ -197,7 +197,7 @@ def test_delivery_task_retries_with_backoff_on_a_worker(personas, make_incident,
     from celery.exceptions import Retry
     from django.core.mail.backends.locmem import EmailBackend
 
-    from incidents import tasks_notify
+    from incidents.notify import tasks as tasks_notify
 
     incident = make_incident("bencana-banjir", desa=DESA_RUPIT)
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from incidents.exceptions import VersionConflict
 from incidents.models import EventKind, Incident, IncidentEvent, Status
-from incidents.services import _save_versioned, incident_transition, incident_update
+from incidents.workflow.services import _save_versioned, incident_transition, incident_update
 
 
 def race(*jobs):

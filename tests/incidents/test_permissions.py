@@ -5,7 +5,7 @@ import pytest
 from incidents import permissions
 from incidents.models import Incident, Status
 from incidents.selectors import events_for_user, incident_get_for_user, incidents_visible_to
-from incidents.services import incident_assign, incident_transition
+from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG
 
 

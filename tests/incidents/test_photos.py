@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
+from incidents.intake.photos import clean_photo
 from incidents.models import Incident, IncidentEvent, IncidentPhoto
-from incidents.photos import clean_photo
 from tests.factories import DESA_RUPIT
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.utils import timezone
 
-from incidents.demo import DEMO_PASSWORD, DEMO_USERS
+from incidents.demo.generator import DEMO_PASSWORD, DEMO_USERS
 from incidents.models import Assignment, Category, Incident, IncidentEvent, Status
-from incidents.sla import WIB
+from incidents.workflow.sla import WIB
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_spm_counts_only_for_categories_feeding_a_service(seeded):
 
 
 def test_details_answer_the_category_questions(seeded):
-    from incidents.services import validate_details
+    from incidents.intake.services import validate_details
 
     for incident in Incident.objects.select_related("category")[:400]:
         assert validate_details(incident.category, incident.details) == incident.details
@@ -179,7 +179,7 @@ def test_seeded_reports_show_no_identity_on_the_public_map(seeded, client):
 
 def test_bulk_writer_keeps_awkward_text_and_json_intact(db, make_incident):
     # On PostgreSQL this goes through COPY, whose text format needs escaping.
-    from incidents.demo import write_rows
+    from incidents.demo.writer import write_rows
 
     incident = make_incident()
     note = "tab\there\nbaris baru\\garis miring\r dan ünïcödé ✓ 'kutip' \"ganda\" \\N"

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from incidents import sla
 from incidents.models import Category, EventKind, Holiday, Incident, SlaUnit, Status
-from incidents.services import incident_assign, incident_transition, incidents_escalate_overdue
+from incidents.workflow import sla
+from incidents.workflow.escalation import incidents_escalate_overdue
+from incidents.workflow.services import incident_assign, incident_transition
 from kitaaman.models import OutboxMessage
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -108,7 +109,7 @@ def test_closed_report_has_no_sla_state(personas, make_incident):
 
 @pytest.mark.django_db
 def test_fire_response_time(personas, make_incident):
-    from incidents.services import incident_update
+    from incidents.workflow.services import incident_update
 
     fire = make_incident(category="kebakaran-permukiman", reported_at=FRIDAY_16)
     incident_update(
@@ -167,7 +168,7 @@ def test_reopened_report_can_escalate_again(personas, make_incident):
 
 @pytest.mark.django_db
 def test_sla_sweep_task_runs_the_sweep(make_incident):
-    from incidents.tasks import sla_sweep
+    from incidents.workflow.tasks import sla_sweep
 
     make_incident(category="konflik-antarwarga", reported_at=FRIDAY_16 - timedelta(days=30))
     sla_sweep.apply()
@@ -182,7 +183,7 @@ def test_beat_runs_the_sweep_every_quarter_hour(settings):
 
 @pytest.mark.django_db
 def test_changing_the_category_moves_the_deadline(personas, make_incident):
-    from incidents.services import incident_update
+    from incidents.workflow.services import incident_update
 
     incident = make_incident(category="konflik-antarwarga", reported_at=FRIDAY_16)
     incident_update(
@@ -196,7 +197,7 @@ def test_changing_the_category_moves_the_deadline(personas, make_incident):
 
 @pytest.mark.django_db
 def test_escalation_notice_redelivered_sends_nothing_twice(personas, make_incident):
-    from incidents.tasks import send_escalation_notice
+    from incidents.workflow.tasks import send_escalation_notice
 
     incident = make_incident(category="konflik-antarwarga", reported_at=FRIDAY_16 - timedelta(days=30))
     assert incidents_escalate_overdue() == 1

@@ -6,11 +6,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from incidents import permissions, workflow
+from incidents import permissions
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.models import AuditLog, EventKind, Incident, IncidentEvent, Status
-from incidents.selectors import public_events
-from incidents.services import assignment_complete, incident_assign, incident_note_add, incident_transition
+from incidents.public.selectors import public_events
+from incidents.workflow import machine as workflow
+from incidents.workflow.services import assignment_complete, incident_assign, incident_note_add, incident_transition
 from tests.factories import DESA_NIBUNG
 from tests.incidents.workflow_helpers import incident_in, valid_input
 

@@ -6,10 +6,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from incidents import workflow
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.models import EventKind, Incident, Status
-from incidents.services import incident_assign, incident_transition
+from incidents.workflow import machine as workflow
+from incidents.workflow.services import incident_assign, incident_transition
 from tests import factories
 
 STATUSES = [s.value for s in Status]

@@ -1,7 +1,7 @@
 """Bring a report to any status through the services (shared by workflow tests)."""
 
 from incidents.models import Status
-from incidents.services import incident_assign, incident_transition
+from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_RUPIT, make_incident
 
 

@@ -4,7 +4,7 @@ people who work on reports on the desk; a `next` page always wins."""
 import pytest
 from django.test import Client
 
-from incidents.services import staff_user_create
+from incidents.staff.services import staff_user_create
 from tests.factories import PASSWORD
 
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from incidents.models import Agency
-from incidents.services import incident_assign, incident_transition, incident_update
+from incidents.workflow.services import incident_assign, incident_transition, incident_update
 from spm.models import MEASURES, IncidentStatState, StatDaily, StatMonthly, StatOpenDue
 from tests import factories
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from incidents.models import Incident
-from incidents.services import incident_transition, incident_update
+from incidents.workflow.services import incident_transition, incident_update
 from spm.models import IncidentStatState, StatMonthly
 from spm.rollup import rebuild_stats
 from tests import factories

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from incidents.seed import seed_reference
+from incidents.reference.seed import seed_reference
 from spm.models import StatMonthly
 from spm.rollup import rebuild_stats
 from spm.seed import seed_spm

@@ -25,10 +25,10 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from incidents import queue
+from incidents.desk import queue
 from incidents.models import Assignment, Category, Desa, Incident, Kecamatan, Status
 from incidents.permissions import forget_access
-from incidents.services import staff_user_create
+from incidents.staff.services import staff_user_create
 
 RUPIT = "16.13.01"
 FILTER = {"kecamatan": RUPIT, "status": Status.BARU, "overdue": "1"}

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from incidents.seed import ROLES
-from incidents.services import staff_user_create
+from incidents.reference.seed import ROLES
+from incidents.staff.services import staff_user_create
 
 ROLE_CHOICES = [*ROLES, "admin"]
 

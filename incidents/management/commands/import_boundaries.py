@@ -6,8 +6,8 @@ from django.db import transaction
 from shapely.geometry import mapping, shape
 from shapely.validation import make_valid
 
-from incidents.geo import bump_boundary_version
 from incidents.models import Desa, Kecamatan
+from incidents.reference.geo import bump_boundary_version
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import time
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.demo import DemoGenerator, ensure_demo_users
+from incidents.demo.generator import DemoGenerator, ensure_demo_users
 from incidents.models import Incident
 
 

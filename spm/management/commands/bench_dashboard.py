@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import OPEN_STATUSES, Incident
-from incidents.services import staff_user_create
+from incidents.staff.services import staff_user_create
 from spm.calculations import achievements
 from spm.models import StatDaily, StatMonthly, StatOpenDue
 from spm.report_figures import achievements_from_raw, overdue_backlog, report_figures, report_total_from_raw

@@ -1,0 +1,417 @@
+"""Staff API: /api/v1/incidents/ and its actions."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from incidents import permissions, selectors
+from incidents.desk.filters import SORT_CHOICES, DateBoundFilter, FlagFilter, IncidentFilter
+from incidents.desk.queue import InvalidCursor, incident_queue
+from incidents.desk.serializers import (
+    AssignmentCompleteInput,
+    AssignmentCreatedOutput,
+    AssignmentInput,
+    AssignmentOutput,
+    EventOutput,
+    IncidentCreateInput,
+    IncidentDetailOutput,
+    IncidentListOutput,
+    IncidentUpdateInput,
+    NoteInput,
+    TransitionInput,
+)
+from incidents.exceptions import TransitionNotAllowed, VersionConflict
+from incidents.intake.services import report_submit, staff_entry_check
+from incidents.intake.submission import Submission
+from incidents.models import Assignment, Category, Incident
+from incidents.workflow.services import (
+    assignment_complete,
+    identity_view_record,
+    incident_assign,
+    incident_note_add,
+    incident_transition,
+    incident_update,
+)
+from kitaaman.api_common import FirstRendererNegotiation
+from kitaaman.api_errors import ApiError
+from kitaaman.api_schema import ERR_400, error
+from kitaaman.http import client_ip
+
+TAG = "Laporan (petugas)"
+
+
+ERR_400_TRANSITION = error(
+    "Data tidak valid, atau perubahan status tidak diizinkan saat ini (code transition_not_allowed, "
+    "daftar status yang diizinkan di error.allowed)."
+)
+
+
+ERR_401 = error("Belum masuk (sesi atau token).")
+
+
+ERR_403 = error("Peran Anda tidak berwenang melakukan tindakan ini.")
+
+
+ERR_404 = error("Laporan tidak ada atau di luar wilayah/instansi Anda.")
+
+
+ERR_409 = error("Versi laporan sudah usang: laporan telah diubah pengguna lain (error.current_version).")
+
+
+ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id laporan.")
+
+
+class IsDeskUser(BasePermission):
+    """Signed in with a staff role. Anonymous -> 401, other accounts -> 403."""
+
+    message = gettext_lazy("Anda tidak berwenang melakukan tindakan ini.")
+
+    def has_permission(self, request, view):
+        return permissions.is_desk_user(request.user)
+
+
+class DeskApiView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsDeskUser]
+
+    def incident(self, pk, *, for_detail=False) -> Incident:
+        return selectors.incident_get_for_user(self.request.user, pk, for_detail=for_detail)
+
+    def detail_response(self, incident, *, status_code=status.HTTP_200_OK):
+        incident = self.incident(incident.pk, for_detail=True)
+        user = self.request.user
+        if permissions.identity_view_is_audited(user, incident):
+            identity_view_record(user=user, incident=incident, ip=client_ip(self.request))
+        data = IncidentDetailOutput(incident, context={"user": user, "request": self.request}).data
+        return Response(data, status=status_code)
+
+
+def run_service(fn, **kwargs):
+    """Call a workflow service and turn its domain errors into API errors."""
+    try:
+        return fn(**kwargs)
+    except VersionConflict as exc:
+        raise ApiError(
+            str(exc),
+            code="version_conflict",
+            status_code=status.HTTP_409_CONFLICT,
+            extra={"current_version": exc.current_version},
+        )
+    except TransitionNotAllowed as exc:
+        allowed = ", ".join(exc.allowed) or _("tidak ada")
+        raise ApiError(
+            _("%(message)s Status yang diizinkan saat ini: %(allowed)s.") % {"message": exc, "allowed": allowed},
+            code="transition_not_allowed",
+            status_code=status.HTTP_400_BAD_REQUEST,
+            extra={"allowed": exc.allowed, "current": exc.current},
+        )
+
+
+def _filter_parameter(name, spec) -> OpenApiParameter:
+    kind = {FlagFilter: OpenApiTypes.BOOL, DateBoundFilter: OpenApiTypes.DATE}.get(type(spec), OpenApiTypes.STR)
+    return OpenApiParameter(name, kind, description=f"{spec.label}: {spec.api_help}.")
+
+
+# The list's parameters are the desk's filters (declared once in
+# incidents.desk.filters) plus the keyset pagination's own.
+LIST_PARAMS = [
+    *(_filter_parameter(name, spec) for name, spec in IncidentFilter.base_filters.items()),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=[v for v, _label in SORT_CHOICES], description="Urutan."),
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="Penunjuk halaman dari next/previous."),
+    OpenApiParameter("limit", OpenApiTypes.INT, description="Jumlah per halaman (1-200, bawaan 50)."),
+]
+
+
+IncidentPageOutput = inline_serializer(
+    "IncidentPage",
+    {
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": IncidentListOutput(many=True),
+    },
+)
+
+
+class IncidentListCreateApi(DeskApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_list",
+        parameters=LIST_PARAMS,
+        summary="Daftar laporan yang boleh Anda lihat (halaman kursor, terbaru dulu)",
+        responses={200: IncidentPageOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+    )
+    def get(self, request):
+        params = request.query_params
+        try:
+            limit = int(params.get("limit") or 50)
+        except ValueError:
+            raise exceptions.ValidationError({"limit": [_("Jumlah per halaman harus berupa angka.")]})
+        try:
+            page = incident_queue(request.user, params, cursor=params.get("cursor") or None, limit=limit)
+        except InvalidCursor as exc:
+            raise exceptions.ValidationError(exc.message_dict)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+        def link(cursor):
+            if not cursor:
+                return None
+            query = request.query_params.copy()
+            query["cursor"] = cursor
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        results = IncidentListOutput(page.items, many=True, context={"user": request.user, "now": timezone.now()}).data
+        return Response({"next": link(page.next_cursor), "previous": link(page.prev_cursor), "results": results})
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_create",
+        request=IncidentCreateInput,
+        summary="Catat laporan atas nama warga (telepon, datang langsung, patroli)",
+        responses={201: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+    )
+    def post(self, request):
+        staff_entry_check(request.user)
+        data = IncidentCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        category = Category.objects.filter(code=v["category"], active=True).first()
+        if category is None:
+            raise exceptions.ValidationError({"category": [_("Kategori tidak dikenal.")]})
+        incident, created = report_submit(
+            Submission.from_fields(
+                v, category=category, entered_by=request.user, staff_entry=True, entrant_area_only=True
+            )
+        )
+        return self.detail_response(incident, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class IncidentDetailApi(DeskApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_retrieve",
+        parameters=[ID_PARAM],
+        summary="Rincian laporan (riwayat, penugasan, foto, batas waktu)",
+        responses={200: IncidentDetailOutput, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    )
+    def get(self, request, pk):
+        return self.detail_response(self.incident(pk))
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_partial_update",
+        parameters=[ID_PARAM],
+        request=IncidentUpdateInput,
+        summary="Ubah data triase (wajib menyertakan version)",
+        responses={200: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
+    )
+    def patch(self, request, pk):
+
+        incident = self.incident(pk)
+        if not permissions.editable_fields(request.user, incident):
+            raise exceptions.PermissionDenied(_("Anda tidak berwenang mengubah laporan ini."))
+        data = IncidentUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        version = changes.pop("version")
+        run_service(incident_update, incident=incident, actor=request.user, version=version, **changes)
+        return self.detail_response(incident)
+
+
+class IncidentTransitionApi(DeskApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_transition",
+        parameters=[ID_PARAM],
+        request=TransitionInput,
+        summary="Ubah status laporan",
+        responses={
+            200: IncidentDetailOutput,
+            400: ERR_400_TRANSITION,
+            401: ERR_401,
+            403: ERR_403,
+            404: ERR_404,
+            409: ERR_409,
+        },
+    )
+    def post(self, request, pk):
+
+        incident = self.incident(pk)
+        if not permissions.can_write(request.user) or not permissions.can_edit(request.user, incident):
+            raise exceptions.PermissionDenied(_("Anda tidak berwenang mengubah status laporan ini."))
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        run_service(
+            incident_transition,
+            incident=incident,
+            actor=request.user,
+            to=v["to"],
+            note=v["note"],
+            public=v["public"],
+            version=v["version"],
+            duplicate_of=v["duplicate_of"] or None,
+        )
+        return self.detail_response(incident)
+
+
+class IncidentAssignmentApi(DeskApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_assign",
+        parameters=[ID_PARAM],
+        request=AssignmentInput,
+        summary="Tugaskan instansi (koordinator)",
+        responses={201: AssignmentCreatedOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
+    )
+    def post(self, request, pk):
+
+        incident = self.incident(pk)
+        if not permissions.is_koordinator(request.user):
+            raise exceptions.PermissionDenied(_("Hanya koordinator yang dapat menugaskan instansi."))
+        data = AssignmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        assignment = run_service(
+            incident_assign,
+            incident=incident,
+            actor=request.user,
+            agency=v["agency"],
+            note=v["note"],
+            version=v["version"],
+        )
+        return Response(AssignmentCreatedOutput(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class AssignmentCompleteApi(DeskApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_assignment_complete",
+        parameters=[
+            ID_PARAM,
+            OpenApiParameter("agency", OpenApiTypes.STR, OpenApiParameter.PATH, description="Kode instansi."),
+        ],
+        request=AssignmentCompleteInput,
+        summary="Instansi menyatakan tugasnya selesai (mitra)",
+        responses={200: AssignmentOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    )
+    def post(self, request, pk, agency):
+
+        incident = self.incident(pk)
+        assignment = get_object_or_404(
+            Assignment.objects.select_related("agency", "incident"), incident=incident, agency__code=agency
+        )
+        if not permissions.can_complete_assignment(request.user, assignment) and assignment.completed_at is None:
+            raise exceptions.PermissionDenied(_("Anda tidak berwenang menyelesaikan tugas instansi ini."))
+        data = AssignmentCompleteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = run_service(
+            assignment_complete, assignment=assignment, actor=request.user, note=data.validated_data["note"]
+        )
+        assignment.refresh_from_db()
+        return Response(AssignmentOutput(assignment).data)
+
+
+class IncidentNoteApi(DeskApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_note_add",
+        parameters=[ID_PARAM],
+        request=NoteInput,
+        summary="Tambah catatan (publik tampil di halaman lacak warga)",
+        responses={201: EventOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    )
+    def post(self, request, pk):
+
+        incident = self.incident(pk)
+        if not permissions.can_add_note(request.user, incident):
+            raise exceptions.PermissionDenied(_("Anda tidak berwenang menambah catatan pada laporan ini."))
+        data = NoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        event = run_service(
+            incident_note_add,
+            incident=incident,
+            actor=request.user,
+            text=data.validated_data["text"],
+            public=data.validated_data["public"],
+        )
+        return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
+
+
+class IncidentPhotoApi(DeskApiView):
+    """A report's photo through the access rule (media files are never public)."""
+
+    # A photo is answered as a file whatever the client accepts; errors as JSON.
+    content_negotiation_class = FirstRendererNegotiation
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="incidents_photo",
+        parameters=[ID_PARAM, OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        summary="Foto laporan (ukuran penuh, atau gambar kecil pada /thumbnail/)",
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/webp"): OpenApiTypes.BINARY,
+            401: ERR_401,
+            403: ERR_403,
+            404: ERR_404,
+        },
+    )
+    def get(self, request, pk, photo_pk, size="full"):
+        incident = self.incident(pk)
+        item = incident.photos.filter(pk=photo_pk).first()
+        if item is None:
+            raise exceptions.NotFound()
+        field = item.thumbnail if size == "thumb" else item.image
+        try:
+            handle = field.open("rb")
+        except (OSError, ValueError):
+            raise exceptions.NotFound()
+        content_type = "image/jpeg" if size == "thumb" else (item.content_type or "application/octet-stream")
+        response = FileResponse(handle, content_type=content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@extend_schema_view(get=extend_schema(operation_id="incidents_photo_thumbnail", summary="Gambar kecil foto laporan"))
+class IncidentPhotoThumbnailApi(IncidentPhotoApi):
+    pass
+
+
+urlpatterns = [
+    path("incidents/", IncidentListCreateApi.as_view(), name="api-incidents"),
+    path("incidents/<int:pk>/", IncidentDetailApi.as_view(), name="api-incident-detail"),
+    path("incidents/<int:pk>/transitions/", IncidentTransitionApi.as_view(), name="api-incident-transitions"),
+    path("incidents/<int:pk>/assignments/", IncidentAssignmentApi.as_view(), name="api-incident-assignments"),
+    path(
+        "incidents/<int:pk>/assignments/<slug:agency>/complete/",
+        AssignmentCompleteApi.as_view(),
+        name="api-incident-assignment-complete",
+    ),
+    path("incidents/<int:pk>/notes/", IncidentNoteApi.as_view(), name="api-incident-notes"),
+    path("incidents/<int:pk>/photos/<int:photo_pk>/", IncidentPhotoApi.as_view(), name="api-incident-photo"),
+    path(
+        "incidents/<int:pk>/photos/<int:photo_pk>/thumbnail/",
+        IncidentPhotoThumbnailApi.as_view(),
+        {"size": "thumb"},
+        name="api-incident-photo-thumb",
+    ),
+]

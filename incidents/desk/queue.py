@@ -1,0 +1,327 @@
+"""The desk queue: filters, sort orders and keyset (cursor) pagination.
+
+Used by the desk pages and the staff list API. Everything starts from
+`incidents_visible_to(user)`; the filters come from
+`incidents.desk.filters`, so the page, the API and the exports agree.
+
+Keyset pagination: a page is "the next 50 rows after this sort key", never an
+OFFSET and never a COUNT(*). The sort key is compared as a row value,
+`(created_at, id) < (%s, %s)`, which PostgreSQL turns into one index range on
+the matching index (see the indexes on Incident), so a page 20,000 rows deep
+costs what the first page costs.
+
+Free-text search (`q`): a tracking code is an exact, indexed match; other text
+is an `icontains` over title, description, location detail and desa name, a
+sequential scan at a million rows. It stays acceptable combined with the
+filters that narrow the scan (kecamatan, status, date range), and the
+database's statement_timeout bounds the worst case.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Count, DateTimeField, F, Func, IntegerField, Prefetch, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents.desk.filters import incidents_filtered
+from incidents.models import OPEN_STATUSES, Assignment, Status
+from incidents.selectors import incidents_visible_to
+from incidents.workflow import sla
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+COUNTS_TTL = 30  # seconds; the open-status counts may lag this much behind
+CLOSED_COUNTS_TTL = 600  # closed reports: most of the table, slow to change
+CURSOR_SALT = "incidents.queue.cursor"
+
+SORT_ALIASES = {"terbaru": "newest", "prioritas": "priority", "age": "oldest", "terlama": "oldest", "batas": "due"}
+
+_FIELD_TYPES = {
+    "created_at": DateTimeField(),
+    "due_at": DateTimeField(),
+    "priority": IntegerField(),
+    "id": IntegerField(),
+}
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A run of rows in one sort order. The due-time sort has two: reports
+    with a deadline (ascending), then those without one (closed), so NULLs
+    never enter a row comparison."""
+
+    where: Q
+    fields: tuple[str, ...]
+    descending: bool
+
+
+SORTS = {
+    "newest": [_Segment(Q(), ("created_at", "id"), True)],
+    "oldest": [_Segment(Q(), ("created_at", "id"), False)],
+    "priority": [_Segment(Q(), ("priority", "created_at", "id"), True)],
+    "due": [
+        _Segment(Q(due_at__isnull=False), ("due_at", "id"), False),
+        _Segment(Q(due_at__isnull=True), ("id",), False),
+    ],
+}
+
+
+class InvalidCursor(ValidationError):
+    pass
+
+
+class RowCompare(Func):
+    """`(a, b, c) < (x, y, z)` as a SQL row value (PostgreSQL, SQLite >= 3.15)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, columns, op, values):
+        self.op = op
+        self.width = len(columns)
+        exprs = [F(c) for c in columns] + [
+            Value(v, output_field=_FIELD_TYPES[c]) for c, v in zip(columns, values, strict=True)
+        ]
+        super().__init__(*exprs)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for expr in self.get_source_expressions():
+            sql, p = compiler.compile(expr)
+            parts.append(sql)
+            params.extend(p)
+        lhs, rhs = ", ".join(parts[: self.width]), ", ".join(parts[self.width :])
+        return f"(({lhs}) {self.op} ({rhs}))", params
+
+
+@dataclass
+class QueuePage:
+    items: list
+    sort: str
+    next_cursor: str | None = None
+    prev_cursor: str | None = None
+    params: dict = field(default_factory=dict)
+
+    @property
+    def has_next(self):
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self):
+        return self.prev_cursor is not None
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+def _get(params, name):
+    if params is None:
+        return None
+    if hasattr(params, "getlist"):
+        values = params.getlist(name)
+        return values if len(values) > 1 else (values[0] if values else None)
+    return params.get(name)
+
+
+def queue_queryset(user, params=None, *, now=None):
+    """The reports of the user's queue matching `params` (the filters of
+    incidents.desk.filters), unordered. Raises ValidationError (field ->
+    messages) for filters it cannot understand."""
+    return incidents_filtered(incidents_visible_to(user), params, user=user, now=now)
+
+
+# Columns a queue row never shows; the desa and kecamatan boundaries are
+# whole GeoJSON polygons.
+ROW_DEFERRED = ("desa__boundary", "kecamatan__boundary", "category__questions", "category__description")
+
+
+def with_row_data(qs):
+    """What a queue row or an export line needs, in two queries per page."""
+    assignments = Assignment.objects.select_related("agency").only(
+        "id", "incident_id", "agency__id", "agency__code", "agency__name", "agency__short_name"
+    )
+    return (
+        qs.select_related("category", "desa", "kecamatan")
+        .defer(*ROW_DEFERRED)
+        .prefetch_related(Prefetch("assignments", queryset=assignments))
+    )
+
+
+def sort_of(params) -> str:
+    value = _get(params, "sort") or "newest"
+    if isinstance(value, list):
+        value = value[0]
+    value = SORT_ALIASES.get(value, value)
+    if value not in SORTS:
+        raise ValidationError({"sort": [_("Urutan tidak dikenal.")]})
+    return value
+
+
+# --- cursors -------------------------------------------------------------------------------------
+
+
+def _dump(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _load(name, value):
+    if value is None:
+        return None
+    if name in ("created_at", "due_at"):
+        parsed = datetime.fromisoformat(value)
+        if timezone.is_naive(parsed):
+            raise ValueError
+        return parsed
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError
+    return value
+
+
+def _segment_index(sort, incident):
+    segments = SORTS[sort]
+    if len(segments) == 1:
+        return 0
+    return 0 if incident.due_at is not None else 1
+
+
+def encode_cursor(sort, incident, direction):
+    seg = _segment_index(sort, incident)
+    key = [_dump(getattr(incident, name)) for name in SORTS[sort][seg].fields]
+    return signing.dumps({"s": sort, "d": direction, "g": seg, "k": key}, salt=CURSOR_SALT, compress=True)
+
+
+def decode_cursor(token, sort):
+    try:
+        data = signing.loads(token, salt=CURSOR_SALT)
+        if data["s"] != sort or data["d"] not in ("n", "p"):
+            raise ValueError
+        seg = data["g"]
+        if not isinstance(seg, int) or not 0 <= seg < len(SORTS[sort]):
+            raise ValueError
+        fields = SORTS[sort][seg].fields
+        if len(data["k"]) != len(fields):
+            raise ValueError
+        key = tuple(_load(name, value) for name, value in zip(fields, data["k"], strict=True))
+    except (signing.BadSignature, ValueError, KeyError, TypeError):
+        raise InvalidCursor({"cursor": [_("Tautan halaman tidak valid atau kedaluwarsa. Mulai dari halaman pertama.")]})
+    return data["d"], seg, key
+
+
+def _ordered(qs, segment, backwards):
+    desc = segment.descending != backwards
+    return qs.filter(segment.where).order_by(*[f"-{f}" if desc else f for f in segment.fields])
+
+
+def _after(qs, segment, key, backwards):
+    forward_op = "<" if segment.descending else ">"
+    op = {"<": ">", ">": "<"}[forward_op] if backwards else forward_op
+    return qs.filter(RowCompare(segment.fields, op, key))
+
+
+def _fetch(qs, sort, seg, key, backwards, n):
+    """Up to n rows after (or before) position (seg, key), crossing segments."""
+    segments = SORTS[sort]
+    order = range(seg, -1, -1) if backwards else range(seg, len(segments))
+    rows = []
+    for i in order:
+        part = _ordered(qs, segments[i], backwards)
+        if i == seg and key is not None:
+            part = _after(part, segments[i], key, backwards)
+        rows.extend(part[: n - len(rows)])
+        if len(rows) >= n:
+            break
+    return rows
+
+
+def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE) -> QueuePage:
+    """One page of the user's queue. `params` is a dict or QueryDict of the
+    filters (see IncidentFilter.to_params) plus `sort`; `cursor` is a token
+    from a previous page's next_cursor/prev_cursor. Raises ValidationError
+    for bad filters and InvalidCursor for a bad cursor."""
+    limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
+    sort = sort_of(params or {})
+    qs = with_row_data(queue_queryset(user, params))
+    page = QueuePage(items=[], sort=sort)
+    if not cursor:
+        rows = _fetch(qs, sort, 0, None, False, limit + 1)
+        page.items = rows[:limit]
+        if len(rows) > limit:
+            page.next_cursor = encode_cursor(sort, page.items[-1], "n")
+        return page
+    direction, seg, key = decode_cursor(cursor, sort)
+    if direction == "n":
+        rows = _fetch(qs, sort, seg, key, False, limit + 1)
+        page.items = rows[:limit]
+        if page.items:
+            page.prev_cursor = encode_cursor(sort, page.items[0], "p")
+        if len(rows) > limit:
+            page.next_cursor = encode_cursor(sort, page.items[-1], "n")
+        return page
+    rows = _fetch(qs, sort, seg, key, True, limit + 1)
+    if not rows:
+        return incident_queue(user, params, limit=limit)
+    page.items = list(reversed(rows[:limit]))
+    page.next_cursor = encode_cursor(sort, page.items[-1], "n")
+    if len(rows) > limit:
+        page.prev_cursor = encode_cursor(sort, page.items[0], "p")
+    return page
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+
+def _scope_key(user) -> str:
+    # Two users whose visibility compiles to the same SQL see the same reports,
+    # so they may share the cached counts; nothing about the rule is repeated here.
+    sql, sql_params = incidents_visible_to(user).query.sql_with_params()
+    return "desk:counts:" + hashlib.sha256(repr((sql, sql_params)).encode()).hexdigest()
+
+
+def status_counts(user) -> dict:
+    """Reports per status among those the user may see, plus `overdue` and `open`.
+
+    Grouped counts over the user's scope, kept in the shared cache: the open
+    statuses and the overdue count (what a desk acts on; index-backed and
+    small) for COUNTS_TTL seconds, the closed statuses (most of a million
+    rows, changing slowly) for CLOSED_COUNTS_TTL. The queue pages themselves
+    never count."""
+    key = _scope_key(user)
+    counts = cache.get(key)
+    if counts is None:
+        qs = incidents_visible_to(user).order_by()
+        open_values = [str(s) for s in OPEN_STATUSES]
+        counts = {s: 0 for s in Status.values}
+        closed = cache.get(key + ":closed")
+        if closed is None:
+            closed = dict(
+                qs.exclude(status__in=open_values)
+                .values_list("status")
+                .annotate(n=Count("id"))
+                .values_list("status", "n")
+            )
+            cache.set(key + ":closed", closed, CLOSED_COUNTS_TTL)
+        counts.update(closed)
+        counts.update(
+            dict(
+                qs.filter(status__in=open_values)
+                .values_list("status")
+                .annotate(n=Count("id"))
+                .values_list("status", "n")
+            )
+        )
+        # due_at is only set while a report is open (see Incident.due_at), so
+        # this is an index-only count on the partial due-time index.
+        counts["overdue"] = qs.filter(due_at__lt=timezone.now()).count()
+        counts["open"] = sum(counts[s] for s in open_values)
+        cache.set(key, counts, COUNTS_TTL)
+    return counts
+
+
+def due_state(incident, now=None) -> str:
+    """ "overdue", "soon" or "" for the deadline that runs in the current status."""
+    return {"overdue": "overdue", "due_soon": "soon"}.get(sla.sla_state(incident, now=now) or "", "")

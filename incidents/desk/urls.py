@@ -1,0 +1,23 @@
+from django.urls import path
+
+from incidents.desk.views import actions, bulk, detail, entry, exports, queue
+
+app_name = "desk"
+urlpatterns = [
+    path("", queue.home, name="home"),
+    path("laporan/baru/", entry.create, name="create"),
+    path("laporan/<int:pk>/", detail.detail, name="detail"),
+    path("laporan/<int:pk>/status/", actions.transition, name="transition"),
+    path("laporan/<int:pk>/tugaskan/", actions.assign, name="assign"),
+    path("laporan/<int:pk>/catatan/", actions.note, name="note"),
+    path("laporan/<int:pk>/ubah/", actions.update, name="update"),
+    path("laporan/<int:pk>/tiba/", actions.arrival, name="arrival"),
+    path("laporan/<int:pk>/identitas/", detail.reveal_identity, name="reveal_identity"),
+    path("laporan/<int:pk>/tugas/<int:assignment_pk>/selesai/", actions.assignment_done, name="assignment_done"),
+    path("laporan/<int:pk>/foto/<int:photo_pk>/", detail.photo, name="photo"),
+    path("laporan/<int:pk>/foto/<int:photo_pk>/kecil/", detail.photo, {"size": "thumb"}, name="photo_thumb"),
+    path("massal/", bulk.bulk, name="bulk"),
+    path("ekspor/", exports.export_list, name="exports"),
+    path("ekspor/<uuid:job_id>/unduh/", exports.export_download, name="export_download"),
+    path("ekspor/<uuid:job_id>/ulangi/", exports.export_retry, name="export_retry"),
+]

@@ -1,0 +1,113 @@
+"""Public report intake over the API: POST /api/v1/reports/."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import parsers, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from incidents.intake.links import tracking_url
+from incidents.intake.serializers import ReportCreatedSerializer, ReportCreateSerializer
+from incidents.intake.services import report_submit
+from incidents.intake.submission import Submission
+from incidents.intake.tracking import new_tracking_code
+from incidents.models import Category, Status
+from kitaaman.api_common import SafeJSONParser, SettingsRateThrottle, validation_error
+from kitaaman.api_schema import ERR_400, ERR_401, ERR_429
+
+TAG_REPORTS = "Laporan warga"
+
+
+class ReportSubmitThrottle(SettingsRateThrottle):
+    scope = "report_submit"
+
+
+class ReportCreateApi(APIView):
+    # No session authentication: anonymous JSON clients need no CSRF token,
+    # and a signed-in officer's browser cookie can never be ridden by
+    # another site here. Staff apps may send a token (not sent by browsers
+    # on their own) to have the report recorded as entered by them.
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [ReportSubmitThrottle]
+    parser_classes = [SafeJSONParser, parsers.MultiPartParser, parsers.FormParser]
+
+    @extend_schema(
+        operation_id="reports_create",
+        tags=[TAG_REPORTS],
+        summary="Kirim laporan",
+        description=(
+            "Siapa saja boleh melapor, tanpa akun. JSON atau multipart/form-data (isian `photos` dapat diulang, "
+            "`details` sebagai string JSON). Kiriman ulang dengan `client_uuid` yang sama menjawab 200 dengan "
+            "laporan yang sama dan tidak membuat laporan baru. Dibatasi per alamat klien (429)."
+        ),
+        request={
+            "application/json": ReportCreateSerializer,
+            "multipart/form-data": ReportCreateSerializer,
+            "application/x-www-form-urlencoded": ReportCreateSerializer,
+        },
+        responses={
+            201: ReportCreatedSerializer,
+            200: OpenApiResponse(ReportCreatedSerializer, description="Laporan dengan client_uuid ini sudah ada."),
+            400: ERR_400,
+            401: ERR_401,
+            429: ERR_429,
+        },
+        examples=[
+            OpenApiExample(
+                "Banjir",
+                request_only=True,
+                value={
+                    "category": "bencana-banjir",
+                    "description": "Air Sungai Rupit meluap, 12 rumah terendam setinggi lutut.",
+                    "desa": "16.13.01.1007",
+                    "details": {"rumah_terendam": 12, "mengungsi": 0},
+                    "consent": True,
+                    "anonymous": True,
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        serializer = ReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["website"]:
+            # A bot filled the hidden field: look like success, keep nothing.
+            return self._answer(new_tracking_code(), Status.BARU, timezone.now(), status.HTTP_201_CREATED)
+        category = Category.objects.filter(code=data["category"], active=True).first()
+        try:
+            incident, created = report_submit(
+                Submission.from_fields(
+                    data,
+                    category=category,
+                    entered_by=request.user if request.user.is_authenticated else None,
+                )
+            )
+        except DjangoValidationError as exc:
+            raise validation_error(exc)
+        return self._answer(
+            incident.tracking_code,
+            incident.status,
+            incident.created_at,
+            status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def _answer(self, code, state, created_at, http_status):
+        body = {
+            "tracking_code": code,
+            "tracking_url": tracking_url(code),
+            "status": state,
+            "status_label": str(Status(state).label),
+            "created_at": created_at,
+        }
+        return Response(ReportCreatedSerializer(body).data, status=http_status)
+
+
+urlpatterns = [
+    path("reports/", ReportCreateApi.as_view(), name="api-report-create"),
+]

@@ -1,0 +1,123 @@
+"""Reads for the public side (citizen pages and the public API).
+
+Nothing here ever returns the reporter's identity or contact, or internal
+notes. Reports stay off the public map while they are new (not yet checked
+by an officer), when rejected or duplicates, and when the reporter asked.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from incidents.intake.services import RECEIVED_NOTE
+from incidents.intake.tracking import normalize_tracking_code
+from incidents.models import Category, Channel, EventKind, Incident, IncidentEvent, Status
+
+PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
+
+
+def public_map_incidents():
+    return (
+        Incident.objects.filter(confidential=False, status__in=PUBLIC_MAP_STATUSES)
+        .select_related("category", "desa", "kecamatan")
+        .only(
+            "id",
+            "lat",
+            "lng",
+            "status",
+            "created_at",
+            "category__code",
+            "category__name",
+            "category__name_en",
+            "category__group",
+            "desa__code",
+            "desa__name",
+            "desa__lat",
+            "desa__lng",
+            "kecamatan__code",
+            "kecamatan__name",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def public_feature(incident) -> dict:
+    lat, lng = incident.public_point()
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
+        "properties": {
+            "category": incident.category.code,
+            "category_name": incident.category.display_name,
+            "group": incident.category.group,
+            "status": incident.status,
+            "status_label": str(Status(incident.status).label),
+            "date": timezone.localtime(incident.created_at).date().isoformat(),
+            "desa": incident.desa.name,
+            "kecamatan": incident.kecamatan.name,
+            # Conflicts are shown at the desa centroid, never the exact point.
+            "approximate": incident.category.is_conflict or incident.lat is None,
+        },
+    }
+
+
+def public_geojson(limit: int = 2000) -> dict:
+    return {"type": "FeatureCollection", "features": [public_feature(i) for i in public_map_incidents()[:limit]]}
+
+
+def month_range(now: datetime | None = None):
+    now = timezone.localtime(now or timezone.now())
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    return start, end
+
+
+def category_counts_for_month(now: datetime | None = None) -> list[dict]:
+    """Reports received this month per category (all statuses but duplicates and rejected)."""
+    start, end = month_range(now)
+    counts = dict(
+        Incident.objects.filter(created_at__gte=start, created_at__lt=end)
+        .exclude(status__in=(Status.DUPLIKAT, Status.DITOLAK))
+        .values_list("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+    )
+    return [{"category": c, "count": counts.get(c.id, 0)} for c in Category.objects.filter(active=True)]
+
+
+def incident_by_tracking_code(raw_code: str):
+    code = normalize_tracking_code(raw_code)
+    if not code:
+        return None
+    return (
+        Incident.objects.select_related("category", "desa", "kecamatan", "duplicate_of")
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def public_events(incident: Incident) -> list[IncidentEvent]:
+    """What the citizen's tracking page shows: public events, plus every status
+    change (the citizen always learns the new status; an internal note of a
+    status change is withheld)."""
+    events = []
+    for event in incident.events.filter(Q(public=True) | Q(kind=EventKind.TRANSITION)).order_by("created_at", "id"):
+        if not event.public:
+            event.note = ""
+        elif event.kind == EventKind.CREATED:
+            event.note = _received_note(event.note)
+        event.actor_label = ""
+        events.append(event)
+    return events
+
+
+def _received_note(note: str) -> str:
+    """The note the intake stores in Bahasa Indonesia, worded again in the
+    reader's language; a note someone wrote stays as written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = {_(RECEIVED_NOTE) % {"channel": str(label)}: code for code, label in Channel.choices}
+    code = stored.get(note)
+    return note if code is None else _(RECEIVED_NOTE) % {"channel": Channel(code).label}

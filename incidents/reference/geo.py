@@ -1,0 +1,94 @@
+"""Point to desa.
+
+Inside a polygon when boundaries are loaded; the nearest polygon for points in
+the sliver gaps between desa; the nearest centroid when no boundary is loaded.
+A point outside the kabupaten is refused. The geometries are immutable
+reference data, cached per process and rebuilt when the boundaries change.
+"""
+
+import math
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max
+from shapely.geometry import Point, shape
+from shapely.strtree import STRtree
+
+from incidents.models import Desa
+
+_lock = threading.Lock()
+_cache = {"key": None, "index": None, "codes": None, "geoms": None, "union": None}
+
+# A point in a sliver is at most a few hundred metres from a polygon; farther
+# than this from every desa means it is outside the kabupaten.
+MAX_SLIVER_DISTANCE_DEG = 0.01
+
+
+class OutsideKabupaten(ValueError):
+    pass
+
+
+def in_bbox(lat: float, lng: float) -> bool:
+    box = settings.KABUPATEN_BBOX
+    return box["min_lat"] <= lat <= box["max_lat"] and box["min_lng"] <= lng <= box["max_lng"]
+
+
+def _boundary_key():
+
+    agg = Desa.objects.filter(boundary__isnull=False).aggregate(n=Count("code"), last=Max("code"))
+    return (agg["n"], agg["last"], _boundary_version())
+
+
+def _boundary_version():
+
+    return cache.get("kitaaman:boundary-version", 0)
+
+
+def bump_boundary_version():
+
+    try:
+        cache.incr("kitaaman:boundary-version")
+    except ValueError:
+        cache.set("kitaaman:boundary-version", 1, None)
+
+
+def _load():
+    key = _boundary_key()
+    if _cache["key"] == key:
+        return _cache
+    with _lock:
+        if _cache["key"] == key:
+            return _cache
+        codes, geoms = [], []
+        for code, boundary in Desa.objects.filter(boundary__isnull=False).values_list("code", "boundary"):
+            codes.append(code)
+            geoms.append(shape(boundary))
+        _cache.update(key=key, codes=codes, geoms=geoms, index=STRtree(geoms) if geoms else None)
+    return _cache
+
+
+def desa_code_for_point(lat: float, lng: float) -> str:
+    """Return the Kemendagri code of the desa containing (lat, lng)."""
+    if not (isinstance(lat, (int, float)) and isinstance(lng, (int, float))) or math.isnan(lat) or math.isnan(lng):
+        raise OutsideKabupaten("invalid")
+    if not in_bbox(lat, lng):
+        raise OutsideKabupaten("bbox")
+    cache = _load()
+    point = Point(lng, lat)
+    if cache["index"] is not None:
+        for i in cache["index"].query(point, predicate="intersects"):
+            return cache["codes"][int(i)]
+        nearest = cache["index"].nearest(point)
+        if nearest is not None and cache["geoms"][int(nearest)].distance(point) <= MAX_SLIVER_DISTANCE_DEG:
+            return cache["codes"][int(nearest)]
+        raise OutsideKabupaten("outside")
+    # No polygons loaded: the nearest centroid inside the bounding box.
+    best, best_d = None, None
+    for code, dlat, dlng in Desa.objects.values_list("code", "lat", "lng"):
+        d = (dlat - lat) ** 2 + ((dlng - lng) * math.cos(math.radians(lat))) ** 2
+        if best_d is None or d < best_d:
+            best, best_d = code, d
+    if best is None:
+        raise OutsideKabupaten("no-desa")
+    return best

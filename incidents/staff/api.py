@@ -1,0 +1,64 @@
+"""Token for the staff API: /api/v1/auth/token/."""
+
+from django.contrib.auth import authenticate
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    extend_schema,
+)
+from rest_framework import exceptions
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from incidents import audit, permissions
+from incidents.desk.serializers import (
+    TokenInput,
+    TokenOutput,
+)
+from kitaaman.api_errors import ApiError
+from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
+
+TAG_AUTH = "Autentikasi"
+
+
+class TokenApi(APIView):
+    """Exchange a staff account's username and password for an API token."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        tags=[TAG_AUTH],
+        operation_id="auth_token",
+        request=TokenInput,
+        summary="Minta token API (akun petugas)",
+        responses={200: TokenOutput, 400: ERR_400, 403: ERR_403, 429: ERR_429},
+    )
+    def post(self, request):
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        # authenticate() goes through django-axes (lockout) and sends
+        # user_login_failed, which incidents.audit records.
+        user = authenticate(
+            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
+        # A locked-out account gets 429 from django-axes' middleware
+        # (incidents.audit.lockout_response), whatever is answered here.
+        if user is None or not user.is_active:
+            raise ApiError(_("Nama pengguna atau kata sandi salah."), code="invalid_credentials", status_code=400)
+        if not permissions.is_desk_user(user):
+            audit.record("auth.token_refused", user=user, request=request._request)
+            raise exceptions.PermissionDenied(_("Akun ini tidak memiliki peran petugas."))
+        token, _created = Token.objects.get_or_create(user=user)
+        audit.record("auth.login", user=user, request=request._request, data={"via": "token"})
+        return Response({"token": token.key})
+
+
+urlpatterns = [
+    path("auth/token/", TokenApi.as_view(), name="api-token"),
+]
