@@ -85,7 +85,9 @@ def validate_details(category: Category, raw) -> dict:
         else:
             text = str(value).strip()
             if len(text) > 1000:
-                errors[code] = [_("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": localized(q, "label")}]
+                errors[code] = [
+                    _("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": localized(q, "label")}
+                ]
                 continue
             cleaned[code] = text
     if errors:
