@@ -49,6 +49,20 @@ def _period_bounds(period: Period):
     return date(period.year, period.first_month, 1), date(period.year, period.last_month, 1)
 
 
+def _service_level(totals, count, seconds, in_sla, buckets) -> dict:
+    """Verification or resolution: how many, how long (median from the hour histogram), how many in time."""
+    n = totals[count]
+    median, open_ended = median_from_histogram([totals[b] for b in buckets], HOUR_EDGES)
+    return {
+        "count": n,
+        "median_hours": median,
+        "median_open_ended": open_ended,
+        "average_hours": round(totals[seconds] / n / 3600, 2) if n else None,
+        "within_sla": totals[in_sla],
+        "within_sla_pct": pct(totals[in_sla], n),
+    }
+
+
 def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datetime | None = None) -> dict:
     """Report counts and service levels of a period, from the aggregates."""
     period = make_period(year, quarter, month)
@@ -86,8 +100,6 @@ def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datet
         row["kecamatan_id"]: row["n"] or 0
         for row in qs.exclude(status__in=NOT_COUNTED).values("kecamatan_id").annotate(n=Sum("n"))
     }
-    verify_median, verify_open = median_from_histogram([totals[b] for b in HOUR_BUCKETS], HOUR_EDGES)
-    finish_median, finish_open = median_from_histogram([totals[b] for b in FINISH_BUCKETS], HOUR_EDGES)
     fire_median, fire_open = median_from_histogram([totals[b] for b in FIRE_BUCKETS], FIRE_MINUTE_EDGES)
     edges_fire = [0, *FIRE_MINUTE_EDGES]
     fire_buckets = [
@@ -103,26 +115,8 @@ def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datet
         "total": totals["n"],
         "by_category_status": by_cat_status,
         "by_kecamatan": by_kecamatan,
-        "verify": {
-            "count": totals["verified"],
-            "median_hours": verify_median,
-            "median_open_ended": verify_open,
-            "average_hours": round(totals["verify_seconds"] / totals["verified"] / 3600, 2)
-            if totals["verified"]
-            else None,
-            "within_sla": totals["verify_in_sla"],
-            "within_sla_pct": pct(totals["verify_in_sla"], totals["verified"]),
-        },
-        "finish": {
-            "count": totals["resolved"],
-            "median_hours": finish_median,
-            "median_open_ended": finish_open,
-            "average_hours": round(totals["finish_seconds"] / totals["resolved"] / 3600, 2)
-            if totals["resolved"]
-            else None,
-            "within_sla": totals["finish_in_sla"],
-            "within_sla_pct": pct(totals["finish_in_sla"], totals["resolved"]),
-        },
+        "verify": _service_level(totals, "verified", "verify_seconds", "verify_in_sla", HOUR_BUCKETS),
+        "finish": _service_level(totals, "resolved", "finish_seconds", "finish_in_sla", FINISH_BUCKETS),
         "fire": {
             "count": totals["fire_n"],
             "arrived": totals["fire_arrived"],

@@ -21,27 +21,28 @@ def _export_period(request):
     return year, quarter
 
 
-@spm_viewer_required
-def export_xlsx(request):
+FORMATS = {
+    "xlsx": (export.espm_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (export.espm_csv, "text/csv; charset=utf-8"),
+}
+
+
+def _export(request, kind):
     period = _export_period(request)
     if period is None:
         messages.error(request, _("Periode ekspor tidak valid: pilih tahun dan triwulan 1 sampai 4."))
         return redirect("spm:dashboard")
-    content = export.espm_xlsx(year=period[0], quarter=period[1])
-    services.export_record(actor=request.user, kind="xlsx", year=period[0], quarter=period[1], request=request)
-    return export.download(
-        content,
-        f"e-SPM-Trantibumlinmas-{period[0]}-T{period[1]}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    build, content_type = FORMATS[kind]
+    content = build(year=period[0], quarter=period[1])
+    services.export_record(actor=request.user, kind=kind, year=period[0], quarter=period[1], request=request)
+    return export.download(content, f"e-SPM-Trantibumlinmas-{period[0]}-T{period[1]}.{kind}", content_type)
+
+
+@spm_viewer_required
+def export_xlsx(request):
+    return _export(request, "xlsx")
 
 
 @spm_viewer_required
 def export_csv(request):
-    period = _export_period(request)
-    if period is None:
-        messages.error(request, _("Periode ekspor tidak valid: pilih tahun dan triwulan 1 sampai 4."))
-        return redirect("spm:dashboard")
-    content = export.espm_csv(year=period[0], quarter=period[1])
-    services.export_record(actor=request.user, kind="csv", year=period[0], quarter=period[1], request=request)
-    return export.download(content, f"e-SPM-Trantibumlinmas-{period[0]}-T{period[1]}.csv", "text/csv; charset=utf-8")
+    return _export(request, "csv")
