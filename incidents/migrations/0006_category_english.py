@@ -11,7 +11,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0004_kecamatan_queue_index"),
+        ("incidents", "0005_open311"),
     ]
 
     operations = [
