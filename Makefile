@@ -30,6 +30,7 @@ demo: migrate
 		$(PY) manage.py import_boundaries "$(WILAYAH)/muratara_kecamatan_from_desa.geojson"; \
 	fi
 	$(PY) manage.py seed_demo --reports $(DEMO_REPORTS) --seed 2026 --if-empty
+	$(PY) manage.py seed_spm_demo --seed 2026 --if-empty
 
 # Portal with demo data on SQLite, tasks run eagerly.
 run: demo
@@ -67,7 +68,9 @@ beat: venv
 	$(VENV)/bin/celery -A kitaaman beat -l info
 
 # web (gunicorn), worker and beat from the Procfile; needs DATABASE_URL and CELERY_BROKER_URL.
+# Without DEBUG=1 the web process serves the collected (hashed, compressed) static files.
 procs: venv-dev
+	$(PY) manage.py collectstatic --noinput -v0
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
 
 clean:

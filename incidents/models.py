@@ -12,6 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitaaman.localized import localized
+
+# Open311 partner applications and keys belong to this app (see incidents/open311/).
+from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
+
 
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, primary_key=True)
@@ -90,14 +95,17 @@ class Category(models.Model):
     name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
     group = models.CharField(_("kelompok"), max_length=12, choices=Group.choices)
     description = models.TextField(_("keterangan untuk warga"), blank=True)
+    description_en = models.TextField(_("keterangan untuk warga (Inggris)"), blank=True)
     default_priority = models.PositiveSmallIntegerField(
         _("prioritas bawaan"), choices=Priority.choices, default=Priority.SEDANG
     )
     spm_service = models.CharField(_("layanan SPM"), max_length=20, choices=SpmService.choices, blank=True, default="")
     hazard = models.CharField(_("jenis bahaya"), max_length=40, blank=True)
     dibi_code = models.CharField(_("kode DIBI BNPB"), max_length=5, blank=True)
-    # Extra questions as data: [{"code", "label", "label_en", "type", "required", "choices", "min", "max"}]
-    # type is one of text, textarea, integer, boolean, choice.
+    # Extra questions as data: [{"code", "label", "label_en", "type", "required", "choices", "min", "max", "staff"}]
+    # type is one of text, textarea, integer, boolean, choice; a choice is [code, label] or
+    # [code, label, label_en]; "staff": true marks a question only officers answer (on the
+    # desk), never shown to residents.
     questions = models.JSONField(_("pertanyaan tambahan"), default=list, blank=True)
     # Service levels (defaults follow SP4N-LAPOR!: verify in 3, follow up in 5 working days).
     verify_within = models.PositiveIntegerField(_("batas verifikasi"), default=3)
@@ -126,8 +134,20 @@ class Category(models.Model):
         return self.name
 
     @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self, "description")
+
+    @property
     def is_conflict(self):
         return self.group == self.Group.KONFLIK
+
+    def citizen_questions(self) -> list[dict]:
+        """The questions a resident answers (the citizen form and the public API)."""
+        return [q for q in self.questions or [] if not q.get("staff")]
 
 
 class Agency(models.Model):
@@ -200,6 +220,7 @@ class Channel(models.TextChoices):
     TELEPON = "telepon", _("Telepon")
     DATANG = "datang", _("Datang langsung")
     PATROLI = "patroli", _("Patroli")
+    OPEN311 = "open311", _("Aplikasi mitra (Open311)")
 
 
 class Incident(models.Model):
@@ -231,6 +252,15 @@ class Incident(models.Model):
     confidential = models.BooleanField(_("jangan tampilkan di peta publik"), default=False)
     consent_at = models.DateTimeField(_("persetujuan data pribadi"), null=True, blank=True)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # Which partner application sent a report of the open311 channel.
+    partner_application = models.ForeignKey(
+        "incidents.PartnerApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("aplikasi mitra"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -14,5 +14,13 @@ app.autodiscover_tasks()
 # autodiscover_tasks only imports `<app>.tasks`; these packages keep their
 # tasks beside the services they wrap.
 app.autodiscover_tasks(
-    ["kitaaman", "spm.summaries", "incidents.workflow", "incidents.desk", "incidents.notify", "incidents.privacy"]
+    [
+        "kitaaman",
+        "spm.summaries",
+        "spm.warnings",
+        "incidents.workflow",
+        "incidents.desk",
+        "incidents.notify",
+        "incidents.privacy",
+    ]
 )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -56,6 +57,20 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Answers worth compressing; photos, PDFs and spreadsheets are compressed already.
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "application/manifest+json")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Compresses pages, JSON and scripts for browsers that accept it (Django's
+    GZipMiddleware, including its BREACH mitigation), and leaves files alone."""
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)
 
 
 class ServiceUnavailableMiddleware:

@@ -37,7 +37,12 @@ class Rate:
 
 
 # Used for a scope the settings leave out (a deployment that overrides only some).
-DEFAULT_RATES = {"report_submit": "10/hour", "report_address": "200/hour", "track": "120/hour"}
+DEFAULT_RATES = {
+    "report_submit": "10/hour",
+    "report_address": "200/hour",
+    "track": "120/hour",
+    "open311": "120/hour",
+}
 
 
 def rate(scope: str) -> Rate:
@@ -67,6 +72,11 @@ def address_key(request) -> str:
 class Bucket:
     scope: str
     ident: str
+    # A rate of its own, for limits set outside DEFAULT_THROTTLE_RATES.
+    limit: Rate | None = None
+
+    def _rate(self) -> Rate:
+        return self.limit or rate(self.scope)
 
     def _key(self, window_start: int) -> str:
         return f"kitaaman:rl:{self.scope}:{self.ident}:{window_start}"
@@ -78,14 +88,14 @@ class Bucket:
 
     def wait(self) -> int:
         """0 when there is room for one more; else seconds until there is."""
-        limit = rate(self.scope)
+        limit = self._rate()
         start, remaining = self._window(limit.seconds)
         used = cache.get(self._key(start), 0)
         return 0 if used < limit.count else max(1, remaining)
 
     def spend(self) -> int:
         """Count one; returns the count in this window."""
-        limit = rate(self.scope)
+        limit = self._rate()
         start, _remaining = self._window(limit.seconds)
         key = self._key(start)
         cache.add(key, 0, timeout=limit.seconds + 60)

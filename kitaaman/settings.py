@@ -69,11 +69,16 @@ INSTALLED_APPS = [
     "incidents",
     "spm",
     "spm.summaries",
+    "spm.warnings",
+    "spm.population",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages leave compressed (a phone on a weak signal pays per byte); static
+    # files never reach it, WhiteNoise answers them with their .br/.gz twins.
+    "kitaaman.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kitaaman.middleware.PortalLocaleMiddleware",
     # CommonMiddleware calls request.get_host(), which is what enforces ALLOWED_HOSTS.
@@ -105,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "kitaaman.context_processors.portal",
+                "spm.warnings.context_processors.warnings_banner",
             ],
         },
     },
@@ -143,6 +149,14 @@ AUTHENTICATION_BACKENDS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"
+# After signing in without a `next` page: the first role the user holds decides (kitaaman/landing.py).
+KITAAMAN_ROLE_LANDING = [
+    ("petugas", "desk:home"),
+    ("koordinator", "desk:home"),
+    ("mitra", "desk:home"),
+    ("pimpinan", "spm:dashboard"),
+    ("tim_efektif", "spm:dashboard"),
+]
 LOGOUT_REDIRECT_URL = "home"
 
 # django-axes: lock an account+address after repeated failures.
@@ -178,17 +192,21 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Production (DEBUG=0) serves the files `collectstatic` wrote: hashed names,
+# gzip and Brotli twins, cached for a year. A developer's machine (DEBUG=1)
+# serves the sources as they are edited.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env_bool("STATIC_MANIFEST", False)
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or not env_bool("STATIC_MANIFEST", False)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # Signed device tokens that give each phone its own report limit.
 DEVICE_TOKEN_MAX_AGE_DAYS = env_int("DEVICE_TOKEN_MAX_AGE_DAYS", 90)
@@ -295,12 +313,19 @@ REST_FRAMEWORK = {
         "report_address": env("THROTTLE_REPORT_ADDRESS", "200/hour"),
         "track": env("THROTTLE_TRACK", "120/hour"),
         "token": env("THROTTLE_TOKEN", "20/hour"),
+        "open311": env("THROTTLE_OPEN311", "120/hour"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KITA AMAN Muratara API",
-    "DESCRIPTION": "API portal Trantibumlinmas Kabupaten Musi Rawas Utara.",
+    "DESCRIPTION": (
+        "API portal Trantibumlinmas Kabupaten Musi Rawas Utara.\n\n"
+        "Aplikasi lain juga dapat memakai standar **Open311 GeoReport v2** di "
+        "[/open311/v2/discovery.json](/open311/v2/discovery.json) (JSON atau XML): daftar layanan, definisi "
+        "layanan, laporan publik, dan pengiriman laporan oleh aplikasi mitra yang memegang `api_key`. "
+        "Lihat bagian Open311 di README."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -313,6 +338,15 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "incidents.models.Priority",
     },
 }
+
+# Open311 GeoReport v2 (incidents/open311): one jurisdiction, partner keys
+# issued by the admin, media_url fetched within these bounds.
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", "muratarakab.go.id")
+OPEN311_CONTACT = env("OPEN311_CONTACT", f"Satpol PP Kabupaten Musi Rawas Utara ({SITE_URL})")
+OPEN311_MEDIA_TIMEOUT = env_int("OPEN311_MEDIA_TIMEOUT", 10)
+OPEN311_MEDIA_MAX_REDIRECTS = 3
+# Only public addresses are fetched; tests and intranet deployments may allow private ones.
+OPEN311_MEDIA_ALLOW_PRIVATE = env_bool("OPEN311_MEDIA_ALLOW_PRIVATE", False)
 
 # Cache: Redis when configured (shared between web processes, so rate limits
 # hold across workers), local memory otherwise.
@@ -373,6 +407,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_month="5", month_of_year="1,4,7,10"),
         "args": ("quarterly",),
     },
+    "warnings-expire": {"task": "spm.warnings.tasks.expire_alerts", "schedule": 60.0, "options": {"expires": 55}},
+    "warnings-feeds": {
+        "task": "spm.warnings.tasks.fetch_feeds",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
 }
 
 LOGGING = {
@@ -383,6 +423,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Early warnings (CAP 1.2). The sender identifies the portal to CAP consumers:
+# keep it stable once messages have gone out.
+CAP_SENDER = env("CAP_SENDER", "bpbd.muratarakab.go.id")
+CAP_SENDER_NAME = env("CAP_SENDER_NAME", "BPBD Kabupaten Musi Rawas Utara")
+CAP_CONTACT = env("CAP_CONTACT", "BPBD Kabupaten Musi Rawas Utara, telepon darurat 112")
+CAP_IDENTIFIER_PREFIX = env("CAP_IDENTIFIER_PREFIX", "MURATARA")
+# Staff of this agency (any role) draft warnings, besides the Tim Efektif.
+WARNINGS_DRAFTER_AGENCY = env("WARNINGS_DRAFTER_AGENCY", "bpbd")
+# Reading other authorities' CAP feeds: per request timeout and size cap.
+WARNINGS_FEED_TIMEOUT = env_int("WARNINGS_FEED_TIMEOUT", 10)
+WARNINGS_FEED_MAX_BYTES = env_int("WARNINGS_FEED_MAX_BYTES", 2 * 1024 * 1024)
+WARNINGS_FEED_MAX_ENTRIES = env_int("WARNINGS_FEED_MAX_ENTRIES", 50)
+THROTTLE_SUBSCRIBE = env("THROTTLE_SUBSCRIBE", "10/hour")
 
 # Personal data (UU 27/2022): days after a report is closed until its reporter's
 # name, phone and e-mail are erased by the daily retention run; 0 keeps them.

@@ -17,12 +17,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents import permissions, selectors
+from incidents.desk.filters import SORT_CHOICES, DateBoundFilter, FlagFilter, IncidentFilter
+from incidents.desk.queue import InvalidCursor, incident_queue
 from incidents.desk.serializers import (
     AssignmentCompleteInput,
     AssignmentCreatedOutput,
@@ -40,7 +41,15 @@ from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.intake.services import report_submit, staff_entry_check
 from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
-from incidents.workflow.services import identity_view_record
+from incidents.workflow.services import (
+    assignment_complete,
+    identity_view_record,
+    incident_assign,
+    incident_note_add,
+    incident_transition,
+    incident_update,
+)
+from kitaaman.api_common import FirstRendererNegotiation
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, blank_or, error
 from kitaaman.http import client_ip
@@ -115,32 +124,21 @@ def run_service(fn, **kwargs):
         )
 
 
+def _filter_parameter(name, spec) -> OpenApiParameter:
+    # An empty value means "no filter" (what a form sends for a field left
+    # empty): the schema says so, or a client sending one breaks its contract.
+    schema = {FlagFilter: {"type": "boolean"}, DateBoundFilter: {"type": "string", "format": "date"}}.get(type(spec))
+    kind = blank_or(schema) if schema else OpenApiTypes.STR
+    return OpenApiParameter(name, kind, description=f"{spec.label}: {spec.api_help}.")
+
+
+# The list's parameters are the desk's filters (declared once in
+# incidents.desk.filters) plus the keyset pagination's own.
 LIST_PARAMS = [
-    OpenApiParameter("status", OpenApiTypes.STR, description="Status (boleh dipisah koma) atau 'terbuka'."),
-    OpenApiParameter("category", OpenApiTypes.STR, description="Kode kategori (boleh dipisah koma)."),
-    OpenApiParameter("kecamatan", OpenApiTypes.STR, description="Kode Kemendagri kecamatan."),
-    OpenApiParameter("desa", OpenApiTypes.STR, description="Kode Kemendagri desa/kelurahan."),
-    OpenApiParameter("agency", OpenApiTypes.STR, description="Kode instansi yang ditugaskan."),
-    OpenApiParameter("priority", OpenApiTypes.STR, description="Prioritas 1-4 (boleh dipisah koma)."),
-    OpenApiParameter(
-        "overdue",
-        blank_or({"type": "boolean"}),
-        description="Hanya (true) atau tanpa (false) yang lewat batas waktu; kosong: semua.",
-    ),
-    OpenApiParameter("q", OpenApiTypes.STR, description="Kode lacak atau kata kunci."),
-    OpenApiParameter(
-        "created_after",
-        blank_or({"type": "string", "format": "date"}),
-        description="Masuk sejak tanggal (YYYY-MM-DD); kosong: tanpa batas.",
-    ),
-    OpenApiParameter(
-        "created_before",
-        blank_or({"type": "string", "format": "date"}),
-        description="Masuk sampai tanggal (YYYY-MM-DD); kosong: tanpa batas.",
-    ),
+    *(_filter_parameter(name, spec) for name, spec in IncidentFilter.base_filters.items()),
     OpenApiParameter(
         "sort",
-        {"type": "string", "enum": ["newest", "oldest", "priority", "due", ""]},
+        {"type": "string", "enum": [*(v for v, _label in SORT_CHOICES), ""]},
         description="Urutan; kosong: terbaru dulu.",
     ),
     OpenApiParameter("cursor", OpenApiTypes.STR, description="Penunjuk halaman dari next/previous."),
@@ -171,13 +169,7 @@ class IncidentListCreateApi(DeskApiView):
         responses={200: IncidentPageOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def get(self, request):
-        from incidents.desk.queue import InvalidCursor, incident_queue
-
         params = request.query_params
-        bad = sorted({key for key, values in params.lists() if any("\x00" in v for v in values)})
-        if bad:
-            # PostgreSQL refuses NUL in a string literal; refuse it here with a 400.
-            raise exceptions.ValidationError({key: [_("Berisi karakter yang tidak diizinkan.")] for key in bad})
         try:
             limit = int(params.get("limit") or 50)
         except ValueError:
@@ -250,7 +242,6 @@ class IncidentDetailApi(DeskApiView):
         responses={200: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
     )
     def patch(self, request, pk):
-        from incidents.workflow.services import incident_update
 
         incident = self.incident(pk)
         if not permissions.editable_fields(request.user, incident):
@@ -280,7 +271,6 @@ class IncidentTransitionApi(DeskApiView):
         },
     )
     def post(self, request, pk):
-        from incidents.workflow.services import incident_transition
 
         incident = self.incident(pk)
         if not permissions.can_write(request.user) or not permissions.can_edit(request.user, incident):
@@ -311,7 +301,6 @@ class IncidentAssignmentApi(DeskApiView):
         responses={201: AssignmentCreatedOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
     )
     def post(self, request, pk):
-        from incidents.workflow.services import incident_assign
 
         incident = self.incident(pk)
         if not permissions.is_koordinator(request.user):
@@ -343,7 +332,6 @@ class AssignmentCompleteApi(DeskApiView):
         responses={200: AssignmentOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
     def post(self, request, pk, agency):
-        from incidents.workflow.services import assignment_complete
 
         incident = self.incident(pk)
         assignment = get_object_or_404(
@@ -370,7 +358,6 @@ class IncidentNoteApi(DeskApiView):
         responses={201: EventOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
     def post(self, request, pk):
-        from incidents.workflow.services import incident_note_add
 
         incident = self.incident(pk)
         if not permissions.can_add_note(request.user, incident):
@@ -387,20 +374,11 @@ class IncidentNoteApi(DeskApiView):
         return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
 
 
-class IgnoreAcceptNegotiation(BaseContentNegotiation):
-    """A photo is answered as a file whatever the client accepts; errors as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class IncidentPhotoApi(DeskApiView):
     """A report's photo through the access rule (media files are never public)."""
 
-    content_negotiation_class = IgnoreAcceptNegotiation
+    # A photo is answered as a file whatever the client accepts; errors as JSON.
+    content_negotiation_class = FirstRendererNegotiation
 
     @extend_schema(
         tags=[TAG],

@@ -8,8 +8,9 @@ address. So the limit is not one small number per address:
   (the same client_uuid, answered 200) costs nothing.
 - A phone that carries a signed device token has its own limit
   (`report_submit`, 10 an hour by default). The form gives each browser a
-  token in a cookie when the page is opened; an app or offline queue asks
-  `POST /api/v1/reports/device-token/` once and sends it in the
+  token in a cookie when the page is opened, which the browser also sends
+  with the reports its offline queue delivers through the API; another app
+  asks `POST /api/v1/reports/device-token/` once and sends it in the
   `X-Device-Token` header.
 - Without a (valid) token, all tokenless submissions from an address share
   that same small allowance, as before.
@@ -55,11 +56,11 @@ def device_id(token) -> str | None:
 
 
 def request_device_token(request) -> str | None:
-    """The API reads the header, the form its cookie (never the other way:
-    a browser's cookie must not change what an API call is allowed)."""
-    if request.path.startswith("/api/"):
-        return request.headers.get(DEVICE_HEADER)
-    return request.COOKIES.get(DEVICE_COOKIE)
+    """The header an app or offline queue sends, else the cookie the form
+    page set: /lapor/'s own script and its service worker post to the API
+    from the same origin, so the browser sends the cookie with them (SameSite
+    Lax: never with a form posted from another site)."""
+    return request.headers.get(DEVICE_HEADER) or request.COOKIES.get(DEVICE_COOKIE)
 
 
 def _buckets(request) -> list[Bucket]:

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from incidents import permissions
+from incidents.audit import actor_label
 from incidents.hooks import incident_changed
 from incidents.intake.media import files_remove, photos_store
 from incidents.intake.photos import clean_photo
@@ -30,6 +32,7 @@ from incidents.notify.messages import notify_incident_created
 from incidents.reference import geo
 from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
+from kitaaman.localized import localized
 
 MAX_DESCRIPTION = 5000
 # Nothing in Muratara's records predates the kabupaten (2013); a year like 0245
@@ -37,11 +40,8 @@ MAX_DESCRIPTION = 5000
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_EMAIL_LENGTH = 254
 
-
-def _actor_label(user):
-    if user is None or not user.is_authenticated:
-        return ""
-    return user.get_full_name() or user.get_username()
+# Written in Bahasa Indonesia; the tracking page words it again for its reader (public/selectors.py).
+RECEIVED_NOTE = gettext_noop("Laporan diterima melalui %(channel)s.")
 
 
 def validate_details(category: Category, raw) -> dict:
@@ -61,7 +61,7 @@ def validate_details(category: Category, raw) -> dict:
             continue
         if value in (None, "") or (qtype == "boolean" and value is None):
             if q.get("required") and not (qtype == "boolean" and value is False):
-                errors[code] = [_("%(label)s wajib diisi.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s wajib diisi.") % {"label": localized(q, "label")}]
             continue
         if qtype == "integer":
             try:
@@ -71,10 +71,10 @@ def validate_details(category: Category, raw) -> dict:
                     raise ValueError
                 number = int(str(value).strip())
             except (TypeError, ValueError):
-                errors[code] = [_("%(label)s harus berupa bilangan bulat.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s harus berupa bilangan bulat.") % {"label": localized(q, "label")}]
                 continue
             if number < q.get("min", 0) or number > q.get("max", 10**7):
-                errors[code] = [_("%(label)s di luar batas yang wajar.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s di luar batas yang wajar.") % {"label": localized(q, "label")}]
                 continue
             cleaned[code] = number
         elif qtype == "boolean":
@@ -85,17 +85,19 @@ def validate_details(category: Category, raw) -> dict:
             elif str(value).lower() in ("false", "0", "tidak", "off", "no"):
                 cleaned[code] = False
             else:
-                errors[code] = [_("%(label)s harus ya atau tidak.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s harus ya atau tidak.") % {"label": localized(q, "label")}]
         elif qtype == "choice":
             allowed = {c[0] for c in q.get("choices", [])}
             if str(value) not in allowed:
-                errors[code] = [_("Pilihan untuk %(label)s tidak dikenal.") % {"label": q["label"]}]
+                errors[code] = [_("Pilihan untuk %(label)s tidak dikenal.") % {"label": localized(q, "label")}]
                 continue
             cleaned[code] = str(value)
         else:
             text = str(value).strip()
             if len(text) > 1000:
-                errors[code] = [_("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": q["label"]}]
+                errors[code] = [
+                    _("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": localized(q, "label")}
+                ]
                 continue
             cleaned[code] = text
     if errors:
@@ -286,6 +288,7 @@ def _validated_incident(submission: Submission) -> tuple[Incident, list]:
         confidential=bool(submission.confidential),
         consent_at=now,
         channel=submission.channel,
+        partner_application=submission.partner_application,
         created_by=entered_by if entered_by is not None and entered_by.is_authenticated else None,
         client_uuid=submission.client_uuid,
         priority=initial_priority(category, cleaned_details),
@@ -343,9 +346,9 @@ def _created_event(incident: Incident, submission: Submission) -> None:
         incident=incident,
         kind=EventKind.CREATED,
         actor=incident.created_by,
-        actor_label=_actor_label(submission.entered_by),
+        actor_label=actor_label(submission.entered_by),
         to_status=Status.BARU,
-        note=_("Laporan diterima melalui %(channel)s.") % {"channel": Channel(incident.channel).label},
+        note=_(RECEIVED_NOTE) % {"channel": Channel(incident.channel).label},
         public=True,
         created_at=incident.created_at,
     )

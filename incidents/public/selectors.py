@@ -7,17 +7,21 @@ by an officer), when rejected or duplicates, and when the reporter asked.
 
 from datetime import datetime
 
-from django.db.models import Count
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from incidents.intake.services import RECEIVED_NOTE
 from incidents.intake.tracking import normalize_tracking_code
-from incidents.models import Category, Incident, Status
+from incidents.models import OPEN_STATUSES, Category, Channel, EventKind, Incident, IncidentEvent, Status
 from incidents.reference import geo
 
 PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
 
 
-def public_map_incidents():
+def public_map_incidents(*, extra_fields=()):
+    """`extra_fields`: more columns a public reader needs (Open311 adds its dates)."""
     return (
         Incident.objects.filter(confidential=False, status__in=PUBLIC_MAP_STATUSES)
         .select_related("category", "desa", "kecamatan")
@@ -30,6 +34,7 @@ def public_map_incidents():
             "created_at",
             "category__code",
             "category__name",
+            "category__name_en",
             "category__group",
             "desa__code",
             "desa__name",
@@ -37,6 +42,7 @@ def public_map_incidents():
             "desa__lng",
             "kecamatan__code",
             "kecamatan__name",
+            *extra_fields,
         )
         .order_by("-created_at", "-id")
     )
@@ -69,7 +75,7 @@ def public_feature(incident, point=None) -> dict:
         "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
         "properties": {
             "category": incident.category.code,
-            "category_name": incident.category.name,
+            "category_name": incident.category.display_name,
             "group": incident.category.group,
             "status": incident.status,
             "status_label": str(Status(incident.status).label),
@@ -124,8 +130,44 @@ def original_status(incident) -> str | None:
     return Incident.objects.filter(pk=incident.duplicate_of_id).values_list("status", flat=True).first()
 
 
-def public_events(incident):
-    """Public notes plus every status change, with internal notes blanked."""
-    from incidents.public.events import public_events as events
+def public_events(incident: Incident) -> list[IncidentEvent]:
+    """What the citizen's tracking page shows: public events, plus every status
+    change (the citizen always learns the new status; an internal note of a
+    status change is withheld)."""
+    events = []
+    for event in incident.events.filter(Q(public=True) | Q(kind=EventKind.TRANSITION)).order_by("created_at", "id"):
+        if not event.public:
+            event.note = ""
+        elif event.kind == EventKind.CREATED:
+            event.note = _received_note(event.note)
+        event.actor_label = ""
+        events.append(event)
+    return events
 
-    return events(incident)
+
+def public_handling(incident) -> dict:
+    """Who has the report and by when its next step is due, as the tracking page says it.
+
+    The agencies still working on it (all assigned ones once it is closed);
+    the deadline of the current step (checking while new, follow-up while
+    verified or in hand), none once closed."""
+    assignments = list(incident.assignments.select_related("agency").order_by("assigned_at", "id"))
+    working = [a for a in assignments if a.completed_at is None]
+    is_open = incident.status in OPEN_STATUSES
+    due = incident.due_at if is_open else None
+    return {
+        "agencies": [a.agency for a in (working if is_open and working else assignments)],
+        "with_desk": is_open and not working,
+        "due_at": due,
+        "due_step": "verify" if incident.status == Status.BARU else "followup",
+        "overdue": due is not None and due < timezone.now(),
+    }
+
+
+def _received_note(note: str) -> str:
+    """The note the intake stores in Bahasa Indonesia, worded again in the
+    reader's language; a note someone wrote stays as written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = {_(RECEIVED_NOTE) % {"channel": str(label)}: code for code, label in Channel.choices}
+    code = stored.get(note)
+    return note if code is None else _(RECEIVED_NOTE) % {"channel": Channel(code).label}

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Category, EventKind, Status
-from incidents.public.selectors import original_status, public_point
+from incidents.public.selectors import original_status, public_events, public_point
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -100,7 +100,6 @@ class PublicReportSerializer(serializers.Serializer):
 
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, incident):
-        from incidents.public.selectors import public_events
 
         return PublicEventSerializer(public_events(incident), many=True).data
 
@@ -137,7 +136,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, category):
-        return category.questions or []
+        return category.citizen_questions()
 
     @extend_schema_field({"type": "string", "nullable": True, "description": "Kode layanan SPM, atau null."})
     def get_spm_service(self, category):

@@ -15,6 +15,7 @@ from incidents.public.selectors import (
     incident_by_tracking_code,
     original_status,
     public_events,
+    public_handling,
 )
 from kitaaman.ratelimit import Bucket, address_key
 
@@ -57,6 +58,7 @@ def track(request, code=None):
             "form": TrackForm(initial={"kode": incident.tracking_code}),
             "incident": incident,
             "events": public_events(incident),
+            "handling": public_handling(incident),
             "original_status": original,
             "original_status_label": Status(original).label if original else "",
         },
