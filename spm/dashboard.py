@@ -84,6 +84,7 @@ def _cards(services, *, period, kec_code, dates):
             s["targets_href"] = reverse("spm:targets") + f"?year={period.year}"
             if s["code"] == SpmService.INFO_BENCANA:
                 s["warnings_href"] = _warnings_url(period, kec_code)
+                s["from_warnings_display"] = fmt_int(s.get("from_warnings") or 0)
     return services
 
 
