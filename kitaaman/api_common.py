@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.pagination import CursorPagination
 
 
 class SafeJSONParser(parsers.JSONParser):
@@ -36,3 +37,14 @@ def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(exc.message_dict)
     return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+class ClearCursorPagination(CursorPagination):
+    """A cursor the client mangled is a bad request (400, documented), not a
+    404 for a list that exists."""
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError({self.cursor_query_param: [_("Penunjuk halaman tidak valid.")]})

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import audit
-from incidents.models import EventKind, Incident, IncidentEvent
-from incidents.workflow.machine import CLOSED
+from incidents.models import OPEN_STATUSES, EventKind, Incident, IncidentEvent
 from kitaaman.models import NotificationDelivery
 
 ERASED = "privacy.reporter_erased"
@@ -81,7 +80,11 @@ def retention_sweep_run(*, now=None, batch: int = 200) -> int:
     cutoff = retention_cutoff(now)
     if cutoff is None:
         return 0
-    due = Incident.objects.filter(HAS_IDENTITY, status__in=CLOSED, closed_at__lt=cutoff).order_by("closed_at", "id")
+    due = (
+        Incident.objects.filter(HAS_IDENTITY, closed_at__lt=cutoff)
+        .exclude(status__in=OPEN_STATUSES)
+        .order_by("closed_at", "id")
+    )
     erased = 0
     while True:
         with transaction.atomic():

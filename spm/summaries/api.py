@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 
+from kitaaman.api_common import ClearCursorPagination
 from kitaaman.api_schema import ApiErrorEnvelopeSerializer
 
 from .models import Summary
@@ -19,7 +19,7 @@ class IsSummaryReader(permissions.BasePermission):
         return can_view_summaries(request.user)
 
 
-class SummaryPagination(CursorPagination):
+class SummaryPagination(ClearCursorPagination):
     page_size = 50
     ordering = ("-generated_at", "-id")
 
@@ -61,6 +61,7 @@ class SummaryOutput(serializers.ModelSerializer):
     ),
     responses={
         200: SummaryOutput(many=True),
+        400: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Penunjuk halaman (cursor) tidak valid."),
         401: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Belum masuk (sesi atau token)."),
         403: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Hanya Tim Efektif dan pimpinan."),
     },

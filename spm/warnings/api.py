@@ -13,11 +13,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.desk.api import IsDeskUser
+from kitaaman.api_common import ClearCursorPagination
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_401, error
 from kitaaman.http import client_ip
@@ -153,7 +153,7 @@ class AlertDetailOutput(AlertOutput):
         fields = [*AlertOutput.Meta.fields, "events"]
 
 
-class AlertPagination(CursorPagination):
+class AlertPagination(ClearCursorPagination):
     page_size = 50
     ordering = ("-created_at", "-id")
 

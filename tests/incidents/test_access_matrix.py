@@ -27,6 +27,7 @@ PUBLIC_ALLOW_LIST = {
     "api/docs/": "Swagger UI over that document",
     "api/redoc/": "Redoc over that document",
     "api/v1/reports/": "citizens report without an account",
+    "api/v1/reports/device-token/": "a phone's own report limit, for citizens without an account",
     "api/v1/reports/public.geojson": "the public map layer (privacy rule applied)",
     "api/v1/reports/track/<str:tracking_code>/": "a citizen follows a report by its code",
     "api/v1/categories/": "reference list for the report form",
