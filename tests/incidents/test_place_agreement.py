@@ -14,6 +14,7 @@ from incidents.models import Incident
 from incidents.workflow.services import incident_transition, incident_update
 from tests.conftest import reference_desa_file
 from tests.factories import DESA_NIBUNG, DESA_RUPIT, RUPIT
+from tests.incidents.test_report_form import valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -61,20 +62,8 @@ def test_a_point_in_the_chosen_desa_is_kept_and_shown(client, inner_points):
 
 
 def test_the_form_refuses_it_too(client, inner_points):
-    import uuid
-
     lat, lng = inner_points[DESA_NIBUNG]
-    data = {
-        "category": "bencana-banjir",
-        "description": "Air naik.",
-        "kecamatan": RUPIT,
-        "desa": DESA_RUPIT,
-        "lat": lat,
-        "lng": lng,
-        "consent": "on",
-        "client_uuid": str(uuid.uuid4()),
-    }
-    response = client.post("/lapor/", data)
+    response = client.post("/lapor/", valid_data(lat=lat, lng=lng))
     assert response.status_code == 200
     assert "bukan di desa/kelurahan yang dipilih" in response.content.decode()
     assert Incident.objects.count() == 0

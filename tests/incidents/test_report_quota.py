@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from incidents.intake.quota import DEVICE_COOKIE, DEVICE_HEADER, device_token_issue
 from incidents.models import Incident
-from tests.factories import DESA_RUPIT, RUPIT
+from tests.factories import DESA_RUPIT
+from tests.incidents.test_report_form import valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +36,6 @@ def api_report(client, token=None, address=NAT, **overrides):
     body.update(overrides)
     headers = {"HTTP_" + DEVICE_HEADER.upper().replace("-", "_"): token} if token else {}
     return client.post(API, body, content_type="application/json", REMOTE_ADDR=address, **headers)
-
-
-def form_data(**overrides):
-    data = {
-        "category": "bencana-banjir",
-        "description": "Air naik.",
-        "kecamatan": RUPIT,
-        "desa": DESA_RUPIT,
-        "consent": "on",
-        "client_uuid": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
 
 
 def test_refused_submissions_do_not_count(client, rates):
@@ -105,9 +93,9 @@ def test_the_form_and_the_api_share_one_limiter(rates):
 
     rates(report_submit="2/hour")
     # Fresh clients: no device cookie, so both doors count in the address's allowance.
-    assert Client().post("/lapor/", form_data(), REMOTE_ADDR=NAT).status_code == 302
+    assert Client().post("/lapor/", valid_data(), REMOTE_ADDR=NAT).status_code == 302
     assert api_report(Client()).status_code == 201
-    assert Client().post("/lapor/", form_data(), REMOTE_ADDR=NAT).status_code == 429
+    assert Client().post("/lapor/", valid_data(), REMOTE_ADDR=NAT).status_code == 429
     assert api_report(Client()).status_code == 429
 
 
@@ -130,8 +118,8 @@ def test_the_form_gives_each_phone_a_device_cookie(client, rates):
         page = phone.get("/lapor/", REMOTE_ADDR=NAT)
         assert DEVICE_COOKIE in page.cookies and page.cookies[DEVICE_COOKIE]["httponly"]
         phones.append(phone)
-    assert [p.post("/lapor/", form_data(), REMOTE_ADDR=NAT).status_code for p in phones] == [302, 302, 302]
-    assert phones[0].post("/lapor/", form_data(), REMOTE_ADDR=NAT).status_code == 429
+    assert [p.post("/lapor/", valid_data(), REMOTE_ADDR=NAT).status_code for p in phones] == [302, 302, 302]
+    assert phones[0].post("/lapor/", valid_data(), REMOTE_ADDR=NAT).status_code == 429
 
 
 def test_the_api_issues_device_tokens(client):
