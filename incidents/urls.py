@@ -8,6 +8,8 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("petugas/", include("incidents.desk.urls")),
+    path("petugas/", include("incidents.channels.desk_urls")),
+    path("channels/", include("incidents.channels.urls")),
     path("", public.home, name="home"),
     path("lapor/", intake.report, name="report"),
     path("lapor/terkirim/<str:code>/", intake.report_done, name="report_done"),

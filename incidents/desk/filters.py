@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from incidents.models import Assignment, Incident, Status
+from incidents.models import Assignment, Channel, Incident, Status
 
 # Filters shared by the staff list API and the desk queue.
 FILTER_FIELDS = (
@@ -20,6 +20,7 @@ FILTER_FIELDS = (
     "q",
     "created_after",
     "created_before",
+    "channel",
 )
 
 
@@ -86,6 +87,13 @@ def incidents_filter(queryset: QuerySet[Incident], params, *, now=None) -> Query
         values = _as_list(get(name))
         if values:
             queryset = queryset.filter(**{lookup: values})
+    channels = _as_list(get("channel"))
+    if channels:
+        unknown = [c for c in channels if c not in Channel.values]
+        if unknown:
+            errors["channel"] = [_("Saluran tidak dikenal: %(v)s.") % {"v": ", ".join(unknown)}]
+        else:
+            queryset = queryset.filter(channel__in=channels)
     agencies = _as_list(get("agency"))
     if agencies:
         queryset = queryset.filter(

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from incidents.desk.filters import FilterError, incidents_filter
 from incidents.intake.tracking import ALPHABET, normalize_tracking_code
-from incidents.models import OPEN_STATUSES, Agency, Assignment, Category, Desa, Kecamatan, Priority, Status
+from incidents.models import OPEN_STATUSES, Agency, Assignment, Category, Channel, Desa, Kecamatan, Priority, Status
 from incidents.permissions import READ_ALL_ROLES, user_kecamatan_codes, user_roles
 from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
@@ -175,6 +175,11 @@ class QueueFilterForm(forms.Form):
         empty_value=None,
         choices=[("", gettext_lazy("Semua prioritas")), *Priority.choices],
     )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Saluran"),
+        required=False,
+        choices=[("", gettext_lazy("Semua saluran")), *Channel.choices],
+    )
     overdue = forms.BooleanField(label=gettext_lazy("Hanya yang melewati batas waktu"), required=False)
     created_after = forms.DateField(
         label=gettext_lazy("Masuk sejak"),
@@ -230,6 +235,8 @@ class QueueFilterForm(forms.Form):
                 params[name] = data[name].pk
         if data.get("priority"):
             params["priority"] = str(data["priority"])
+        if data.get("channel"):
+            params["channel"] = data["channel"]
         if data.get("overdue"):
             params["overdue"] = "1"
         for name in ("created_after", "created_before"):
@@ -279,6 +286,7 @@ def queue_queryset(user, params=None, *, now=None):
         "overdue",
         "created_after",
         "created_before",
+        "channel",
     ):
         value = _get(params, name)
         if value not in (None, "", []):

@@ -35,6 +35,7 @@ def desk_required(view):
 
 def _page(request, template, context, status=200):
     context.setdefault("can_create", permissions.can_create(request.user))
+    context.setdefault("can_block_numbers", permissions.is_koordinator(request.user))
     return render(request, template, context, status=status)
 
 

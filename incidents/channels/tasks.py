@@ -1,0 +1,58 @@
+"""Tasks of the message channels, published by the outbox relay with the
+outbox row id as task id. Thin: primary keys in, one service call.
+
+Both are idempotent: processing takes only messages still pending (under the
+sender's lock) and sending claims the message row first, so a task that
+runs twice changes and sends nothing twice."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from incidents.channels.models import InboundMessage
+from incidents.channels.outbound import TransientSendError, outbound_send
+from incidents.channels.processing import inbound_process_sender
+
+MAX_RETRIES = 5
+
+
+def _backoff(retries: int) -> int:
+    # 1, 2, 4, 8, 16 minutes: well under the broker's visibility timeout.
+    return min(60 * 2**retries, 30 * 60)
+
+
+TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+    "max_retries": MAX_RETRIES,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+}
+
+
+@shared_task(name="incidents.channels.tasks.process_inbound", **TASK_OPTIONS)
+def process_inbound(self, inbound_id: int):
+    message = InboundMessage.objects.filter(pk=inbound_id).values("channel", "sender").first()
+    if message is None:
+        return 0
+    try:
+        return inbound_process_sender(channel=message["channel"], sender=message["sender"])
+    except Exception as exc:
+        # Eagerly (no broker) the outbox keeps the task for a later relay run.
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            raise
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
+
+
+@shared_task(name="incidents.channels.tasks.send_outbound", **TASK_OPTIONS)
+def send_outbound(self, outbound_id: str):
+    request = self.request
+    final = not request.is_eager and request.retries >= self.max_retries
+    try:
+        return outbound_send(outbound_id=outbound_id, final_attempt=final)
+    except TransientSendError as exc:
+        if request.is_eager:
+            raise
+        raise self.retry(exc=exc, countdown=_backoff(request.retries))
