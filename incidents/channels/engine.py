@@ -266,6 +266,10 @@ def _choices(data) -> list[Desa]:
 
 def _answer(turn: Turn) -> None:
     step = turn.conversation.step
+    if turn.inbound.lat is not None and step not in ("desa", "desa_choice", "kecamatan"):
+        # A shared location is the place of the report whenever it comes.
+        _answer_desa(turn)
+        return
     handler = {
         "category": _answer_category,
         "desa": _answer_desa,

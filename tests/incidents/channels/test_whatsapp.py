@@ -229,3 +229,25 @@ def test_the_image_size_limit_is_checked_before_downloading(wa, provider, settin
     replies = wa(wa_message("image", media_id="MEDIA-BIG"))
     assert any("Foto tidak dapat dipakai" in r for r in replies)
     assert not any(r["path"].startswith("/lookaside/") for r in provider.requests)
+
+
+def test_a_location_sent_before_the_category_is_kept(wa):
+    wa(wa_message(text="LAPOR"))
+    lat, lng = MUARA_RUPIT_POINT
+    (menu,) = wa(wa_message("location", lat=lat, lng=lng))
+    assert "Pilih jenis kejadian" in menu
+    (ask_story,) = wa(wa_message(text=menu_number("bencana-banjir")))
+    assert "Ceritakan" in ask_story
+    wa(wa_message(text="Air masuk ke rumah warga setinggi lutut."))
+    wa(wa_message(text="ya"))
+    assert Incident.objects.get().desa_id == MUARA_RUPIT
+
+
+def test_the_admin_lists_messages_read_only(admin_client, wa):
+    wa(wa_message(text="halo"))
+    message = InboundMessage.objects.get()
+    assert admin_client.get("/admin/channels/inboundmessage/").status_code == 200
+    assert admin_client.get(f"/admin/channels/inboundmessage/{message.pk}/change/").status_code == 200
+    assert admin_client.post(f"/admin/channels/inboundmessage/{message.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert admin_client.get("/admin/channels/outboundmessage/").status_code == 200
+    assert admin_client.get("/admin/channels/blockednumber/add/").status_code == 403
