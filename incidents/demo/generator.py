@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from incidents.intake.services import initial_priority
 from incidents.intake.tracking import ALPHABET, LENGTH
 from incidents.models import (
     Agency,
@@ -661,12 +662,9 @@ class DemoGenerator:
         if rng.random() < 0.6:
             lat = round(desa.lat + rng.uniform(-0.006, 0.006), 6)
             lng = round(desa.lng + rng.uniform(-0.006, 0.006), 6)
-        priority = category.default_priority
-        if details.get("ada_kekerasan"):
-            priority = Priority.DARURAT
-        elif (details.get("meninggal") or details.get("korban_meninggal") or 0) > 0:
-            priority = max(priority, Priority.TINGGI)
-        elif rng.random() < 0.1:
+        priority = initial_priority(category, details)
+        if priority == category.default_priority and rng.random() < 0.1:
+            # An officer's triage moves a few reports up or down a step.
             priority = max(Priority.RENDAH, min(Priority.DARURAT, priority + rng.choice([-1, 1])))
         rule_of = SimpleNamespace(category=category, details=details)
         v_amount, v_unit = sla.verify_rule(rule_of)

@@ -1,7 +1,6 @@
 """Staff API: /api/v1/incidents/ and its actions."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -37,6 +36,8 @@ from incidents.desk.serializers import (
     TransitionInput,
 )
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
+from incidents.intake.services import report_submit, staff_entry_check
+from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
 from incidents.workflow.services import identity_view_record
 from kitaaman.api_errors import ApiError
@@ -190,46 +191,18 @@ class IncidentListCreateApi(DeskApiView):
         responses={201: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def post(self, request):
-        from incidents.intake.services import incident_create
-
-        if not permissions.can_create(request.user):
-            raise exceptions.PermissionDenied(_("Peran Anda tidak dapat mencatat laporan."))
+        staff_entry_check(request.user)
         data = IncidentCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         category = Category.objects.filter(code=v["category"], active=True).first()
         if category is None:
             raise exceptions.ValidationError({"category": [_("Kategori tidak dikenal.")]})
-        with transaction.atomic():
-            incident, created = incident_create(
-                category=category,
-                description=v["description"],
-                title=v["title"],
-                desa_code=v["desa"] or None,
-                kecamatan_code=v["kecamatan"] or None,
-                lat=v["lat"],
-                lng=v["lng"],
-                location_detail=v["location_detail"],
-                occurred_at=v["occurred_at"],
-                reported_at=v["reported_at"],
-                details=v["details"],
-                reporter_name=v["reporter_name"],
-                reporter_phone=v["reporter_phone"],
-                reporter_email=v["reporter_email"],
-                anonymous=v["anonymous"],
-                confidential=v["confidential"],
-                consent=v["consent"],
-                channel=v["channel"],
-                client_uuid=v["client_uuid"],
-                created_by=request.user,
+        incident, created = report_submit(
+            Submission.from_fields(
+                v, category=category, entered_by=request.user, staff_entry=True, entrant_area_only=True
             )
-            if not selectors.incidents_visible_to(request.user).filter(pk=incident.pk).exists():
-                # A petugas may only enter reports of the kecamatan they work;
-                # anything else would vanish from their own queue.
-                transaction.set_rollback(True)
-                raise exceptions.ValidationError(
-                    {"desa": [_("Lokasi berada di luar kecamatan tugas Anda. Minta koordinator mencatat laporan ini.")]}
-                )
+        )
         return self.detail_response(incident, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
