@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from incidents.channels import matching, texts
 from incidents.channels.models import Contact, Conversation, InboundMedia, InboundMessage
-from incidents.channels.submit import conversation_client_uuid, report_submit
+from incidents.channels.submit import conversation_client_uuid, conversation_report_submit
 from incidents.intake.services import resolve_location
 from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Category, Channel, Desa
@@ -501,7 +501,7 @@ def _submit(turn: Turn) -> None:
         for item in _conversation_photos(conversation)[: settings.MAX_PHOTOS]
     ]
     try:
-        incident = report_submit(
+        incident = conversation_report_submit(
             channel=turn.inbound.channel,
             sender=turn.inbound.sender,
             category=category,

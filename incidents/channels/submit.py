@@ -4,7 +4,8 @@ checked, numbered, routed and announced exactly like one from /lapor/."""
 
 import uuid
 
-from incidents.intake.services import incident_create
+from incidents.intake.services import report_submit
+from incidents.intake.submission import Place, Reporter, Submission
 from incidents.models import Category, Incident
 
 NAMESPACE = uuid.UUID("5b0f7f0e-4d0c-4f43-9a55-6a1d1f0c2d7e")
@@ -16,7 +17,7 @@ def conversation_client_uuid(conversation_id: int) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"conversation:{conversation_id}")
 
 
-def report_submit(
+def conversation_report_submit(
     *,
     channel: str,
     sender: str,
@@ -30,20 +31,20 @@ def report_submit(
     client_uuid: uuid.UUID,
 ) -> Incident:
     """Raises ValidationError (field -> Indonesian messages) as the intake does."""
-    incident, _created = incident_create(
-        category=category,
-        description=description,
-        desa_code=desa_code,
-        lat=lat,
-        lng=lng,
-        details=details,
-        # The sender's number is the reporter's contact; the desk masks it like any contact.
-        reporter_phone=sender,
-        # The resident agreed by confirming (YA) or by sending the one-message form,
-        # whose help text says the number is kept to follow the report up.
-        consent=True,
-        photos=photos,
-        client_uuid=client_uuid,
-        channel=channel,
+    incident, _created = report_submit(
+        Submission(
+            category=category,
+            description=description,
+            place=Place(desa_code=desa_code, lat=lat, lng=lng),
+            # The sender's number is the reporter's contact; the desk masks it like any contact.
+            reporter=Reporter(phone=sender),
+            details=details,
+            photos=photos,
+            # The resident agreed by confirming (YA) or by sending the one-message form,
+            # whose help text says the number is kept to follow the report up.
+            consent=True,
+            channel=channel,
+            client_uuid=client_uuid,
+        )
     )
     return incident
