@@ -358,6 +358,8 @@ CELERY_BEAT_SCHEDULE = {
     # Runs that pile up while no worker listens would all do the same work: let them expire.
     "outbox-relay": {"task": "kitaaman.tasks.outbox_relay", "schedule": 60.0, "options": {"expires": 55}},
     "sla-sweep": {"task": "incidents.tasks.sla_sweep", "schedule": crontab(minute="*/15")},
+    # SMS/WhatsApp messages still pending after their task gave up (see incidents/channels/services.py).
+    "channels-requeue": {"task": "incidents.channels.tasks.requeue_pending", "schedule": crontab(minute="*/15")},
     "summary-weekly": {
         "task": "spm.summaries.tasks.generate_scheduled_summary",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),

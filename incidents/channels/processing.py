@@ -95,7 +95,7 @@ def _fetch_one(inbound: InboundMessage, item: dict) -> None:
 def fetch_media(*, channel: str, sender: str) -> None:
     """Download and clean the photos of a sender's pending WhatsApp messages,
     before the processing transaction (network calls do not hold the lock)."""
-    if channel != Channel.WHATSAPP:
+    if channel != Channel.WHATSAPP or BlockedNumber.objects.filter(number=sender).exists():
         return
     for inbound in _pending(channel, sender).order_by("received_at", "id"):
         images = [m for m in inbound.media or [] if m.get("type") == "image" and m.get("id")]

@@ -8,7 +8,7 @@ turn into an error for the provider or lose the message.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -70,6 +70,26 @@ def inbound_message_receive(*, payload: InboundPayload) -> tuple[InboundMessage,
     Contact.objects.filter(pk=contact.pk).update(last_inbound_at=now)
     outbox_enqueue(task_name=TASK_PROCESS_INBOUND, kwargs={"inbound_id": message.pk})
     return message, True
+
+
+def inbound_pending_requeue(*, older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Enqueue processing again for senders whose messages have waited too
+    long: a task that exhausted its retries while the database was down would
+    otherwise leave them pending for good. Processing takes only pending
+    messages, so an extra run is harmless. Returns how many senders."""
+    stale = (
+        InboundMessage.objects.filter(state=InboundMessage.State.PENDING, created_at__lt=timezone.now() - older_than)
+        .order_by("channel", "sender", "received_at", "id")
+        .values_list("pk", "channel", "sender")
+    )
+    seen = set()
+    with transaction.atomic():
+        for pk, channel, sender in stale[:1000]:
+            if (channel, sender) in seen:
+                continue
+            seen.add((channel, sender))
+            outbox_enqueue(task_name=TASK_PROCESS_INBOUND, kwargs={"inbound_id": pk})
+    return len(seen)
 
 
 def _require_koordinator(user) -> None:

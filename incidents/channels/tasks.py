@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 from incidents.channels.models import InboundMessage
 from incidents.channels.outbound import TransientSendError, outbound_send
 from incidents.channels.processing import inbound_process_sender
+from incidents.channels.services import inbound_pending_requeue
 
 MAX_RETRIES = 5
 
@@ -56,3 +57,9 @@ def send_outbound(self, outbound_id: str):
         if request.is_eager:
             raise
         raise self.retry(exc=exc, countdown=_backoff(request.retries))
+
+
+# Not acks_late: a lost sweep costs nothing, the next one finds the same messages.
+@shared_task(name="incidents.channels.tasks.requeue_pending", ignore_result=True)
+def requeue_pending():
+    return inbound_pending_requeue()

@@ -322,3 +322,21 @@ def test_inactive_categories_are_not_on_the_menu(sms):
     Category.objects.filter(code="bencana-gempa").update(active=False)
     (menu,) = sms("LAPOR")
     assert "Gempa" not in menu
+
+
+def test_messages_left_pending_are_picked_up_by_the_sweep(client, channel_settings, provider, settings, committing):
+    from incidents.channels.tasks import requeue_pending
+
+    # Stored while the broker was down and then forgotten by every retry.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    post_sms(client, sms_event("LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang"))
+    OutboxMessage.objects.all().delete()
+    InboundMessage.objects.update(created_at=InboundMessage.objects.get().created_at - timedelta(minutes=16))
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    with committing():
+        assert requeue_pending.apply().get() == 1
+    assert InboundMessage.objects.get().state == "processed" and Incident.objects.count() == 1
+    assert len(provider.sms_texts()) == 1
+    # Nothing left to pick up.
+    with committing():
+        assert requeue_pending.apply().get() == 0
