@@ -34,7 +34,8 @@ def conversation_for_incident(incident) -> dict | None:
     lines = [
         Line(
             incoming=True,
-            at=m.received_at,
+            # The portal's clock, not the phone's: both sides of the exchange on one clock.
+            at=m.created_at,
             text=m.text,
             photos=sum(1 for p in m.photos.all() if p.image and not p.error),
             lat=m.lat,

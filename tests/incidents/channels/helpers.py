@@ -8,6 +8,7 @@ import json
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.test import Client
@@ -149,7 +150,7 @@ def sms_event(text, *, sender=SENDER, event_id=None):
             "message": text,
             "phoneNumber": sender,
             "simNumber": 1,
-            "receivedAt": "2026-11-30T10:15:00.000+07:00",
+            "receivedAt": datetime.now(UTC).astimezone().isoformat(timespec="milliseconds"),
         },
         "webhookId": "wh-1",
     }
