@@ -6,31 +6,12 @@ sender's lock) and sending claims the message row first, so a task that
 runs twice changes and sends nothing twice."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
 from incidents.channels.models import InboundMessage
 from incidents.channels.outbound import TransientSendError, outbound_send
 from incidents.channels.processing import inbound_process_sender
 from incidents.channels.services import inbound_pending_requeue
-
-MAX_RETRIES = 5
-
-
-def _backoff(retries: int) -> int:
-    # 1, 2, 4, 8, 16 minutes: well under the broker's visibility timeout.
-    return min(60 * 2**retries, 30 * 60)
-
-
-TASK_OPTIONS = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "ignore_result": True,
-    "max_retries": MAX_RETRIES,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-}
+from incidents.notify.tasks import TASK_OPTIONS, retry_countdown
 
 
 @shared_task(name="incidents.channels.tasks.process_inbound", **TASK_OPTIONS)
@@ -44,7 +25,7 @@ def process_inbound(self, inbound_id: int):
         # Eagerly (no broker) the outbox keeps the task for a later relay run.
         if self.request.is_eager or self.request.retries >= self.max_retries:
             raise
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries))
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries))
 
 
 @shared_task(name="incidents.channels.tasks.send_outbound", **TASK_OPTIONS)
@@ -56,7 +37,7 @@ def send_outbound(self, outbound_id: str):
     except TransientSendError as exc:
         if request.is_eager:
             raise
-        raise self.retry(exc=exc, countdown=_backoff(request.retries))
+        raise self.retry(exc=exc, countdown=retry_countdown(request.retries))
 
 
 # Not acks_late: a lost sweep costs nothing, the next one finds the same messages.

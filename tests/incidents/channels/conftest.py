@@ -4,12 +4,15 @@ pointing at it, and the outbox relay running at each (captured) commit."""
 import pytest
 
 from tests.incidents.channels.helpers import (
+    SENDER,
     SMS_SECRET,
     WA_APP_SECRET,
     WA_PHONE_ID,
     WA_TOKEN,
     WA_VERIFY_TOKEN,
     FakeProvider,
+    post_sms,
+    sms_event,
 )
 
 
@@ -47,3 +50,17 @@ def committing(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+@pytest.fixture
+def sms(client, channel_settings, committing, provider):
+    """Send one signed SMS webhook from `sender`; returns the replies it produced."""
+
+    def send(text, *, sender=SENDER, event_id=None):
+        before = len(provider.sms_texts(to=sender))
+        with committing():
+            response = post_sms(client, sms_event(text, sender=sender, event_id=event_id))
+        assert response.status_code == 200, response.content
+        return provider.sms_texts(to=sender)[before:]
+
+    return send

@@ -7,22 +7,11 @@ from django.test import Client
 from incidents.channels.models import BlockedNumber, InboundMessage, OutboundMessage
 from incidents.models import AuditLog, Incident
 from incidents.workflow.services import incident_assign
-from tests.incidents.channels.helpers import SENDER, post_sms, sms_event
+from tests.incidents.channels.helpers import SENDER
 
 pytestmark = pytest.mark.django_db
 
 OTHER = "+6285200001111"
-
-
-@pytest.fixture
-def sms(client, channel_settings, committing, provider):
-    def send(text, *, sender=SENDER):
-        before = len(provider.sms_texts(to=sender))
-        with committing():
-            assert post_sms(client, sms_event(text, sender=sender)).status_code == 200
-        return provider.sms_texts(to=sender)[before:]
-
-    return send
 
 
 @pytest.fixture

@@ -20,20 +20,6 @@ pytestmark = pytest.mark.django_db
 MUARA_RUPIT = "16.13.01.1007"
 
 
-@pytest.fixture
-def sms(client, channel_settings, committing, provider):
-    """Send one SMS from `sender` and return the replies it produced."""
-
-    def send(text, *, sender=SENDER, event_id=None):
-        before = len(provider.sms_texts(to=sender))
-        with committing():
-            response = post_sms(client, sms_event(text, sender=sender, event_id=event_id))
-        assert response.status_code == 200, response.content
-        return provider.sms_texts(to=sender)[before:]
-
-    return send
-
-
 def menu_number(code):
     from incidents.channels.matching import active_categories
 
@@ -191,9 +177,9 @@ def test_a_bad_signature_is_401_and_nothing_is_stored(client, channel_settings, 
     elif tamper == "body_changed":
         body = body.replace(b"Air naik", b"Air turun")
     elif tamper == "old_timestamp":
-        headers = sign_sms(body, timestamp=int(time.time()) - 301)
+        headers = sign_sms(body, timestamp=int(time.time()) - 330)
     elif tamper == "future_timestamp":
-        headers = sign_sms(body, timestamp=int(time.time()) + 301)
+        headers = sign_sms(body, timestamp=int(time.time()) + 330)
     elif tamper == "no_signature":
         headers = {}
     elif tamper == "no_secret_configured":
@@ -212,7 +198,7 @@ def test_a_timestamp_within_five_minutes_is_accepted(client, channel_settings):
         "/channels/sms/android/",
         body,
         content_type="application/json",
-        **sign_sms(body, timestamp=int(time.time()) - 290),
+        **sign_sms(body, timestamp=int(time.time()) - 270),
     )
     assert response.status_code == 200
 

@@ -12,21 +12,10 @@ from incidents.workflow.services import incident_assign, incident_note_add, inci
 from kitaaman.celery import app
 from kitaaman.models import OutboxMessage
 from kitaaman.outbox import outbox_relay
-from tests.incidents.channels.helpers import SENDER, post_sms, sms_event
+from tests.incidents.channels.helpers import SENDER
 from tests.kitaaman.test_celery_config import broker_at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sms(client, channel_settings, committing, provider):
-    def send(text, *, sender=SENDER):
-        before = len(provider.sms_texts(to=sender))
-        with committing():
-            assert post_sms(client, sms_event(text, sender=sender)).status_code == 200
-        return provider.sms_texts(to=sender)[before:]
-
-    return send
 
 
 @pytest.fixture
