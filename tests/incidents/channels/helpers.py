@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from django.test import Client
 from PIL import Image
 
+from incidents.channels.matching import active_categories
+
 SMS_SECRET = "rahasia-gateway-uji"
 WA_APP_SECRET = "rahasia-aplikasi-uji"
 WA_VERIFY_TOKEN = "token-verifikasi-uji"
@@ -223,3 +225,8 @@ def jpeg_bytes(size=(64, 48), color="red", exif_gps=False):
     else:
         image.save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def menu_number(code):
+    """The number of a category on the SMS/WhatsApp menu."""
+    return str([c.code for c in active_categories()].index(code) + 1)

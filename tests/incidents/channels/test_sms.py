@@ -3,27 +3,24 @@ guided conversation, the one-message form, CEK, and the replies going out
 to a fake gateway on 127.0.0.1."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
 
+from incidents.channels import engine
 from incidents.channels.models import Contact, Conversation, InboundMessage, OutboundMessage
 from incidents.channels.processing import MAX_ATTEMPTS
+from incidents.channels.tasks import requeue_pending
 from incidents.models import Category, Incident
 from incidents.workflow.services import incident_note_add, incident_transition
 from kitaaman.models import OutboxMessage
 from kitaaman.outbox import outbox_relay
-from tests.incidents.channels.helpers import SENDER, post_sms, sign_sms, sms_event
+from tests.incidents.channels.helpers import SENDER, menu_number, post_sms, sign_sms, sms_event
 
 pytestmark = pytest.mark.django_db
 
 MUARA_RUPIT = "16.13.01.1007"
-
-
-def menu_number(code):
-    from incidents.channels.matching import active_categories
-
-    return str([c.code for c in active_categories()].index(code) + 1)
 
 
 def test_a_whole_conversation_ends_in_a_report_in_the_right_desa_and_a_reply_with_its_code(sms, provider):
@@ -168,8 +165,6 @@ def test_the_content_derived_message_id_is_not_the_key(sms):
     ["wrong_secret", "body_changed", "old_timestamp", "future_timestamp", "no_signature", "no_secret_configured"],
 )
 def test_a_bad_signature_is_401_and_nothing_is_stored(client, channel_settings, tamper, settings):
-    import time
-
     body = json.dumps(sms_event("LAPOR#banjir#Muara Rupit#Air naik")).encode()
     headers = sign_sms(body)
     if tamper == "wrong_secret":
@@ -191,8 +186,6 @@ def test_a_bad_signature_is_401_and_nothing_is_stored(client, channel_settings, 
 
 
 def test_a_timestamp_within_five_minutes_is_accepted(client, channel_settings):
-    import time
-
     body = json.dumps(sms_event("halo")).encode()
     response = client.post(
         "/channels/sms/android/",
@@ -246,8 +239,6 @@ def test_a_conversation_idle_for_less_goes_on(sms):
 
 
 def test_a_processing_failure_keeps_the_message_and_answers_200(sms, monkeypatch, provider, committing):
-    from incidents.channels import engine
-
     def broken(*args, **kwargs):
         raise RuntimeError("bug in the engine")
 
@@ -266,8 +257,6 @@ def test_a_processing_failure_keeps_the_message_and_answers_200(sms, monkeypatch
 
 
 def test_a_message_that_keeps_failing_is_given_up_and_the_resident_told(sms, monkeypatch, committing, provider):
-    from incidents.channels import engine
-
     monkeypatch.setattr(engine, "handle", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("always")))
     sms("LAPOR")
     for _attempt in range(MAX_ATTEMPTS - 1):
@@ -311,8 +300,6 @@ def test_inactive_categories_are_not_on_the_menu(sms):
 
 
 def test_messages_left_pending_are_picked_up_by_the_sweep(client, channel_settings, provider, settings, committing):
-    from incidents.channels.tasks import requeue_pending
-
     # Stored while the broker was down and then forgotten by every retry.
     settings.CELERY_TASK_ALWAYS_EAGER = False
     post_sms(client, sms_event("LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang"))

@@ -12,7 +12,7 @@ from incidents.workflow.services import incident_assign, incident_note_add, inci
 from kitaaman.celery import app
 from kitaaman.models import OutboxMessage
 from kitaaman.outbox import outbox_relay
-from tests.incidents.channels.helpers import SENDER
+from tests.incidents.channels.helpers import SENDER, post_wa, wa_body, wa_message
 from tests.kitaaman.test_celery_config import broker_at
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +98,6 @@ def test_stop_ends_the_news_and_mulai_brings_it_back(sms, sms_report, personas, 
 
 
 def test_stop_on_one_channel_covers_the_number_on_the_other(sms_report, personas, provider, committing, client):
-    from tests.incidents.channels.helpers import post_wa, wa_body, wa_message
-
     with committing():
         post_wa(client, wa_body(wa_message(text="stop")))
     before = len(provider.sms_texts())

@@ -12,6 +12,7 @@ from PIL import Image
 
 from incidents.channels.models import Contact, InboundMedia, InboundMessage, OutboundMessage
 from incidents.models import Incident, IncidentPhoto
+from incidents.workflow.services import incident_assign, incident_transition
 from kitaaman.models import OutboxMessage
 from kitaaman.outbox import outbox_relay
 from tests.incidents.channels.helpers import (
@@ -19,6 +20,7 @@ from tests.incidents.channels.helpers import (
     WA_TOKEN,
     WA_VERIFY_TOKEN,
     jpeg_bytes,
+    menu_number,
     post_wa,
     wa_body,
     wa_message,
@@ -42,12 +44,6 @@ def wa(client, channel_settings, committing, provider):
         return provider.wa_texts()[before:]
 
     return send
-
-
-def menu_number(code):
-    from incidents.channels.matching import active_categories
-
-    return str([c.code for c in active_categories()].index(code) + 1)
 
 
 def test_the_verification_handshake(client, channel_settings):
@@ -179,8 +175,6 @@ def test_status_notifications_are_not_stored(client, channel_settings):
 
 
 def test_news_within_24_hours_is_text_and_later_the_template(wa, provider, personas, committing):
-    from incidents.workflow.services import incident_transition
-
     wa(wa_message(text="LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang"))
     incident = Incident.objects.get()
     with committing():
@@ -191,8 +185,6 @@ def test_news_within_24_hours_is_text_and_later_the_template(wa, provider, perso
     assert last["type"] == "text" and "Tim menuju lokasi" in last["text"]["body"]
     # A day later the window has closed: the pre-approved template carries the news.
     Contact.objects.update(last_inbound_at=timezone.now() - timedelta(hours=25))
-    from incidents.workflow.services import incident_assign
-
     incident_assign(incident=incident, actor=personas.koordinator, agency="bpbd")
     with committing():
         incident_transition(
@@ -207,8 +199,6 @@ def test_news_within_24_hours_is_text_and_later_the_template(wa, provider, perso
 
 
 def test_no_template_configured_means_no_message_outside_the_window(wa, provider, personas, committing, settings):
-    from incidents.workflow.services import incident_transition
-
     settings.WHATSAPP_STATUS_TEMPLATE = ""
     wa(wa_message(text="LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang"))
     Contact.objects.update(last_inbound_at=timezone.now() - timedelta(hours=25))
