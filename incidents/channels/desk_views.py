@@ -14,17 +14,14 @@ from incidents.channels.selectors import blocked_numbers
 from incidents.channels.services import number_block, number_unblock
 from incidents.desk.views.common import _detail_url, _messages_from, _page, desk_required
 from incidents.selectors import incident_get_for_user
+from kitaaman.access import role_required
 from kitaaman.http import client_ip
 
-
-def _koordinator_only(user):
-    if not permissions.is_koordinator(user):
-        raise PermissionDenied
+koordinator_required = role_required(permissions.is_koordinator)
 
 
-@desk_required
+@koordinator_required
 def blocked_list(request):
-    _koordinator_only(request.user)
     form = BlockNumberForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -49,9 +46,8 @@ def blocked_list(request):
 
 
 @require_POST
-@desk_required
+@koordinator_required
 def unblock(request, pk):
-    _koordinator_only(request.user)
     number_unblock(user=request.user, blocked_id=pk, ip=client_ip(request))
     messages.success(request, _("Blokir nomor dibuka."))
     return redirect("channels_desk:blocked")
@@ -61,8 +57,10 @@ def unblock(request, pk):
 @desk_required
 def block_reporter(request, pk):
     """Block the number a report came from (SMS or WhatsApp)."""
+    # The report's visibility first (404), then the role (403).
     incident = incident_get_for_user(request.user, pk)
-    _koordinator_only(request.user)
+    if not permissions.is_koordinator(request.user):
+        raise PermissionDenied
     conversation = Conversation.objects.filter(incident=incident).order_by("-started_at").first()
     if conversation is None:
         messages.error(request, _("Laporan ini tidak masuk lewat SMS atau WhatsApp."))

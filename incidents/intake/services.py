@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import permissions
+from incidents.audit import actor_label
 from incidents.hooks import incident_changed
 from incidents.intake.photos import clean_photo
 from incidents.intake.submission import Submission
@@ -31,12 +32,6 @@ from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
 
 MAX_DESCRIPTION = 5000
-
-
-def _actor_label(user):
-    if user is None or not user.is_authenticated:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def validate_details(category: Category, raw) -> dict:
@@ -233,6 +228,7 @@ def _validated_incident(submission: Submission) -> tuple[Incident, list]:
         confidential=bool(submission.confidential),
         consent_at=now,
         channel=submission.channel,
+        partner_application=submission.partner_application,
         created_by=entered_by if entered_by is not None and entered_by.is_authenticated else None,
         client_uuid=submission.client_uuid,
         priority=initial_priority(category, cleaned_details),
@@ -301,7 +297,7 @@ def _created_event(incident: Incident, submission: Submission) -> None:
         incident=incident,
         kind=EventKind.CREATED,
         actor=incident.created_by,
-        actor_label=_actor_label(submission.entered_by),
+        actor_label=actor_label(submission.entered_by),
         to_status=Status.BARU,
         note=_("Laporan diterima melalui %(channel)s.") % {"channel": Channel(incident.channel).label},
         public=True,

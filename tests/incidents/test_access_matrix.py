@@ -15,14 +15,23 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from incidents.models import Assignment, Incident, IncidentPhoto
-from incidents.workflow.services import incident_assign
+from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG
 
-# URL prefixes (without the leading slash) whose every pattern is staff-only.
-PROTECTED_PREFIXES = ("api/v1/incidents", "api/v1/spm/", "api/v1/summaries/", "petugas/", "dasbor/", "ringkasan/")
+# URL prefixes (without the leading slash) whose every pattern is staff-only:
+# the whole API and the staff pages.
+PROTECTED_PREFIXES = ("api/", "petugas/", "dasbor/", "ringkasan/")
 # Deliberately public URLs under those prefixes, each with the reason.
 PUBLIC_ALLOW_LIST = {
-    # (none yet)
+    "api/schema/": "the OpenAPI document of the public and staff API",
+    "api/docs/": "Swagger UI over that document",
+    "api/redoc/": "Redoc over that document",
+    "api/v1/reports/": "citizens report without an account",
+    "api/v1/reports/public.geojson": "the public map layer (privacy rule applied)",
+    "api/v1/reports/track/<str:tracking_code>/": "a citizen follows a report by its code",
+    "api/v1/categories/": "reference list for the report form",
+    "api/v1/areas/": "reference list for the report form",
+    "api/v1/auth/token/": "staff sign in here to get a token",
 }
 # Keyword arguments that carry an object's id.
 ID_KWARGS = {"pk", "id", "incident_id", "incident_pk"}
@@ -108,23 +117,41 @@ def values_for(incident):
     }
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("route", protected_routes())
-def test_anonymous_is_refused(route, nibung_report):
+def anonymous_problems(route, path) -> list:
+    """What is wrong with how `path` treats a visitor who is not signed in."""
     client = Client()
-    path = fill(route, values_for(nibung_report))
-    outcomes = {}
+    problems, outcomes = [], {}
     for method in ("get", "post"):
         response = getattr(client, method)(path)
         outcomes[method] = response.status_code
         if response.status_code == 405:
             continue
         if is_api(route):
-            assert response.status_code in (401, 403), (method, path, response.status_code)
-        else:
-            assert response.status_code == 302, (method, path, response.status_code)
-            assert response["Location"].startswith("/masuk/"), (method, path, response["Location"])
-    assert set(outcomes.values()) != {405}, f"{path}: no method refused the visitor"
+            if response.status_code not in (401, 403):
+                problems.append((method, path, response.status_code))
+        elif response.status_code != 302 or not response["Location"].startswith("/masuk/"):
+            problems.append((method, path, response.status_code))
+    if set(outcomes.values()) == {405}:
+        problems.append(f"{path}: no method refused the visitor")
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", protected_routes())
+def test_anonymous_is_refused(route, nibung_report):
+    assert anonymous_problems(route, fill(route, values_for(nibung_report))) == []
+
+
+@pytest.mark.django_db
+def test_a_new_url_without_an_access_rule_fails_the_matrix(settings, nibung_report):
+    """The guard itself: an endpoint added under the API or the desk without
+    an access rule is enumerated and caught, with nobody editing this file."""
+    settings.ROOT_URLCONF = "tests.incidents.urls_with_leak"
+    routes = protected_routes()
+    for leak in ("api/v1/bocor/", "petugas/bocor/<int:pk>/"):
+        assert leak in routes
+        assert anonymous_problems(leak, fill(leak, values_for(nibung_report))), leak
+    assert anonymous_problems("petugas/", "/petugas/") == []
 
 
 @pytest.mark.django_db
@@ -241,3 +268,41 @@ def test_mitra_never_sees_the_reporter_anywhere(route, personas, make_incident):
         text = response.content.decode("utf-8", errors="ignore")
         for secret in ("081234567890", "Siti Aminah", "siti@example.test"):
             assert secret not in text, (route, secret)
+
+
+# Open311 GeoReport v2: every read is public (the public map's rule decides
+# which reports it shows); the one write, POST requests, needs a partner's
+# api_key whoever is signed in. A new route under open311/ must be added here.
+OPEN311_ROUTES = {
+    "open311/v2/discovery.<str:format>": "read",
+    "open311/v2/services.<str:format>": "read",
+    "open311/v2/services/<str:service_code>.<str:format>": "read",
+    "open311/v2/requests.<str:format>": "read, submit with api_key",
+    "open311/v2/requests/<str:service_request_id>.<str:format>": "read",
+}
+
+
+def test_every_open311_route_has_a_rule():
+    routes = {r for r in walk(get_resolver().url_patterns) if r.startswith("open311/")}
+    assert routes == set(OPEN311_ROUTES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(OPEN311_ROUTES))
+def test_open311_reads_are_public_and_writes_need_an_api_key(route, personas, make_incident):
+    incident = make_incident(desa=DESA_NIBUNG)
+    incident_transition(incident=incident, actor=personas.koordinator, to="diverifikasi")
+    values = {"service_code": "bencana-banjir", "service_request_id": incident.tracking_code}
+    before = Incident.objects.count()
+    for fmt in ("json", "xml"):
+        path = fill(route, {**values, "format": fmt})
+        assert Client().get(path).status_code == 200, path
+        for who in (None, personas.officer_rupit, personas.koordinator, personas.admin):
+            client = Client()
+            if who is not None:
+                client.force_login(who)
+            body = {"service_code": "bencana-banjir", "address_string": "Muara Rupit", "description": "x"}
+            response = client.post(path, body)
+            expected = 403 if "submit" in OPEN311_ROUTES[route] else 405
+            assert response.status_code == expected, (path, who, response.status_code)
+    assert Incident.objects.count() == before

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from incidents import permissions
 from incidents.desk import queue
+from incidents.desk.filters import FILTER_NAMES, OPEN_ALIAS, IncidentFilter
 from incidents.desk.forms import (
     BulkForm,
     ExportForm,
@@ -148,10 +149,11 @@ def _choices(form, name):
 def home(request):
     user = request.user
     has_filters = any(k in request.GET for k in QUEUE_KEYS)
-    form = queue.QueueFilterForm(request.GET if has_filters else None, user=user)
+    filters = IncidentFilter(request.GET if has_filters else None, user=user)
+    form = filters.form
     params = {}
-    if has_filters and form.is_valid():
-        params = form.to_params()
+    if has_filters and filters.is_valid():
+        params = filters.to_params()
     elif has_filters:
         messages.error(request, _("Sebagian saringan tidak valid dan diabaikan. Periksa isian yang ditandai."))
     cursor = request.GET.get("cursor") or None
@@ -172,7 +174,7 @@ def home(request):
 
     counts = queue.status_counts(user)
     status_tabs = [
-        {"value": queue.OPEN_ALIAS, "label": _("Masih berjalan"), "count": counts["open"]},
+        {"value": OPEN_ALIAS, "label": _("Masih berjalan"), "count": counts["open"]},
         *[{"value": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in Status],
     ]
     base = {k: v for k, v in params.items() if k != "status"}
@@ -207,18 +209,4 @@ def home(request):
     return _page(request, "incidents/desk/home.html", context)
 
 
-QUEUE_KEYS = (
-    "q",
-    "status",
-    "category",
-    "kecamatan",
-    "desa",
-    "agency",
-    "priority",
-    "overdue",
-    "created_after",
-    "created_before",
-    "channel",
-    "sort",
-    "cursor",
-)
+QUEUE_KEYS = (*FILTER_NAMES, "sort", "cursor")
