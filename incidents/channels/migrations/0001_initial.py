@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('incidents', '0006_channel_sms_whatsapp'),
+        ('incidents', '0007_channel_sms_whatsapp'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
