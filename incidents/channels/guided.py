@@ -88,7 +88,8 @@ def _desa(data) -> Desa | None:
 
 
 def _required_questions(category: Category) -> list[dict]:
-    return [q for q in category.questions or [] if q.get("required")]
+    # Questions marked "staff" are the officers' (asked on the desk), never the resident's.
+    return [q for q in category.questions or [] if q.get("required") and not q.get("staff")]
 
 
 def _next_question(category: Category, answers: dict) -> dict | None:

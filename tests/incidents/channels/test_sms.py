@@ -82,16 +82,18 @@ def test_required_questions_of_a_conflict_are_asked_one_by_one(sms):
     (question,) = sms(menu_number("konflik-antarwarga"))
     sms("Noman")
     (question,) = sms("Dua kelompok pemuda bentrok di lapangan desa.")
-    assert "Sumber konflik" in question and "1." in question
+    # The resident's plain question; the legal classification is the officers' (asked on the desk).
+    assert "pokok masalah" in question and "1." in question and "UU 7/2012" not in question
     (question,) = sms("9")
     assert "tidak dikenali" in question
-    (question,) = sms("4")
+    (question,) = sms("2")
     assert "kekerasan" in question.lower() and "YA atau TIDAK" in question
     (summary,) = sms("tidak")
     assert "YA" in summary
     sms("YA")
     incident = Incident.objects.get()
-    assert incident.details["sumber_konflik"] == "sumber-daya-alam" and incident.details["ada_kekerasan"] is False
+    assert incident.details["pokok_masalah"] == "batas-wilayah" and incident.details["ada_kekerasan"] is False
+    assert "sumber_konflik" not in incident.details
 
 
 def test_desa_from_the_numbered_list_of_a_kecamatan(sms):
