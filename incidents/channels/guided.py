@@ -157,6 +157,9 @@ def _choices(data) -> list[Desa]:
     return [by_code[c] for c in codes if c in by_code]
 
 
+# Numbers are read with str.isdecimal(): isdigit() also accepts "²", which int() refuses.
+
+
 def answer(turn: Turn) -> None:
     step = turn.conversation.step
     if turn.inbound.lat is not None and step not in ("desa", "desa_choice", "kecamatan"):
@@ -240,7 +243,7 @@ def _show_kecamatan(turn: Turn, problem: str = "") -> None:
 
 def _answer_kecamatan(turn: Turn) -> None:
     kecamatan = matching.kecamatan_list()
-    if turn.command.isdigit():
+    if turn.command.isdecimal():
         index = int(turn.command) - 1
         if 0 <= index < len(kecamatan):
             desa_list = matching.desa_of_kecamatan(kecamatan[index])
@@ -258,7 +261,7 @@ def _answer_desa_choice(turn: Turn) -> None:
         _show_kecamatan(turn)
         return
     choices = _choices(turn.conversation.data)
-    if turn.command.isdigit():
+    if turn.command.isdecimal():
         index = int(turn.command) - 1
         if 0 <= index < len(choices):
             _set_desa(turn, choices[index])
@@ -305,7 +308,7 @@ def _parse_answer(question: dict, command: str, text: str):
     qtype = question.get("type", "text")
     if qtype == "choice":
         choices = question.get("choices", [])
-        if command.isdigit() and 1 <= int(command) <= len(choices):
+        if command.isdecimal() and 1 <= int(command) <= len(choices):
             return choices[int(command) - 1][0]
         return None
     if qtype == "boolean":
@@ -316,7 +319,7 @@ def _parse_answer(question: dict, command: str, text: str):
         return None
     if qtype == "integer":
         digits = command.replace(".", "")
-        return int(digits) if digits.isdigit() else None
+        return int(digits) if digits.isdecimal() else None
     return text[:1000] if text else None
 
 

@@ -46,7 +46,7 @@ def match_category(text: str, categories: list[Category]) -> list[Category]:
     """Categories meant by `text`: its number on the menu, its code, or a word
     of its code or name. Several when the word is shared ("kebakaran")."""
     raw = (text or "").strip().lower()
-    if raw.isdigit():
+    if raw.isdecimal():
         index = int(raw) - 1
         return [categories[index]] if 0 <= index < len(categories) else []
     exact = [c for c in categories if c.code == raw]

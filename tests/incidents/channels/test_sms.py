@@ -102,7 +102,7 @@ def test_desa_from_the_numbered_list_of_a_kecamatan(sms):
     (kecamatan,) = sms("0")
     assert "Nibung" in kecamatan
     (desa_menu,) = sms("3")  # Nibung, in code order
-    lines = [line for line in desa_menu.splitlines() if line[:1].isdigit()]
+    lines = [line for line in desa_menu.splitlines() if line[:1].isdecimal()]
     assert len(lines) == 11
     first = lines[0].split(". ", 1)[1]
     sms("1")
@@ -315,3 +315,11 @@ def test_messages_left_pending_are_picked_up_by_the_sweep(client, channel_settin
     # Nothing left to pick up.
     with committing():
         assert requeue_pending.apply().get() == 0
+
+
+@pytest.mark.parametrize("text", ["²", "³", "1²", "½"])
+def test_characters_that_look_like_digits_are_not_numbers(sms, text):
+    sms("LAPOR")
+    (reply,) = sms(text)
+    assert "tidak dikenali" in reply
+    assert InboundMessage.objects.filter(state="processed").count() == 2
