@@ -88,7 +88,7 @@ class Conversation(models.Model):
     data = models.JSONField(_("isian"), default=dict, blank=True)
     started_at = models.DateTimeField(_("dimulai"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("aktivitas terakhir"), default=timezone.now)
-    closed_at = models.DateTimeField(_("berakhir"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("berakhir pada"), null=True, blank=True)
     incident = models.ForeignKey(
         Incident,
         on_delete=models.SET_NULL,

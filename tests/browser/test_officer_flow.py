@@ -33,8 +33,8 @@ def known_data(transactional_db):
     return personas, incident
 
 
-def open_page(browser):
-    context = browser.new_context(viewport=DESKTOP, locale="id-ID", timezone_id="Asia/Jakarta")
+def open_page(browser, **options):
+    context = browser.new_context(**{"viewport": DESKTOP, "locale": "id-ID", "timezone_id": "Asia/Jakarta", **options})
     # No CDN and no tiles in tests: anything off the live server is refused.
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), lambda route: route.abort())
     page = context.new_page()

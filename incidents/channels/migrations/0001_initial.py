@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('incidents', '0007_channel_sms_whatsapp'),
+        ('incidents', '0008_channel_sms_whatsapp'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='isian')),
                 ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='dimulai')),
                 ('last_activity_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='aktivitas terakhir')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='berakhir')),
+                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='berakhir pada')),
                 ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conversations', to='incidents.incident', verbose_name='laporan')),
             ],
             options={
