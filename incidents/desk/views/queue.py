@@ -201,7 +201,7 @@ def home(request):
         "current_url": request.get_full_path(),
         "selects": {
             name: _choices(form, name)
-            for name in ("status", "category", "kecamatan", "desa", "agency", "priority", "sort")
+            for name in ("status", "category", "kecamatan", "desa", "agency", "priority", "channel", "sort")
         },
         "agency_choices": [(v, label) for v, label, _sel in _choices(BulkForm(), "agency") if v],
         "read_only": not can_write,
