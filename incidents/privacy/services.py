@@ -1,7 +1,7 @@
 """Erasing and exporting a reporter's personal data.
 
-What is erased is who reported (name, phone, e-mail) and the delivery log's
-copy of their address; the report itself stays, because the kabupaten must
+What is erased is who reported (name, phone, e-mail), the delivery log's
+copy of their address, and the number an SMS/WhatsApp report came from; the report itself stays, because the kabupaten must
 account for what happened and what it did. Every erasure is a new version of
 the report with an internal history entry and an audit row; a retention run
 also leaves one audit row with its count.
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import audit
+from incidents.channels.models import Conversation, InboundMessage, OutboundMessage
 from incidents.models import OPEN_STATUSES, EventKind, Incident, IncidentEvent
 from kitaaman.models import NotificationDelivery
 
@@ -24,6 +25,7 @@ SEARCH = "privacy.subject_search"
 EXPORT = "privacy.subject_export"
 SWEEP = "privacy.retention_sweep"
 IDENTITY_FIELDS = ("reporter_name", "reporter_phone", "reporter_email")
+ERASED_NUMBER = "dihapus"
 HAS_IDENTITY = ~Q(reporter_name="") | ~Q(reporter_phone="") | ~Q(reporter_email="")
 
 
@@ -44,6 +46,7 @@ def _erase_one(incident_id: int, *, actor, reason: str, ip=None) -> bool:
     # The delivery log keeps recipients: the reporter's address goes too.
     for row in NotificationDelivery.objects.filter(incident_id=locked.pk, recipient__in=contacts):
         NotificationDelivery.objects.filter(pk=row.pk).update(recipient=f"dihapus-{row.pk}")
+    _erase_channel_copies(locked.pk)
     why = _("masa simpan berakhir") if reason == "retention" else _("atas permintaan pelapor")
     IncidentEvent.objects.create(
         incident=locked,
@@ -56,6 +59,20 @@ def _erase_one(incident_id: int, *, actor, reason: str, ip=None) -> bool:
     )
     audit.record(ERASED, user=actor, incident=locked, ip=ip, data={"reason": reason})
     return True
+
+
+def _erase_channel_copies(incident_id: int) -> None:
+    """A report made by SMS or WhatsApp also left the sender's number (and the
+    provider's payload, with a WhatsApp profile name) on its conversation and
+    messages. The texts stay, as the report's description does."""
+    conversations = Conversation.objects.filter(incident_id=incident_id)
+    InboundMessage.objects.filter(conversation__in=conversations).update(sender=ERASED_NUMBER, raw={})
+    OutboundMessage.objects.filter(Q(incident_id=incident_id) | Q(conversation__in=conversations)).update(
+        recipient=ERASED_NUMBER
+    )
+    for conversation in conversations.only("pk"):
+        # One open conversation per sender is a constraint: each gets its own placeholder.
+        Conversation.objects.filter(pk=conversation.pk).update(sender=f"{ERASED_NUMBER}-{conversation.pk}")
 
 
 def reporter_data_erase(*, incidents, actor, ip=None) -> int:

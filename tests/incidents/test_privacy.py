@@ -158,3 +158,22 @@ def test_a_search_needs_a_contact(client, personas, reporter_reports):
     assert response.status_code == 200
     assert "Tulis alamat e-mail atau nomor telepon" in response.content.decode()
     assert reporter_reports[0].tracking_code not in response.content.decode()
+
+
+def test_a_report_by_sms_loses_its_sender_number(client, personas, make_incident):
+    from incidents.channels.models import Conversation, InboundMessage, OutboundMessage
+
+    incident = make_incident(reporter_phone="+6281234567890", reporter_email="")
+    conversation = Conversation.objects.create(channel="sms", sender="+6281234567890", status="done", incident=incident)
+    InboundMessage.objects.create(
+        channel="sms", provider_id="m1", sender="+6281234567890", text="BANJIR rumah terendam",
+        raw={"phoneNumber": "+6281234567890"}, conversation=conversation,
+    )  # fmt: skip
+    OutboundMessage.objects.create(channel="sms", recipient="+6281234567890", text="Terima kasih", incident=incident)
+    client.force_login(personas.koordinator)
+    assert client.post(URL + "hapus/", {"telepon": "0812 3456 7890", "yakin": "on"}).status_code == 302
+    assert identity(incident) == ("", "", "")
+    for model, field in ((Conversation, "sender"), (InboundMessage, "sender"), (OutboundMessage, "recipient")):
+        assert not model.objects.filter(**{field: "+6281234567890"}).exists(), model
+    message = InboundMessage.objects.get()
+    assert message.raw == {} and message.text == "BANJIR rumah terendam"
