@@ -123,6 +123,11 @@ LIST_PARAMS = [
     OpenApiParameter(
         "overdue", OpenApiTypes.BOOL, description="Hanya (true) atau tanpa (false) yang lewat batas waktu."
     ),
+    OpenApiParameter(
+        "assignment_requested",
+        OpenApiTypes.BOOL,
+        description="Hanya (true) atau tanpa (false) yang menunggu penugasan instansi dari koordinator.",
+    ),
     OpenApiParameter("q", OpenApiTypes.STR, description="Kode lacak atau kata kunci."),
     OpenApiParameter("created_after", OpenApiTypes.DATE, description="Masuk sejak tanggal (YYYY-MM-DD)."),
     OpenApiParameter("created_before", OpenApiTypes.DATE, description="Masuk sampai tanggal (YYYY-MM-DD)."),

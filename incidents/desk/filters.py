@@ -17,6 +17,7 @@ FILTER_FIELDS = (
     "agency",
     "priority",
     "overdue",
+    "assignment_requested",
     "q",
     "created_after",
     "created_before",
@@ -107,6 +108,16 @@ def incidents_filter(queryset: QuerySet[Incident], params, *, now=None) -> Query
             queryset = queryset.filter(Q(due_at__isnull=True) | Q(due_at__gte=now))
         else:
             errors["overdue"] = [_("Nilai 'overdue' harus true atau false.")]
+    requested = get("assignment_requested")
+    if requested not in (None, ""):
+        flag = str(requested).lower()
+        # A pending request for an assignment (incidents.workflow.assignment_request).
+        if flag in ("1", "true", "ya", "yes", "on"):
+            queryset = queryset.filter(assignment_requested_at__isnull=False)
+        elif flag in ("0", "false", "tidak", "no", "off"):
+            queryset = queryset.filter(assignment_requested_at__isnull=True)
+        else:
+            errors["assignment_requested"] = [_("Nilai 'assignment_requested' harus true atau false.")]
     q = get("q")
     q = (q[0] if isinstance(q, list) else (q or "")).strip()
     if q:

@@ -78,6 +78,30 @@ class AssignForm(VersionedForm):
             self.fields["agency"].queryset = Agency.objects.filter(active=True).exclude(pk__in=taken)
 
 
+class AssignmentRequestForm(forms.Form):
+    """A petugas asks the koordinator for an assignment, optionally suggesting the agency."""
+
+    agency = forms.ModelChoiceField(
+        label=_("Instansi yang diusulkan (opsional)"),
+        queryset=Agency.objects.filter(active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— biar koordinator yang memilih —"),
+    )
+    note = forms.CharField(
+        label=_("Catatan untuk koordinator (internal)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, incident=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if incident is not None:
+            taken = [a.agency_id for a in incident.assignments.all()]
+            self.fields["agency"].queryset = Agency.objects.filter(active=True).exclude(pk__in=taken)
+
+
 class NoteForm(NoteVisibilityMixin, forms.Form):
     text = forms.CharField(
         label=_("Catatan"),

@@ -176,6 +176,7 @@ class QueueFilterForm(forms.Form):
         choices=[("", gettext_lazy("Semua prioritas")), *Priority.choices],
     )
     overdue = forms.BooleanField(label=gettext_lazy("Hanya yang melewati batas waktu"), required=False)
+    assignment_requested = forms.BooleanField(label=gettext_lazy("Hanya yang menunggu penugasan"), required=False)
     created_after = forms.DateField(
         label=gettext_lazy("Masuk sejak"),
         required=False,
@@ -232,6 +233,8 @@ class QueueFilterForm(forms.Form):
             params["priority"] = str(data["priority"])
         if data.get("overdue"):
             params["overdue"] = "1"
+        if data.get("assignment_requested"):
+            params["assignment_requested"] = "1"
         for name in ("created_after", "created_before"):
             if data.get(name):
                 params[name] = data[name].isoformat()
@@ -277,6 +280,7 @@ def queue_queryset(user, params=None, *, now=None):
         "agency",
         "priority",
         "overdue",
+        "assignment_requested",
         "created_after",
         "created_before",
     ):
@@ -490,6 +494,8 @@ def status_counts(user) -> dict:
         # due_at is only set while a report is open (see Incident.due_at), so
         # this is an index-only count on the partial due-time index.
         counts["overdue"] = qs.filter(due_at__lt=timezone.now()).count()
+        # Few rows, on a partial index: the koordinator's pending requests.
+        counts["assignment_requested"] = qs.filter(assignment_requested_at__isnull=False).count()
         counts["open"] = sum(counts[s] for s in open_values)
         cache.set(key, counts, COUNTS_TTL)
     return counts
