@@ -86,7 +86,7 @@ class AssignmentRequestForm(forms.Form):
         queryset=Agency.objects.filter(active=True),
         to_field_name="code",
         required=False,
-        empty_label=_("— biar koordinator yang memilih —"),
+        empty_label=_("— koordinator yang memilih —"),
     )
     note = forms.CharField(
         label=_("Catatan untuk koordinator (internal)"),

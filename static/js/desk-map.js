@@ -70,12 +70,14 @@
       spiderfyOnMaxZoom: true,
       iconCreateFunction: clusterIcon
     });
-    window.L.geoJSON(data, {
+    var points = window.L.geoJSON(data, {
       pointToLayer: pin,
       onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties), { maxWidth: 260 }); }
-    }).eachLayer(function (layer) { group.addLayer(layer); });
+    });
+    // Frame the reports first, so the clusters are built once at the final zoom.
+    map.fitBounds(points.getBounds(), { padding: [24, 24], maxZoom: 14, animate: false });
+    group.addLayers(points.getLayers());
     map.addLayer(group);
-    map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 14, animate: false });
     var message = features.length === 1 ? text("count-one") : text("count-many").replace("{n}", features.length.toLocaleString("id-ID"));
     if (data.truncated) message += " " + text("truncated");
     say(message);

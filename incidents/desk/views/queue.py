@@ -114,7 +114,7 @@ def _row_html(row, checkbox, labels):
         '<td class="c-age" data-label="{}"><time datetime="{}" title="{}">{}</time></td>'
         '<td class="c-prio" data-label="{}"><span class="prio prio-{}">{}</span></td>'
         '<td class="c-status" data-label="{}"><span class="badge status-{}">{}</span></td>'
-        '<td class="c-due" data-label="{}">{}</td><td class="c-agency" data-label="{}">{}</td></tr>',
+        '<td class="c-due{}" data-label="{}">{}</td><td class="c-agency{}" data-label="{}">{}</td></tr>',
         {"overdue": "row-overdue", "soon": "row-soon"}.get(state, ""),
         check,
         row["url"],
@@ -137,8 +137,10 @@ def _row_html(row, checkbox, labels):
         col["status"],
         i.status,
         row["status_label"],
+        "" if row["due_text"] else " is-empty",
         col["due"],
         due,
+        "" if (row["agencies"] or i.assignment_requested_at) else " is-empty",
         col["agency"],
         agencies,
     )
