@@ -32,6 +32,16 @@ def sign_out(page):
     page.wait_for_load_state()
 
 
+def transition(page, target, note=None, visibility=None):
+    form = page.locator(f"form.transition-form[data-target={target}]")
+    if note:
+        form.locator("textarea").fill(note)
+    if visibility:
+        form.locator(f"input[type=radio][value={visibility}]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def serious_violations(page):
     """axe-core's serious and critical findings on the page, as readable lines."""
     from axe_playwright_python.sync_playwright import Axe

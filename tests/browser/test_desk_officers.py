@@ -13,7 +13,7 @@ from incidents.models import Incident
 from incidents.reference.seed import seed_reference
 from incidents.workflow.services import incident_assign, incident_transition
 from tests import factories
-from tests.browser.desk import DESKTOP, PHONE, new_page, serious_violations, sign_in, sign_out
+from tests.browser.desk import DESKTOP, PHONE, new_page, serious_violations, sign_in, sign_out, transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -37,11 +37,7 @@ def test_petugas_after_verification_asks_for_an_assignment_on_a_phone(browser, l
     # The petugas of Rupit verifies the report.
     sign_in(page, base, personas.officer_rupit.username)
     page.goto(f"{base}/petugas/laporan/{incident.pk}/")
-    form = page.locator("form.transition-form[data-target=diverifikasi]")
-    form.locator("textarea").fill("Sudah dicek ke lokasi.")
-    form.locator("input[type=radio][value=internal]").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    transition(page, "diverifikasi", note="Sudah dicek ke lokasi.", visibility="internal")
     assert page.locator("#incident-status").inner_text() == "Diverifikasi"
 
     # No dead end: the top of the page says what comes next, and the card says
@@ -93,9 +89,7 @@ def test_petugas_after_verification_asks_for_an_assignment_on_a_phone(browser, l
     # Back on the phone, the petugas can start the handling.
     sign_in(page, base, personas.officer_rupit.username)
     page.goto(f"{base}/petugas/laporan/{incident.pk}/")
-    form = page.locator("form.transition-form[data-target=ditangani]")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    transition(page, "ditangani")
     assert page.locator("#incident-status").inner_text() == "Ditangani"
     shot("3-petugas-ditangani")
     assert Incident.objects.get(pk=incident.pk).assignment_requested_at is None
