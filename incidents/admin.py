@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from incidents import permissions
 from incidents.models import (
     Agency,
     Assignment,
@@ -27,6 +28,8 @@ from incidents.models import (
     Kecamatan,
     StaffProfile,
 )
+from incidents.workflow.services import identity_view_record
+from kitaaman.http import client_ip
 
 QUESTION_TYPES = {"text", "textarea", "integer", "boolean", "choice"}
 # The request of the change view being rendered (a ModelAdmin is shared
@@ -284,16 +287,12 @@ class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("pelapor"))
     def reporter(self, obj):
-        from incidents import permissions
-        from incidents.workflow.services import identity_view_record
 
         request = _current_request.get()
         user = getattr(request, "user", None)
         if not permissions.can_see_identity(user, obj):
             return _("Dirahasiakan")
         if permissions.identity_view_is_audited(user, obj):
-            from incidents.audit import client_ip
-
             identity_view_record(user=user, incident=obj, ip=client_ip(request))
         return " / ".join(v for v in (obj.reporter_name, obj.reporter_phone, obj.reporter_email) if v) or "-"
 

@@ -5,9 +5,13 @@ Action codes are dotted: auth.login, auth.login_failed, auth.logout,
 auth.locked_out, auth.token_refused, incident.identity_viewed, incident.export.
 """
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from incidents.models import AuditLog
 from kitaaman.http import client_ip
@@ -20,7 +24,8 @@ IDENTITY_VIEWED = "incident.identity_viewed"
 EXPORT = "incident.export"
 
 
-def _label(user) -> str:
+def actor_label(user) -> str:
+    """How a person is named in the history and the audit trail."""
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
     return user.get_full_name() or user.get_username()
@@ -33,7 +38,7 @@ def record(action: str, *, user=None, incident=None, request=None, ip=None, data
     return AuditLog.objects.create(
         action=action,
         actor=user,
-        actor_label=_label(user),
+        actor_label=actor_label(user),
         incident=incident,
         ip_address=ip or client_ip(request),
         data=data or {},
@@ -51,9 +56,6 @@ def export_record(*, user, request=None, params=None, count=None, fmt="") -> Aud
 def lockout_response(request, original_response=None, credentials=None):
     """What django-axes answers to a locked-out sign-in: the error envelope on
     the API, the "akun dikunci" page elsewhere (both 429 with Retry-After)."""
-    from django.http import JsonResponse
-    from django.shortcuts import render
-    from django.utils.translation import gettext as _
 
     cool_off = getattr(settings, "AXES_COOLOFF_TIME", None)
     seconds = int(cool_off.total_seconds()) if hasattr(cool_off, "total_seconds") else 900
@@ -110,7 +112,6 @@ def _on_locked_out(sender, request=None, username=None, ip_address=None, **kwarg
 
 
 def _connect_axes():
-    from axes.signals import user_locked_out
 
     user_locked_out.connect(_on_locked_out, dispatch_uid="kitaaman-audit-locked-out")
 

@@ -21,7 +21,9 @@ Django's model permissions are not used for reports: these functions are the
 one place the rules live, and the admin shows reports read-only.
 """
 
-from incidents.models import Assignment, Incident, Status
+from django.core.exceptions import ObjectDoesNotExist
+
+from incidents.models import OPEN_STATUSES, Assignment, Incident
 from incidents.workflow import machine as workflow
 
 PETUGAS = "petugas"
@@ -33,7 +35,6 @@ ADMIN = "admin"
 STAFF_ROLES = frozenset({PETUGAS, KOORDINATOR, MITRA, TIM_EFEKTIF, PIMPINAN})
 WRITER_ROLES = frozenset({PETUGAS, KOORDINATOR, MITRA})
 READ_ALL_ROLES = frozenset({KOORDINATOR, TIM_EFEKTIF, PIMPINAN, ADMIN})
-OPEN = (Status.BARU, Status.DIVERIFIKASI, Status.DITANGANI)
 
 # Triage fields a desk user edits (PATCH); mitra only record their arrival.
 EDITABLE_FIELDS = (
@@ -78,7 +79,6 @@ def _access(user) -> dict:
 
 
 def _has_profile(user) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
 
     try:
         return user.staff_profile is not None
@@ -98,10 +98,6 @@ def user_roles(user) -> set[str]:
 
 def user_kecamatan_codes(user) -> frozenset:
     return _access(user)["kecamatan"]
-
-
-def user_agency_id(user):
-    return _access(user)["agency_id"]
 
 
 def is_desk_user(user) -> bool:
@@ -154,14 +150,14 @@ def can_edit(user, incident: Incident) -> bool:
 def editable_fields(user, incident: Incident) -> tuple[str, ...]:
     if can_edit(user, incident):
         return EDITABLE_FIELDS
-    if is_mitra_of(user, incident) and incident.status in OPEN:
+    if is_mitra_of(user, incident) and incident.status in OPEN_STATUSES:
         return MITRA_EDITABLE_FIELDS
     return ()
 
 
 def can_assign(user, incident: Incident) -> bool:
     """Routing to agencies is the koordinator's, on open reports."""
-    return is_koordinator(user) and incident.status in OPEN
+    return is_koordinator(user) and incident.status in OPEN_STATUSES
 
 
 def can_request_assignment(user, incident: Incident) -> bool:

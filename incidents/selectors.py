@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Assignment, Incident, IncidentEvent
 from incidents.permissions import MITRA, PETUGAS, READ_ALL_ROLES, _access
 
@@ -58,7 +59,6 @@ def incident_get_for_user(user, pk, *, for_detail=True) -> Incident:
 
 def incident_find_for_user(user, ref) -> Incident | None:
     """A report by id or tracking code among those the user may see."""
-    from incidents.intake.tracking import normalize_tracking_code
 
     qs = incidents_visible_to(user)
     ref = str(ref or "").strip()

@@ -35,7 +35,8 @@ class GeoJSONRenderer(renderers.JSONRenderer):
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
-    """Map layers are GeoJSON whatever the client's Accept header says."""
+    """The view's first renderer whatever the Accept header says: map layers
+    are GeoJSON, photos are files."""
 
     def select_parser(self, request, parsers):
         return parsers[0] if parsers else None

@@ -313,8 +313,3 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)

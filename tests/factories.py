@@ -2,7 +2,8 @@
 
 from types import SimpleNamespace
 
-from incidents.intake.services import incident_create
+from incidents.intake.services import report_submit
+from incidents.intake.submission import Submission
 from incidents.models import Category
 from incidents.staff.services import staff_user_create
 
@@ -53,7 +54,7 @@ def make_incident(category="bencana-banjir", desa=DESA_RUPIT, **kwargs):
     data = {
         "category": Category.objects.get(code=category),
         "description": kwargs.pop("description", "Air sungai meluap dan masuk ke rumah warga."),
-        "desa_code": desa,
+        "desa": desa,
         "consent": True,
         "reporter_name": "Siti Aminah",
         "reporter_phone": "081234567890",
@@ -70,5 +71,6 @@ def make_incident(category="bencana-banjir", desa=DESA_RUPIT, **kwargs):
     elif category == "ketertiban-umum":
         data["details"] = {"jenis_gangguan": "pelanggaran-perda"}
     data.update(kwargs)
-    incident, _ = incident_create(**data)
+    category_row = data.pop("category")
+    incident, _ = report_submit(Submission.from_fields(data, category=category_row))
     return incident

@@ -1,7 +1,6 @@
 """Staff API: /api/v1/incidents/ and its actions."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -17,12 +16,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents import permissions, selectors
+from incidents.desk.filters import SORT_CHOICES, DateBoundFilter, FlagFilter, IncidentFilter
+from incidents.desk.queue import InvalidCursor, incident_queue
 from incidents.desk.serializers import (
     AssignmentCompleteInput,
     AssignmentCreatedOutput,
@@ -37,8 +37,18 @@ from incidents.desk.serializers import (
     TransitionInput,
 )
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
+from incidents.intake.services import report_submit, staff_entry_check
+from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
-from incidents.workflow.services import identity_view_record
+from incidents.workflow.services import (
+    assignment_complete,
+    identity_view_record,
+    incident_assign,
+    incident_note_add,
+    incident_transition,
+    incident_update,
+)
+from kitaaman.api_common import FirstRendererNegotiation
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, error
 from kitaaman.http import client_ip
@@ -113,25 +123,16 @@ def run_service(fn, **kwargs):
         )
 
 
+def _filter_parameter(name, spec) -> OpenApiParameter:
+    kind = {FlagFilter: OpenApiTypes.BOOL, DateBoundFilter: OpenApiTypes.DATE}.get(type(spec), OpenApiTypes.STR)
+    return OpenApiParameter(name, kind, description=f"{spec.label}: {spec.api_help}.")
+
+
+# The list's parameters are the desk's filters (declared once in
+# incidents.desk.filters) plus the keyset pagination's own.
 LIST_PARAMS = [
-    OpenApiParameter("status", OpenApiTypes.STR, description="Status (boleh dipisah koma) atau 'terbuka'."),
-    OpenApiParameter("category", OpenApiTypes.STR, description="Kode kategori (boleh dipisah koma)."),
-    OpenApiParameter("kecamatan", OpenApiTypes.STR, description="Kode Kemendagri kecamatan."),
-    OpenApiParameter("desa", OpenApiTypes.STR, description="Kode Kemendagri desa/kelurahan."),
-    OpenApiParameter("agency", OpenApiTypes.STR, description="Kode instansi yang ditugaskan."),
-    OpenApiParameter("priority", OpenApiTypes.STR, description="Prioritas 1-4 (boleh dipisah koma)."),
-    OpenApiParameter(
-        "overdue", OpenApiTypes.BOOL, description="Hanya (true) atau tanpa (false) yang lewat batas waktu."
-    ),
-    OpenApiParameter(
-        "assignment_requested",
-        OpenApiTypes.BOOL,
-        description="Hanya (true) atau tanpa (false) yang menunggu penugasan instansi dari koordinator.",
-    ),
-    OpenApiParameter("q", OpenApiTypes.STR, description="Kode lacak atau kata kunci."),
-    OpenApiParameter("created_after", OpenApiTypes.DATE, description="Masuk sejak tanggal (YYYY-MM-DD)."),
-    OpenApiParameter("created_before", OpenApiTypes.DATE, description="Masuk sampai tanggal (YYYY-MM-DD)."),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=["newest", "oldest", "priority", "due"], description="Urutan."),
+    *(_filter_parameter(name, spec) for name, spec in IncidentFilter.base_filters.items()),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=[v for v, _label in SORT_CHOICES], description="Urutan."),
     OpenApiParameter("cursor", OpenApiTypes.STR, description="Penunjuk halaman dari next/previous."),
     OpenApiParameter("limit", OpenApiTypes.INT, description="Jumlah per halaman (1-200, bawaan 50)."),
 ]
@@ -156,13 +157,7 @@ class IncidentListCreateApi(DeskApiView):
         responses={200: IncidentPageOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def get(self, request):
-        from incidents.desk.queue import InvalidCursor, incident_queue
-
         params = request.query_params
-        bad = sorted({key for key, values in params.lists() if any("\x00" in v for v in values)})
-        if bad:
-            # PostgreSQL refuses NUL in a string literal; refuse it here with a 400.
-            raise exceptions.ValidationError({key: [_("Berisi karakter yang tidak diizinkan.")] for key in bad})
         try:
             limit = int(params.get("limit") or 50)
         except ValueError:
@@ -192,46 +187,18 @@ class IncidentListCreateApi(DeskApiView):
         responses={201: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def post(self, request):
-        from incidents.intake.services import incident_create
-
-        if not permissions.can_create(request.user):
-            raise exceptions.PermissionDenied(_("Peran Anda tidak dapat mencatat laporan."))
+        staff_entry_check(request.user)
         data = IncidentCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         category = Category.objects.filter(code=v["category"], active=True).first()
         if category is None:
             raise exceptions.ValidationError({"category": [_("Kategori tidak dikenal.")]})
-        with transaction.atomic():
-            incident, created = incident_create(
-                category=category,
-                description=v["description"],
-                title=v["title"],
-                desa_code=v["desa"] or None,
-                kecamatan_code=v["kecamatan"] or None,
-                lat=v["lat"],
-                lng=v["lng"],
-                location_detail=v["location_detail"],
-                occurred_at=v["occurred_at"],
-                reported_at=v["reported_at"],
-                details=v["details"],
-                reporter_name=v["reporter_name"],
-                reporter_phone=v["reporter_phone"],
-                reporter_email=v["reporter_email"],
-                anonymous=v["anonymous"],
-                confidential=v["confidential"],
-                consent=v["consent"],
-                channel=v["channel"],
-                client_uuid=v["client_uuid"],
-                created_by=request.user,
+        incident, created = report_submit(
+            Submission.from_fields(
+                v, category=category, entered_by=request.user, staff_entry=True, entrant_area_only=True
             )
-            if not selectors.incidents_visible_to(request.user).filter(pk=incident.pk).exists():
-                # A petugas may only enter reports of the kecamatan they work;
-                # anything else would vanish from their own queue.
-                transaction.set_rollback(True)
-                raise exceptions.ValidationError(
-                    {"desa": [_("Lokasi berada di luar kecamatan tugas Anda. Minta koordinator mencatat laporan ini.")]}
-                )
+        )
         return self.detail_response(incident, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -255,7 +222,6 @@ class IncidentDetailApi(DeskApiView):
         responses={200: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
     )
     def patch(self, request, pk):
-        from incidents.workflow.services import incident_update
 
         incident = self.incident(pk)
         if not permissions.editable_fields(request.user, incident):
@@ -285,7 +251,6 @@ class IncidentTransitionApi(DeskApiView):
         },
     )
     def post(self, request, pk):
-        from incidents.workflow.services import incident_transition
 
         incident = self.incident(pk)
         if not permissions.can_write(request.user) or not permissions.can_edit(request.user, incident):
@@ -316,7 +281,6 @@ class IncidentAssignmentApi(DeskApiView):
         responses={201: AssignmentCreatedOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
     )
     def post(self, request, pk):
-        from incidents.workflow.services import incident_assign
 
         incident = self.incident(pk)
         if not permissions.is_koordinator(request.user):
@@ -348,7 +312,6 @@ class AssignmentCompleteApi(DeskApiView):
         responses={200: AssignmentOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
     def post(self, request, pk, agency):
-        from incidents.workflow.services import assignment_complete
 
         incident = self.incident(pk)
         assignment = get_object_or_404(
@@ -375,7 +338,6 @@ class IncidentNoteApi(DeskApiView):
         responses={201: EventOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
     def post(self, request, pk):
-        from incidents.workflow.services import incident_note_add
 
         incident = self.incident(pk)
         if not permissions.can_add_note(request.user, incident):
@@ -392,20 +354,11 @@ class IncidentNoteApi(DeskApiView):
         return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
 
 
-class IgnoreAcceptNegotiation(BaseContentNegotiation):
-    """A photo is answered as a file whatever the client accepts; errors as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class IncidentPhotoApi(DeskApiView):
     """A report's photo through the access rule (media files are never public)."""
 
-    content_negotiation_class = IgnoreAcceptNegotiation
+    # A photo is answered as a file whatever the client accepts; errors as JSON.
+    content_negotiation_class = FirstRendererNegotiation
 
     @extend_schema(
         tags=[TAG],

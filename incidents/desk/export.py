@@ -23,14 +23,30 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from incidents.desk.queue import queue_queryset
-from incidents.models import AuditLog, Priority, Status
+from incidents.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AuditLog,
+    Category,
+    Channel,
+    Desa,
+    Incident,
+    Kecamatan,
+    Priority,
+    Status,
+)
 from incidents.permissions import can_see_identity, is_desk_user
+from kitaaman.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +118,6 @@ def job_file(job: dict) -> Path:
 def _enqueue(job: dict) -> None:
     # Importing the task module registers the task in this process too (the
     # eager relay looks it up by name; a worker finds it by autodiscovery).
-    from kitaaman.outbox import outbox_enqueue
 
     outbox_enqueue(task_name=TASK_NAME, kwargs={"job_id": job["id"]})
 
@@ -110,7 +125,6 @@ def _enqueue(job: dict) -> None:
 def export_request(*, user, params: dict, fmt: str, ip=None) -> dict:
     """Create an export job for the user's filtered queue. Raises
     ValidationError for filters it cannot understand (checked now, not later)."""
-    from django.core.exceptions import PermissionDenied, ValidationError
 
     if not is_desk_user(user):
         raise PermissionDenied
@@ -268,7 +282,6 @@ def export_rows(user, params):
     """Rows (lists) of the user's filtered queue, newest first, streamed in
     chunks: plain values instead of model instances, names from small lookup
     tables, agencies with one query per chunk."""
-    from incidents.models import OPEN_STATUSES, Assignment, Category, Channel, Desa, Incident, Kecamatan
 
     qs = queue_queryset(user, params).order_by("-created_at", "-id").values_list(*COLUMNS)
     now = timezone.now()
@@ -354,9 +367,6 @@ def write_csv(path: Path, rows) -> int:
 
 
 def write_xlsx(path: Path, rows) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_("Laporan"))

@@ -1,146 +1,443 @@
-"""Filters of the desk queue, the staff API list and the exports."""
+"""The one specification of the report filters.
+
+The desk queue's filter bar, the staff list API (`GET /api/v1/incidents/`),
+the background exports and their description, and the queue's links all read
+the filters declared here: each filter is declared once with its parameter
+name, label, parser (a form field that accepts what both the filter bar and an
+API client send) and how it narrows the queryset.
+
+The filter set narrows a queryset that already passed the visibility rule
+(`incidents_visible_to`); ordering and keyset pagination stay in
+`incidents.desk.queue`, because django-filter's ordering would paginate by
+OFFSET.
+"""
 
 from datetime import datetime, time
 
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from incidents.models import Assignment, Incident, Status
+from incidents.intake.tracking import looks_like_tracking_code
+from incidents.models import OPEN_STATUSES, Agency, Assignment, Category, Desa, Incident, Kecamatan, Priority, Status
+from incidents.permissions import READ_ALL_ROLES, user_kecamatan_codes, user_roles
 
-# Filters shared by the staff list API and the desk queue.
-FILTER_FIELDS = (
-    "status",
-    "category",
-    "kecamatan",
-    "desa",
-    "agency",
-    "priority",
-    "overdue",
-    "assignment_requested",
-    "q",
-    "created_after",
-    "created_before",
-)
+OPEN_ALIAS = "terbuka"
+SEARCH_MAX = 100
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
+TRUE_WORDS = ("1", "true", "ya", "yes", "on")
+FALSE_WORDS = ("0", "false", "tidak", "no", "off")
 
-
-class FilterError(ValueError):
-    def __init__(self, errors: dict):
-        self.errors = errors
-        super().__init__(str(errors))
+SORT_CHOICES = [
+    ("newest", gettext_lazy("Terbaru")),
+    ("priority", gettext_lazy("Prioritas tertinggi")),
+    ("oldest", gettext_lazy("Terlama (umur laporan)")),
+    ("due", gettext_lazy("Batas waktu terdekat")),
+]
 
 
-def _as_list(value):
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        items = value
-    else:
-        items = str(value).split(",")
+def _no_nul(value):
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if any(v is not None and "\x00" in str(v) for v in values):
+        raise ValidationError(_("Berisi karakter yang tidak diizinkan."), code="null_characters")
+
+
+def _split(value) -> list[str]:
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
     return [str(v).strip() for v in items if str(v).strip()]
 
 
-def _as_bound(value, *, end=False):
-    value = str(value).strip()
-    dt = parse_datetime(value) if "T" in value or " " in value else None
-    if dt is None:
-        d = parse_date(value)
-        if d is None:
-            raise ValueError
-        dt = datetime.combine(d, time.max if end else time.min)
-    if timezone.is_naive(dt):
-        dt = timezone.make_aware(dt)
-    return dt
+# --- fields: each parses what the filter bar and an API client send ------------------------------
 
 
-def incidents_filter(queryset: QuerySet[Incident], params, *, now=None) -> QuerySet[Incident]:
-    """Apply the list filters (a dict or QueryDict). Raises FilterError with
-    Indonesian messages for values that cannot be understood."""
-    from django.utils.translation import gettext as _
+class CodeListField(forms.ChoiceField):
+    """One code from a select, or several separated by commas (API)."""
 
-    def get(name):
-        if hasattr(params, "getlist"):
-            values = params.getlist(name)
-            return values if len(values) > 1 else (values[0] if values else None)
-        return params.get(name)
+    api_description = gettext_lazy("boleh beberapa, dipisah koma")
 
-    errors = {}
-    for name in FILTER_FIELDS:
-        value = get(name)
-        values = value if isinstance(value, (list, tuple)) else [value]
-        if any("\x00" in str(v) for v in values if v is not None):
-            errors[name] = [_("Berisi karakter yang tidak diizinkan.")]
-    if errors:
-        raise FilterError(errors)
-    statuses = _as_list(get("status"))
-    if statuses:
-        unknown = [s for s in statuses if s not in Status.values]
+    def to_python(self, value):
+        _no_nul(value)
+        return [] if value in self.empty_values else _split(value)
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        unknown = [v for v in value if not self.valid_value(v)]
         if unknown:
-            errors["status"] = [_("Status tidak dikenal: %(v)s.") % {"v": ", ".join(unknown)}]
-        else:
-            queryset = queryset.filter(status__in=statuses)
-    for name, lookup in (
-        ("category", "category__code__in"),
-        ("kecamatan", "kecamatan_id__in"),
-        ("desa", "desa_id__in"),
-    ):
-        values = _as_list(get(name))
-        if values:
-            queryset = queryset.filter(**{lookup: values})
-    agencies = _as_list(get("agency"))
-    if agencies:
-        queryset = queryset.filter(
-            Exists(Assignment.objects.filter(incident_id=OuterRef("pk"), agency__code__in=agencies))
-        )
-    priorities = _as_list(get("priority"))
-    if priorities:
-        try:
-            queryset = queryset.filter(priority__in=[int(p) for p in priorities])
-        except ValueError:
-            errors["priority"] = [_("Prioritas harus berupa angka 1-4.")]
-    overdue = get("overdue")
-    if overdue not in (None, ""):
-        flag = str(overdue).lower()
-        now = now or timezone.now()
-        if flag in ("1", "true", "ya", "yes", "on"):
-            queryset = queryset.filter(due_at__lt=now)
-        elif flag in ("0", "false", "tidak", "no", "off"):
-            queryset = queryset.filter(Q(due_at__isnull=True) | Q(due_at__gte=now))
-        else:
-            errors["overdue"] = [_("Nilai 'overdue' harus true atau false.")]
-    requested = get("assignment_requested")
-    if requested not in (None, ""):
-        flag = str(requested).lower()
-        # A pending request for an assignment (incidents.workflow.assignment_request).
-        if flag in ("1", "true", "ya", "yes", "on"):
-            queryset = queryset.filter(assignment_requested_at__isnull=False)
-        elif flag in ("0", "false", "tidak", "no", "off"):
-            queryset = queryset.filter(assignment_requested_at__isnull=True)
-        else:
-            errors["assignment_requested"] = [_("Nilai 'assignment_requested' harus true atau false.")]
-    q = get("q")
-    q = (q[0] if isinstance(q, list) else (q or "")).strip()
-    if q:
-        q = q[:100]
-        from incidents.intake.tracking import normalize_tracking_code
+            raise ValidationError(
+                _("Pilihan tidak dikenal: %(value)s.") % {"value": ", ".join(unknown)}, code="invalid_choice"
+            )
 
-        condition = Q(title__icontains=q) | Q(description__icontains=q) | Q(location_detail__icontains=q)
-        condition |= Q(desa__name__icontains=q)
+    def to_param(self, value) -> str:
+        return ",".join(value)
+
+    def describe(self, value) -> str:
+        labels = {str(k): str(v) for k, v in self.choices}
+        return ", ".join(labels.get(v, v) for v in value)
+
+
+class ModelCodeListField(forms.ModelChoiceField):
+    """A row chosen by its code from a select, or several codes separated by
+    commas (API). Cleans to the list of codes."""
+
+    def to_python(self, value):
+        _no_nul(value)
+        if value in self.empty_values:
+            return []
+        codes = _split(value)
+        key = self.to_field_name or "pk"
+        # Any code of the territory or the vocabulary is understood; the
+        # queryset only limits what the select offers (the visibility rule
+        # decides what is found).
+        known = self.queryset.model._default_manager.filter(**{f"{key}__in": codes})
+        found = {str(v) for v in known.values_list(key, flat=True)}
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            raise ValidationError(
+                _("Pilihan tidak dikenal: %(value)s.") % {"value": ", ".join(unknown)}, code="invalid_choice"
+            )
+        return codes
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+
+    def to_param(self, value) -> str:
+        return ",".join(value)
+
+    def describe(self, value) -> str:
+        key = self.to_field_name or "pk"
+        rows = self.queryset.model._default_manager.filter(**{f"{key}__in": value})
+        names = {str(getattr(row, key)): str(row) for row in rows}
+        return ", ".join(names.get(v, v) for v in value)
+
+
+class FlagInput(forms.CheckboxInput):
+    """A checkbox on the page; an API client may send true/false, ya/tidak."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda v: str(v).lower() in TRUE_WORDS or v is True)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class FlagField(forms.Field):
+    widget = FlagInput
+
+    def to_python(self, value):
+        _no_nul(value)
+        if value in (None, "") or value is False:
+            return None if value in (None, "") else False
+        if value is True:
+            return True
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValidationError(_("Nilai harus ya atau tidak (true/false)."), code="invalid")
+
+    def to_param(self, value) -> str:
+        return "1" if value else "0"
+
+    def describe(self, value) -> str:
+        return _("ya") if value else _("tidak")
+
+
+class DateBoundField(forms.Field):
+    """A date (several spellings) or an ISO date-time; cleans to an aware
+    date-time at the start or the end of that day."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def __init__(self, *, end=False, **kwargs):
+        self.end = end
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        _no_nul(value)
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        moment = None
         try:
-            code = normalize_tracking_code(q)
-        except Exception:
-            code = None
+            moment = parse_datetime(text) if ("T" in text or " " in text) else None
+            day = None if moment else parse_date(text)
+        except ValueError:
+            day = None
+        for fmt in DATE_FORMATS:
+            if moment or day:
+                break
+            try:
+                day = datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        if moment is None and day is None:
+            raise ValidationError(_("Tanggal tidak valid (gunakan format YYYY-MM-DD)."), code="invalid")
+        if moment is None:
+            moment = datetime.combine(day, time.max if self.end else time.min)
+        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+    def prepare_value(self, value):
+        # The date input shows the day only.
+        return timezone.localtime(value).date().isoformat() if isinstance(value, datetime) else value
+
+    def to_param(self, value) -> str:
+        return timezone.localtime(value).date().isoformat()
+
+    def describe(self, value) -> str:
+        return timezone.localtime(value).strftime("%d-%m-%Y")
+
+
+class SearchField(forms.CharField):
+    def to_python(self, value):
+        _no_nul(value)
+        return super().to_python(value).strip()
+
+    def to_param(self, value) -> str:
+        return value
+
+    def describe(self, value) -> str:
+        return value
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+class SpecFilter(django_filters.Filter):
+    """A filter that also documents itself for the API (`api_help`)."""
+
+    def __init__(self, *args, api_help="", **kwargs):
+        self.api_help = api_help
+        super().__init__(*args, **kwargs)
+
+
+class CodeListFilter(SpecFilter):
+    field_class = CodeListField
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+
+class ModelCodeListFilter(SpecFilter):
+    field_class = ModelCodeListField
+
+    def filter(self, qs, value):
+        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+
+
+class SearchFilter(SpecFilter):
+    field_class = SearchField
+
+
+class FlagFilter(SpecFilter):
+    field_class = FlagField
+
+
+class DateBoundFilter(SpecFilter):
+    field_class = DateBoundField
+
+
+class QueueFilterBaseForm(forms.Form):
+    """What the filter bar checks beyond single fields, and the sort order
+    (not a filter: the queue's keyset pagination applies it)."""
+
+    sort = forms.ChoiceField(label=gettext_lazy("Urutkan"), choices=SORT_CHOICES, required=False)
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("created_after"), data.get("created_before")
+        if after and before and after > before:
+            self.add_error("created_before", _("Tanggal akhir harus sama dengan atau setelah tanggal awal."))
+        desa, kecamatan = data.get("desa") or [], data.get("kecamatan") or []
+        if desa and kecamatan:
+            outside = Desa.objects.filter(code__in=desa).exclude(kecamatan_id__in=kecamatan)
+            if outside.exists():
+                self.add_error("desa", _("Desa/kelurahan yang dipilih tidak berada di kecamatan tersebut."))
+        return data
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = SearchFilter(
+        method="filter_search",
+        label=gettext_lazy("Cari"),
+        api_help=gettext_lazy("Kode lacak (tepat) atau kata kunci pada judul, uraian, lokasi dan desa."),
+        max_length=SEARCH_MAX,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Kode lacak atau kata kunci")}),
+    )
+    status = CodeListFilter(
+        method="filter_status",
+        label=gettext_lazy("Status"),
+        api_help=gettext_lazy("Status, atau 'terbuka' untuk baru s.d. ditangani"),
+    )
+    category = ModelCodeListFilter(
+        field_name="category__code",
+        label=gettext_lazy("Kategori"),
+        api_help=gettext_lazy("Kode kategori"),
+        queryset=Category.objects.all(),
+        to_field_name="code",
+        empty_label=gettext_lazy("Semua kategori"),
+    )
+    kecamatan = ModelCodeListFilter(
+        field_name="kecamatan_id",
+        label=gettext_lazy("Kecamatan"),
+        api_help=gettext_lazy("Kode Kemendagri kecamatan"),
+        queryset=Kecamatan.objects.all(),
+        empty_label=gettext_lazy("Semua kecamatan"),
+    )
+    desa = ModelCodeListFilter(
+        field_name="desa_id",
+        label=gettext_lazy("Desa/kelurahan"),
+        api_help=gettext_lazy("Kode Kemendagri desa/kelurahan"),
+        queryset=Desa.objects.select_related("kecamatan"),
+        empty_label=gettext_lazy("Semua desa"),
+    )
+    agency = ModelCodeListFilter(
+        method="filter_agency",
+        label=gettext_lazy("Instansi"),
+        api_help=gettext_lazy("Kode instansi yang ditugaskan"),
+        queryset=Agency.objects.filter(active=True),
+        to_field_name="code",
+        empty_label=gettext_lazy("Semua instansi"),
+    )
+    priority = CodeListFilter(
+        field_name="priority",
+        label=gettext_lazy("Prioritas"),
+        api_help=gettext_lazy("Prioritas 1-4"),
+        choices=[("", gettext_lazy("Semua prioritas")), *Priority.choices],
+    )
+    overdue = FlagFilter(
+        method="filter_overdue",
+        label=gettext_lazy("Hanya yang melewati batas waktu"),
+        api_help=gettext_lazy("Hanya (true) atau tanpa (false) yang lewat batas waktu"),
+    )
+    assignment_requested = FlagFilter(
+        method="filter_assignment_requested",
+        label=gettext_lazy("Hanya yang menunggu penugasan"),
+        api_help=gettext_lazy("Hanya (true) atau tanpa (false) yang menunggu penugasan instansi dari koordinator"),
+    )
+    created_after = DateBoundFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        label=gettext_lazy("Masuk sejak"),
+        api_help=gettext_lazy("Masuk sejak tanggal (YYYY-MM-DD)"),
+    )
+    created_before = DateBoundFilter(
+        field_name="created_at",
+        lookup_expr="lte",
+        label=gettext_lazy("Masuk sampai"),
+        api_help=gettext_lazy("Masuk sampai tanggal (YYYY-MM-DD)"),
+        end=True,
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+        form = QueueFilterBaseForm
+
+    def __init__(self, data=None, queryset=None, *, user=None, now=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.now = now
+        self.filters["status"].extra["choices"] = [
+            ("", _("Semua status")),
+            (OPEN_ALIAS, _("Masih berjalan (baru s.d. ditangani)")),
+            *Status.choices,
+        ]
+        codes = user_kecamatan_codes(user) if user is not None else None
+        # A petugas only has reports of their own kecamatan: offer just those
+        # (a convenience; what they see is still decided by the selector).
+        if user is not None and codes and not (user_roles(user) & READ_ALL_ROLES):
+            self.filters["kecamatan"].extra["queryset"] = Kecamatan.objects.filter(code__in=codes)
+            self.filters["desa"].extra["queryset"] = Desa.objects.select_related("kecamatan").filter(
+                kecamatan_id__in=codes
+            )
+
+    def filter_queryset(self, queryset):
+        # The form also carries `sort`, which is not a filter.
+        for name, value in self.form.cleaned_data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_status(self, qs, name, value):
+        if not value:
+            return qs
+        statuses = set()
+        for v in value:
+            statuses.update(OPEN_STATUSES if v == OPEN_ALIAS else [v])
+        return qs.filter(status__in=[str(s) for s in statuses])
+
+    def filter_agency(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(Exists(Assignment.objects.filter(incident_id=OuterRef("pk"), agency__code__in=value)))
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        now = self.now or timezone.now()
+        return qs.filter(due_at__lt=now) if value else qs.filter(Q(due_at__isnull=True) | Q(due_at__gte=now))
+
+    def filter_assignment_requested(self, qs, name, value):
+        # A petugas asked the koordinator for an assignment (workflow/assignment_request.py).
+        if value is None:
+            return qs
+        return qs.filter(assignment_requested_at__isnull=not value)
+
+    def filter_search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        code = looks_like_tracking_code(value)
         if code:
-            condition |= Q(tracking_code=code)
-        queryset = queryset.filter(condition)
-    for name, lookup, end in (("created_after", "created_at__gte", False), ("created_before", "created_at__lte", True)):
-        value = get(name)
-        if value in (None, ""):
-            continue
-        try:
-            queryset = queryset.filter(**{lookup: _as_bound(value, end=end)})
-        except (ValueError, TypeError):
-            errors[name] = [_("Tanggal tidak valid (gunakan format YYYY-MM-DD).")]
-    if errors:
-        raise FilterError(errors)
-    return queryset
+            return qs.filter(tracking_code=code)
+        return qs.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(location_detail__icontains=value)
+            | Q(desa__name__icontains=value)
+        )
+
+    # --- the same filters as plain parameters and as words ----------------------------------------
+
+    def to_params(self) -> dict:
+        """The cleaned filters (and sort) as query parameters: what the queue's
+        links, the API and an export job carry."""
+        params = {}
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", []) or name not in self.filters:
+                continue
+            params[name] = self.form.fields[name].to_param(value)
+        sort = self.form.cleaned_data.get("sort")
+        if sort and sort != "newest":
+            params["sort"] = sort
+        return params
+
+    def describe(self) -> str:
+        """The cleaned filters in words, for an export's description."""
+        parts = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", []) or name not in self.filters:
+                continue
+            label = str(self.filters[name].label).lower()
+            parts.append(f"{label}: {self.form.fields[name].describe(value)}")
+        return "; ".join(parts) or _("semua laporan yang dapat Anda lihat")
+
+
+FILTER_NAMES = tuple(IncidentFilter.base_filters)
+
+
+def incidents_filtered(queryset: QuerySet[Incident], params, *, user=None, now=None) -> QuerySet[Incident]:
+    """Narrow `queryset` by `params` (a dict or QueryDict). Raises
+    ValidationError (field -> Indonesian messages) for values it cannot
+    understand."""
+    filterset = IncidentFilter(params or {}, queryset, user=user, now=now)
+    if not filterset.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+    return filterset.qs

@@ -2,7 +2,7 @@
 
 Used by the desk pages and the staff list API. Everything starts from
 `incidents_visible_to(user)`; the filters come from
-`incidents.selectors.incidents_filter`, so the page and the API agree.
+`incidents.desk.filters`, so the page, the API and the exports agree.
 
 Keyset pagination: a page is "the next 50 rows after this sort key", never an
 OFFSET and never a COUNT(*). The sort key is compared as a row value,
@@ -18,23 +18,18 @@ database's statement_timeout bounds the worst case.
 """
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django import forms
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, DateTimeField, F, Func, IntegerField, Prefetch, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from incidents.desk.filters import FilterError, incidents_filter
-from incidents.intake.tracking import ALPHABET, normalize_tracking_code
-from incidents.models import OPEN_STATUSES, Agency, Assignment, Category, Desa, Kecamatan, Priority, Status
-from incidents.permissions import READ_ALL_ROLES, user_kecamatan_codes, user_roles
+from incidents.desk.filters import incidents_filtered
+from incidents.models import OPEN_STATUSES, Assignment, Status
 from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
 
@@ -42,15 +37,8 @@ PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 COUNTS_TTL = 30  # seconds; the open-status counts may lag this much behind
 CLOSED_COUNTS_TTL = 600  # closed reports: most of the table, slow to change
-OPEN_ALIAS = "terbuka"
 CURSOR_SALT = "incidents.queue.cursor"
 
-SORT_CHOICES = [
-    ("newest", gettext_lazy("Terbaru")),
-    ("priority", gettext_lazy("Prioritas tertinggi")),
-    ("oldest", gettext_lazy("Terlama (umur laporan)")),
-    ("due", gettext_lazy("Batas waktu terdekat")),
-]
 SORT_ALIASES = {"terbaru": "newest", "prioritas": "priority", "age": "oldest", "terlama": "oldest", "batas": "due"}
 
 _FIELD_TYPES = {
@@ -128,119 +116,7 @@ class QueuePage:
         return self.prev_cursor is not None
 
 
-# --- filters -------------------------------------------------------------------------------------
-
-
-class QueueFilterForm(forms.Form):
-    """The desk's filter bar. Validates the query string with Indonesian
-    messages and turns it into the params `incident_queue` takes."""
-
-    q = forms.CharField(
-        label=gettext_lazy("Cari"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": gettext_lazy("Kode lacak atau kata kunci")}),
-    )
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-    category = forms.ModelChoiceField(
-        label=gettext_lazy("Kategori"),
-        queryset=Category.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("Semua kategori"),
-    )
-    kecamatan = forms.ModelChoiceField(
-        label=gettext_lazy("Kecamatan"),
-        queryset=Kecamatan.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("Semua kecamatan"),
-    )
-    desa = forms.ModelChoiceField(
-        label=gettext_lazy("Desa/kelurahan"),
-        queryset=Desa.objects.select_related("kecamatan"),
-        required=False,
-        empty_label=gettext_lazy("Semua desa"),
-    )
-    agency = forms.ModelChoiceField(
-        label=gettext_lazy("Instansi"),
-        queryset=Agency.objects.filter(active=True),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("Semua instansi"),
-    )
-    priority = forms.TypedChoiceField(
-        label=gettext_lazy("Prioritas"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        choices=[("", gettext_lazy("Semua prioritas")), *Priority.choices],
-    )
-    overdue = forms.BooleanField(label=gettext_lazy("Hanya yang melewati batas waktu"), required=False)
-    assignment_requested = forms.BooleanField(label=gettext_lazy("Hanya yang menunggu penugasan"), required=False)
-    created_after = forms.DateField(
-        label=gettext_lazy("Masuk sejak"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-    )
-    created_before = forms.DateField(
-        label=gettext_lazy("Masuk sampai"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-    )
-    sort = forms.ChoiceField(label=gettext_lazy("Urutkan"), choices=SORT_CHOICES, required=False)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
-            ("", _("Semua status")),
-            (OPEN_ALIAS, _("Masih berjalan (baru s.d. ditangani)")),
-            *Status.choices,
-        ]
-        codes = user_kecamatan_codes(user) if user is not None else None
-        # A petugas only has reports of their own kecamatan: offer just those
-        # (a convenience; what they see is still decided by the selector).
-        if user is not None and codes and not (user_roles(user) & READ_ALL_ROLES):
-            self.fields["kecamatan"].queryset = Kecamatan.objects.filter(code__in=codes)
-            self.fields["desa"].queryset = Desa.objects.select_related("kecamatan").filter(kecamatan_id__in=codes)
-
-    def clean(self):
-        data = super().clean()
-        after, before = data.get("created_after"), data.get("created_before")
-        if after and before and after > before:
-            self.add_error("created_before", _("Tanggal akhir harus sama dengan atau setelah tanggal awal."))
-        desa, kecamatan = data.get("desa"), data.get("kecamatan")
-        if desa and kecamatan and desa.kecamatan_id != kecamatan.pk:
-            self.add_error("desa", _("Desa/kelurahan yang dipilih tidak berada di kecamatan tersebut."))
-        return data
-
-    def to_params(self) -> dict:
-        """Cleaned filters as plain strings (what the API and export accept)."""
-        data = self.cleaned_data
-        params = {}
-        if data.get("q"):
-            params["q"] = data["q"].strip()
-        if data.get("status"):
-            params["status"] = data["status"]
-        for name in ("category", "agency"):
-            if data.get(name):
-                params[name] = data[name].code
-        for name in ("kecamatan", "desa"):
-            if data.get(name):
-                params[name] = data[name].pk
-        if data.get("priority"):
-            params["priority"] = str(data["priority"])
-        if data.get("overdue"):
-            params["overdue"] = "1"
-        if data.get("assignment_requested"):
-            params["assignment_requested"] = "1"
-        for name in ("created_after", "created_before"):
-            if data.get(name):
-                params[name] = data[name].isoformat()
-        if data.get("sort") and data["sort"] != "newest":
-            params["sort"] = data["sort"]
-        return params
+# --- filters ------------------------------------------------------------------------------------
 
 
 def _get(params, name):
@@ -252,64 +128,11 @@ def _get(params, name):
     return params.get(name)
 
 
-def looks_like_tracking_code(text: str) -> str:
-    """The normalised code when `text` can only be a tracking code (so a
-    nine-letter word such as "kebakaran" still searches the text)."""
-    raw = (text or "").strip().upper()
-    if not re.fullmatch(r"(KA[\s-]*)?[A-Z0-9]{4}[\s-]*[A-Z0-9]{5}", raw):
-        return ""
-    code = normalize_tracking_code(raw)
-    if not code or any(ch not in ALPHABET for ch in code[3:].replace("-", "")):
-        return ""
-    if not raw.startswith("KA") and "-" not in raw:
-        return ""
-    return code
-
-
 def queue_queryset(user, params=None, *, now=None):
-    """The reports of the user's queue matching `params`, unordered.
-
-    Raises ValidationError (field -> messages) for filters it cannot understand."""
-    params = params or {}
-    plain = {}
-    for name in (
-        "status",
-        "category",
-        "kecamatan",
-        "desa",
-        "agency",
-        "priority",
-        "overdue",
-        "assignment_requested",
-        "created_after",
-        "created_before",
-    ):
-        value = _get(params, name)
-        if value not in (None, "", []):
-            plain[name] = value
-    if plain.get("status") == OPEN_ALIAS:
-        plain["status"] = [str(s) for s in OPEN_STATUSES]
-    qs = incidents_visible_to(user)
-    try:
-        qs = incidents_filter(qs, plain, now=now)
-    except FilterError as exc:
-        raise ValidationError(exc.errors)
-    q = _get(params, "q")
-    if isinstance(q, list):
-        q = q[0]
-    q = (q or "").strip()[:100]
-    if q:
-        code = looks_like_tracking_code(q)
-        if code:
-            qs = qs.filter(tracking_code=code)
-        else:
-            qs = qs.filter(
-                Q(title__icontains=q)
-                | Q(description__icontains=q)
-                | Q(location_detail__icontains=q)
-                | Q(desa__name__icontains=q)
-            )
-    return qs
+    """The reports of the user's queue matching `params` (the filters of
+    incidents.desk.filters), unordered. Raises ValidationError (field ->
+    messages) for filters it cannot understand."""
+    return incidents_filtered(incidents_visible_to(user), params, user=user, now=now)
 
 
 # Columns a queue row never shows; the desa and kecamatan boundaries are
@@ -417,7 +240,7 @@ def _fetch(qs, sort, seg, key, backwards, n):
 
 def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE) -> QueuePage:
     """One page of the user's queue. `params` is a dict or QueryDict of the
-    filters (see QueueFilterForm.to_params) plus `sort`; `cursor` is a token
+    filters (see IncidentFilter.to_params) plus `sort`; `cursor` is a token
     from a previous page's next_cursor/prev_cursor. Raises ValidationError
     for bad filters and InvalidCursor for a bad cursor."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from incidents import permissions
 from incidents.intake.serializers import DetailsField
 from incidents.models import Channel, Priority, Status
+from incidents.selectors import events_for_user
 from incidents.workflow import sla
 
 MASKED = _("Dirahasiakan")
@@ -293,7 +294,6 @@ class IncidentDetailOutput(IncidentListOutput):
 
     @extend_schema_field(EventOutput(many=True))
     def get_events(self, obj):
-        from incidents.selectors import events_for_user
 
         return EventOutput(events_for_user(self._user(), obj), many=True).data
 

@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 
 from incidents.intake.links import tracking_url
 from incidents.intake.serializers import ReportCreatedSerializer, ReportCreateSerializer
-from incidents.intake.services import incident_create
+from incidents.intake.services import report_submit
+from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
 from incidents.models import Category, Status
 from kitaaman.api_common import SafeJSONParser, SettingsRateThrottle, validation_error
@@ -80,26 +81,12 @@ class ReportCreateApi(APIView):
             return self._answer(new_tracking_code(), Status.BARU, timezone.now(), status.HTTP_201_CREATED)
         category = Category.objects.filter(code=data["category"], active=True).first()
         try:
-            incident, created = incident_create(
-                category=category,
-                description=data["description"],
-                title=data["title"],
-                occurred_at=data["occurred_at"],
-                desa_code=data["desa"] or None,
-                kecamatan_code=data["kecamatan"] or None,
-                lat=data["lat"],
-                lng=data["lng"],
-                location_detail=data["location_detail"],
-                details=data["details"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                reporter_email=data["reporter_email"],
-                anonymous=data["anonymous"],
-                confidential=data["confidential"],
-                consent=data["consent"],
-                photos=data["photos"],
-                client_uuid=data["client_uuid"],
-                created_by=request.user if request.user.is_authenticated else None,
+            incident, created = report_submit(
+                Submission.from_fields(
+                    data,
+                    category=category,
+                    entered_by=request.user if request.user.is_authenticated else None,
+                )
             )
         except DjangoValidationError as exc:
             raise validation_error(exc)

@@ -1,15 +1,18 @@
 """The intake: one command that every channel calls to turn a submission into a report."""
 
 import math
-from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incidents import permissions
+from incidents.audit import actor_label
+from incidents.hooks import incident_changed
 from incidents.intake.photos import clean_photo
+from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
 from incidents.models import (
     Category,
@@ -23,16 +26,12 @@ from incidents.models import (
     Priority,
     Status,
 )
+from incidents.notify.messages import notify_incident_created
 from incidents.reference import geo
+from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
 
 MAX_DESCRIPTION = 5000
-
-
-def _actor_label(user):
-    if user is None or not user.is_authenticated:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def validate_details(category: Category, raw) -> dict:
@@ -127,41 +126,57 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
     return desa, lat, lng
 
 
-@transaction.atomic
-def incident_create(
-    *,
-    category: Category,
-    description: str,
-    desa_code: str | None = None,
-    kecamatan_code: str | None = None,
-    lat=None,
-    lng=None,
-    title: str = "",
-    occurred_at: datetime | None = None,
-    reported_at: datetime | None = None,
-    location_detail: str = "",
-    details: dict | None = None,
-    reporter_name: str = "",
-    reporter_phone: str = "",
-    reporter_email: str = "",
-    anonymous: bool = False,
-    confidential: bool = False,
-    consent: bool = False,
-    photos=(),
-    client_uuid=None,
-    channel: str = Channel.WEB,
-    created_by=None,
-) -> tuple[Incident, bool]:
-    """Create a report. Returns (incident, created); a repeated client_uuid
-    returns the existing report and creates nothing."""
-    if client_uuid:
-        existing = Incident.objects.filter(client_uuid=client_uuid).first()
-        if existing is not None:
-            return existing, False
+def staff_entry_check(user) -> None:
+    """Who may record a report on a citizen's behalf (PermissionDenied otherwise)."""
+    if not permissions.can_create(user):
+        raise PermissionDenied(_("Peran Anda tidak dapat mencatat laporan."))
 
+
+@transaction.atomic
+def report_submit(submission: Submission) -> tuple[Incident, bool]:
+    """The intake command. Returns (incident, created); a repeated client_uuid
+    returns the existing report and creates nothing. Raises ValidationError
+    with messages per field, or PermissionDenied for a staff entry the
+    entrant's role may not make."""
+    if submission.staff_entry:
+        staff_entry_check(submission.entered_by)
+    client_uuid = submission.client_uuid
+    existing = Incident.objects.filter(client_uuid=client_uuid).first() if client_uuid else None
+    if existing is None:
+        incident, clean_photos = _validated_incident(submission)
+        if not _insert(incident):
+            existing = Incident.objects.get(client_uuid=client_uuid)
+    if submission.entrant_area_only:
+        _entrant_area_check(submission.entered_by, existing or incident)
+    if existing is not None:
+        return existing, False
+    _store_photos(incident, clean_photos)
+    _created_event(incident, submission)
+    _after_create(incident)
+    return incident, True
+
+
+def _entrant_area_check(user, incident: Incident) -> None:
+    if not incidents_visible_to(user).filter(pk=incident.pk).exists():
+        # A petugas may only enter reports of the kecamatan they work;
+        # anything else would vanish from their own queue.
+        transaction.set_rollback(True)
+        raise ValidationError(
+            {"desa": [_("Lokasi berada di luar kecamatan tugas Anda. Minta koordinator mencatat laporan ini.")]}
+        )
+
+
+def _validated_incident(submission: Submission) -> tuple[Incident, list]:
+    """Check every rule and build the unsaved report, or raise ValidationError
+    with every problem at once (a citizen on a slow line fixes all in one go)."""
+    category = submission.category
+    place, reporter = submission.place, submission.reporter
+    description = submission.description
+    occurred_at, reported_at = submission.occurred_at, submission.received_at
+    photos = submission.photos or ()
     now = timezone.now()
     errors = {}
-    if not consent:
+    if not submission.consent:
         errors["consent"] = [_("Persetujuan pemrosesan data pribadi wajib diberikan.")]
     if category is None or not category.active:
         errors["category"] = [_("Kategori tidak dikenal.")]
@@ -177,35 +192,25 @@ def incident_create(
     if len(photos) > settings.MAX_PHOTOS:
         errors["photos"] = [_("Paling banyak %(n)s foto.") % {"n": settings.MAX_PHOTOS}]
     try:
-        desa, lat, lng = resolve_location(desa_code=desa_code, kecamatan_code=kecamatan_code, lat=lat, lng=lng)
+        desa, lat, lng = resolve_location(
+            desa_code=place.desa_code, kecamatan_code=place.kecamatan_code, lat=place.lat, lng=place.lng
+        )
     except ValidationError as exc:
         errors.update(exc.message_dict)
     cleaned_details = {}
     if category is not None and category.active:
         try:
-            cleaned_details = validate_details(category, details)
+            cleaned_details = validate_details(category, submission.details)
         except ValidationError as exc:
             errors.update(exc.message_dict)
-    clean_photos = []
-    if not errors.get("photos"):
-        photo_errors = []
-        for upload in photos:
-            try:
-                clean_photos.append(clean_photo(upload))
-            except ValidationError as exc:
-                photo_errors.extend(exc.messages)
-        if photo_errors:
-            errors["photos"] = photo_errors
+    clean_photos = [] if errors.get("photos") else _clean_photos(photos, errors)
     if errors:
         raise ValidationError(errors)
 
-    priority = category.default_priority
-    if cleaned_details.get("ada_kekerasan") or (cleaned_details.get("meninggal") or 0) > 0:
-        priority = max(priority, Priority.DARURAT if cleaned_details.get("ada_kekerasan") else Priority.TINGGI)
-
+    entered_by = submission.entered_by
     incident = Incident(
         category=category,
-        title=(title or "").strip()[:200],
+        title=(submission.title or "").strip()[:200],
         description=description,
         details=cleaned_details,
         occurred_at=occurred_at,
@@ -215,33 +220,67 @@ def incident_create(
         desa=desa,
         lat=lat,
         lng=lng,
-        location_detail=(location_detail or "").strip()[:200],
-        reporter_name=(reporter_name or "").strip()[:120],
-        reporter_phone=(reporter_phone or "").strip()[:30],
-        reporter_email=(reporter_email or "").strip(),
-        anonymous=bool(anonymous),
-        confidential=bool(confidential),
+        location_detail=(place.detail or "").strip()[:200],
+        reporter_name=(reporter.name or "").strip()[:120],
+        reporter_phone=(reporter.phone or "").strip()[:30],
+        reporter_email=(reporter.email or "").strip(),
+        anonymous=bool(reporter.anonymous),
+        confidential=bool(submission.confidential),
         consent_at=now,
-        channel=channel,
-        created_by=created_by if created_by is not None and created_by.is_authenticated else None,
-        client_uuid=client_uuid,
-        priority=priority,
+        channel=submission.channel,
+        created_by=entered_by if entered_by is not None and entered_by.is_authenticated else None,
+        client_uuid=submission.client_uuid,
+        priority=initial_priority(category, cleaned_details),
         status=Status.BARU,
     )
     incident.verify_due_at = sla.verify_deadline(incident, incident.reported_at)
     incident.due_at = incident.verify_due_at
+    return incident, clean_photos
+
+
+def _clean_photos(photos, errors: dict) -> list:
+    """Decode and re-encode every photo; problems are added to `errors`."""
+    cleaned, problems = [], []
+    for upload in photos:
+        try:
+            cleaned.append(clean_photo(upload))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        errors["photos"] = problems
+    return cleaned
+
+
+def initial_priority(category: Category, details: dict) -> int:
+    """Violence makes a report an emergency and a death makes it high,
+    whatever the category's default says."""
+    priority = category.default_priority
+    if details.get("ada_kekerasan"):
+        return max(priority, Priority.DARURAT)
+    if (details.get("meninggal") or 0) > 0:
+        return max(priority, Priority.TINGGI)
+    return priority
+
+
+def _insert(incident: Incident) -> bool:
+    """Save with a fresh tracking code; False when a concurrent request with
+    the same client_uuid won the race (its report is the answer)."""
     for attempt in range(5):
         incident.tracking_code = new_tracking_code()
         try:
             with transaction.atomic():
                 incident.save(force_insert=True)
-            break
+            return True
         except IntegrityError:
-            if client_uuid and Incident.objects.filter(client_uuid=client_uuid).exists():
-                return Incident.objects.get(client_uuid=client_uuid), False
+            if incident.client_uuid and Incident.objects.filter(client_uuid=incident.client_uuid).exists():
+                return False
             if attempt == 4:
                 raise
             incident.pk = None
+    return False
+
+
+def _store_photos(incident: Incident, clean_photos) -> None:
     for photo in clean_photos:
         IncidentPhoto.objects.create(
             incident=incident,
@@ -250,24 +289,22 @@ def incident_create(
             content_type=photo.content_type,
             size=photo.size,
         )
+
+
+def _created_event(incident: Incident, submission: Submission) -> None:
     IncidentEvent.objects.create(
         incident=incident,
         kind=EventKind.CREATED,
         actor=incident.created_by,
-        actor_label=_actor_label(created_by),
+        actor_label=actor_label(submission.entered_by),
         to_status=Status.BARU,
-        note=_("Laporan diterima melalui %(channel)s.") % {"channel": Channel(channel).label},
+        note=_("Laporan diterima melalui %(channel)s.") % {"channel": Channel(incident.channel).label},
         public=True,
-        created_at=now,
+        created_at=incident.created_at,
     )
-    _after_create(incident)
-    return incident, True
 
 
 def _after_create(incident: Incident) -> None:
     """Aggregates and notifications, inside this same transaction."""
-    from incidents.hooks import incident_changed
-    from incidents.notify.messages import notify_incident_created
-
     incident_changed(incident, None)
     notify_incident_created(incident)

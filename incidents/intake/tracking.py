@@ -1,3 +1,4 @@
+import re
 import secrets
 
 # Alphabet without 0/O, 1/I/L and U: unambiguous when read aloud or typed from
@@ -19,3 +20,17 @@ def normalize_tracking_code(raw: str) -> str:
     if len(cleaned) != LENGTH:
         return ""
     return f"KA-{cleaned[:4]}-{cleaned[4:]}"
+
+
+def looks_like_tracking_code(text: str) -> str:
+    """The normalised code when `text` can only be a tracking code (so a
+    nine-letter word such as "kebakaran" still searches the text)."""
+    raw = (text or "").strip().upper()
+    if not re.fullmatch(r"(KA[\s-]*)?[A-Z0-9]{4}[\s-]*[A-Z0-9]{5}", raw):
+        return ""
+    code = normalize_tracking_code(raw)
+    if not code or any(ch not in ALPHABET for ch in code[3:].replace("-", "")):
+        return ""
+    if not raw.startswith("KA") and "-" not in raw:
+        return ""
+    return code

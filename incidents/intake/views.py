@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from incidents.audit import client_ip
 from incidents.intake.forms import ReportForm, question_field_name
-from incidents.intake.services import incident_create
+from incidents.intake.services import report_submit
+from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
 from incidents.models import Category, Desa, Kecamatan
 from incidents.public.selectors import incident_by_tracking_code
@@ -189,26 +190,13 @@ def report(request):
 
     category = next((c for c in categories if c.code == data["category"]), None)
     try:
-        incident, _created = incident_create(
-            category=category,
-            description=data["description"],
-            title=data["title"],
-            occurred_at=data["occurred_at"],
-            kecamatan_code=data["kecamatan"] or None,
-            desa_code=data["desa"] or None,
-            lat=data["lat"],
-            lng=data["lng"],
-            location_detail=data["location_detail"],
-            details=form.details_for(category),
-            photos=data["photos"],
-            reporter_name=data["reporter_name"],
-            reporter_phone=data["reporter_phone"],
-            reporter_email=data["reporter_email"],
-            anonymous=data["anonymous"],
-            confidential=data["confidential"],
-            consent=data["consent"],
-            client_uuid=data["client_uuid"],
-            created_by=request.user if request.user.is_authenticated else None,
+        incident, _created = report_submit(
+            Submission.from_fields(
+                data,
+                category=category,
+                details=form.details_for(category),
+                entered_by=request.user if request.user.is_authenticated else None,
+            )
         )
     except ValidationError as exc:
         _map_errors(form, exc, category)

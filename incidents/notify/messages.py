@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority
+from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
 from kitaaman.delivery import Outgoing
 from kitaaman.outbox import outbox_enqueue
 
@@ -176,7 +176,6 @@ def messages_assignment(assignment: Assignment) -> list[Outgoing]:
 def messages_status_change(incident: Incident, event: IncidentEvent) -> list[Outgoing]:
     if not incident.reporter_email:
         return []
-    from incidents.models import Status
 
     with translation.override(settings.LANGUAGE_CODE):
         status_label = Status(event.to_status).label if event.to_status else Status(incident.status).label

@@ -10,6 +10,8 @@ import uuid
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from incidents.models import Assignment, Incident, IncidentEvent
+from incidents.notify.messages import messages_assignment, messages_incident_created, messages_status_change
 from kitaaman.delivery import TransientDeliveryError, deliver
 
 NOTIFY_MAX_RETRIES = 5
@@ -61,8 +63,6 @@ TASK_OPTIONS = {
 
 @shared_task(name="incidents.tasks_notify.deliver_incident_created", **TASK_OPTIONS)
 def deliver_incident_created(self, incident_id: int):
-    from incidents.models import Incident
-    from incidents.notify.messages import messages_incident_created
 
     incident = Incident.objects.select_related("category", "desa", "kecamatan").filter(pk=incident_id).first()
     if incident is None:
@@ -78,8 +78,6 @@ def deliver_incident_created(self, incident_id: int):
 
 @shared_task(name="incidents.tasks_notify.deliver_assignment", **TASK_OPTIONS)
 def deliver_assignment(self, assignment_id: int):
-    from incidents.models import Assignment
-    from incidents.notify.messages import messages_assignment
 
     assignment = (
         Assignment.objects.select_related("agency", "incident__category", "incident__desa", "incident__kecamatan")
@@ -99,8 +97,6 @@ def deliver_assignment(self, assignment_id: int):
 
 @shared_task(name="incidents.tasks_notify.deliver_status_change", **TASK_OPTIONS)
 def deliver_status_change(self, incident_id: int, event_id: int):
-    from incidents.models import IncidentEvent
-    from incidents.notify.messages import messages_status_change
 
     event = (
         IncidentEvent.objects.select_related("incident__category", "incident__desa", "incident__duplicate_of")

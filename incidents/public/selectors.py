@@ -7,11 +7,11 @@ by an officer), when rejected or duplicates, and when the reporter asked.
 
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from incidents.intake.tracking import normalize_tracking_code
-from incidents.models import Category, Incident, Status
+from incidents.models import Category, EventKind, Incident, IncidentEvent, Status
 
 PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
 
@@ -95,8 +95,14 @@ def incident_by_tracking_code(raw_code: str):
     )
 
 
-def public_events(incident):
-    """Public notes plus every status change, with internal notes blanked."""
-    from incidents.public.events import public_events as events
-
-    return events(incident)
+def public_events(incident: Incident) -> list[IncidentEvent]:
+    """What the citizen's tracking page shows: public events, plus every status
+    change (the citizen always learns the new status; an internal note of a
+    status change is withheld)."""
+    events = []
+    for event in incident.events.filter(Q(public=True) | Q(kind=EventKind.TRANSITION)).order_by("created_at", "id"):
+        if not event.public:
+            event.note = ""
+        event.actor_label = ""
+        events.append(event)
+    return events

@@ -6,7 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from incidents.intake.links import tracking_url
 from incidents.models import Category, EventKind, Status
+from incidents.public.selectors import public_events
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -90,7 +92,6 @@ class PublicReportSerializer(serializers.Serializer):
         }
     )
     def get_duplicate_of(self, incident):
-        from incidents.intake.links import tracking_url
 
         original = incident.duplicate_of if incident.status == Status.DUPLIKAT else None
         if original is None:
@@ -99,7 +100,6 @@ class PublicReportSerializer(serializers.Serializer):
 
     @extend_schema_field(PublicEventSerializer(many=True))
     def get_timeline(self, incident):
-        from incidents.public.selectors import public_events
 
         return PublicEventSerializer(public_events(incident), many=True).data
 

@@ -10,6 +10,8 @@ import math
 import threading
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
@@ -33,20 +35,17 @@ def in_bbox(lat: float, lng: float) -> bool:
 
 
 def _boundary_key():
-    from django.db.models import Count, Max
 
     agg = Desa.objects.filter(boundary__isnull=False).aggregate(n=Count("code"), last=Max("code"))
     return (agg["n"], agg["last"], _boundary_version())
 
 
 def _boundary_version():
-    from django.core.cache import cache
 
     return cache.get("kitaaman:boundary-version", 0)
 
 
 def bump_boundary_version():
-    from django.core.cache import cache
 
     try:
         cache.incr("kitaaman:boundary-version")

@@ -1,10 +1,13 @@
 """Staff accounts: created with their role, kecamatan and agency in one step."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from incidents.models import Kecamatan
+from incidents.models import Agency, Kecamatan, StaffProfile
+from incidents.reference.seed import ROLES
 
 
 @transaction.atomic
@@ -22,11 +25,6 @@ def staff_user_create(
     """Create (or update) a staff account with one role.
 
     petugas need at least one kecamatan, mitra need an agency."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from incidents.models import Agency, StaffProfile
-    from incidents.reference.seed import ROLES
 
     if role not in ROLES and role != "admin":
         raise ValidationError({"role": [_("Peran tidak dikenal: %(role)s.") % {"role": role}]})

@@ -39,6 +39,12 @@ def _resolve_agency(incident: Incident, agency) -> Agency | None:
     return agency
 
 
+def assignment_request_check(actor, incident: Incident) -> None:
+    """Who may ask (the service checks it; the page calls it before parsing)."""
+    if not (permissions.can_write(actor) and permissions.can_request_assignment(actor, incident)):
+        raise PermissionDenied(_("Hanya petugas kecamatan laporan ini yang dapat meminta penugasan."))
+
+
 @transaction.atomic
 def assignment_request_create(*, incident: Incident, actor, agency=None, note: str = "") -> IncidentEvent:
     """Ask the koordinator to assign an agency to `incident`, optionally
@@ -49,8 +55,7 @@ def assignment_request_create(*, incident: Incident, actor, agency=None, note: s
     ValidationError (report closed, a request already pending, unknown or
     already assigned agency, note too long)."""
     _require_visible(actor, incident)
-    if not permissions.can_request_assignment(actor, incident):
-        raise PermissionDenied(_("Hanya petugas kecamatan laporan ini yang dapat meminta penugasan."))
+    assignment_request_check(actor, incident)
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     if locked.status not in OPEN_STATUSES:
         raise ValidationError({"request": [_("Laporan yang sudah ditutup tidak memerlukan penugasan.")]})

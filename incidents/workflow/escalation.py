@@ -3,12 +3,18 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incidents.hooks import snapshot
 from incidents.models import EventKind, Incident, Status
 from incidents.workflow.services import _changed, _event
+from kitaaman.delivery import Outgoing
+from kitaaman.outbox import outbox_enqueue
 
 ESCALATION_BATCH = 500
 
@@ -19,8 +25,6 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
     Safe to run twice or side by side: a report is claimed with a conditional
     UPDATE on `escalated_at IS NULL`, and only the claimer writes the event
     and the outbox row, in the same transaction as the claim."""
-    from incidents.hooks import snapshot
-    from kitaaman.outbox import outbox_enqueue
 
     now = now or timezone.now()
     candidates = list(
@@ -65,11 +69,6 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
 def escalation_messages(incident: Incident) -> list:
     """E-mails to the koordinator and the petugas of the kecamatan about an
     overdue report (no reporter identity: the link leads to the desk)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-    from django.urls import NoReverseMatch, reverse
-
-    from kitaaman.delivery import Outgoing
 
     User = get_user_model()
     recipients = sorted(

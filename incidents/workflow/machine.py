@@ -72,9 +72,6 @@ TRANSITIONS = {
     ]
 }
 
-STATES = [s.value for s in Status]
-CLOSED = frozenset({Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT})
-
 
 def get_transition(source: str, target: str) -> Transition | None:
     return TRANSITIONS.get((str(source), str(target)))

@@ -4,20 +4,27 @@ Each runs in one transaction, checks who may (PermissionDenied otherwise) and wr
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from incidents.intake.services import MAX_DESCRIPTION, _actor_label, validate_details
-from incidents.models import Category, Desa, EventKind, Incident, IncidentEvent, Priority, Status
-from incidents.workflow import sla
+from incidents import audit, permissions
+from incidents.audit import actor_label
+from incidents.exceptions import TransitionNotAllowed, VersionConflict
+from incidents.hooks import incident_changed, snapshot
+from incidents.intake.services import MAX_DESCRIPTION, validate_details
+from incidents.models import Agency, Assignment, Category, Desa, EventKind, Incident, IncidentEvent, Priority, Status
+from incidents.notify.messages import notify_assignment, notify_status_change
+from incidents.selectors import incident_find_for_user, incidents_visible_to
+from incidents.workflow import machine, sla
 
 
 def _lock(incident: Incident, version) -> Incident:
     """Fresh, row-locked copy of the report; VersionConflict when `version`
     (what the caller read) is stale."""
-    from incidents.exceptions import VersionConflict
 
     current = Incident.objects.select_for_update().select_related("category").get(pk=incident.pk)
     if version is not None:
@@ -32,7 +39,6 @@ def _lock(incident: Incident, version) -> Incident:
 
 def _save_versioned(locked: Incident, fields: dict) -> None:
     """Write `fields` and bump the version, only if nobody did in between."""
-    from incidents.exceptions import VersionConflict
 
     now = timezone.now()
     updated = Incident.objects.filter(pk=locked.pk, version=locked.version).update(
@@ -66,7 +72,7 @@ def _event(incident, *, kind, actor, note="", public=False, from_status="", to_s
         incident=incident,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=_actor_label(actor),
+        actor_label=actor_label(actor),
         note=note,
         public=bool(public),
         from_status=from_status,
@@ -77,15 +83,55 @@ def _event(incident, *, kind, actor, note="", public=False, from_status="", to_s
 
 
 def _changed(locked: Incident, previous: dict) -> None:
-    from incidents.hooks import incident_changed
 
     incident_changed(locked, previous)
 
 
-def _require_visible(actor, incident: Incident) -> None:
-    from django.http import Http404
+# --- who may: each service checks with these, and pages and API views call
+# them before parsing a form, so a role without the right gets 403 whatever it sent.
 
-    from incidents.selectors import incidents_visible_to
+
+def transition_check(actor, incident: Incident, to: str | None = None) -> None:
+    if not permissions.can_write(actor) or not permissions.can_edit(actor, incident):
+        raise PermissionDenied(_("Anda tidak berwenang mengubah status laporan ini."))
+    if to and machine.get_transition(incident.status, to) and not permissions.transition_roles_ok(actor, incident, to):
+        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan perubahan status ini."))
+
+
+def assign_check(actor) -> None:
+    if not (permissions.can_write(actor) and permissions.is_koordinator(actor)):
+        raise PermissionDenied(_("Hanya koordinator yang dapat menugaskan instansi."))
+
+
+def note_check(actor, incident: Incident) -> None:
+    if not (permissions.can_write(actor) and permissions.can_add_note(actor, incident)):
+        raise PermissionDenied(_("Anda tidak berwenang menambah catatan pada laporan ini."))
+
+
+def update_check(actor, incident: Incident, fields=()) -> tuple[str, ...]:
+    """The fields the actor may edit; PermissionDenied for none, or for any of `fields` outside them."""
+    allowed = permissions.editable_fields(actor, incident) if permissions.can_write(actor) else ()
+    if not allowed:
+        raise PermissionDenied(_("Anda tidak berwenang mengubah laporan ini."))
+    forbidden = [name for name in fields if name in permissions.EDITABLE_FIELDS and name not in allowed]
+    if forbidden:
+        raise PermissionDenied(_("Anda tidak berwenang mengubah %(fields)s.") % {"fields": ", ".join(forbidden)})
+    return allowed
+
+
+def complete_check(actor, assignment) -> None:
+    if assignment.completed_at is None and not (
+        permissions.can_write(actor) and permissions.can_complete_assignment(actor, assignment)
+    ):
+        raise PermissionDenied(_("Anda tidak berwenang menyelesaikan tugas instansi ini."))
+
+
+def identity_check(user, incident: Incident) -> None:
+    if not permissions.can_see_identity(user, incident):
+        raise PermissionDenied(_("Anda tidak berwenang melihat identitas pelapor."))
+
+
+def _require_visible(actor, incident: Incident) -> None:
 
     if not incidents_visible_to(actor).filter(pk=incident.pk).exists():
         raise Http404
@@ -116,20 +162,12 @@ def incident_transition(
     Raises PermissionDenied (role may not), TransitionNotAllowed (not
     reachable now), ValidationError (reason/original missing or wrong),
     VersionConflict (stale version)."""
-    from django.core.exceptions import PermissionDenied
-
-    from incidents import permissions
-    from incidents.exceptions import TransitionNotAllowed
-    from incidents.hooks import snapshot
-    from incidents.notify.messages import notify_status_change
-    from incidents.workflow import machine as workflow
 
     _require_visible(actor, incident)
-    if not permissions.can_write(actor) or not permissions.can_edit(actor, incident):
-        raise PermissionDenied(_("Anda tidak berwenang mengubah status laporan ini."))
+    transition_check(actor, incident)
     locked = _lock(incident, version)
     to = str(to or "")
-    rule = workflow.get_transition(locked.status, to)
+    rule = machine.get_transition(locked.status, to)
     allowed = permissions.allowed_transitions(actor, locked)
     if rule is None:
         raise TransitionNotAllowed(allowed, current=locked.status, target=to)
@@ -199,7 +237,6 @@ def incident_transition(
 
 
 def _resolve_original(actor, incident: Incident, ref) -> Incident:
-    from incidents.selectors import incident_find_for_user
 
     if ref in (None, ""):
         raise ValidationError({"duplicate_of": [_("Pilih laporan asli untuk laporan duplikat.")]})
@@ -216,16 +253,9 @@ def _resolve_original(actor, incident: Incident, ref) -> Incident:
 @transaction.atomic
 def incident_assign(*, incident: Incident, actor, agency, note: str = "", version=None):
     """Route the report to an agency (koordinator). Returns the Assignment."""
-    from django.core.exceptions import PermissionDenied
-
-    from incidents import permissions
-    from incidents.hooks import snapshot
-    from incidents.models import Agency, Assignment
-    from incidents.notify.messages import notify_assignment
 
     _require_visible(actor, incident)
-    if not permissions.is_koordinator(actor):
-        raise PermissionDenied(_("Hanya koordinator yang dapat menugaskan instansi."))
+    assign_check(actor)
     locked = _lock(incident, version)
     if not permissions.can_assign(actor, locked):
         raise ValidationError({"agency": [_("Laporan yang sudah ditutup tidak dapat ditugaskan.")]})
@@ -264,18 +294,12 @@ def incident_assign(*, incident: Incident, actor, agency, note: str = "", versio
 @transaction.atomic
 def assignment_complete(*, assignment, actor, note: str = ""):
     """The assigned agency reports its part done."""
-    from django.core.exceptions import PermissionDenied
-
-    from incidents import permissions
-    from incidents.hooks import snapshot
-    from incidents.models import Assignment
 
     _require_visible(actor, assignment.incident)
     assignment = Assignment.objects.select_for_update().select_related("agency").get(pk=assignment.pk)
     if assignment.completed_at is not None:
         raise ValidationError({"assignment": [_("Tugas instansi ini sudah dinyatakan selesai.")]})
-    if not permissions.can_complete_assignment(actor, assignment):
-        raise PermissionDenied(_("Anda tidak berwenang menyelesaikan tugas instansi ini."))
+    complete_check(actor, assignment)
     note = _clean_note(note)
     if not note:
         raise ValidationError({"note": [_("Catatan penyelesaian wajib diisi.")]})
@@ -304,13 +328,9 @@ def assignment_complete(*, assignment, actor, note: str = ""):
 def incident_note_add(*, incident: Incident, actor, text: str, public: bool = False):
     """A note on the report's history; public ones show on the citizen's page.
     Notes do not bump the version: they never overwrite anything."""
-    from django.core.exceptions import PermissionDenied
-
-    from incidents import permissions
 
     _require_visible(actor, incident)
-    if not permissions.can_add_note(actor, incident):
-        raise PermissionDenied(_("Anda tidak berwenang menambah catatan pada laporan ini."))
+    note_check(actor, incident)
     text = _clean_note(text, field="text")
     if not text:
         raise ValidationError({"text": [_("Isi catatan wajib diisi.")]})
@@ -323,7 +343,6 @@ def incident_note_add(*, incident: Incident, actor, text: str, public: bool = Fa
 
 
 def _parse_dt(value, field):
-    from django.utils.dateparse import parse_datetime
 
     if value in (None, ""):
         return None
@@ -359,27 +378,48 @@ def _parse_count(value, field):
 def incident_update(*, incident: Incident, actor, version, **changes) -> Incident:
     """Edit triage fields (see permissions.EDITABLE_FIELDS). `version` is what
     the caller read; a stale one raises VersionConflict."""
-    from django.core.exceptions import PermissionDenied
-
-    from incidents import permissions
-    from incidents.hooks import snapshot
-
     _require_visible(actor, incident)
-    allowed = permissions.editable_fields(actor, incident)
-    if not allowed:
-        raise PermissionDenied(_("Anda tidak berwenang mengubah laporan ini."))
+    update_check(actor, incident)
     unknown = [name for name in changes if name not in permissions.EDITABLE_FIELDS]
     if unknown:
         raise ValidationError({name: [_("Kolom ini tidak dapat diubah.")] for name in unknown})
-    forbidden = [name for name in changes if name not in allowed]
-    if forbidden:
-        raise PermissionDenied(_("Anda tidak berwenang mengubah %(fields)s.") % {"fields": ", ".join(forbidden)})
+    update_check(actor, incident, changes)
     if version in (None, ""):
         raise ValidationError({"version": [_("Versi laporan wajib dikirim.")]})
     locked = _lock(incident, version)
     now = timezone.now()
     errors, fields = {}, {}
+    category = _clean_placement(locked, actor, changes, fields, errors)
+    _clean_texts(changes, fields, errors)
+    if "details" in changes or "category" in fields:
+        try:
+            fields["details"] = validate_details(category, changes.get("details", locked.details))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    _clean_response(locked, changes, fields, errors, now)
+    if errors:
+        raise ValidationError(errors)
 
+    changed = _differences(locked, fields)
+    if not changed:
+        _sync_caller(incident, locked)
+        return incident
+    if "category" in changed or "details" in changed:
+        _follow_due_times(locked, category, fields)
+    previous = snapshot(locked)
+    _save_versioned(
+        locked, {k: v for k, v in fields.items() if k in changed or k.endswith("due_at") or k == "kecamatan_id"}
+    )
+    serializable = {name: [_jsonable(old), _jsonable(new)] for name, (old, new) in changed.items()}
+    kind = EventKind.ARRIVED if set(changed) == {"arrived_at"} else EventKind.EDIT
+    _event(locked, kind=kind, actor=actor, public=False, now=now, data={"changes": serializable})
+    _changed(locked, previous)
+    _sync_caller(incident, locked)
+    return incident
+
+
+def _clean_placement(locked: Incident, actor, changes: dict, fields: dict, errors: dict) -> Category:
+    """Category, priority and desa; returns the category that applies after the edit."""
     category = locked.category
     if "category" in changes:
         value = changes["category"]
@@ -416,6 +456,10 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
             else:
                 fields["desa"] = desa
                 fields["kecamatan_id"] = desa.kecamatan_id
+    return category
+
+
+def _clean_texts(changes: dict, fields: dict, errors: dict) -> None:
     if "title" in changes:
         title = _no_nul(str(changes["title"] or "").strip(), "title")
         if len(title) > 200:
@@ -433,11 +477,10 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
         if len(detail) > 200:
             errors["location_detail"] = [_("Patokan terlalu panjang (maksimal 200 karakter).")]
         fields["location_detail"] = detail[:200]
-    if "details" in changes or "category" in fields:
-        try:
-            fields["details"] = validate_details(category, changes.get("details", locked.details))
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+
+
+def _clean_response(locked: Incident, changes: dict, fields: dict, errors: dict, now) -> None:
+    """Arrival on scene and the SPM counts of people to serve and served."""
     if "arrived_at" in changes:
         try:
             arrived = _parse_dt(changes["arrived_at"], "arrived_at")
@@ -461,9 +504,9 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
             _("Jumlah warga yang telah dilayani (%(served)s) tidak boleh melebihi yang harus dilayani (%(must)s).")
             % {"served": served, "must": must}
         ]
-    if errors:
-        raise ValidationError(errors)
 
+
+def _differences(locked: Incident, fields: dict) -> dict:
     changed = {}
     for name, value in fields.items():
         attname = Incident._meta.get_field(name).attname
@@ -471,28 +514,18 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
         new = value.pk if hasattr(value, "pk") else value
         if old != new:
             changed[name] = (old, new)
-    if not changed:
-        _sync_caller(incident, locked)
-        return incident
-    if "category" in changed or "details" in changed:
-        # Due times follow the (new) category and the violence flag.
-        probe = Incident(category=category, details=fields.get("details", locked.details))
-        if locked.status == Status.BARU:
-            fields["verify_due_at"] = sla.verify_deadline(probe, locked.reported_at)
-            fields["due_at"] = fields["verify_due_at"]
-        elif locked.status in (Status.DIVERIFIKASI, Status.DITANGANI) and locked.verified_at:
-            fields["followup_due_at"] = sla.followup_deadline(probe, locked.verified_at)
-            fields["due_at"] = fields["followup_due_at"]
-    previous = snapshot(locked)
-    _save_versioned(
-        locked, {k: v for k, v in fields.items() if k in changed or k.endswith("due_at") or k == "kecamatan_id"}
-    )
-    serializable = {name: [_jsonable(old), _jsonable(new)] for name, (old, new) in changed.items()}
-    kind = EventKind.ARRIVED if set(changed) == {"arrived_at"} else EventKind.EDIT
-    _event(locked, kind=kind, actor=actor, public=False, now=now, data={"changes": serializable})
-    _changed(locked, previous)
-    _sync_caller(incident, locked)
-    return incident
+    return changed
+
+
+def _follow_due_times(locked: Incident, category: Category, fields: dict) -> None:
+    """Due times follow the (new) category and the violence flag."""
+    probe = Incident(category=category, details=fields.get("details", locked.details))
+    if locked.status == Status.BARU:
+        fields["verify_due_at"] = sla.verify_deadline(probe, locked.reported_at)
+        fields["due_at"] = fields["verify_due_at"]
+    elif locked.status in (Status.DIVERIFIKASI, Status.DITANGANI) and locked.verified_at:
+        fields["followup_due_at"] = sla.followup_deadline(probe, locked.verified_at)
+        fields["due_at"] = fields["followup_due_at"]
 
 
 def _jsonable(value):
@@ -506,8 +539,6 @@ def _jsonable(value):
 def identity_view_record(*, user, incident: Incident, ip=None):
     """Record that `user` saw the reporter's identity of an anonymous report.
     Returns the AuditLog row (None when the viewing needs no record)."""
-    from incidents import audit, permissions
-
     if not permissions.identity_view_is_audited(user, incident):
         return None
     return audit.record(

@@ -4,7 +4,9 @@ holidays an admin maintains) or in hours/minutes for urgent categories."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from incidents.models import Holiday, SlaUnit, Status
+from django.utils import timezone
+
+from incidents.models import OPEN_STATUSES, Holiday, SlaUnit, Status
 
 WIB = ZoneInfo("Asia/Jakarta")
 # A report that arrives after office hours still counts the day it arrived in
@@ -21,10 +23,12 @@ def is_working_day(day, holidays=frozenset()):
     return day.weekday() < 5 and day not in holidays
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
+def add_working_days(start: datetime, days: int, holidays=None) -> datetime:
+    """`holidays`: a preloaded set of dates (bulk callers); read from the database otherwise."""
     local = start.astimezone(WIB)
     day = local.date()
-    holidays = _holidays(day, day + timedelta(days=days * 3 + 30))
+    if holidays is None:
+        holidays = _holidays(day, day + timedelta(days=days * 3 + 30))
     counted = 0
     while counted < days:
         day += timedelta(days=1)
@@ -36,26 +40,12 @@ def add_working_days(start: datetime, days: int) -> datetime:
     return datetime.combine(day, END_OF_DAY, tzinfo=WIB)
 
 
-def deadline(start: datetime, amount: int, unit: str) -> datetime:
+def deadline(start: datetime, amount: int, unit: str, holidays=None) -> datetime:
     if unit == SlaUnit.MINUTES:
         return start + timedelta(minutes=amount)
     if unit == SlaUnit.HOURS:
         return start + timedelta(hours=amount)
-    return add_working_days(start, amount)
-
-
-def working_days_between(start: datetime, end: datetime) -> int:
-    """Whole working days after the day of `start` up to and including the day of `end`."""
-    a, b = start.astimezone(WIB).date(), end.astimezone(WIB).date()
-    if b <= a:
-        return 0
-    holidays = _holidays(a, b)
-    n, day = 0, a
-    while day < b:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays):
-            n += 1
-    return n
+    return add_working_days(start, amount, holidays)
 
 
 # ---------------------------------------------------------------------------
@@ -120,9 +110,8 @@ def window(incident) -> timedelta | None:
 
 def sla_state(incident, now: datetime | None = None) -> str | None:
     """ "overdue", "due_soon", "on_time", or None for a closed report."""
-    if incident.due_at is None or incident.status not in ("baru", "diverifikasi", "ditangani"):
+    if incident.due_at is None or incident.status not in OPEN_STATUSES:
         return None
-    from django.utils import timezone
 
     now = now or timezone.now()
     if now > incident.due_at:

@@ -4,11 +4,14 @@ import uuid
 
 from celery import shared_task
 
+from incidents.models import Incident
+from incidents.workflow.escalation import escalation_messages, incidents_escalate_overdue
+from kitaaman.delivery import TransientDeliveryError, deliver
+
 
 @shared_task(name="incidents.tasks.sla_sweep", ignore_result=True)
 def sla_sweep():
     """Escalate reports that passed their deadline (beat: every 15 minutes)."""
-    from incidents.workflow.escalation import incidents_escalate_overdue
 
     return incidents_escalate_overdue()
 
@@ -19,9 +22,6 @@ def sla_sweep():
 def send_escalation_notice(self, incident_id: int, event_id: int):
     """Tell the koordinator and the kecamatan's petugas. The outbox row id is
     the task id and keys each delivery row, so a redelivered task sends nothing twice."""
-    from incidents.models import Incident
-    from incidents.workflow.escalation import escalation_messages
-    from kitaaman.delivery import TransientDeliveryError, deliver
 
     incident = Incident.objects.select_related("category", "kecamatan").filter(pk=incident_id).first()
     if incident is None or incident.escalated_at is None:

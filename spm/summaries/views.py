@@ -1,28 +1,16 @@
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+
+from kitaaman.access import role_required
 
 from .models import Kind
 from .permissions import can_view_summaries
 from .render import fire_rows, fmt_int, fmt_num, fmt_pct, service_level_rows
 from .selectors import summaries_visible_to
 
-
-def summary_reader_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_view_summaries(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+summary_reader_required = role_required(can_view_summaries)
 
 
 @require_GET

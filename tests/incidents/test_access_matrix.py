@@ -18,11 +18,20 @@ from incidents.models import Assignment, Incident, IncidentPhoto
 from incidents.workflow.services import incident_assign
 from tests.factories import DESA_NIBUNG
 
-# URL prefixes (without the leading slash) whose every pattern is staff-only.
-PROTECTED_PREFIXES = ("api/v1/incidents", "api/v1/spm/", "api/v1/summaries/", "petugas/", "dasbor/", "ringkasan/")
+# URL prefixes (without the leading slash) whose every pattern is staff-only:
+# the whole API and the staff pages.
+PROTECTED_PREFIXES = ("api/", "petugas/", "dasbor/", "ringkasan/")
 # Deliberately public URLs under those prefixes, each with the reason.
 PUBLIC_ALLOW_LIST = {
-    # (none yet)
+    "api/schema/": "the OpenAPI document of the public and staff API",
+    "api/docs/": "Swagger UI over that document",
+    "api/redoc/": "Redoc over that document",
+    "api/v1/reports/": "citizens report without an account",
+    "api/v1/reports/public.geojson": "the public map layer (privacy rule applied)",
+    "api/v1/reports/track/<str:tracking_code>/": "a citizen follows a report by its code",
+    "api/v1/categories/": "reference list for the report form",
+    "api/v1/areas/": "reference list for the report form",
+    "api/v1/auth/token/": "staff sign in here to get a token",
 }
 # Keyword arguments that carry an object's id.
 ID_KWARGS = {"pk", "id", "incident_id", "incident_pk"}
@@ -108,23 +117,41 @@ def values_for(incident):
     }
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("route", protected_routes())
-def test_anonymous_is_refused(route, nibung_report):
+def anonymous_problems(route, path) -> list:
+    """What is wrong with how `path` treats a visitor who is not signed in."""
     client = Client()
-    path = fill(route, values_for(nibung_report))
-    outcomes = {}
+    problems, outcomes = [], {}
     for method in ("get", "post"):
         response = getattr(client, method)(path)
         outcomes[method] = response.status_code
         if response.status_code == 405:
             continue
         if is_api(route):
-            assert response.status_code in (401, 403), (method, path, response.status_code)
-        else:
-            assert response.status_code == 302, (method, path, response.status_code)
-            assert response["Location"].startswith("/masuk/"), (method, path, response["Location"])
-    assert set(outcomes.values()) != {405}, f"{path}: no method refused the visitor"
+            if response.status_code not in (401, 403):
+                problems.append((method, path, response.status_code))
+        elif response.status_code != 302 or not response["Location"].startswith("/masuk/"):
+            problems.append((method, path, response.status_code))
+    if set(outcomes.values()) == {405}:
+        problems.append(f"{path}: no method refused the visitor")
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", protected_routes())
+def test_anonymous_is_refused(route, nibung_report):
+    assert anonymous_problems(route, fill(route, values_for(nibung_report))) == []
+
+
+@pytest.mark.django_db
+def test_a_new_url_without_an_access_rule_fails_the_matrix(settings, nibung_report):
+    """The guard itself: an endpoint added under the API or the desk without
+    an access rule is enumerated and caught, with nobody editing this file."""
+    settings.ROOT_URLCONF = "tests.incidents.urls_with_leak"
+    routes = protected_routes()
+    for leak in ("api/v1/bocor/", "petugas/bocor/<int:pk>/"):
+        assert leak in routes
+        assert anonymous_problems(leak, fill(leak, values_for(nibung_report))), leak
+    assert anonymous_problems("petugas/", "/petugas/") == []
 
 
 @pytest.mark.django_db

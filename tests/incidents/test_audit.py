@@ -154,3 +154,21 @@ def test_non_superuser_staff_cannot_open_the_admin(personas):
     client.force_login(personas.koordinator)
     response = client.get("/admin/incidents/auditlog/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_audit_rows_record_the_client_behind_the_proxy(settings, personas, make_incident):
+    """Behind one trusted proxy the audit trail names the citizen-facing client
+    address the proxy saw, not the proxy; a forged extra hop is ignored."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    secret = make_incident(anonymous=True)
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    client.force_login(personas.koordinator)
+    assert client.post(f"/petugas/laporan/{secret.pk}/identitas/").status_code == 200
+    response = client.post("/petugas/ekspor/", {"format": "csv", "status": "baru"})
+    assert response.status_code == 302
+    rows = AuditLog.objects.filter(action__in=["incident.identity_viewed", "incident.export"])
+    assert {row.action: row.ip_address for row in rows} == {
+        "incident.identity_viewed": "203.0.113.9",
+        "incident.export": "203.0.113.9",
+    }

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents.desk import queue
+from incidents.intake.tracking import looks_like_tracking_code
 from incidents.models import Incident, Status
 from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG
@@ -138,10 +139,10 @@ def test_bad_filters_never_500(client, personas, make_incident, params):
 
 
 def test_tracking_code_shape_vs_words():
-    assert queue.looks_like_tracking_code("ka-abcd-efghj") == "KA-ABCD-EFGHJ"
-    assert queue.looks_like_tracking_code("ABCD-EFGHJ") == "KA-ABCD-EFGHJ"
-    assert queue.looks_like_tracking_code("kebakaran") == ""
-    assert queue.looks_like_tracking_code("banjir") == ""
+    assert looks_like_tracking_code("ka-abcd-efghj") == "KA-ABCD-EFGHJ"
+    assert looks_like_tracking_code("ABCD-EFGHJ") == "KA-ABCD-EFGHJ"
+    assert looks_like_tracking_code("kebakaran") == ""
+    assert looks_like_tracking_code("banjir") == ""
 
 
 def _seed(make_incident, n):

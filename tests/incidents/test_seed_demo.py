@@ -179,7 +179,7 @@ def test_seeded_reports_show_no_identity_on_the_public_map(seeded, client):
 
 def test_bulk_writer_keeps_awkward_text_and_json_intact(db, make_incident):
     # On PostgreSQL this goes through COPY, whose text format needs escaping.
-    from incidents.demo.generator import write_rows
+    from incidents.demo.writer import write_rows
 
     incident = make_incident()
     note = "tab\there\nbaris baru\\garis miring\r dan ünïcödé ✓ 'kutip' \"ganda\" \\N"

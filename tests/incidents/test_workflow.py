@@ -9,7 +9,7 @@ from django.http import Http404
 from incidents import permissions
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.models import AuditLog, EventKind, Incident, IncidentEvent, Status
-from incidents.public.events import public_events
+from incidents.public.selectors import public_events
 from incidents.workflow import machine as workflow
 from incidents.workflow.services import assignment_complete, incident_assign, incident_note_add, incident_transition
 from tests.factories import DESA_NIBUNG

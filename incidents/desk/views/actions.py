@@ -1,33 +1,37 @@
 """Desk forms that change one report; each calls one workflow service."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from incidents import permissions
 from incidents.desk.forms import ArrivalForm, AssignForm, AssignmentCompleteForm, NoteForm, TransitionForm, TriageForm
 from incidents.desk.views.common import CONFLICT_MESSAGE, _detail_url, _messages_from, desk_required
 from incidents.desk.views.detail import _render_detail
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.models import Status
 from incidents.selectors import incident_get_for_user
-from incidents.workflow import machine as workflow
 from incidents.workflow.services import (
+    assign_check,
     assignment_complete,
+    complete_check,
     incident_assign,
     incident_note_add,
     incident_transition,
     incident_update,
+    note_check,
+    transition_check,
+    update_check,
 )
 
 
-def _load_for_write(request, pk):
+def _load_for_write(request, pk, check, *args):
+    """The report (404 outside the user's scope), after the service's own
+    check of who may (403 whatever the form says)."""
     incident = incident_get_for_user(request.user, pk)
-    if not permissions.can_write(request.user):
-        raise PermissionDenied
+    check(request.user, incident, *args)
     return incident
 
 
@@ -72,7 +76,8 @@ def _invalid(request, incident, form_key, form):
 @require_POST
 @desk_required
 def transition(request, pk):
-    incident = _load_for_write(request, pk)
+    incident = incident_get_for_user(request.user, pk)
+    transition_check(request.user, incident)
     # Each transition's form on the page has its own prefix ("t-<status>").
     prefix = next((k[:-3] for k in request.POST if k.startswith("t-") and k.endswith("-to")), None)
     form = TransitionForm(request.POST, prefix=prefix)
@@ -80,12 +85,7 @@ def transition(request, pk):
     key = "duplicate_form" if target == Status.DUPLIKAT else "transition_form"
     if not form.is_valid():
         return _invalid(request, incident, key, form)
-    if not permissions.can_edit(request.user, incident):
-        raise PermissionDenied
-    if workflow.get_transition(incident.status, target) and not permissions.transition_roles_ok(
-        request.user, incident, target
-    ):
-        raise PermissionDenied
+    transition_check(request.user, incident, target)
     data = form.cleaned_data
     label = Status(data["to"]).label if data["to"] in Status.values else data["to"]
     return _run(
@@ -109,9 +109,7 @@ def transition(request, pk):
 @require_POST
 @desk_required
 def assign(request, pk):
-    incident = _load_for_write(request, pk)
-    if not permissions.is_koordinator(request.user):
-        raise PermissionDenied
+    incident = _load_for_write(request, pk, lambda user, _incident: assign_check(user))
     form = AssignForm(request.POST, incident=incident)
     if not form.is_valid():
         return _invalid(request, incident, "assign_form", form)
@@ -131,9 +129,7 @@ def assign(request, pk):
 @require_POST
 @desk_required
 def note(request, pk):
-    incident = _load_for_write(request, pk)
-    if not permissions.can_add_note(request.user, incident):
-        raise PermissionDenied
+    incident = _load_for_write(request, pk, note_check)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _invalid(request, incident, "note_form", form)
@@ -152,9 +148,7 @@ def note(request, pk):
 @require_POST
 @desk_required
 def update(request, pk):
-    incident = _load_for_write(request, pk)
-    if not permissions.can_edit(request.user, incident):
-        raise PermissionDenied
+    incident = _load_for_write(request, pk, update_check, ["priority"])
     form = TriageForm(request.POST, incident=incident)
     if not form.is_valid():
         return _invalid(request, incident, "triage_form", form)
@@ -173,9 +167,7 @@ def update(request, pk):
 @require_POST
 @desk_required
 def arrival(request, pk):
-    incident = _load_for_write(request, pk)
-    if "arrived_at" not in permissions.editable_fields(request.user, incident):
-        raise PermissionDenied
+    incident = _load_for_write(request, pk, update_check, ["arrived_at"])
     form = ArrivalForm(request.POST)
     if not form.is_valid():
         return _invalid(request, incident, "arrival_form", form)
@@ -197,12 +189,11 @@ def arrival(request, pk):
 @require_POST
 @desk_required
 def assignment_done(request, pk, assignment_pk):
-    incident = _load_for_write(request, pk)
+    incident = incident_get_for_user(request.user, pk)
     assignment = next((a for a in incident.assignments.all() if a.pk == assignment_pk), None)
     if assignment is None:
         raise Http404
-    if not permissions.can_complete_assignment(request.user, assignment):
-        raise PermissionDenied
+    complete_check(request.user, assignment)
     form = AssignmentCompleteForm(request.POST, prefix=f"a-{assignment.pk}")
     if not form.is_valid():
         messages.error(request, _("Periksa kembali isian yang ditandai."))

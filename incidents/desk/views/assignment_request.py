@@ -1,23 +1,18 @@
 """The petugas's "Minta penugasan" action on a verified report."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from incidents import permissions
 from incidents.desk.forms import AssignmentRequestForm
-from incidents.desk.views.actions import _invalid, _run
+from incidents.desk.views.actions import _invalid, _load_for_write, _run
 from incidents.desk.views.common import desk_required
-from incidents.selectors import incident_get_for_user
-from incidents.workflow.assignment_request import assignment_request_create
+from incidents.workflow.assignment_request import assignment_request_check, assignment_request_create
 
 
 @require_POST
 @desk_required
 def request_assignment(request, pk):
-    incident = incident_get_for_user(request.user, pk)
-    if not permissions.can_request_assignment(request.user, incident):
-        raise PermissionDenied
+    incident = _load_for_write(request, pk, assignment_request_check)
     form = AssignmentRequestForm(request.POST, incident=incident, prefix="minta")
     if not form.is_valid():
         return _invalid(request, incident, "request_form", form)

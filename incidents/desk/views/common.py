@@ -1,9 +1,6 @@
 """What every desk page shares: the access decorator and message helpers."""
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from incidents import permissions
+from kitaaman.access import role_required
 
 CONFLICT_MESSAGE = gettext_lazy(
     "Laporan ini baru saja diubah oleh petugas lain. Tidak ada yang disimpan dari tindakan Anda: "
@@ -18,19 +16,8 @@ CONFLICT_MESSAGE = gettext_lazy(
 )
 
 
-def desk_required(view):
-    """Signed-in staff only: anonymous visitors go to the login page, other
-    accounts get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not permissions.is_desk_user(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed-in staff only: anonymous visitors go to the login page, other accounts get 403.
+desk_required = role_required(permissions.is_desk_user)
 
 
 def _page(request, template, context, status=200):

@@ -1,6 +1,5 @@
 """One report on the desk: details, history, identity and photos."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from incidents.models import OPEN_STATUSES, Category, Status
 from incidents.selectors import events_for_user, incident_get_for_user
 from incidents.workflow import machine as workflow
 from incidents.workflow.assignment_request import koordinator_names, pending_assignment_request
-from incidents.workflow.services import identity_view_record
+from incidents.workflow.services import identity_check, identity_view_record
 from kitaaman.http import client_ip
 
 
@@ -104,7 +103,7 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
             for a in assignments
         ],
         "transition_forms": _transition_forms(user, incident, bound.get("transition_form")),
-        "can_mark_duplicate": "duplikat" in allowed,
+        "can_mark_duplicate": Status.DUPLIKAT in allowed,
         "duplicates": possible_duplicates(user, incident),
         "duplicate_form": bound.get("duplicate_form"),
         "assign_form": (
@@ -147,8 +146,7 @@ def detail(request, pk):
 @desk_required
 def reveal_identity(request, pk):
     incident = incident_get_for_user(request.user, pk)
-    if not permissions.can_see_identity(request.user, incident):
-        raise PermissionDenied
+    identity_check(request.user, incident)
     identity_view_record(user=request.user, incident=incident, ip=client_ip(request))
     return _render_detail(request, incident, show_identity=True)
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents.desk import export as exports
-from incidents.desk import queue
+from incidents.desk.filters import IncidentFilter
 from incidents.desk.forms import ExportForm
 from incidents.desk.views.common import _messages_from, _page, desk_required
-from incidents.models import Agency, Category, Desa, Kecamatan, Priority, Status
 from kitaaman.http import client_ip
 
 
@@ -22,14 +21,14 @@ from kitaaman.http import client_ip
 def export_list(request):
     if request.method == "POST":
         form = ExportForm(request.POST)
-        filter_form = queue.QueueFilterForm(request.POST, user=request.user)
-        if not form.is_valid() or not filter_form.is_valid():
+        filters = IncidentFilter(request.POST, user=request.user)
+        if not form.is_valid() or not filters.is_valid():
             messages.error(request, _("Permintaan ekspor tidak valid."))
             return redirect("desk:exports")
         try:
             exports.export_request(
                 user=request.user,
-                params=filter_form.to_params(),
+                params=filters.to_params(),
                 fmt=form.cleaned_data["format"],
                 ip=client_ip(request),
             )
@@ -48,37 +47,18 @@ def export_list(request):
     for job in jobs:
         job["status_label"] = exports.STATUS_LABELS.get(job["status"], job["status"])
         job["created_dt"] = timezone.datetime.fromisoformat(job["created"])
-        job["filter_text"] = _describe_filters(job.get("filters") or {})
+        job["filter_text"] = _describe_filters(request.user, job.get("filters") or {})
         stuck = job["status"] == exports.WAITING and now - job["created_dt"] > timedelta(minutes=5)
         job["can_retry"] = job["status"] == exports.FAILED or stuck
     return _page(request, "incidents/desk/exports.html", {"jobs": jobs})
 
 
-def _describe_filters(filters: dict) -> str:
-    names = {
-        "q": _("cari"),
-        "status": _("status"),
-        "category": _("kategori"),
-        "kecamatan": _("kecamatan"),
-        "desa": _("desa"),
-        "agency": _("instansi"),
-        "priority": _("prioritas"),
-        "overdue": _("terlambat"),
-        "created_after": _("sejak"),
-        "created_before": _("sampai"),
-        "sort": _("urutan"),
-    }
-    lookup = {
-        "kecamatan": lambda v: str(Kecamatan.objects.filter(pk=v).first() or v),
-        "desa": lambda v: str(Desa.objects.filter(pk=v).first() or v),
-        "category": lambda v: str(Category.objects.filter(code=v).first() or v),
-        "agency": lambda v: str(Agency.objects.filter(code=v).first() or v),
-        "status": lambda v: _("masih berjalan") if v == queue.OPEN_ALIAS else dict(Status.choices).get(v, v),
-        "priority": lambda v: dict((str(k), label) for k, label in Priority.choices).get(str(v), v),
-        "overdue": lambda v: _("ya"),
-    }
-    parts = [f"{names.get(k, k)}: {lookup.get(k, lambda v: v)(v)}" for k, v in filters.items() if k != "sort"]
-    return "; ".join(parts) or _("semua laporan yang dapat Anda lihat")
+def _describe_filters(user, params: dict) -> str:
+    filters = IncidentFilter(params, user=user)
+    if not filters.is_valid():
+        # A job from before a filter changed: show what was asked for.
+        return "; ".join(f"{name}: {value}" for name, value in params.items())
+    return filters.describe()
 
 
 @require_POST

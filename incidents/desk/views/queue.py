@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from incidents import permissions
 from incidents.desk import queue
+from incidents.desk.filters import FILTER_NAMES, OPEN_ALIAS, IncidentFilter
 from incidents.desk.forms import (
     BulkForm,
     ExportForm,
 )
 from incidents.desk.views.common import _age, _messages_from, _page, desk_required
+from incidents.intake.tracking import looks_like_tracking_code
 from incidents.models import Priority, Status
 from incidents.selectors import incident_find_for_user
 
@@ -174,7 +176,7 @@ def _exact_code_match(user, params):
     """The report whose tracking code was typed into the search, if the user may
     see it. A code of a report they may not see finds nothing, exactly like a
     code that does not exist."""
-    code = queue.looks_like_tracking_code(params.get("q") or "")
+    code = looks_like_tracking_code(params.get("q") or "")
     return incident_find_for_user(user, code) if code else None
 
 
@@ -187,12 +189,12 @@ def queue_filters(request):
     there are none or they are invalid), plus whether they were valid. The
     queue, its map and the map's GeoJSON all read their filters here."""
     has_filters = any(k in request.GET for k in QUEUE_KEYS)
-    form = queue.QueueFilterForm(request.GET if has_filters else None, user=request.user)
+    filters = IncidentFilter(request.GET if has_filters else None, user=request.user)
     if not has_filters:
-        return form, {}, True
-    if form.is_valid():
-        return form, form.to_params(), True
-    return form, {}, False
+        return filters.form, {}, True
+    if filters.is_valid():
+        return filters.form, filters.to_params(), True
+    return filters.form, {}, False
 
 
 def filter_selects(form):
@@ -226,7 +228,7 @@ def home(request):
 
     counts = queue.status_counts(user)
     status_tabs = [
-        {"value": queue.OPEN_ALIAS, "label": _("Masih berjalan"), "count": counts["open"]},
+        {"value": OPEN_ALIAS, "label": _("Masih berjalan"), "count": counts["open"]},
         *[{"value": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in Status],
     ]
     base = {k: v for k, v in params.items() if k != "status"}
@@ -262,18 +264,4 @@ def home(request):
     return _page(request, "incidents/desk/home.html", context)
 
 
-QUEUE_KEYS = (
-    "q",
-    "status",
-    "category",
-    "kecamatan",
-    "desa",
-    "agency",
-    "priority",
-    "overdue",
-    "assignment_requested",
-    "created_after",
-    "created_before",
-    "sort",
-    "cursor",
-)
+QUEUE_KEYS = (*FILTER_NAMES, "sort", "cursor")
