@@ -12,6 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Open311 partner applications and keys belong to this app (see incidents/open311/).
+from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
+
 
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, primary_key=True)
@@ -200,6 +203,7 @@ class Channel(models.TextChoices):
     TELEPON = "telepon", _("Telepon")
     DATANG = "datang", _("Datang langsung")
     PATROLI = "patroli", _("Patroli")
+    OPEN311 = "open311", _("Aplikasi mitra (Open311)")
 
 
 class Incident(models.Model):
@@ -231,6 +235,15 @@ class Incident(models.Model):
     confidential = models.BooleanField(_("jangan tampilkan di peta publik"), default=False)
     consent_at = models.DateTimeField(_("persetujuan data pribadi"), null=True, blank=True)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # Which partner application sent a report of the open311 channel.
+    partner_application = models.ForeignKey(
+        "incidents.PartnerApplication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("aplikasi mitra"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

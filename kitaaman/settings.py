@@ -273,12 +273,19 @@ REST_FRAMEWORK = {
         "report_submit": env("THROTTLE_REPORT_SUBMIT", "10/hour"),
         "track": env("THROTTLE_TRACK", "120/hour"),
         "token": env("THROTTLE_TOKEN", "20/hour"),
+        "open311": env("THROTTLE_OPEN311", "120/hour"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KITA AMAN Muratara API",
-    "DESCRIPTION": "API portal Trantibumlinmas Kabupaten Musi Rawas Utara.",
+    "DESCRIPTION": (
+        "API portal Trantibumlinmas Kabupaten Musi Rawas Utara.\n\n"
+        "Aplikasi lain juga dapat memakai standar **Open311 GeoReport v2** di "
+        "[/open311/v2/discovery.json](/open311/v2/discovery.json) (JSON atau XML): daftar layanan, definisi "
+        "layanan, laporan publik, dan pengiriman laporan oleh aplikasi mitra yang memegang `api_key`. "
+        "Lihat bagian Open311 di README."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -291,6 +298,15 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "incidents.models.Priority",
     },
 }
+
+# Open311 GeoReport v2 (incidents/open311): one jurisdiction, partner keys
+# issued by the admin, media_url fetched within these bounds.
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", "muratarakab.go.id")
+OPEN311_CONTACT = env("OPEN311_CONTACT", f"Satpol PP Kabupaten Musi Rawas Utara ({SITE_URL})")
+OPEN311_MEDIA_TIMEOUT = env_int("OPEN311_MEDIA_TIMEOUT", 10)
+OPEN311_MEDIA_MAX_REDIRECTS = 3
+# Only public addresses are fetched; tests and intranet deployments may allow private ones.
+OPEN311_MEDIA_ALLOW_PRIVATE = env_bool("OPEN311_MEDIA_ALLOW_PRIVATE", False)
 
 # Cache: Redis when configured (shared between web processes, so rate limits
 # hold across workers), local memory otherwise.

@@ -10,6 +10,7 @@ from . import views
 
 # The admin is a SimpleAdminConfig (see settings): register our models here.
 import_module("incidents.admin")
+import_module("incidents.open311.admin")
 import_module("spm.admin")
 import_module("spm.summaries.admin")
 import_module("kitaaman.admin")
@@ -25,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("incidents.api_urls")),
     path("api/v1/", include("spm.api_urls")),
     path("api/v1/", include("spm.summaries.api_urls")),
+    path("open311/", include("incidents.open311.urls")),
     path("", include("incidents.urls")),
     path("", include("spm.urls")),
     path("", include("spm.summaries.urls")),

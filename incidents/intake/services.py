@@ -228,6 +228,7 @@ def _validated_incident(submission: Submission) -> tuple[Incident, list]:
         confidential=bool(submission.confidential),
         consent_at=now,
         channel=submission.channel,
+        partner_application=submission.partner_application,
         created_by=entered_by if entered_by is not None and entered_by.is_authenticated else None,
         client_uuid=submission.client_uuid,
         priority=initial_priority(category, cleaned_details),

@@ -47,6 +47,8 @@ class Submission:
     consent: bool = False
     confidential: bool = False
     channel: str = Channel.WEB
+    # The registered partner application that sent it (Open311 channel).
+    partner_application: object = None
     # Repeating a submission with the same client id returns the first report.
     client_uuid: UUID | None = None
     occurred_at: datetime | None = None

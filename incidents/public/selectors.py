@@ -16,7 +16,8 @@ from incidents.models import Category, EventKind, Incident, IncidentEvent, Statu
 PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
 
 
-def public_map_incidents():
+def public_map_incidents(*, extra_fields=()):
+    """`extra_fields`: more columns a public reader needs (Open311 adds its dates)."""
     return (
         Incident.objects.filter(confidential=False, status__in=PUBLIC_MAP_STATUSES)
         .select_related("category", "desa", "kecamatan")
@@ -35,6 +36,7 @@ def public_map_incidents():
             "desa__lng",
             "kecamatan__code",
             "kecamatan__name",
+            *extra_fields,
         )
         .order_by("-created_at", "-id")
     )

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from incidents.models import Assignment, Incident, IncidentPhoto
-from incidents.workflow.services import incident_assign
+from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG
 
 # URL prefixes (without the leading slash) whose every pattern is staff-only:
@@ -277,3 +277,41 @@ def test_mitra_never_sees_the_reporter_anywhere(route, personas, make_incident):
         text = response.content.decode("utf-8", errors="ignore")
         for secret in ("081234567890", "Siti Aminah", "siti@example.test"):
             assert secret not in text, (route, secret)
+
+
+# Open311 GeoReport v2: every read is public (the public map's rule decides
+# which reports it shows); the one write, POST requests, needs a partner's
+# api_key whoever is signed in. A new route under open311/ must be added here.
+OPEN311_ROUTES = {
+    "open311/v2/discovery.<str:format>": "read",
+    "open311/v2/services.<str:format>": "read",
+    "open311/v2/services/<str:service_code>.<str:format>": "read",
+    "open311/v2/requests.<str:format>": "read, submit with api_key",
+    "open311/v2/requests/<str:service_request_id>.<str:format>": "read",
+}
+
+
+def test_every_open311_route_has_a_rule():
+    routes = {r for r in walk(get_resolver().url_patterns) if r.startswith("open311/")}
+    assert routes == set(OPEN311_ROUTES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(OPEN311_ROUTES))
+def test_open311_reads_are_public_and_writes_need_an_api_key(route, personas, make_incident):
+    incident = make_incident(desa=DESA_NIBUNG)
+    incident_transition(incident=incident, actor=personas.koordinator, to="diverifikasi")
+    values = {"service_code": "bencana-banjir", "service_request_id": incident.tracking_code}
+    before = Incident.objects.count()
+    for fmt in ("json", "xml"):
+        path = fill(route, {**values, "format": fmt})
+        assert Client().get(path).status_code == 200, path
+        for who in (None, personas.officer_rupit, personas.koordinator, personas.admin):
+            client = Client()
+            if who is not None:
+                client.force_login(who)
+            body = {"service_code": "bencana-banjir", "address_string": "Muara Rupit", "description": "x"}
+            response = client.post(path, body)
+            expected = 403 if "submit" in OPEN311_ROUTES[route] else 405
+            assert response.status_code == expected, (path, who, response.status_code)
+    assert Incident.objects.count() == before

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0004_kecamatan_queue_index'),
+        ('incidents', '0005_open311'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
