@@ -83,27 +83,20 @@ class AssignForm(VersionedForm):
             self.fields["agency"].queryset = unassigned_agencies(incident)
 
 
-class AssignmentRequestForm(forms.Form):
-    """A petugas asks the koordinator for an assignment, optionally suggesting the agency."""
+class AssignmentRequestForm(AssignForm):
+    """A petugas asks the koordinator for an assignment, optionally suggesting
+    the agency: the koordinator's form without the version (asking changes no
+    report data) and with the agency optional."""
 
-    agency = forms.ModelChoiceField(
-        label=_("Instansi yang diusulkan (opsional)"),
-        queryset=Agency.objects.filter(active=True),
-        to_field_name="code",
-        required=False,
-        empty_label=_("— koordinator yang memilih —"),
-    )
-    note = forms.CharField(
-        label=_("Catatan untuk koordinator (internal)"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    version = None
 
-    def __init__(self, *args, incident=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if incident is not None:
-            self.fields["agency"].queryset = unassigned_agencies(incident)
+        agency = self.fields["agency"]
+        agency.label = _("Instansi yang diusulkan (opsional)")
+        agency.required = False
+        agency.empty_label = _("— koordinator yang memilih —")
+        self.fields["note"].label = _("Catatan untuk koordinator (internal)")
 
 
 class NoteForm(NoteVisibilityMixin, forms.Form):
