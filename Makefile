@@ -67,7 +67,9 @@ beat: venv
 	$(VENV)/bin/celery -A kitaaman beat -l info
 
 # web (gunicorn), worker and beat from the Procfile; needs DATABASE_URL and CELERY_BROKER_URL.
+# Without DEBUG=1 the web process serves the collected (hashed, compressed) static files.
 procs: venv-dev
+	$(PY) manage.py collectstatic --noinput -v0
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start
 
 clean:

@@ -99,8 +99,9 @@ class Category(models.Model):
     spm_service = models.CharField(_("layanan SPM"), max_length=20, choices=SpmService.choices, blank=True, default="")
     hazard = models.CharField(_("jenis bahaya"), max_length=40, blank=True)
     dibi_code = models.CharField(_("kode DIBI BNPB"), max_length=5, blank=True)
-    # Extra questions as data: [{"code", "label", "label_en", "type", "required", "choices", "min", "max"}]
-    # type is one of text, textarea, integer, boolean, choice.
+    # Extra questions as data: [{"code", "label", "label_en", "type", "required", "choices", "min", "max", "staff"}]
+    # type is one of text, textarea, integer, boolean, choice; "staff": true marks a
+    # question only officers answer (on the desk), never shown to residents.
     questions = models.JSONField(_("pertanyaan tambahan"), default=list, blank=True)
     # Service levels (defaults follow SP4N-LAPOR!: verify in 3, follow up in 5 working days).
     verify_within = models.PositiveIntegerField(_("batas verifikasi"), default=3)
@@ -131,6 +132,10 @@ class Category(models.Model):
     @property
     def is_conflict(self):
         return self.group == self.Group.KONFLIK
+
+    def citizen_questions(self) -> list[dict]:
+        """The questions a resident answers (the citizen form and the public API)."""
+        return [q for q in self.questions or [] if not q.get("staff")]
 
 
 class Agency(models.Model):

@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -47,3 +48,17 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Answers worth compressing; photos, PDFs and spreadsheets are compressed already.
+COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "application/manifest+json")
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Compresses pages, JSON and scripts for browsers that accept it (Django's
+    GZipMiddleware, including its BREACH mitigation), and leaves files alone."""
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
+            return response
+        return super().process_response(request, response)

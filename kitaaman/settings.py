@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages leave compressed (a phone on a weak signal pays per byte); static
+    # files never reach it, WhiteNoise answers them with their .br/.gz twins.
+    "kitaaman.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kitaaman.middleware.PortalLocaleMiddleware",
     # CommonMiddleware calls request.get_host(), which is what enforces ALLOWED_HOSTS.
@@ -171,17 +174,21 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Production (DEBUG=0) serves the files `collectstatic` wrote: hashed names,
+# gzip and Brotli twins, cached for a year. A developer's machine (DEBUG=1)
+# serves the sources as they are edited.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env_bool("STATIC_MANIFEST", False)
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or not env_bool("STATIC_MANIFEST", False)
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # Uploads: Django does not cap file sizes itself; the form/serializer does.
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 10 * 1024 * 1024)

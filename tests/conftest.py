@@ -16,6 +16,7 @@ from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("KITAAMAN_REQUIRE_SERVICES", "") in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PLAIN_STATIC_STORAGE = "django.contrib.staticfiles.storage.StaticFilesStorage"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,9 +84,20 @@ def require_redis():
 def _plain_http_session():
     # The live server builds its middleware once per session, before any
     # per-test settings apply: without this it redirects to https.
+    # Static files come from the sources, as on a developer's machine: the
+    # hashed, compressed production set needs `collectstatic` (tests that
+    # check it build their own, see tests/browser/test_lapor_weight.py).
     from django.test.utils import override_settings
 
-    with override_settings(SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False):
+    plain_static = {**settings.STORAGES, "staticfiles": {"BACKEND": PLAIN_STATIC_STORAGE}}
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        STORAGES=plain_static,
+        STATIC_MANIFEST=False,
+        WHITENOISE_USE_FINDERS=True,
+    ):
         yield
 
 

@@ -62,6 +62,7 @@ def make_incident(category="bencana-banjir", desa=DESA_RUPIT, **kwargs):
     }
     if category in ("konflik-perusahaan", "konflik-antarwarga"):
         data["details"] = {
+            "pokok_masalah": "tanah-sumber-daya",
             "sumber_konflik": "sumber-daya-alam",
             "perusahaan": "PT Sawit Contoh",
             "ada_kekerasan": False,

@@ -49,6 +49,7 @@ from incidents.models import (
     IncidentEvent,
     SlaUnit,
 )
+from incidents.reference.seed import PLAIN_FOR_SOURCE
 from incidents.staff.services import staff_user_create
 from incidents.workflow import sla
 from incidents.workflow.sla import WIB
@@ -285,14 +286,17 @@ class DemoGenerator(ReportStories):
                     if category.code == "konflik-perusahaan"
                     else "Dua kelompok warga"
                 )
-            elif code == "sumber_konflik":
-                out[code] = (
-                    "sumber-daya-alam"
-                    if category.code == "konflik-perusahaan"
-                    else rng.choice(
-                        ["politik-ekonomi-sosbud", "batas-wilayah", "sumber-daya-alam", "politik-ekonomi-sosbud"]
+            elif code in ("pokok_masalah", "sumber_konflik"):
+                # One draw for both: the demo officer classifies as the resident answered.
+                if "sumber_konflik" not in out:
+                    out["sumber_konflik"] = (
+                        "sumber-daya-alam"
+                        if category.code == "konflik-perusahaan"
+                        else rng.choice(
+                            ["politik-ekonomi-sosbud", "batas-wilayah", "sumber-daya-alam", "politik-ekonomi-sosbud"]
+                        )
                     )
-                )
+                    out["pokok_masalah"] = PLAIN_FOR_SOURCE[out["sumber_konflik"]]
             elif code == "ada_kekerasan":
                 out[code] = rng.random() < 0.08
             elif code == "luas_terbakar_ha":

@@ -141,7 +141,7 @@ class ReportForm(forms.Form):
         self.question_sets = []
         for category in self.categories:
             names = []
-            for question in category.questions or []:
+            for question in category.citizen_questions():
                 name = question_field_name(category.code, question["code"])
                 self.fields[name] = question_field(question)
                 names.append((name, question))
@@ -163,7 +163,7 @@ class ReportForm(forms.Form):
             return {}
         return {
             q["code"]: self.cleaned_data.get(question_field_name(category.code, q["code"]), "")
-            for q in category.questions or []
+            for q in category.citizen_questions()
         }
 
     def question_blocks(self):

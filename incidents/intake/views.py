@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from incidents.audit import client_ip
 from incidents.intake.forms import ReportForm, question_field_name
+from incidents.intake.offline import client_messages, page_config
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
@@ -127,7 +128,10 @@ def _render_report(request, form, *, status=200, rate_limited=False, retry_after
             "max_photos": settings.MAX_PHOTOS,
             "max_photo_mb": settings.MAX_PHOTO_BYTES // (1024 * 1024),
             "bbox": settings.KABUPATEN_BBOX,
-            "js_messages": _js_messages(),
+            "js_messages": {**_js_messages(), **client_messages()},
+            "lapor_config": page_config(),
+            # Signed-in staff keep the plain form, so the report records who entered it.
+            "offline_submit": not request.user.is_authenticated,
             "error_summary": _error_summary(form) if form.is_bound else [],
         },
         status=status,

@@ -50,7 +50,7 @@ def service(category: Category) -> dict:
         "service_code": category.code,
         "service_name": category.name,
         "description": category.description,
-        "metadata": bool(category.questions),
+        "metadata": bool(category.citizen_questions()),
         # The tracking code is answered at once: no token round trip.
         "type": "realtime",
         "keywords": _keywords(category),
@@ -95,7 +95,8 @@ def attribute(question: dict, order: int) -> dict:
 
 
 def service_definition(category: Category) -> dict:
-    questions = [q for q in (category.questions or []) if isinstance(q, dict) and q.get("code")]
+    # What a resident answers; the officer's own questions (e.g. the legal classification) stay on the desk.
+    questions = [q for q in category.citizen_questions() if isinstance(q, dict) and q.get("code")]
     return {
         "service_code": category.code,
         "attributes": [attribute(q, i) for i, q in enumerate(questions, start=1)],

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from incidents.intake.tracking import normalize_tracking_code
-from incidents.models import Category, EventKind, Incident, IncidentEvent, Status
+from incidents.models import OPEN_STATUSES, Category, EventKind, Incident, IncidentEvent, Status
 
 PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
 
@@ -108,3 +108,22 @@ def public_events(incident: Incident) -> list[IncidentEvent]:
         event.actor_label = ""
         events.append(event)
     return events
+
+
+def public_handling(incident) -> dict:
+    """Who has the report and by when its next step is due, as the tracking page says it.
+
+    The agencies still working on it (all assigned ones once it is closed);
+    the deadline of the current step (checking while new, follow-up while
+    verified or in hand), none once closed."""
+    assignments = list(incident.assignments.select_related("agency").order_by("assigned_at", "id"))
+    working = [a for a in assignments if a.completed_at is None]
+    is_open = incident.status in OPEN_STATUSES
+    due = incident.due_at if is_open else None
+    return {
+        "agencies": [a.agency for a in (working if is_open and working else assignments)],
+        "with_desk": is_open and not working,
+        "due_at": due,
+        "due_step": "verify" if incident.status == Status.BARU else "followup",
+        "overdue": due is not None and due < timezone.now(),
+    }

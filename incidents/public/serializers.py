@@ -136,7 +136,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, category):
-        return category.questions or []
+        return category.citizen_questions()
 
     @extend_schema_field({"type": "string", "nullable": True, "description": "Kode layanan SPM, atau null."})
     def get_spm_service(self, category):

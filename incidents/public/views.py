@@ -10,7 +10,12 @@ from django.views.decorators.cache import never_cache
 from incidents.intake.forms import TrackForm
 from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Kecamatan, Status
-from incidents.public.selectors import category_counts_for_month, incident_by_tracking_code, public_events
+from incidents.public.selectors import (
+    category_counts_for_month,
+    incident_by_tracking_code,
+    public_events,
+    public_handling,
+)
 
 
 @never_cache
@@ -39,6 +44,7 @@ def track(request, code=None):
             "form": TrackForm(initial={"kode": incident.tracking_code}),
             "incident": incident,
             "events": public_events(incident),
+            "handling": public_handling(incident),
             "original": incident.duplicate_of if incident.status == Status.DUPLIKAT else None,
         },
     )

@@ -9,7 +9,8 @@ from pathlib import Path
 
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "wilayah.json"
 
-# UU 7/2012 Pasal 5: sources of social conflict.
+# UU 7/2012 Pasal 5: sources of social conflict. This legal classification is
+# the officer's to make (a staff question, shown on the desk only).
 SUMBER_KONFLIK = [
     ["politik-ekonomi-sosbud", "Permasalahan politik, ekonomi, dan sosial budaya"],
     ["sara", "Perseteruan antarumat beragama, antarsuku, atau antaretnis (SARA)"],
@@ -17,6 +18,25 @@ SUMBER_KONFLIK = [
     ["sumber-daya-alam", "Sengketa sumber daya alam antarmasyarakat atau dengan pelaku usaha"],
     ["distribusi-sda", "Distribusi sumber daya alam yang tidak seimbang"],
 ]
+
+# What the trouble is about, in the words a resident uses. Each answer but the
+# last matches one Pasal 5 source (PLAIN_FOR_SOURCE), so reports made before
+# this question existed can be given the answer they had already chosen.
+POKOK_MASALAH = [
+    ["tanah-sumber-daya", "Tanah, kebun, tambang, hutan, atau sungai"],
+    ["batas-wilayah", "Batas desa atau batas wilayah"],
+    ["pembagian-hasil", "Pembagian hasil alam, plasma, atau ganti rugi yang dirasa tidak adil"],
+    ["agama-suku-adat", "Perbedaan agama, suku, atau adat"],
+    ["politik-ekonomi", "Pilkades atau pemilu, usaha, pekerjaan, atau masalah sosial lain"],
+    ["lainnya", "Lainnya atau tidak tahu"],
+]
+PLAIN_FOR_SOURCE = {
+    "sumber-daya-alam": "tanah-sumber-daya",
+    "batas-wilayah": "batas-wilayah",
+    "distribusi-sda": "pembagian-hasil",
+    "sara": "agama-suku-adat",
+    "politik-ekonomi-sosbud": "politik-ekonomi",
+}
 
 
 def _int(code, label, label_en, required=False):
@@ -55,6 +75,20 @@ def _choice(code, label, label_en, choices, required=False):
         "choices": choices,
     }
 
+
+PLAIN_CONFLICT_QUESTION = _choice(
+    "pokok_masalah", "Apa pokok masalahnya?", "What is the trouble about?", POKOK_MASALAH, required=True
+)
+# "staff": asked on the desk, never on the citizen's form or the public API.
+LEGAL_CONFLICT_QUESTION = {
+    **_choice(
+        "sumber_konflik",
+        "Klasifikasi sumber konflik (UU 7/2012 Pasal 5)",
+        "Source of conflict (Law 7/2012, art. 5)",
+        SUMBER_KONFLIK,
+    ),
+    "staff": True,
+}
 
 CONFLICT_COMMON = [
     _text("pihak_terlibat", "Pihak-pihak yang terlibat", "Parties involved", textarea=True),
@@ -108,13 +142,7 @@ CATEGORIES = [
         "default_priority": 2,
         "spm_service": "",
         "questions": [
-            _choice(
-                "sumber_konflik",
-                "Sumber konflik (UU 7/2012 Pasal 5)",
-                "Source of conflict",
-                SUMBER_KONFLIK,
-                required=True,
-            ),
+            PLAIN_CONFLICT_QUESTION,
             _text("perusahaan", "Nama perusahaan", "Company name", required=True),
             _choice(
                 "objek_sengketa",
@@ -123,6 +151,7 @@ CATEGORIES = [
                 [["lahan", "Lahan"], ["perkebunan", "Perkebunan"], ["tambang", "Pertambangan"], ["lainnya", "Lainnya"]],
             ),
             *CONFLICT_COMMON,
+            LEGAL_CONFLICT_QUESTION,
         ],
         "sort_order": 10,
     },
@@ -135,14 +164,9 @@ CATEGORIES = [
         "default_priority": 2,
         "spm_service": "",
         "questions": [
-            _choice(
-                "sumber_konflik",
-                "Sumber konflik (UU 7/2012 Pasal 5)",
-                "Source of conflict",
-                SUMBER_KONFLIK,
-                required=True,
-            ),
+            PLAIN_CONFLICT_QUESTION,
             *CONFLICT_COMMON,
+            LEGAL_CONFLICT_QUESTION,
         ],
         "sort_order": 20,
     },

@@ -9,10 +9,10 @@ from PIL import Image
 
 from incidents.models import Incident
 from incidents.reference.seed import seed_reference
+from tests.browser.citizen import phone_context
 from tests.factories import DESA_RUPIT, RUPIT, make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 360, "height": 740}
 # Playwright's sync API keeps an event loop in this thread; the ORM calls here are plain sync code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -28,13 +28,6 @@ def small_photo(tmp_path):
     path = tmp_path / "banjir.jpg"
     Image.new("RGB", (64, 48), (40, 90, 160)).save(path, format="JPEG")
     return path
-
-
-def phone_context(browser, **kwargs):
-    context = browser.new_context(viewport=PHONE, locale="id-ID", timezone_id="Asia/Jakarta", **kwargs)
-    # No network here: refuse tile requests at once instead of waiting for them.
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), lambda route: route.abort())
-    return context
 
 
 def shot(page, screenshot_dir, name):
@@ -77,7 +70,6 @@ def test_citizen_reports_a_flood_and_tracks_it(browser, live_server, reference_d
     page.get_by_role("link", name="Laporkan", exact=True).click()
 
     page.wait_for_url("**/lapor/")
-    page.wait_for_selector("#peta.leaflet-container")
     shot(page, screenshot_dir, "02-lapor-kosong")
     assert_no_horizontal_overflow(page)
 
@@ -89,6 +81,8 @@ def test_citizen_reports_a_flood_and_tracks_it(browser, live_server, reference_d
     # The desa list now holds only Rupit's desa.
     assert page.locator("#id_desa optgroup").count() == 1
     page.select_option("#id_desa", DESA_RUPIT)
+    page.get_by_role("button", name="Buka peta").click()
+    page.wait_for_selector("#peta.leaflet-container")
     page.locator("#peta").click()
     assert page.input_value("#id_lat") != "" and page.input_value("#id_lng") != "", page.inner_text("#peta-status")
     page.get_by_role("button", name="Gunakan lokasi saya").click()

@@ -27,7 +27,9 @@ def test_categories_list_active_ones_with_their_questions(client):
     assert company["spm_service"] is None
     questions = {q["code"]: q for q in company["questions"]}
     assert questions["perusahaan"]["required"] is True
-    assert questions["sumber_konflik"]["type"] == "choice" and len(questions["sumber_konflik"]["choices"]) == 5
+    assert questions["pokok_masalah"]["type"] == "choice" and questions["pokok_masalah"]["required"] is True
+    # The legal classification (UU 7/2012 Pasal 5) is the officer's question, not the public's.
+    assert "sumber_konflik" not in questions
     assert questions["ada_kekerasan"]["type"] == "boolean"
     assert by_code["kebakaran-permukiman"]["spm_service"] == "kebakaran"
     assert by_code["bencana-banjir"]["spm_service"] == "evakuasi-bencana"

@@ -152,7 +152,7 @@ def test_service_field_errors_use_the_envelope(client):
     error = response.json()["error"]
     assert error["code"] == "invalid"
     assert error["message"] == "Data yang dikirim tidak valid."
-    assert "details.sumber_konflik" in error["fields"]
+    assert "details.pokok_masalah" in error["fields"]
     assert "details.perusahaan" in error["fields"]
 
 

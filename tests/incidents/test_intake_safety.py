@@ -242,7 +242,7 @@ PLAUSIBLE = {
     "consent": st.booleans(),
     "details": st.dictionaries(
         st.sampled_from(
-            ["meninggal", "mengungsi", "ada_kekerasan", "jumlah_bangunan", "sumber_konflik", "perusahaan", "x"]
+            ["meninggal", "mengungsi", "ada_kekerasan", "jumlah_bangunan", "pokok_masalah", "perusahaan", "x"]
         ),
         JSON_VALUES,
         max_size=5,

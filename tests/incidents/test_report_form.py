@@ -200,21 +200,21 @@ def test_six_photos_are_refused(client):
 def test_missing_required_extra_question_is_refused_next_to_the_question(client):
     data = valid_data(category="konflik-antarwarga")
     response = client.post(URL, data)
-    assert_refused(response, "Sumber konflik (UU 7/2012 Pasal 5) wajib diisi.")
+    assert_refused(response, "Apa pokok masalahnya? wajib diisi.")
     html = response.content.decode()
     assert "Apakah terjadi kekerasan? wajib diisi." in html
     # The message sits in the question's own field block.
-    block = html.split('id="field-d_konflik-antarwarga_sumber_konflik"', 1)[1].split('id="field-', 1)[0]
+    block = html.split('id="field-d_konflik-antarwarga_pokok_masalah"', 1)[1].split('id="field-', 1)[0]
     assert "wajib diisi" in block
 
 
 def test_conflict_report_with_answers_is_stored(client):
     data = valid_data(
         category="konflik-antarwarga",
-        **{"d_konflik-antarwarga_sumber_konflik": "batas-wilayah", "d_konflik-antarwarga_ada_kekerasan": "tidak"},
+        **{"d_konflik-antarwarga_pokok_masalah": "batas-wilayah", "d_konflik-antarwarga_ada_kekerasan": "tidak"},
     )
     assert client.post(URL, data).status_code == 302
-    assert Incident.objects.get().details == {"sumber_konflik": "batas-wilayah", "ada_kekerasan": False}
+    assert Incident.objects.get().details == {"pokok_masalah": "batas-wilayah", "ada_kekerasan": False}
 
 
 def test_honeypot_pretends_success_and_saves_nothing(client):

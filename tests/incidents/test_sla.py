@@ -68,7 +68,7 @@ def test_violence_makes_a_conflict_urgent(make_incident):
     incident = make_incident(
         category="konflik-antarwarga",
         reported_at=FRIDAY_16,
-        details={"sumber_konflik": "sara", "ada_kekerasan": True},
+        details={"pokok_masalah": "agama-suku-adat", "ada_kekerasan": True},
     )
     assert incident.verify_due_at == FRIDAY_16 + timedelta(hours=1)
 

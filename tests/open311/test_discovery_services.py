@@ -74,16 +74,18 @@ def test_service_definition_lists_the_questions_as_attributes(client):
     body = json_body(client.get("/open311/v2/services/konflik-perusahaan.json"))
     assert list(body) == ["service_code", "attributes"]
     assert body["service_code"] == "konflik-perusahaan"
-    assert [a["code"] for a in body["attributes"]] == [q["code"] for q in category.questions]
+    assert [a["code"] for a in body["attributes"]] == [q["code"] for q in category.citizen_questions()]
     for order, attribute in enumerate(body["attributes"], start=1):
         assert list(attribute) == ATTRIBUTE_FIELDS
         assert attribute["variable"] is True and attribute["order"] == order
         assert attribute["datatype"] in DATATYPES
         assert isinstance(attribute["required"], bool)
     by_code = {a["code"]: a for a in body["attributes"]}
-    source = by_code["sumber_konflik"]
+    source = by_code["pokok_masalah"]
     assert source["datatype"] == "singlevaluelist" and source["required"] is True
-    assert {"key": "sumber-daya-alam", "name": source["values"][3]["name"]} == source["values"][3]
+    assert {"key": "batas-wilayah", "name": source["values"][1]["name"]} == source["values"][1]
+    # The UU 7/2012 classification is the officer's, not a partner's.
+    assert "sumber_konflik" not in by_code
     assert by_code["perusahaan"]["datatype"] == "string" and by_code["perusahaan"]["values"] == []
     assert by_code["pihak_terlibat"]["datatype"] == "text"
     assert by_code["jumlah_orang"]["datatype"] == "number"

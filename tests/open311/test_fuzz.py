@@ -33,9 +33,9 @@ MEDIA = st.sampled_from(
 )
 ATTRIBUTES = st.dictionaries(
     st.sampled_from(
-        ["rumah_terendam", "sumber_konflik", "perusahaan", "ada_kekerasan", "jumlah_orang", "meninggal", "x]", ""]
+        ["rumah_terendam", "pokok_masalah", "perusahaan", "ada_kekerasan", "jumlah_orang", "meninggal", "x]", ""]
     ).map(lambda c: f"attribute[{c}]"),
-    ANY_TEXT | st.sampled_from(["true", "false", "12", "-1", "1e9", "sumber-daya-alam"]),
+    ANY_TEXT | st.sampled_from(["true", "false", "12", "-1", "1e9", "tanah-sumber-daya"]),
     max_size=5,
 )
 

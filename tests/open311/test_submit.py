@@ -51,7 +51,7 @@ def conflict(partner, **extra):
         "service_code": "konflik-perusahaan",
         "address_string": "Desa Muara Rupit",
         "description": "Warga menghadang alat berat di lahan sengketa.",
-        "attribute[sumber_konflik]": "sumber-daya-alam",
+        "attribute[pokok_masalah]": "tanah-sumber-daya",
         "attribute[perusahaan]": "PT Sawit Contoh",
         "attribute[objek_sengketa]": "perkebunan",
         "attribute[ada_kekerasan]": "true",
@@ -86,7 +86,7 @@ def test_post_with_attributes_and_media_url_reaches_desk_and_lacak(client, partn
     assert incident.channel == Channel.OPEN311 and incident.partner_application == partner.application
     assert incident.desa_id == DESA_RUPIT and incident.lat is None
     assert incident.details == {
-        "sumber_konflik": "sumber-daya-alam",
+        "pokok_masalah": "tanah-sumber-daya",
         "perusahaan": "PT Sawit Contoh",
         "objek_sengketa": "perkebunan",
         "ada_kekerasan": True,
@@ -241,14 +241,14 @@ def test_bad_input_is_400_and_stores_nothing(client, partner, change, fragment):
 
 def test_missing_required_attribute_is_400_naming_the_attribute(client, partner):
     data = conflict(partner)
-    del data["attribute[sumber_konflik]"]
+    del data["attribute[pokok_masalah]"]
     data["attribute[ada_kekerasan]"] = ""
     response = post(client, data, fmt="xml")
     assert response.status_code == 400
     root = xml_root(response)
     descriptions = [e.findtext("description") for e in root.findall("error")]
     assert {e.findtext("code") for e in root.findall("error")} == {"400"}
-    assert any(d.startswith("attribute[sumber_konflik]: ") and "wajib diisi" in d for d in descriptions)
+    assert any(d.startswith("attribute[pokok_masalah]: ") and "wajib diisi" in d for d in descriptions)
     assert any(d.startswith("attribute[ada_kekerasan]: ") for d in descriptions)
     assert not Incident.objects.exists()
 

@@ -46,7 +46,12 @@ def november(make_incident):
         make_incident(
             "konflik-perusahaan",
             desa=DESA_NIBUNG,
-            details={"sumber_konflik": "sumber-daya-alam", "perusahaan": "PT Sawit Contoh", "ada_kekerasan": True},
+            details={
+                "pokok_masalah": "tanah-sumber-daya",
+                "sumber_konflik": "sumber-daya-alam",
+                "perusahaan": "PT Sawit Contoh",
+                "ada_kekerasan": True,
+            },
         ),
         IN_NOV + timedelta(days=2),
         due_at=IN_NOV + timedelta(days=2, hours=1),

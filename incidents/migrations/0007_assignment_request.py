@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0005_open311'),
+        ('incidents', '0006_conflict_plain_questions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
