@@ -13,4 +13,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # autodiscover_tasks only imports `<app>.tasks`; these packages keep their
 # tasks beside the services they wrap.
-app.autodiscover_tasks(["kitaaman", "spm.summaries", "incidents.workflow", "incidents.desk", "incidents.notify"])
+app.autodiscover_tasks(
+    ["kitaaman", "spm.summaries", "spm.warnings", "incidents.workflow", "incidents.desk", "incidents.notify"]
+)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "incidents",
     "spm",
     "spm.summaries",
+    "spm.warnings",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "kitaaman.context_processors.portal",
+                "spm.warnings.context_processors.warnings_banner",
             ],
         },
     },
@@ -372,6 +374,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_month="5", month_of_year="1,4,7,10"),
         "args": ("quarterly",),
     },
+    "warnings-expire": {"task": "spm.warnings.tasks.expire_alerts", "schedule": 60.0, "options": {"expires": 55}},
+    "warnings-feeds": {
+        "task": "spm.warnings.tasks.fetch_feeds",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 280},
+    },
 }
 
 LOGGING = {
@@ -382,6 +390,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Early warnings (CAP 1.2). The sender identifies the portal to CAP consumers:
+# keep it stable once messages have gone out.
+CAP_SENDER = env("CAP_SENDER", "bpbd.muratarakab.go.id")
+CAP_SENDER_NAME = env("CAP_SENDER_NAME", "BPBD Kabupaten Musi Rawas Utara")
+CAP_CONTACT = env("CAP_CONTACT", "BPBD Kabupaten Musi Rawas Utara, telepon darurat 112")
+CAP_IDENTIFIER_PREFIX = env("CAP_IDENTIFIER_PREFIX", "MURATARA")
+# Staff of this agency (any role) draft warnings, besides the Tim Efektif.
+WARNINGS_DRAFTER_AGENCY = env("WARNINGS_DRAFTER_AGENCY", "bpbd")
+# Reading other authorities' CAP feeds: per request timeout and size cap.
+WARNINGS_FEED_TIMEOUT = env_int("WARNINGS_FEED_TIMEOUT", 10)
+WARNINGS_FEED_MAX_BYTES = env_int("WARNINGS_FEED_MAX_BYTES", 2 * 1024 * 1024)
+WARNINGS_FEED_MAX_ENTRIES = env_int("WARNINGS_FEED_MAX_ENTRIES", 50)
+THROTTLE_SUBSCRIBE = env("THROTTLE_SUBSCRIBE", "10/hour")
 
 # Called by incidents services after every change of a report (see incidents/hooks.py).
 KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed"]

@@ -13,6 +13,7 @@ import_module("incidents.admin")
 import_module("incidents.open311.admin")
 import_module("spm.admin")
 import_module("spm.summaries.admin")
+import_module("spm.warnings.admin")
 import_module("kitaaman.admin")
 
 urlpatterns = [
@@ -26,10 +27,12 @@ urlpatterns = [
     path("api/v1/", include("incidents.api_urls")),
     path("api/v1/", include("spm.api_urls")),
     path("api/v1/", include("spm.summaries.api_urls")),
+    path("api/v1/", include("spm.warnings.api_urls")),
     path("open311/", include("incidents.open311.urls")),
     path("", include("incidents.urls")),
     path("", include("spm.urls")),
     path("", include("spm.summaries.urls")),
+    path("", include("spm.warnings.urls")),
 ]
 
 if settings.DEBUG:

@@ -10,7 +10,10 @@ created in the period, never those rejected or marked duplicate; for
 kebakaran a report's served count counts only when the arrival on scene was
 within the response-time standard. Activity-based services (info-bencana,
 siaga-bencana) compare the people reached from 1 January to the end of the
-period with the year's target (the e-SPM reports cumulative progress).
+period with the year's target (the e-SPM reports cumulative progress); for
+info-bencana the people reached by published early warnings (delivered
+messages, or the population warned: spm/warnings/reach.py) are added to the
+activities, per kecamatan and month of publishing.
 
 The kabupaten is always the sum of its rows (counts summed, then divided);
 a target set for the whole kabupaten, without a kecamatan, is its own row.
@@ -47,6 +50,7 @@ from .models import (
     StatOpenDue,
     Target,
 )
+from .warnings.reach import reach_by_month
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOT_COUNTED = (Status.DITOLAK, Status.DUPLIKAT)
@@ -233,6 +237,12 @@ class Inputs:
         ):
             key = (row["date__year"], row["date__month"], row["service__code"], row["kecamatan_id"])
             self.activities[key] = row["v"] or 0
+        # Published early warnings reach people too (spm/warnings/reach.py):
+        # {(year, month, kecamatan): people}, added to info-bencana's activities.
+        self.warning_reach = reach_by_month(years=years, kecamatan=self.kecamatan)
+        for (y, m, kec), people in self.warning_reach.items():
+            key = (y, m, SpmService.INFO_BENCANA.value, kec)
+            self.activities[key] = self.activities.get(key, 0) + people
 
         self.items_by_service: dict[str, list] = {}
         for item in QualityItem.objects.filter(active=True).select_related("service"):
@@ -262,6 +272,14 @@ class Inputs:
         for (y, m, service, kec), v in self.activities.items():
             if y == year and m <= until_month:
                 out[(service, kec)] = out.get((service, kec), 0) + v
+        return out
+
+    def warning_counts(self, year: int, until_month: int) -> dict:
+        """{kecamatan: people reached by warnings} from January to `until_month`."""
+        out = {}
+        for (y, m, kec), people in self.warning_reach.items():
+            if y == year and m <= until_month:
+                out[kec] = out.get(kec, 0) + people
         return out
 
     def quality(self, year: int, up_to_quarter: int) -> dict:
@@ -321,6 +339,7 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
     reports = inputs.report_counts(period)
     targets = inputs.target_counts(period.year)
     activities = inputs.activity_counts(period.year, period.last_month)
+    from_warnings = inputs.warning_counts(period.year, period.last_month)
     quality = inputs.quality(period.year, period.quarter_of_end)
     settings_row = inputs.settings
     out = []
@@ -338,6 +357,7 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
                         "name": name,
                         "must_serve": targets.get((service.code, code), 0),
                         "served": activities.get((service.code, code), 0),
+                        "from_warnings": from_warnings.get(code, 0) if service.code == SpmService.INFO_BENCANA else 0,
                     }
                 )
             if not kecamatan and (service.code, None) in targets:
@@ -370,6 +390,7 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
                 "served_label": service.served_label,
                 "must_serve": must,
                 "served": served,
+                "from_warnings": sum(r.get("from_warnings", 0) for r in rows),
                 "capaian": capaian,
                 "quality": q,
                 "index": idx,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from incidents.models import Category, Kecamatan, Status
+from incidents.models import Category, Kecamatan, SpmService, Status
 
 from . import export, selectors, services
 from .calculations import dashboard_figures, make_period, report_figures
@@ -67,6 +67,15 @@ def _desk_url(**params) -> str:
     """The desk queue filtered like the figure (filter names of incidents/queue.py)."""
     clean = {k: v for k, v in params.items() if v not in (None, "")}
     return _desk_base() + ("?" + urlencode(clean) if clean else "")
+
+
+def _warnings_url(period, kecamatan=None) -> str:
+    """The staff list of the early warnings counted in an info-bencana figure
+    (published from 1 January to the end of the period)."""
+    params = {"tahun": period.year, "sampai": period.end.isoformat()}
+    if kecamatan:
+        params["kecamatan"] = kecamatan
+    return reverse("warnings:desk_list") + "?" + urlencode(params)
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +145,8 @@ def dashboard(request):
                 )
             )
             s["targets_href"] = reverse("spm:targets") + f"?year={period.year}"
+            if s["code"] == SpmService.INFO_BENCANA:
+                s["warnings_href"] = _warnings_url(period, kec_code)
 
     # Kecamatan table and map.
     kec_rows = []
@@ -151,7 +162,15 @@ def dashboard(request):
         cells = []
         for s in data["services"]:
             r = next((r for r in s["by_kecamatan"] if r["code"] == code), None)
-            cells.append({"code": s["code"], "capaian": r["capaian"] if r else None, "band": r["band"] if r else "abu"})
+            cells.append(
+                {
+                    "code": s["code"],
+                    "capaian": r["capaian"] if r else None,
+                    "band": r["band"] if r else "abu",
+                    # The warnings behind an info-bencana figure.
+                    "href": _warnings_url(period, code) if s["code"] == SpmService.INFO_BENCANA else None,
+                }
+            )
         kec_rows.append(
             {
                 "code": code,

@@ -8,9 +8,10 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
 
-def new_page(browser, viewport):
-    """A page in a fresh context; anything off the live server (tiles) is refused at once."""
-    context = browser.new_context(viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta")
+def new_page(browser, viewport, **options):
+    """A page in a fresh context (`options` as for browser.new_context); anything
+    off the live server (tiles) is refused at once."""
+    context = browser.new_context(viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta", **options)
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), lambda route: route.abort())
     page = context.new_page()
     page.errors = []

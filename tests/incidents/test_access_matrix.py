@@ -279,6 +279,90 @@ def test_mitra_never_sees_the_reporter_anywhere(route, personas, make_incident):
             assert secret not in text, (route, secret)
 
 
+# --- early warnings --------------------------------------------------------------------------------
+
+WARNING_PREFIXES = ("api/v1/warnings/", "petugas/peringatan/")
+# Public warning URLs: they must never show a draft.
+PUBLIC_WARNING_PREFIXES = ("peringatan/", "cap/")
+
+
+def warning_routes():
+    return [r for r in protected_routes() if r.startswith(WARNING_PREFIXES)]
+
+
+def public_warning_routes():
+    routes = sorted({r for r in walk(get_resolver().url_patterns) if r.startswith(PUBLIC_WARNING_PREFIXES)})
+    return [r for r in routes if not r.startswith("peringatan/langganan/")]
+
+
+def test_the_map_has_warning_routes():
+    assert len(warning_routes()) >= 10 and len(public_warning_routes()) >= 4
+
+
+@pytest.fixture
+def two_warnings(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spm.warnings import services
+
+    content = {
+        "event": "banjir",
+        "urgency": "Expected",
+        "severity": "Severe",
+        "certainty": "Likely",
+        "headline": "Banjir Sungai Rupit",
+        "description": "Debit naik.",
+        "instruction": "Siaga.",
+        "expires": timezone.now() + timedelta(hours=12),
+        "areas": ["16.13.01.1007"],
+    }
+    draft = services.alert_create(actor=personas.mitra_bpbd, **content)
+    live = services.alert_create(actor=personas.mitra_bpbd, **content)
+    services.alert_publish(actor=personas.koordinator, alert_id=live.pk)
+    return draft, live
+
+
+def warning_state():
+    from spm.warnings.models import Alert, AlertEvent
+
+    return sorted(Alert.objects.values_list("pk", "state", "headline")), AlertEvent.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["officer_rupit", "mitra_polres", "pimpinan"])
+@pytest.mark.parametrize("route", warning_routes())
+def test_read_only_staff_never_change_a_warning(route, who, personas, two_warnings):
+    """Petugas of other agencies, mitra other than the BPBD and the pimpinan read
+    warnings; every write is a 403 and nothing changes."""
+    before = warning_state()
+    client = Client()
+    client.force_login(getattr(personas, who))
+    body = {"reason": "x", "headline": "diubah", "event": "banjir", "areas": ["16.13.01"]}
+    for alert in two_warnings:
+        path = fill(route, {"pk": alert.pk, "id": alert.pk})
+        read = client.get(path).status_code
+        assert read in (200, 403, 404, 405), (path, read)
+        for method in ("post", "patch") if is_api(route) else ("post",):
+            code = getattr(client, method)(path, body, content_type="application/json").status_code
+            assert code in (403, 405), (method, path, code)
+    assert warning_state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", public_warning_routes())
+def test_public_warning_urls_never_show_a_draft(route, two_warnings):
+    draft, live = two_warnings
+    client = Client()
+    for alert, expected in ((draft, 404), (live, 200)):
+        path = fill(route, {"pk": alert.pk, "identifier": alert.identifier})
+        response = client.get(path)
+        if kwarg_names(route):
+            assert response.status_code == expected, (path, response.status_code)
+        assert draft.identifier not in response.content.decode(), path
+
+
 # Open311 GeoReport v2: every read is public (the public map's rule decides
 # which reports it shows); the one write, POST requests, needs a partner's
 # api_key whoever is signed in. A new route under open311/ must be added here.

@@ -1,0 +1,295 @@
+"""Staff API of the early warnings: /api/v1/warnings/.
+
+Same token/session authentication and error envelope as the rest of the
+staff API. A write the caller's role may never do is a 403 before any lookup;
+a warning that does not exist is a 404; the author of a draft publishing it
+is a 403 (four-eyes rule).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from incidents.desk.api import IsDeskUser
+from kitaaman.api_errors import ApiError
+from kitaaman.api_schema import ERR_400, ERR_401, error
+from kitaaman.http import client_ip
+
+from . import permissions, selectors, services
+from .cap import cap_url, public_url
+from .delivery import delivery_progress
+from .models import Alert, CapCategory, Certainty, EventType, MsgType, Severity, State, Urgency
+
+TAG = "Peringatan dini (petugas)"
+
+
+ERR_403 = error("Peran Anda tidak berwenang, atau Anda penyusun draf ini (prinsip empat mata).")
+ERR_404 = error("Peringatan tidak ditemukan.")
+ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id peringatan.")
+
+
+class AlertInput(serializers.Serializer):
+    event = serializers.ChoiceField(choices=EventType.choices)
+    category = serializers.ChoiceField(
+        choices=CapCategory.choices, required=False, help_text="Bawaan menurut jenis kejadian."
+    )
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    certainty = serializers.ChoiceField(choices=Certainty.choices)
+    headline = serializers.CharField(max_length=160)
+    description = serializers.CharField()
+    instruction = serializers.CharField(required=False, allow_blank=True, default="")
+    headline_en = serializers.CharField(max_length=160, required=False, allow_blank=True, default="")
+    description_en = serializers.CharField(required=False, allow_blank=True, default="")
+    instruction_en = serializers.CharField(required=False, allow_blank=True, default="")
+    onset = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    expires = serializers.DateTimeField()
+    areas = serializers.ListField(
+        child=serializers.CharField(max_length=13),
+        min_length=1,
+        max_length=services.MAX_AREAS,
+        help_text="Kode Kemendagri kecamatan (16.13.01) atau desa (16.13.01.1007).",
+    )
+    msg_type = serializers.ChoiceField(choices=MsgType.choices, default=MsgType.ALERT)
+    references = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        help_text="Untuk Update/Cancel: id atau identitas CAP peringatan yang terbit.",
+    )
+
+
+class AlertCancelInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Alasan pembatalan (dikirim ke warga).")
+
+
+class AlertAreaOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.SerializerMethodField()
+
+    def get_level(self, obj) -> str:
+        return "desa" if obj.desa_id else "kecamatan"
+
+
+class AlertReferenceOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    identifier = serializers.CharField()
+
+
+class AlertEventOutput(serializers.Serializer):
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    created_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class AlertDeliveryOutput(serializers.Serializer):
+    sent = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class AlertOutput(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display")
+    event_display = serializers.CharField(source="get_event_display")
+    areas = AlertAreaOutput(many=True)
+    references = AlertReferenceOutput(allow_null=True)
+    created_by = serializers.SerializerMethodField()
+    published_by = serializers.SerializerMethodField()
+    cap_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
+    delivery = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id", "identifier", "msg_type", "references", "state", "state_display", "event", "event_display",
+            "category", "urgency", "severity", "certainty", "headline", "description", "instruction", "headline_en",
+            "description_en", "instruction_en", "onset", "expires", "sent", "areas", "created_by", "created_at",
+            "published_by", "cap_url", "page_url", "delivery",
+        ]  # fmt: skip
+
+    def _name(self, user):
+        return (user.get_full_name() or user.get_username()) if user else None
+
+    def get_created_by(self, obj) -> str | None:
+        return self._name(obj.created_by)
+
+    def get_published_by(self, obj) -> str | None:
+        return self._name(obj.published_by)
+
+    def get_cap_url(self, obj) -> str | None:
+        """The CAP 1.2 document, once published."""
+        return cap_url(obj.identifier) if obj.cap_xml else None
+
+    def get_page_url(self, obj) -> str | None:
+        return public_url(obj) if obj.state != State.DRAFT else None
+
+    @extend_schema_field(AlertDeliveryOutput)
+    def get_delivery(self, obj):
+        """Messages to subscribers: sent, failed, waiting."""
+        if obj.state == State.DRAFT:
+            return None
+        progress = delivery_progress(obj)
+        return {k: progress[k] for k in ("sent", "failed", "pending", "total")}
+
+
+class AlertDetailOutput(AlertOutput):
+    events = AlertEventOutput(many=True)
+
+    class Meta(AlertOutput.Meta):
+        fields = [*AlertOutput.Meta.fields, "events"]
+
+
+class AlertPagination(CursorPagination):
+    page_size = 50
+    ordering = ("-created_at", "-id")
+
+
+class WarningApiView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    # Every staff role reads warnings (permissions.can_read is the desk rule).
+    permission_classes = [IsDeskUser]
+
+    def alert(self, pk) -> Alert:
+        alert = (
+            selectors.alerts_visible_to(self.request.user)
+            .prefetch_related("areas__desa", "areas__kecamatan", "events")
+            .filter(pk=pk)
+            .first()
+        )
+        if alert is None:
+            raise Http404
+        return alert
+
+    def detail(self, alert, *, status_code=status.HTTP_200_OK):
+        return Response(AlertDetailOutput(self.alert(alert.pk)).data, status=status_code)
+
+
+def _referenced(value) -> Alert | None:
+    if value in (None, ""):
+        return None
+    value = str(value).strip()
+    qs = Alert.objects.filter(pk=int(value)) if value.isdigit() else Alert.objects.filter(identifier=value)
+    alert = qs.first()
+    if alert is None:
+        raise serializers.ValidationError({"references": [_("Peringatan yang dirujuk tidak ditemukan.")]})
+    return alert
+
+
+class WarningListCreateApi(WarningApiView):
+    pagination_class = AlertPagination
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="warnings_list",
+        summary="Daftar peringatan dini (terbaru dulu, halaman kursor)",
+        parameters=[
+            OpenApiParameter("state", OpenApiTypes.STR, enum=State.values, description="Status."),
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="Penunjuk halaman dari next/previous."),
+        ],
+        responses={200: AlertOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403},
+    )
+    def get(self, request):
+        state = request.query_params.get("state", "")
+        if state and state not in State.values:
+            raise serializers.ValidationError({"state": [_("Status tidak dikenal.")]})
+        qs = selectors.alerts_filtered(selectors.alerts_visible_to(request.user), state=state).prefetch_related(
+            "areas__desa", "areas__kecamatan"
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(AlertOutput(page, many=True).data)
+
+    @extend_schema(
+        tags=[TAG],
+        operation_id="warnings_create",
+        summary="Susun draf peringatan (petugas BPBD atau Tim Efektif)",
+        description=(
+            "Membuat draf. Pembaruan (msg_type Update) atau pembatalan (Cancel) merujuk peringatan yang sedang "
+            "terbit lewat references. Draf diterbitkan orang kedua lewat /publish/."
+        ),
+        request=AlertInput,
+        responses={201: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+    )
+    def post(self, request):
+        if not permissions.can_draft(request.user):
+            raise PermissionDenied
+        data = AlertInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        areas, msg_type = values.pop("areas"), values.pop("msg_type")
+        references = _referenced(values.pop("references"))
+        if "category" not in values:
+            values.pop("category", None)
+        alert = services.alert_create(
+            actor=request.user, areas=areas, msg_type=msg_type, references=references, **values
+        )
+        return self.detail(alert, status_code=status.HTTP_201_CREATED)
+
+
+class WarningDetailApi(WarningApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="warnings_retrieve",
+        summary="Satu peringatan dengan riwayat dan kemajuan pengiriman",
+        parameters=[ID_PARAM],
+        responses={200: AlertDetailOutput, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    )
+    def get(self, request, id):
+        return self.detail(self.alert(id))
+
+
+class WarningPublishApi(WarningApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="warnings_publish",
+        summary="Terbitkan draf (koordinator/Tim Efektif, bukan penyusunnya)",
+        description="Jawaban memuat identitas CAP (identifier) dan alamat dokumen CAP (cap_url).",
+        parameters=[ID_PARAM],
+        request=None,
+        responses={200: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    )
+    def post(self, request, id):
+        if not permissions.can_publish_any(request.user):
+            raise PermissionDenied
+        alert = self.alert(id)
+        try:
+            alert = services.alert_publish(actor=request.user, alert_id=alert.pk, ip=client_ip(request))
+        except services.FourEyesViolation as exc:
+            raise ApiError(str(exc), code="four_eyes", status_code=status.HTTP_403_FORBIDDEN)
+        return self.detail(alert)
+
+
+class WarningCancelApi(WarningApiView):
+    @extend_schema(
+        tags=[TAG],
+        operation_id="warnings_cancel",
+        summary="Batalkan peringatan yang terbit (pesan CAP Cancel)",
+        description="Menerbitkan pesan Cancel yang merujuk peringatan ini dan mengirimkannya ke pelanggan.",
+        parameters=[ID_PARAM],
+        request=AlertCancelInput,
+        responses={201: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    )
+    def post(self, request, id):
+        if not permissions.can_cancel(request.user):
+            raise PermissionDenied
+        alert = self.alert(id)
+        data = AlertCancelInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        cancel = services.alert_cancel(
+            actor=request.user, alert_id=alert.pk, reason=data.validated_data["reason"], ip=client_ip(request)
+        )
+        return self.detail(cancel, status_code=status.HTTP_201_CREATED)

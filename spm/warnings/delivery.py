@@ -1,0 +1,205 @@
+"""Sending a published message to the subscribers of its desa.
+
+Recipients are fixed the first time the delivery task runs: the confirmed
+subscribers of every desa in the message's areas (a kecamatan area means all
+of its desa), one row per address. Each (message, address) is one
+NotificationDelivery row keyed by the alert's delivery_id, claimed before
+sending (kitaaman.delivery), so a task that runs twice sends nothing twice.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from incidents.models import Desa
+from kitaaman.delivery import Outgoing, deliver
+from kitaaman.models import NotificationDelivery
+
+from .cap import public_url
+from .models import Alert, AlertRecipient, MsgType, State, Subscriber
+
+KIND = "warning"
+KIND_CONFIRM = "warning_confirm"
+SMS_LIMIT = 459  # three SMS segments
+
+
+def covered_desa(alert: Alert) -> list[str]:
+    codes = set()
+    for area in alert.areas.all():
+        if area.desa_id:
+            codes.add(area.desa_id)
+        else:
+            codes.update(Desa.objects.filter(kecamatan_id=area.kecamatan_id).values_list("code", flat=True))
+    return sorted(codes)
+
+
+def subscribers_for(alert: Alert):
+    return Subscriber.objects.filter(desa_id__in=covered_desa(alert), confirmed_at__isnull=False).select_related("desa")
+
+
+@transaction.atomic
+def record_recipients(alert: Alert) -> int:
+    """Fix the recipients of a message once (a rerun adds nothing). Recipients
+    and their delivery rows are written together: a worker dying in between
+    must not leave recipients that no delivery row will ever send to."""
+    if alert.recipients.exists():
+        return 0
+    rows, seen = [], set()
+    for sub in subscribers_for(alert).order_by("desa_id", "id"):
+        if sub.address in seen:
+            continue
+        seen.add(sub.address)
+        rows.append(
+            AlertRecipient(
+                alert=alert,
+                recipient=sub.address,
+                channel=sub.channel,
+                desa_id=sub.desa_id,
+                kecamatan_id=sub.desa.kecamatan_id,
+            )
+        )
+    AlertRecipient.objects.bulk_create(rows, ignore_conflicts=True)
+    NotificationDelivery.objects.bulk_create(
+        [
+            NotificationDelivery(message_id=alert.delivery_id, kind=KIND, channel=r.channel, recipient=r.recipient)
+            for r in rows
+        ],
+        ignore_conflicts=True,
+    )
+    return len(rows)
+
+
+def unsubscribe_url(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('warnings:unsubscribe', args=[token])}"
+
+
+def _when(value) -> str:
+    return formats.date_format(timezone.localtime(value), "j M Y H.i") + " WIB"
+
+
+def sms_text(alert: Alert, *, unsubscribe: str) -> str:
+    """The SMS of a message, at most three segments."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if alert.msg_type == MsgType.CANCEL:
+            lead = _("PEMBATALAN BPBD MURATARA")
+            body = f"{alert.headline}. {alert.description}"
+        else:
+            lead = _("PEMBARUAN BPBD MURATARA") if alert.msg_type == MsgType.UPDATE else _("PERINGATAN BPBD MURATARA")
+            body = _("%(headline)s. %(instruction)s Berlaku s.d. %(until)s.") % {
+                "headline": alert.headline,
+                "instruction": alert.instruction.strip(),
+                "until": _when(alert.expires),
+            }
+        tail = " " + _("Info: %(url)s Berhenti: %(stop)s") % {"url": public_url(alert), "stop": unsubscribe}
+        head = f"{lead}: "
+        room = SMS_LIMIT - len(head) - len(tail)
+        if len(body) > room:
+            body = body[: max(room - 1, 0)].rstrip() + "…"
+        return head + body + tail
+
+
+def email_parts(alert: Alert, *, unsubscribe: str) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        if alert.msg_type == MsgType.CANCEL:
+            subject = _("[KITA AMAN] Pembatalan: %(headline)s") % {"headline": alert.headline}
+        elif alert.msg_type == MsgType.UPDATE:
+            subject = _("[KITA AMAN] Pembaruan peringatan: %(headline)s") % {"headline": alert.headline}
+        else:
+            subject = _("[KITA AMAN] Peringatan: %(headline)s") % {"headline": alert.headline}
+        text = render_to_string(
+            "emails/warning.txt",
+            {
+                "alert": alert,
+                "areas": [a.name for a in alert.areas.select_related("desa__kecamatan", "kecamatan")],
+                "expires": _when(alert.expires),
+                "onset": _when(alert.onset) if alert.onset else "",
+                "link": public_url(alert),
+                "unsubscribe": unsubscribe,
+            },
+        )
+    return subject[:255], text
+
+
+def _messages(alert: Alert, recipients, tokens: dict) -> list[Outgoing]:
+    out = []
+    for r in recipients:
+        stop = unsubscribe_url(tokens[r.recipient])
+        if r.channel == Subscriber.Channel.SMS:
+            out.append(Outgoing(channel="sms", recipient=r.recipient, text=sms_text(alert, unsubscribe=stop)))
+        else:
+            subject, text = email_parts(alert, unsubscribe=stop)
+            out.append(Outgoing(channel="email", recipient=r.recipient, subject=subject, text=text))
+    return out
+
+
+def alert_deliver(*, alert_id: int, final_attempt: bool = False) -> dict | None:
+    """Send a published message to its recipients (task body; safe to rerun)."""
+    alert = Alert.objects.filter(pk=alert_id).exclude(state=State.DRAFT).first()
+    if alert is None:
+        return None
+    record_recipients(alert)
+    pending = NotificationDelivery.objects.filter(message_id=alert.delivery_id).exclude(status="sent")
+    todo = list(alert.recipients.filter(recipient__in=pending.values("recipient")))
+    tokens = dict(
+        Subscriber.objects.filter(address__in=[r.recipient for r in todo])
+        .order_by("-id")
+        .values_list("address", "token")
+    )
+    gone = [r.recipient for r in todo if r.recipient not in tokens]
+    if gone:
+        # Unsubscribed after the message went out to the queue: not sent, and said so.
+        pending.filter(recipient__in=gone, status="pending").update(status="failed", last_error="unsubscribed")
+    todo = [r for r in todo if r.recipient in tokens]
+    if not todo:
+        return {"sent": 0, "skipped": 0, "failed": len(gone), "retry": 0}
+    return deliver(
+        message_id=alert.delivery_id,
+        kind=KIND,
+        messages=_messages(alert, todo, tokens),
+        final_attempt=final_attempt,
+        create_missing=False,
+    )
+
+
+def delivery_progress(alert: Alert) -> dict:
+    """Sent/failed/pending counts of a message; before its recipients are
+    fixed, pending is the number of confirmed subscribers in its areas."""
+    counts = NotificationDelivery.objects.filter(message_id=alert.delivery_id).aggregate(
+        sent=Count("id", filter=Q(status="sent")),
+        failed=Count("id", filter=Q(status="failed")),
+        pending=Count("id", filter=Q(status__in=("pending", "sending"))),
+        total=Count("id"),
+    )
+    counts["recorded"] = bool(counts["total"])
+    if not counts["total"] and alert.state != State.DRAFT:
+        counts["pending"] = subscribers_for(alert).values("address").distinct().count()
+        counts["total"] = counts["pending"]
+    return counts
+
+
+def confirmation_message_id(subscriber: Subscriber) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"kitaaman:warning-confirm:{subscriber.token}")
+
+
+def send_confirmation(*, subscriber_id: int, final_attempt: bool = False) -> dict | None:
+    """Ask a new subscriber to confirm (task body; one message per subscription)."""
+    sub = Subscriber.objects.select_related("desa").filter(pk=subscriber_id, confirmed_at__isnull=True).first()
+    if sub is None:
+        return None
+    link = f"{settings.SITE_URL}{reverse('warnings:confirm', args=[sub.token])}"
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(
+            "KITA AMAN Muratara: konfirmasi langganan peringatan dini untuk %(desa)s di %(link)s "
+            "Abaikan pesan ini bila Anda tidak mendaftar."
+        ) % {"desa": sub.desa.name, "link": link}
+        subject = _("[KITA AMAN] Konfirmasi langganan peringatan dini")
+    message = Outgoing(channel=sub.channel, recipient=sub.address, subject=subject, text=text)
+    return deliver(
+        message_id=confirmation_message_id(sub), kind=KIND_CONFIRM, messages=[message], final_attempt=final_attempt
+    )

@@ -1,0 +1,254 @@
+"""Staff pages of the early warnings (/petugas/peringatan/): list, draft,
+preview (area map, CAP XML, SMS text), publish, update, cancel.
+
+Every staff role reads; the services decide who writes (403 otherwise).
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from incidents.models import Kecamatan
+from incidents.permissions import can_create
+from kitaaman.access import role_required
+from kitaaman.http import client_ip
+
+from . import permissions, selectors, services
+from .cap import alert_areas, areas_geojson, build_cap, pretty, validation_errors
+from .delivery import delivery_progress, sms_text, unsubscribe_url
+from .forms import AlertForm, CancelForm
+from .models import Alert, MsgType, State
+from .reach import reach_by_alert
+
+staff_required = role_required(permissions.can_read)
+
+
+def _context(request, **extra):
+    return {"active": "warnings", "can_create": can_create(request.user), **extra}
+
+
+def _put_errors(form, exc: ValidationError):
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for key, errors in exc.message_dict.items():
+        for message in errors:
+            form.add_error(key if key in form.fields else None, message)
+
+
+def _spm_filter(request):
+    """?tahun=&sampai=&kecamatan=: the warnings behind one SPM figure."""
+    try:
+        year = int(request.GET.get("tahun") or 0) or None
+        until = date.fromisoformat(request.GET["sampai"]) if request.GET.get("sampai") else None
+    except ValueError:
+        return None, None, True
+    if year is not None and not 2015 <= year <= 2100:
+        return None, None, True
+    if until is not None and year is not None and until.year != year:
+        return None, None, True
+    return year, until, False
+
+
+@staff_required
+@require_GET
+def alert_list(request):
+    state = request.GET.get("status", "")
+    kecamatan = request.GET.get("kecamatan", "")
+    if kecamatan and not Kecamatan.objects.filter(code=kecamatan).exists():
+        kecamatan = ""
+    year, until, bad = _spm_filter(request)
+    if bad:
+        messages.error(request, _("Saringan tahun/tanggal tidak valid; semua peringatan ditampilkan."))
+    qs = selectors.alerts_filtered(
+        selectors.alerts_visible_to(request.user), state=state, kecamatan=kecamatan, year=year, until=until
+    ).prefetch_related("areas__desa", "areas__kecamatan")
+    reach, reach_total = None, None
+    if year:
+        reach = reach_by_alert(year=year, until=until, kecamatan=kecamatan or None)
+        reach_total = sum(sum(v.values()) for v in reach.values())
+    page = Paginator(qs, 30).get_page(request.GET.get("halaman"))
+    rows = [
+        {"alert": a, "reach": sum((reach or {}).get(a.pk, {}).values()) if reach is not None else None} for a in page
+    ]
+    return render(
+        request,
+        "warnings/desk/list.html",
+        _context(
+            request,
+            page=page,
+            rows=rows,
+            states=State.choices,
+            state=state,
+            kecamatan=kecamatan,
+            kecamatan_list=Kecamatan.objects.only("code", "name"),
+            year=year,
+            until=until,
+            reach_total=reach_total,
+            can_draft=permissions.can_draft(request.user),
+        ),
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def alert_create(request):
+    if not permissions.can_draft(request.user):
+        raise PermissionDenied
+    form = AlertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            alert = services.alert_create(actor=request.user, areas=form.cleaned_data["areas"], **form.content())
+        except ValidationError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, _("Draf tersimpan. Periksa pratinjau, lalu minta orang kedua menerbitkannya."))
+            return redirect("warnings:desk_detail", pk=alert.pk)
+    return render(request, "warnings/desk/form.html", _context(request, form=form, mode="create"))
+
+
+def _initial_from(alert: Alert) -> dict:
+    fields = {f: getattr(alert, f) for f in services.CONTENT_FIELDS}
+    for name in ("onset", "expires"):
+        if fields[name]:
+            fields[name] = timezone.localtime(fields[name])
+    fields["areas"] = [a.code for a in alert.areas.all()]
+    return fields
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def alert_edit(request, pk):
+    if not permissions.can_draft(request.user):
+        raise PermissionDenied
+    alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk, state=State.DRAFT)
+    form = AlertForm(request.POST or None, initial=_initial_from(alert))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alert_edit(
+                actor=request.user, alert_id=alert.pk, areas=form.cleaned_data["areas"], **form.content()
+            )
+        except ValidationError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, _("Draf diperbarui."))
+            return redirect("warnings:desk_detail", pk=alert.pk)
+    return render(request, "warnings/desk/form.html", _context(request, form=form, mode="edit", alert=alert))
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def alert_update(request, pk):
+    """Draft an Update of a published warning, starting from its content."""
+    if not permissions.can_draft(request.user):
+        raise PermissionDenied
+    original = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk)
+    if original.state != State.PUBLISHED or original.msg_type == MsgType.CANCEL:
+        messages.error(request, _("Hanya peringatan yang sedang terbit yang dapat diperbarui."))
+        return redirect("warnings:desk_detail", pk=original.pk)
+    form = AlertForm(request.POST or None, initial=_initial_from(original))
+    if request.method == "POST" and form.is_valid():
+        try:
+            alert = services.alert_create(
+                actor=request.user,
+                areas=form.cleaned_data["areas"],
+                msg_type=MsgType.UPDATE,
+                references=original,
+                **form.content(),
+            )
+        except ValidationError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, _("Draf pembaruan tersimpan; terbit setelah disetujui orang kedua."))
+            return redirect("warnings:desk_detail", pk=alert.pk)
+    return render(request, "warnings/desk/form.html", _context(request, form=form, mode="update", alert=original))
+
+
+@staff_required
+@require_GET
+def alert_detail(request, pk):
+    alert = get_object_or_404(
+        selectors.alerts_visible_to(request.user).prefetch_related("areas__desa__kecamatan", "areas__kecamatan"), pk=pk
+    )
+    if alert.cap_xml:
+        document, errors = alert.cap_xml.encode("utf-8"), []
+    else:
+        document = build_cap(alert, status="Draft")
+        errors = validation_errors(document)
+    user = request.user
+    is_author = permissions.is_author(user, alert)
+    return render(
+        request,
+        "warnings/desk/detail.html",
+        _context(
+            request,
+            alert=alert,
+            events=alert.events.select_related("actor"),
+            areas_geojson=areas_geojson(alert_areas(alert)),
+            bbox=settings.KABUPATEN_BBOX,
+            cap_text=pretty(document),
+            cap_errors=errors,
+            # A token of the real length, so the character count is the real one.
+            sms=sms_text(alert, unsubscribe=unsubscribe_url("X" * 43)),
+            progress=delivery_progress(alert) if alert.state != State.DRAFT else None,
+            followups=alert.followups.order_by("created_at"),
+            is_author=is_author,
+            can_publish=alert.state == State.DRAFT and permissions.can_publish_any(user) and not is_author,
+            publisher_role=permissions.can_publish_any(user),
+            can_edit=alert.state == State.DRAFT and permissions.can_draft(user),
+            can_update=alert.state == State.PUBLISHED
+            and alert.msg_type != MsgType.CANCEL
+            and permissions.can_draft(user),
+            can_cancel=alert.state == State.PUBLISHED
+            and alert.msg_type != MsgType.CANCEL
+            and permissions.can_cancel(user),
+            cancel_form=CancelForm(),
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def alert_publish(request, pk):
+    if not permissions.can_publish_any(request.user):
+        raise PermissionDenied
+    alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk)
+    try:
+        services.alert_publish(actor=request.user, alert_id=alert.pk, ip=client_ip(request))
+    except services.FourEyesViolation as exc:
+        messages.error(request, str(exc))
+        return redirect("warnings:desk_detail", pk=alert.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("warnings:desk_detail", pk=alert.pk)
+    messages.success(request, _("Peringatan terbit dan sedang dikirim ke pelanggan di wilayahnya."))
+    return redirect("warnings:desk_detail", pk=alert.pk)
+
+
+@staff_required
+@require_POST
+def alert_cancel(request, pk):
+    if not permissions.can_cancel(request.user):
+        raise PermissionDenied
+    alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasan pembatalan."))
+        return redirect("warnings:desk_detail", pk=alert.pk)
+    try:
+        cancel = services.alert_cancel(
+            actor=request.user, alert_id=alert.pk, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("warnings:desk_detail", pk=alert.pk)
+    messages.success(request, _("Peringatan dibatalkan; pemberitahuan pembatalan dikirim ke pelanggan."))
+    return redirect("warnings:desk_detail", pk=cancel.pk)
