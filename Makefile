@@ -30,6 +30,7 @@ demo: migrate
 		$(PY) manage.py import_boundaries "$(WILAYAH)/muratara_kecamatan_from_desa.geojson"; \
 	fi
 	$(PY) manage.py seed_demo --reports $(DEMO_REPORTS) --seed 2026 --if-empty
+	$(PY) manage.py seed_spm_demo --seed 2026 --if-empty
 
 # Portal with demo data on SQLite, tasks run eagerly.
 run: demo

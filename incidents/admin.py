@@ -72,6 +72,7 @@ class CategoryForm(forms.ModelForm):
             "name_en",
             "group",
             "description",
+            "description_en",
             "default_priority",
             "active",
             "sort_order",
@@ -128,7 +129,19 @@ class CategoryAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("code", "name", "name_en", "group", "description", "default_priority", "active", "sort_order")},
+            {
+                "fields": (
+                    "code",
+                    "name",
+                    "name_en",
+                    "group",
+                    "description",
+                    "description_en",
+                    "default_priority",
+                    "active",
+                    "sort_order",
+                )
+            },
         ),
         (_("SPM dan kebencanaan"), {"fields": ("spm_service", "hazard", "dibi_code")}),
         (

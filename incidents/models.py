@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitaaman.localized import localized
+
 # Open311 partner applications and keys belong to this app (see incidents/open311/).
 from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
 
@@ -93,6 +95,7 @@ class Category(models.Model):
     name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
     group = models.CharField(_("kelompok"), max_length=12, choices=Group.choices)
     description = models.TextField(_("keterangan untuk warga"), blank=True)
+    description_en = models.TextField(_("keterangan untuk warga (Inggris)"), blank=True)
     default_priority = models.PositiveSmallIntegerField(
         _("prioritas bawaan"), choices=Priority.choices, default=Priority.SEDANG
     )
@@ -100,8 +103,9 @@ class Category(models.Model):
     hazard = models.CharField(_("jenis bahaya"), max_length=40, blank=True)
     dibi_code = models.CharField(_("kode DIBI BNPB"), max_length=5, blank=True)
     # Extra questions as data: [{"code", "label", "label_en", "type", "required", "choices", "min", "max", "staff"}]
-    # type is one of text, textarea, integer, boolean, choice; "staff": true marks a
-    # question only officers answer (on the desk), never shown to residents.
+    # type is one of text, textarea, integer, boolean, choice; a choice is [code, label] or
+    # [code, label, label_en]; "staff": true marks a question only officers answer (on the
+    # desk), never shown to residents.
     questions = models.JSONField(_("pertanyaan tambahan"), default=list, blank=True)
     # Service levels (defaults follow SP4N-LAPOR!: verify in 3, follow up in 5 working days).
     verify_within = models.PositiveIntegerField(_("batas verifikasi"), default=3)
@@ -128,6 +132,14 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self, "description")
 
     @property
     def is_conflict(self):

@@ -4,9 +4,10 @@ from django.urls import include, path
 from incidents.intake import offline
 from incidents.intake import views as intake
 from incidents.public import views as public
+from kitaaman.landing import PortalLoginView
 
 urlpatterns = [
-    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("masuk/", PortalLoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("petugas/", include("incidents.desk.urls")),
     path("", public.home, name="home"),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "spm",
     "spm.summaries",
     "spm.warnings",
+    "spm.population",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,14 @@ AUTHENTICATION_BACKENDS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"
+# After signing in without a `next` page: the first role the user holds decides (kitaaman/landing.py).
+KITAAMAN_ROLE_LANDING = [
+    ("petugas", "desk:home"),
+    ("koordinator", "desk:home"),
+    ("mitra", "desk:home"),
+    ("pimpinan", "spm:dashboard"),
+    ("tim_efektif", "spm:dashboard"),
+]
 LOGOUT_REDIRECT_URL = "home"
 
 # django-axes: lock an account+address after repeated failures.

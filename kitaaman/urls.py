@@ -14,6 +14,7 @@ import_module("incidents.open311.admin")
 import_module("spm.admin")
 import_module("spm.summaries.admin")
 import_module("spm.warnings.admin")
+import_module("spm.population.admin")
 import_module("kitaaman.admin")
 
 urlpatterns = [

@@ -30,7 +30,7 @@ class SpmSettingsAdmin(admin.ModelAdmin):
 class QualityItemInline(admin.TabularInline):
     model = QualityItem
     extra = 0
-    fields = ("code", "name", "weight", "sort_order", "active")
+    fields = ("code", "name", "name_en", "weight", "sort_order", "active")
 
 
 class ServiceForm(forms.ModelForm):
@@ -38,12 +38,17 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = [
             "name",
+            "name_en",
             "short_name",
+            "short_name_en",
             "lead_agency",
             "legal_basis",
             "recipients_definition",
+            "recipients_definition_en",
             "must_serve_label",
+            "must_serve_label_en",
             "served_label",
+            "served_label_en",
             "weight_recipients",
             "weight_quality",
             "sort_order",

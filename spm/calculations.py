@@ -1,5 +1,6 @@
-"""Every SPM figure is computed here, and only here (dashboard, API, export and
-summaries all call these functions).
+"""Every SPM achievement is computed here, and only here (dashboard, API,
+export and summaries all call these functions; report counts and service
+levels are in spm/report_figures.py).
 
     capaian (%) = served / must_serve x 100           (None when must_serve is 0: "belum ada sasaran")
     mutu (%)    = sum of weights of the items met / sum of weights of the active items x 100
@@ -25,29 +26,24 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from incidents.models import OPEN_STATUSES, Incident, Kecamatan, SpmService, Status
+from incidents.models import Kecamatan, SpmService, Status
+from kitaaman.localized import localized
 
+from .formatting import month_name, month_short
 from .models import (
-    FINISH_BUCKETS,
-    FIRE_BUCKETS,
-    FIRE_MINUTE_EDGES,
-    HOUR_BUCKETS,
-    HOUR_EDGES,
     Activity,
     PeriodAssessment,
     QualityItem,
     Service,
     SpmSettings,
     StatMonthly,
-    StatOpenDue,
     Target,
 )
 from .warnings.reach import reach_by_month
@@ -56,20 +52,6 @@ WIB = ZoneInfo("Asia/Jakarta")
 NOT_COUNTED = (Status.DITOLAK, Status.DUPLIKAT)
 REPORT_SERVICES = (SpmService.TIBUM, SpmService.EVAKUASI_BENCANA, SpmService.KEBAKARAN)
 ACTIVITY_SERVICES = (SpmService.INFO_BENCANA, SpmService.SIAGA_BENCANA)
-MONTHS = [
-    gettext_noop("Januari"),
-    gettext_noop("Februari"),
-    gettext_noop("Maret"),
-    gettext_noop("April"),
-    gettext_noop("Mei"),
-    gettext_noop("Juni"),
-    gettext_noop("Juli"),
-    gettext_noop("Agustus"),
-    gettext_noop("September"),
-    gettext_noop("Oktober"),
-    gettext_noop("November"),
-    gettext_noop("Desember"),
-]
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -111,7 +93,7 @@ class Period:
     @property
     def label(self) -> str:
         if self.month:
-            return f"{_(MONTHS[self.month - 1])} {self.year}"
+            return f"{month_name(self.month)} {self.year}"
         if self.quarter:
             return _("Triwulan %(q)s %(y)s") % {"q": ROMAN[self.quarter], "y": self.year}
         return _("Tahun %(y)s") % {"y": self.year}
@@ -300,7 +282,7 @@ def _quality_from(items_by_service: dict, latest: dict) -> dict:
                 "score": None,
                 "year": None,
                 "quarter": None,
-                "items": [{"code": i.code, "name": i.name, "weight": i.weight, "met": None} for i in items],
+                "items": [{"code": i.code, "name": i.display_name, "weight": i.weight, "met": None} for i in items],
             }
             continue
         met = {c.item_id: c for c in assessment.checks.all()}
@@ -314,7 +296,7 @@ def _quality_from(items_by_service: dict, latest: dict) -> dict:
             "items": [
                 {
                     "code": i.code,
-                    "name": i.name,
+                    "name": i.display_name,
                     "weight": i.weight,
                     "met": bool(i.pk in met and met[i.pk].met),
                     "note": met[i.pk].note if i.pk in met else "",
@@ -381,13 +363,13 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
         out.append(
             {
                 "code": service.code,
-                "name": service.name,
-                "short_name": service.short_name,
+                "name": service.display_name,
+                "short_name": service.display_short_name,
                 "lead_agency": service.lead_agency,
                 "legal_basis": service.legal_basis,
                 "source": service.source,
-                "must_serve_label": service.must_serve_label,
-                "served_label": service.served_label,
+                "must_serve_label": localized(service, "must_serve_label"),
+                "served_label": localized(service, "served_label"),
                 "must_serve": must,
                 "served": served,
                 "from_warnings": sum(r.get("from_warnings", 0) for r in rows),
@@ -463,8 +445,8 @@ def _trend(year: int, inputs: Inputs, until: date) -> dict:
                 must = sum(v for (code, _k), v in targets.items() if code == service.code)
                 served = sum(v for (code, _k), v in counts.items() if code == service.code)
             values.append(pct(served, must))
-        out.append({"code": service.code, "name": service.short_name, "values": values})
-    return {"year": year, "months": [_(m)[:3] for m in MONTHS], "services": out}
+        out.append({"code": service.code, "name": service.display_short_name, "values": values})
+    return {"year": year, "months": [month_short(m) for m in range(1, 13)], "services": out}
 
 
 def trend(*, year: int, kecamatan: str | None = None, until: date | None = None) -> dict:
@@ -485,184 +467,6 @@ def dashboard_figures(
     return _achievements(period, inputs), _trend(period.year, inputs, until or timezone.localdate())
 
 
-# --- report figures ------------------------------------------------------------------
-
-
-def median_from_histogram(counts: list[int], edges) -> tuple[float | None, bool]:
-    """(median, open_ended): linear interpolation inside the bucket holding the
-    middle report. open_ended means it lies in the last bucket (beyond the
-    last edge), where only the lower bound is known."""
-    total = sum(counts)
-    if not total:
-        return None, False
-    half = total / 2
-    seen = 0
-    lower = 0.0
-    for i, count in enumerate(counts):
-        upper = edges[i] if i < len(edges) else None
-        if count and seen + count >= half:
-            if upper is None:
-                return float(lower), True
-            return round(lower + (upper - lower) * (half - seen) / count, 2), False
-        seen += count
-        lower = upper if upper is not None else lower
-    return float(lower), True
-
-
-def _period_bounds(period: Period):
-    return date(period.year, period.first_month, 1), date(period.year, period.last_month, 1)
-
-
-def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datetime | None = None) -> dict:
-    """Report counts and service levels of a period, from the aggregates."""
-    period = make_period(year, quarter, month)
-    first, last = _period_bounds(period)
-    qs = StatMonthly.objects.filter(month__gte=first, month__lte=last)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    names = [
-        "n",
-        "verified",
-        "verify_seconds",
-        "verify_in_sla",
-        "resolved",
-        "finish_seconds",
-        "finish_in_sla",
-        "fire_n",
-        "fire_arrived",
-        "fire_on_time",
-        "fire_seconds",
-        *HOUR_BUCKETS,
-        *FINISH_BUCKETS,
-        *FIRE_BUCKETS,
-    ]
-    by_cat_status = {}
-    totals = dict.fromkeys(names, 0)
-    for row in qs.values("category_id", "status").annotate(**{f"s_{name}": Sum(name) for name in names}):
-        n = row["s_n"] or 0
-        if n:
-            by_cat_status[(row["category_id"], row["status"])] = n
-        if row["status"] in NOT_COUNTED:
-            continue
-        for name in names:
-            totals[name] += row[f"s_{name}"] or 0
-    by_kecamatan = {
-        row["kecamatan_id"]: row["n"] or 0
-        for row in qs.exclude(status__in=NOT_COUNTED).values("kecamatan_id").annotate(n=Sum("n"))
-    }
-    verify_median, verify_open = median_from_histogram([totals[b] for b in HOUR_BUCKETS], HOUR_EDGES)
-    finish_median, finish_open = median_from_histogram([totals[b] for b in FINISH_BUCKETS], HOUR_EDGES)
-    fire_median, fire_open = median_from_histogram([totals[b] for b in FIRE_BUCKETS], FIRE_MINUTE_EDGES)
-    edges_fire = [0, *FIRE_MINUTE_EDGES]
-    fire_buckets = [
-        {
-            "from": edges_fire[i],
-            "to": FIRE_MINUTE_EDGES[i] if i < len(FIRE_MINUTE_EDGES) else None,
-            "count": totals[b],
-        }
-        for i, b in enumerate(FIRE_BUCKETS)
-    ]
-    return {
-        "period": period.as_dict(),
-        "total": totals["n"],
-        "by_category_status": by_cat_status,
-        "by_kecamatan": by_kecamatan,
-        "verify": {
-            "count": totals["verified"],
-            "median_hours": verify_median,
-            "median_open_ended": verify_open,
-            "average_hours": round(totals["verify_seconds"] / totals["verified"] / 3600, 2)
-            if totals["verified"]
-            else None,
-            "within_sla": totals["verify_in_sla"],
-            "within_sla_pct": pct(totals["verify_in_sla"], totals["verified"]),
-        },
-        "finish": {
-            "count": totals["resolved"],
-            "median_hours": finish_median,
-            "median_open_ended": finish_open,
-            "average_hours": round(totals["finish_seconds"] / totals["resolved"] / 3600, 2)
-            if totals["resolved"]
-            else None,
-            "within_sla": totals["finish_in_sla"],
-            "within_sla_pct": pct(totals["finish_in_sla"], totals["resolved"]),
-        },
-        "fire": {
-            "count": totals["fire_n"],
-            "arrived": totals["fire_arrived"],
-            "no_arrival": totals["fire_n"] - totals["fire_arrived"],
-            "on_time": totals["fire_on_time"],
-            "on_time_pct": pct(totals["fire_on_time"], totals["fire_n"]),
-            "median_minutes": fire_median,
-            "median_open_ended": fire_open,
-            "average_minutes": round(totals["fire_seconds"] / totals["fire_arrived"] / 60, 1)
-            if totals["fire_arrived"]
-            else None,
-            "buckets": fire_buckets,
-        },
-        "overdue": overdue_backlog(kecamatan=kecamatan, now=now),
-    }
-
-
-def overdue_backlog(*, kecamatan=None, now: datetime | None = None) -> dict:
-    """Open reports past their running deadline right now: earlier deadline
-    days from the aggregate, today's read live (one day of the due-time index)."""
-    now = now or timezone.now()
-    today = now.astimezone(WIB).date()
-    start_of_today = datetime.combine(today, time.min, tzinfo=WIB)
-    qs = StatOpenDue.objects.filter(due_day__lt=today, n__gt=0)
-    live = Incident.objects.filter(due_at__gte=start_of_today, due_at__lt=now, status__in=OPEN_STATUSES)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-        live = live.filter(kecamatan_id=kecamatan)
-    by_status = {s: 0 for s in OPEN_STATUSES}
-    for row in qs.values("status").annotate(n=Sum("n")):
-        by_status[row["status"]] = by_status.get(row["status"], 0) + (row["n"] or 0)
-    for row in live.values("status").annotate(n=Count("id")):
-        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
-    return {"total": sum(by_status.values()), "by_status": {str(k): v for k, v in by_status.items()}}
-
-
-# --- straight from the reports table (benchmark and tests only) ---------------------
-
-
-def achievements_from_raw(*, year, quarter=None, month=None, kecamatan=None, fire_minutes: int | None = None) -> dict:
-    """Must-serve and served per report-based service, computed from the
-    reports table; the rollup must give the same numbers."""
-    period = make_period(year, quarter, month)
-    start = datetime.combine(period.start, time.min, tzinfo=WIB)
-    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=WIB)
-    fire_minutes = fire_minutes or SpmSettings.get().fire_response_minutes
-    qs = Incident.objects.filter(created_at__gte=start, created_at__lt=end).exclude(status__in=NOT_COUNTED)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    out = {}
-    for code in REPORT_SERVICES:
-        sub = qs.filter(category__spm_service=code)
-        must = sub.aggregate(v=Sum("spm_must_serve"))["v"] or 0
-        if code == SpmService.KEBAKARAN:
-            served = 0
-            for reported, arrived, value in sub.filter(arrived_at__isnull=False, spm_served__gt=0).values_list(
-                "reported_at", "arrived_at", "spm_served"
-            ):
-                if (arrived - reported).total_seconds() <= fire_minutes * 60:
-                    served += value
-        else:
-            served = sub.aggregate(v=Sum("spm_served"))["v"] or 0
-        out[str(code)] = {"must_serve": must, "served": served}
-    return out
-
-
-def report_total_from_raw(*, year, quarter=None, month=None, kecamatan=None) -> int:
-    period = make_period(year, quarter, month)
-    start = datetime.combine(period.start, time.min, tzinfo=WIB)
-    end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=WIB)
-    qs = Incident.objects.filter(created_at__gte=start, created_at__lt=end).exclude(status__in=NOT_COUNTED)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    return qs.count()
-
-
 __all__ = [
     "Period",
     "PeriodError",
@@ -670,10 +474,7 @@ __all__ = [
     "band",
     "index_score",
     "make_period",
-    "median_from_histogram",
-    "overdue_backlog",
     "pct",
     "quality_scores",
-    "report_figures",
     "trend",
 ]

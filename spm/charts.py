@@ -1,15 +1,21 @@
-"""Server-rendered SVG charts for the dashboard (no chart library, no CDN).
+"""Server-rendered SVG charts for the dashboard and the summaries (no chart
+library, no CDN).
 
-Every number is escaped through format_html; the output prints as vector
-graphics on A4."""
+Every number is escaped through format_html and written by spm.formatting.
+Colours, strokes and font sizes are presentation attributes on the elements,
+so the same SVG draws alike on the page (where dasbor.css may refine it), in
+a PDF (fpdf2 reads no stylesheet) and on paper. Each chart comes in a wide
+form and a compact form for a 360 px phone, whose labels keep a readable size.
+"""
 
 import math
 import threading
 
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from .formatting import fmt_pct
 
 # Colour plus a dash pattern and marker per service, so the lines stay
 # distinguishable in black-and-white print and for colour-blind readers.
@@ -31,10 +37,11 @@ BAND_FILL = {
     "q2": "#6f9fd8",
     "q3": "#2f5f9e",
 }
-
-
-def _fmt(value, digits=1):
-    return number_format(value, digits)
+TEXT = "#1b2127"
+# Fills on which a label without a white halo is written in white.
+DARK_FILLS = {"q3"}
+GREY = "#56606a"
+FONT = "DejaVu Sans, Verdana, sans-serif"
 
 
 def _marker(kind, x, y, colour):
@@ -56,9 +63,15 @@ def _marker(kind, x, y, colour):
     return format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}"/>', round(x, 1), round(y, 1), colour)
 
 
-def trend_svg(trend: dict, *, width=760, height=280, month_href=None) -> str:
-    """Monthly capaian lines, 0-100 % (values above 100 % are drawn at the top edge)."""
-    left, right, top, bottom = 44, 12, 14, 30
+def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, id_prefix="trend") -> str:
+    """Monthly capaian lines, 0-100 % (values above 100 % are drawn at the top edge).
+
+    compact: 340 units wide for a phone, every other month named.
+    interactive: titles, description and links for the page; off for a PDF."""
+    # A compact chart is shown about 300 px wide: 13 units are 11 px on screen.
+    width, height = (340, 240) if compact else (760, 280)
+    font = 13 if compact else 12
+    left, right, top, bottom = (46, 10, 12, 30) if compact else (46, 12, 14, 30)
     plot_w, plot_h = width - left - right, height - top - bottom
     months = trend["months"]
     step = plot_w / (len(months) - 1)
@@ -69,40 +82,62 @@ def trend_svg(trend: dict, *, width=760, height=280, month_href=None) -> str:
 
     parts = [
         format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="trend-title trend-desc" '
+            '<svg class="chart{}" viewBox="0 0 {} {}" width="{}" height="{}" font-family="{}"{} '
             'preserveAspectRatio="xMidYMid meet">',
+            " chart-compact" if compact else " chart-wide",
             width,
             height,
-        ),
-        format_html('<title id="trend-title">{}</title>', _("Tren capaian bulanan per layanan")),
-        format_html(
-            '<desc id="trend-desc">{}</desc>',
-            _("Garis capaian (persen) tiap layanan SPM per bulan tahun %(year)s; tabel yang sama ada di bawah grafik.")
-            % {"year": trend["year"]},
-        ),
+            width,
+            height,
+            FONT,
+            # "group", not "img": the points are links, and an image's content is not reachable.
+            format_html(' role="group" aria-labelledby="{}-title" aria-describedby="{}-desc"', id_prefix, id_prefix)
+            if interactive
+            else "",
+        )
     ]
+    if interactive:
+        parts += [
+            format_html('<title id="{}-title">{}</title>', id_prefix, _("Tren capaian bulanan per layanan")),
+            format_html(
+                '<desc id="{}-desc">{}</desc>',
+                id_prefix,
+                _(
+                    "Garis capaian (persen) tiap layanan SPM per bulan tahun %(year)s; "
+                    "tabel yang sama ada di bawah grafik."
+                )
+                % {"year": trend["year"]},
+            ),
+        ]
     for tick in (0, 25, 50, 75, 100):
-        y = y_of(tick)
+        y = round(y_of(tick), 1)
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid{}"/>'
-                '<text x="{}" y="{}" class="axis" text-anchor="end">{} %</text>',
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"{}/>'
+                '<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="end">{} %</text>',
                 left,
                 width - right,
-                round(y, 1),
-                round(y, 1),
-                " grid-target" if tick == 100 else "",
-                left - 6,
+                y,
+                y,
+                "#9aa5ad" if tick == 100 else "#e3e8ec",
+                mark_safe(' stroke-dasharray="4 3"') if tick == 100 else "",
+                left - 5,
                 round(y + 4, 1),
+                font,
+                GREY,
                 tick,
             )
         )
     for i, label in enumerate(months):
+        if compact and i % 2:
+            continue
         parts.append(
             format_html(
-                '<text x="{}" y="{}" class="axis" text-anchor="middle">{}</text>',
+                '<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="middle">{}</text>',
                 round(left + i * step, 1),
-                height - 10,
+                height - 8,
+                font,
+                GREY,
                 label,
             )
         )
@@ -115,7 +150,7 @@ def trend_svg(trend: dict, *, width=760, height=280, month_href=None) -> str:
                     segments.append(current)
                 current = []
                 continue
-            current.append((left + i * step, y_of(value), value, months[i]))
+            current.append((left + i * step, y_of(value), value, i))
         if current:
             segments.append(current)
         for seg in segments:
@@ -123,24 +158,59 @@ def trend_svg(trend: dict, *, width=760, height=280, month_href=None) -> str:
             if len(seg) > 1:
                 parts.append(
                     format_html(
-                        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.2" stroke-dasharray="{}"/>',
+                        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.2"{}/>',
                         points,
                         colour,
-                        dash,
+                        format_html(' stroke-dasharray="{}"', dash) if dash else "",
                     )
                 )
             for x, y, value, month in seg:
-                point = format_html(
-                    "<g>{}<title>{}: {} {} %</title></g>",
-                    _marker(marker, x, y, colour),
-                    series["name"],
-                    month,
-                    _fmt(value),
-                )
-                if month_href:
+                point = _marker(marker, x, y, colour)
+                if interactive:
+                    point = format_html(
+                        "<g>{}<title>{}: {} {}</title></g>", point, series["name"], months[month], fmt_pct(value)
+                    )
+                if interactive and month_href:
                     # The month's own dashboard: the list behind the point.
-                    point = format_html('<a href="{}">{}</a>', month_href(months.index(month) + 1), point)
+                    point = format_html('<a href="{}">{}</a>', month_href(month + 1), point)
                 parts.append(point)
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(p) for p in parts))
+
+
+def legend_svg(trend: dict, *, width=520) -> str:
+    """The legend as a drawing, two entries a row, for a PDF (the page lists it as HTML)."""
+    rows = math.ceil(len(trend["services"]) / 2)
+    parts = [
+        format_html(
+            '<svg viewBox="0 0 {} {}" width="{}" height="{}" font-family="{}">',
+            width,
+            rows * 18 + 4,
+            width,
+            rows * 18 + 4,
+            FONT,
+        )
+    ]
+    for i, series in enumerate(trend["services"]):
+        colour, dash, marker = SERIES_STYLE.get(series["code"], ("#333", "", "circle"))
+        x, y = (i % 2) * width / 2, (i // 2) * 18 + 10
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2.2"{}/>{}'
+                '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+                x + 2,
+                x + 34,
+                y,
+                y,
+                colour,
+                format_html(' stroke-dasharray="{}"', dash) if dash else "",
+                _marker(marker, x + 18, y, colour),
+                x + 42,
+                y + 4,
+                TEXT,
+                series["name"],
+            )
+        )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(p) for p in parts))
 
@@ -163,7 +233,7 @@ def legend_items(trend: dict):
 # --- kecamatan map ----------------------------------------------------------------
 
 _lock = threading.Lock()
-_cache = {"key": None, "paths": None}
+_cache = {}
 
 
 def _project_rings(geometry, bbox, scale, kx):
@@ -187,8 +257,8 @@ def kecamatan_shapes(width=640):
     """{code: {"d": path, "label_x", "label_y"}} and the viewBox height, from
     the imported kecamatan boundaries; None when none are imported.
 
-    Projected once per process (equirectangular scaled by cos(latitude),
-    which is exact enough for a kabupaten 90 km across)."""
+    Projected once per process and width (equirectangular scaled by
+    cos(latitude), which is exact enough for a kabupaten 90 km across)."""
     from shapely.geometry import shape
 
     from incidents.models import Kecamatan
@@ -199,8 +269,9 @@ def kecamatan_shapes(width=640):
     if not codes:
         return None
     key = (codes, _boundary_version())
-    if _cache["key"] == key:
-        return _cache["paths"]
+    cached = _cache.get(width)
+    if cached and cached[0] == key:
+        return cached[1]
     with _lock:
         rows = Kecamatan.objects.filter(boundary__isnull=False).values_list("code", "name", "boundary")
         geoms, names = {}, {}
@@ -230,77 +301,113 @@ def kecamatan_shapes(width=640):
                 "label_y": round((max_lat - point.y) * scale, 1),
             }
         result = {"shapes": shapes, "width": width, "height": round(height, 1)}
-        _cache.update(key=key, paths=result)
+        _cache[width] = (key, result)
     return result
 
 
-def _placed_labels(labels):
-    """Two-line labels, nudged down until they no longer overlap one already
-    placed (the small kecamatan around Rupit sit close together)."""
+def _placed_labels(labels, *, font, width, height, halo=True):
+    """Two-line labels (name, value), moved down or up until they no longer
+    overlap one already placed (the small kecamatan around Rupit sit close
+    together), and kept inside the drawing."""
     placed, out = [], []
+    char_w, line_h = font * 0.6, font + 2
+    h = 2 * line_h + 2
     for x, y, row in sorted(labels, key=lambda item: (item[1], item[0])):
-        w = max(len(row["name"]), len(row["value_label"])) * 6.2 + 6
-        h = 28
-        top = y - 11
-        for _attempt in range(12):
+        w = max(len(row["name"]), len(row["value_label"])) * char_w + 6
+        x = min(max(x, w / 2), width - w / 2)
+        start = y - line_h
+        top = start
+        for attempt in range(25):
+            offset = (attempt + 1) // 2 * line_h / 2 * (1 if attempt % 2 else -1)
+            top = min(max(start + offset, 0), height - h)
             if not any(abs(x - px) < (w + pw) / 2 and top < pt + ph and pt < top + h for px, pt, pw, ph in placed):
                 break
-            top += 8
         placed.append((x, top, w, h))
         out.append(
             format_html(
-                '<text x="{}" y="{}" class="map-label" text-anchor="middle">{}'
-                '<tspan x="{}" dy="13" class="map-value">{}</tspan></text>',
-                x,
-                round(top + 11, 1),
+                '<text x="{}" y="{}" font-size="{}" font-weight="700" fill="{}"{} text-anchor="middle" '
+                'class="map-label">{}<tspan x="{}" dy="{}" font-weight="400" class="map-value"{}>{}</tspan></text>',
+                round(x, 1),
+                round(top + font, 1),
+                font,
+                "#fff" if not halo and row["band"] in DARK_FILLS else TEXT,
+                # A white halo keeps labels legible on any fill; PDF renderers
+                # without paint-order would paint it over the letters.
+                mark_safe(' stroke="#fff" stroke-width="3" paint-order="stroke"') if halo else "",
                 row["name"],
-                x,
+                round(x, 1),
+                line_h,
+                format_html(' data-figure="{}"', row["figure"]) if row.get("figure") else "",
                 row["value_label"],
             )
         )
     return out
 
 
-def choropleth_svg(rows: list[dict], *, title: str) -> str | None:
-    """rows: [{"code", "name", "value_label", "band", "href"}]; None without boundaries."""
-    geo = kecamatan_shapes()
+def choropleth_svg(rows: list[dict], *, title: str, compact=False, interactive=True) -> str | None:
+    """rows: [{"code", "name", "value_label", "band", "href", "figure"}]; None without boundaries.
+
+    compact: a map as wide as a phone, whose labels stay at 10 px on screen."""
+    # A compact map is shown about 300 px wide: 12.5 units are 11 px on screen.
+    width = 340 if compact else 640
+    font = 12.5 if compact else 11
+    geo = kecamatan_shapes(width)
     if geo is None:
         return None
     by_code = {r["code"]: r for r in rows}
-    pad = 8
+    pad = 6 if compact else 8
     parts = [
         format_html(
-            '<svg class="choropleth" viewBox="{} {} {} {}" role="img" aria-labelledby="map-title">'
-            '<title id="map-title">{}</title>',
+            '<svg class="choropleth{}" viewBox="{} {} {} {}" width="{}" height="{}" font-family="{}"{}>',
+            " choropleth-compact" if compact else " choropleth-wide",
             -pad,
             -pad,
             geo["width"] + 2 * pad,
             geo["height"] + 2 * pad,
-            title,
+            geo["width"] + 2 * pad,
+            round(geo["height"] + 2 * pad, 1),
+            FONT,
+            format_html(' role="group" aria-label="{}"', title) if interactive else "",
         )
     ]
+    if interactive:
+        parts.append(format_html("<title>{}</title>", title))
     labels = []
     for code, shp in geo["shapes"].items():
         row = by_code.get(code)
         if row is None:
             # Outside the filter: drawn for orientation only.
             parts.append(
-                format_html('<path d="{}" class="kec context"><title>{}</title></path>', shp["d"], shp["name"])
+                format_html(
+                    '<path d="{}" fill="#f1f3f4" stroke="#c9d0d5" stroke-width="1" class="kec context">{}</path>',
+                    shp["d"],
+                    format_html("<title>{}</title>", shp["name"]) if interactive else "",
+                )
             )
             continue
         fill = BAND_FILL.get(row["band"], BAND_FILL["abu"])
-        parts.append(
-            format_html(
-                '<a href="{}"><path d="{}" fill="{}" class="kec band-{}"><title>{}: {}</title></path></a>',
-                row["href"],
-                shp["d"],
-                fill,
-                row["band"],
-                row["name"],
-                row["value_label"],
-            )
+        path = format_html(
+            '<path d="{}" fill="{}" stroke="#fff" stroke-width="1.5" class="kec band-{}">{}</path>',
+            shp["d"],
+            fill,
+            row["band"],
+            format_html("<title>{}: {}</title>", row["name"], row["value_label"]) if interactive else "",
         )
+        if interactive and row.get("href"):
+            path = format_html('<a href="{}">{}</a>', row["href"], path)
+        parts.append(path)
         labels.append((shp["label_x"], shp["label_y"], row))
-    parts.append(format_html_join("", "{}", ((label,) for label in _placed_labels(labels))))
+    parts.append(
+        format_html_join(
+            "",
+            "{}",
+            (
+                (label,)
+                for label in _placed_labels(
+                    labels, font=font, width=geo["width"], height=geo["height"], halo=interactive
+                )
+            ),
+        )
+    )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(p) for p in parts))

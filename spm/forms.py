@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
 
-from .calculations import MONTHS, ROMAN
+from .calculations import ROMAN
+from .formatting import MONTHS
 from .models import Activity, Hazard, Milestone, Quarter, Service
 
 
@@ -40,7 +41,8 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["peta"].choices = [("laporan", _("Laporan per 1.000 penduduk"))] + [
-            (s.code, _("Capaian: %(name)s") % {"name": s.short_name}) for s in Service.objects.order_by("sort_order")
+            (s.code, _("Capaian: %(name)s") % {"name": s.display_short_name})
+            for s in Service.objects.order_by("sort_order")
         ]
 
     def clean(self):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Category, Desa, Kecamatan, SpmService, Status
+from kitaaman.localized import localized
 
 
 class Hazard(models.TextChoices):
@@ -78,12 +79,17 @@ class Service(models.Model):
 
     code = models.CharField(_("kode"), max_length=20, unique=True, choices=SpmService.choices)
     name = models.CharField(_("nama layanan"), max_length=200)
+    name_en = models.CharField(_("nama layanan (Inggris)"), max_length=200, blank=True)
     short_name = models.CharField(_("nama singkat"), max_length=60)
+    short_name_en = models.CharField(_("nama singkat (Inggris)"), max_length=60, blank=True)
     lead_agency = models.CharField(_("perangkat daerah penanggung jawab"), max_length=100)
     legal_basis = models.CharField(_("standar teknis"), max_length=200)
     recipients_definition = models.TextField(_("penerima layanan (yang harus dilayani)"))
+    recipients_definition_en = models.TextField(_("penerima layanan (Inggris)"), blank=True)
     must_serve_label = models.CharField(_("label jumlah yang harus dilayani"), max_length=120)
+    must_serve_label_en = models.CharField(_("label jumlah yang harus dilayani (Inggris)"), max_length=120, blank=True)
     served_label = models.CharField(_("label jumlah yang terlayani"), max_length=120)
+    served_label_en = models.CharField(_("label jumlah yang terlayani (Inggris)"), max_length=120, blank=True)
     source = models.CharField(_("sumber data"), max_length=10, choices=Source.choices)
     weight_recipients = models.PositiveSmallIntegerField(
         _("bobot penerima layanan (%)"), default=80, validators=[MaxValueValidator(100)]
@@ -104,7 +110,15 @@ class Service(models.Model):
         ]
 
     def __str__(self):
-        return self.short_name or self.name
+        return self.display_short_name or self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def display_short_name(self) -> str:
+        return localized(self, "short_name")
 
     @property
     def from_reports(self):
@@ -119,6 +133,7 @@ class QualityItem(models.Model):
     )
     code = models.SlugField(_("kode"), max_length=40)
     name = models.CharField(_("standar mutu"), max_length=250)
+    name_en = models.CharField(_("standar mutu (Inggris)"), max_length=250, blank=True)
     weight = models.PositiveSmallIntegerField(_("bobot"), default=1, validators=[MinValueValidator(1)])
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     active = models.BooleanField(_("aktif"), default=True)
@@ -130,7 +145,11 @@ class QualityItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "code"], name="spm_quality_item_unique")]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return localized(self, "name")
 
 
 def evidence_upload_to(instance, filename):
@@ -305,7 +324,10 @@ class Milestone(models.Model):
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     title = models.CharField(_("tonggak"), max_length=250)
+    title_en = models.CharField(_("tonggak (Inggris)"), max_length=250, blank=True)
     owner = models.CharField(_("penanggung jawab"), max_length=150)
+    # Cleared when the Tim Efektif names another owner (spm.services.milestone_update).
+    owner_en = models.CharField(_("penanggung jawab (Inggris)"), max_length=150, blank=True)
     due_date = models.DateField(_("target selesai"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.BELUM)
     completed_on = models.DateField(_("tanggal selesai"), null=True, blank=True)
@@ -329,7 +351,15 @@ class Milestone(models.Model):
         verbose_name_plural = _("rencana aksi KITA AMAN")
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def display_owner(self) -> str:
+        return localized(self, "owner")
 
 
 # --- Report aggregates -------------------------------------------------------

@@ -351,6 +351,9 @@ def milestone_update(
     if errors:
         raise ValidationError(errors)
     before = {"status": milestone.status, "due_date": str(milestone.due_date or "")}
+    if owner[:150] != milestone.owner:
+        # The English name was of the previous owner.
+        milestone.owner_en = ""
     milestone.status, milestone.owner, milestone.due_date = status, owner[:150], due_date
     milestone.completed_on = completed_on if status == Milestone.State.SELESAI else None
     milestone.evidence_note = (evidence_note or "").strip()[:500]

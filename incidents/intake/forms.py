@@ -14,10 +14,10 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Category
+from kitaaman.localized import choice_label, localized
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 BOOLEAN_CHOICES = [("ya", _("Ya")), ("tidak", _("Tidak"))]
@@ -54,9 +54,7 @@ def question_field_name(category_code: str, question_code: str) -> str:
 
 
 def _question_label(question: dict) -> str:
-    if (get_language() or "id").startswith("en") and question.get("label_en"):
-        return question["label_en"]
-    return question["label"]
+    return localized(question, "label")
 
 
 def question_field(question: dict) -> forms.Field:
@@ -73,7 +71,7 @@ def question_field(question: dict) -> forms.Field:
     if qtype == "boolean":
         return forms.ChoiceField(choices=BOOLEAN_CHOICES, widget=forms.RadioSelect, **common)
     if qtype == "choice":
-        choices = [("", _("— pilih —"))] + [(str(c[0]), str(c[1])) for c in question.get("choices", [])]
+        choices = [("", _("— pilih —"))] + [(str(c[0]), choice_label(c)) for c in question.get("choices", [])]
         return forms.ChoiceField(choices=choices, **common)
     return forms.CharField(max_length=1000, **common)
 

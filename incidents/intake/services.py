@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from incidents import permissions
 from incidents.audit import actor_label
@@ -30,8 +31,12 @@ from incidents.notify.messages import notify_incident_created
 from incidents.reference import geo
 from incidents.selectors import incidents_visible_to
 from incidents.workflow import sla
+from kitaaman.localized import localized
 
 MAX_DESCRIPTION = 5000
+
+# Written in Bahasa Indonesia; the tracking page words it again for its reader (public/selectors.py).
+RECEIVED_NOTE = gettext_noop("Laporan diterima melalui %(channel)s.")
 
 
 def validate_details(category: Category, raw) -> dict:
@@ -46,7 +51,7 @@ def validate_details(category: Category, raw) -> dict:
         value = raw.get(code)
         if value in (None, "") or (qtype == "boolean" and value is None):
             if q.get("required") and not (qtype == "boolean" and value is False):
-                errors[code] = [_("%(label)s wajib diisi.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s wajib diisi.") % {"label": localized(q, "label")}]
             continue
         if qtype == "integer":
             try:
@@ -56,10 +61,10 @@ def validate_details(category: Category, raw) -> dict:
                     raise ValueError
                 number = int(str(value).strip())
             except (TypeError, ValueError):
-                errors[code] = [_("%(label)s harus berupa bilangan bulat.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s harus berupa bilangan bulat.") % {"label": localized(q, "label")}]
                 continue
             if number < q.get("min", 0) or number > q.get("max", 10**7):
-                errors[code] = [_("%(label)s di luar batas yang wajar.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s di luar batas yang wajar.") % {"label": localized(q, "label")}]
                 continue
             cleaned[code] = number
         elif qtype == "boolean":
@@ -70,17 +75,19 @@ def validate_details(category: Category, raw) -> dict:
             elif str(value).lower() in ("false", "0", "tidak", "off", "no"):
                 cleaned[code] = False
             else:
-                errors[code] = [_("%(label)s harus ya atau tidak.") % {"label": q["label"]}]
+                errors[code] = [_("%(label)s harus ya atau tidak.") % {"label": localized(q, "label")}]
         elif qtype == "choice":
             allowed = {c[0] for c in q.get("choices", [])}
             if str(value) not in allowed:
-                errors[code] = [_("Pilihan untuk %(label)s tidak dikenal.") % {"label": q["label"]}]
+                errors[code] = [_("Pilihan untuk %(label)s tidak dikenal.") % {"label": localized(q, "label")}]
                 continue
             cleaned[code] = str(value)
         else:
             text = str(value).strip()
             if len(text) > 1000:
-                errors[code] = [_("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": q["label"]}]
+                errors[code] = [
+                    _("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": localized(q, "label")}
+                ]
                 continue
             cleaned[code] = text
     if errors:
@@ -299,7 +306,7 @@ def _created_event(incident: Incident, submission: Submission) -> None:
         actor=incident.created_by,
         actor_label=actor_label(submission.entered_by),
         to_status=Status.BARU,
-        note=_("Laporan diterima melalui %(channel)s.") % {"channel": Channel(incident.channel).label},
+        note=_(RECEIVED_NOTE) % {"channel": Channel(incident.channel).label},
         public=True,
         created_at=incident.created_at,
     )

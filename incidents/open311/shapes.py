@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from incidents.intake.links import tracking_url
 from incidents.models import Category, Incident
+from kitaaman.localized import choice_label, localized
 
 from .render import WIB, w3c_datetime
 from .selectors import QUESTION_DATATYPES, open311_status
@@ -77,7 +78,7 @@ def _values(question: dict) -> list[dict]:
     if kind == "boolean":
         return [{"key": "true", "name": _("Ya")}, {"key": "false", "name": _("Tidak")}]
     if kind == "choice":
-        return [{"key": str(key), "name": str(name)} for key, name in question.get("choices", [])]
+        return [{"key": str(c[0]), "name": choice_label(c)} for c in question.get("choices", [])]
     return []
 
 
@@ -89,7 +90,7 @@ def attribute(question: dict, order: int) -> dict:
         "required": bool(question.get("required")),
         "datatype_description": _datatype_description(question),
         "order": order,
-        "description": question.get("label", question["code"]),
+        "description": localized(question, "label") or question["code"],
         "values": _values(question),
     }
 

@@ -7,11 +7,14 @@ by an officer), when rejected or duplicates, and when the reporter asked.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from incidents.intake.services import RECEIVED_NOTE
 from incidents.intake.tracking import normalize_tracking_code
-from incidents.models import OPEN_STATUSES, Category, EventKind, Incident, IncidentEvent, Status
+from incidents.models import OPEN_STATUSES, Category, Channel, EventKind, Incident, IncidentEvent, Status
 
 PUBLIC_MAP_STATUSES = (Status.DIVERIFIKASI, Status.DITANGANI, Status.SELESAI)
 
@@ -29,6 +32,7 @@ def public_map_incidents(*, extra_fields=()):
             "created_at",
             "category__code",
             "category__name",
+            "category__name_en",
             "category__group",
             "desa__code",
             "desa__name",
@@ -49,7 +53,7 @@ def public_feature(incident) -> dict:
         "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
         "properties": {
             "category": incident.category.code,
-            "category_name": incident.category.name,
+            "category_name": incident.category.display_name,
             "group": incident.category.group,
             "status": incident.status,
             "status_label": str(Status(incident.status).label),
@@ -105,6 +109,8 @@ def public_events(incident: Incident) -> list[IncidentEvent]:
     for event in incident.events.filter(Q(public=True) | Q(kind=EventKind.TRANSITION)).order_by("created_at", "id"):
         if not event.public:
             event.note = ""
+        elif event.kind == EventKind.CREATED:
+            event.note = _received_note(event.note)
         event.actor_label = ""
         events.append(event)
     return events
@@ -127,3 +133,12 @@ def public_handling(incident) -> dict:
         "due_step": "verify" if incident.status == Status.BARU else "followup",
         "overdue": due is not None and due < timezone.now(),
     }
+
+
+def _received_note(note: str) -> str:
+    """The note the intake stores in Bahasa Indonesia, worded again in the
+    reader's language; a note someone wrote stays as written."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = {_(RECEIVED_NOTE) % {"channel": str(label)}: code for code, label in Channel.choices}
+    code = stored.get(note)
+    return note if code is None else _(RECEIVED_NOTE) % {"channel": Channel(code).label}

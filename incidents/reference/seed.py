@@ -12,23 +12,51 @@ WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "wilayah.json"
 # UU 7/2012 Pasal 5: sources of social conflict. This legal classification is
 # the officer's to make (a staff question, shown on the desk only).
 SUMBER_KONFLIK = [
-    ["politik-ekonomi-sosbud", "Permasalahan politik, ekonomi, dan sosial budaya"],
-    ["sara", "Perseteruan antarumat beragama, antarsuku, atau antaretnis (SARA)"],
-    ["batas-wilayah", "Sengketa batas wilayah desa, kabupaten, atau provinsi"],
-    ["sumber-daya-alam", "Sengketa sumber daya alam antarmasyarakat atau dengan pelaku usaha"],
-    ["distribusi-sda", "Distribusi sumber daya alam yang tidak seimbang"],
+    [
+        "politik-ekonomi-sosbud",
+        "Permasalahan politik, ekonomi, dan sosial budaya",
+        "Political, economic or socio-cultural problems",
+    ],
+    [
+        "sara",
+        "Perseteruan antarumat beragama, antarsuku, atau antaretnis (SARA)",
+        "Disputes between religious, tribal or ethnic groups (SARA)",
+    ],
+    [
+        "batas-wilayah",
+        "Sengketa batas wilayah desa, kabupaten, atau provinsi",
+        "Boundary dispute between villages, regencies or provinces",
+    ],
+    [
+        "sumber-daya-alam",
+        "Sengketa sumber daya alam antarmasyarakat atau dengan pelaku usaha",
+        "Natural-resource dispute between communities or with a company",
+    ],
+    [
+        "distribusi-sda",
+        "Distribusi sumber daya alam yang tidak seimbang",
+        "Unequal distribution of natural resources",
+    ],
 ]
 
 # What the trouble is about, in the words a resident uses. Each answer but the
 # last matches one Pasal 5 source (PLAIN_FOR_SOURCE), so reports made before
 # this question existed can be given the answer they had already chosen.
 POKOK_MASALAH = [
-    ["tanah-sumber-daya", "Tanah, kebun, tambang, hutan, atau sungai"],
-    ["batas-wilayah", "Batas desa atau batas wilayah"],
-    ["pembagian-hasil", "Pembagian hasil alam, plasma, atau ganti rugi yang dirasa tidak adil"],
-    ["agama-suku-adat", "Perbedaan agama, suku, atau adat"],
-    ["politik-ekonomi", "Pilkades atau pemilu, usaha, pekerjaan, atau masalah sosial lain"],
-    ["lainnya", "Lainnya atau tidak tahu"],
+    ["tanah-sumber-daya", "Tanah, kebun, tambang, hutan, atau sungai", "Land, plantation, mine, forest or river"],
+    ["batas-wilayah", "Batas desa atau batas wilayah", "Village or area boundary"],
+    [
+        "pembagian-hasil",
+        "Pembagian hasil alam, plasma, atau ganti rugi yang dirasa tidak adil",
+        "Unfair sharing of natural resources, plasma plots or compensation",
+    ],
+    ["agama-suku-adat", "Perbedaan agama, suku, atau adat", "Differences of religion, ethnicity or custom"],
+    [
+        "politik-ekonomi",
+        "Pilkades atau pemilu, usaha, pekerjaan, atau masalah sosial lain",
+        "Village or general elections, business, jobs or another social problem",
+    ],
+    ["lainnya", "Lainnya atau tidak tahu", "Other, or not sure"],
 ]
 PLAIN_FOR_SOURCE = {
     "sumber-daya-alam": "tanah-sumber-daya",
@@ -139,6 +167,7 @@ CATEGORIES = [
         "name_en": "Conflict between residents and a company",
         "group": "konflik",
         "description": "Sengketa lahan, perkebunan, atau tambang antara warga dan perusahaan.",
+        "description_en": "A land, plantation or mining dispute between residents and a company.",
         "default_priority": 2,
         "spm_service": "",
         "questions": [
@@ -148,7 +177,12 @@ CATEGORIES = [
                 "objek_sengketa",
                 "Objek sengketa",
                 "Object of dispute",
-                [["lahan", "Lahan"], ["perkebunan", "Perkebunan"], ["tambang", "Pertambangan"], ["lainnya", "Lainnya"]],
+                [
+                    ["lahan", "Lahan", "Land"],
+                    ["perkebunan", "Perkebunan", "Plantation"],
+                    ["tambang", "Pertambangan", "Mining"],
+                    ["lainnya", "Lainnya", "Other"],
+                ],
             ),
             *CONFLICT_COMMON,
             LEGAL_CONFLICT_QUESTION,
@@ -161,6 +195,7 @@ CATEGORIES = [
         "name_en": "Conflict between residents",
         "group": "konflik",
         "description": "Perselisihan antarwarga, antarkelompok, atau antardesa.",
+        "description_en": "A dispute between residents, groups or villages.",
         "default_priority": 2,
         "spm_service": "",
         "questions": [
@@ -200,6 +235,7 @@ CATEGORIES = [
         "name_en": "House or building fire",
         "group": "kebakaran",
         "description": "Kebakaran rumah, toko, atau gedung. Dalam keadaan darurat hubungi juga Damkar.",
+        "description_en": "A fire in a house, shop or building. In an emergency also call the fire brigade (Damkar).",
         "default_priority": 4,
         "spm_service": "kebakaran",
         "questions": [
@@ -208,11 +244,11 @@ CATEGORIES = [
                 "Jenis bangunan",
                 "Type of building",
                 [
-                    ["rumah", "Rumah tinggal"],
-                    ["toko", "Toko/ruko"],
-                    ["kantor", "Kantor/gedung"],
-                    ["fasum", "Fasilitas umum"],
-                    ["lainnya", "Lainnya"],
+                    ["rumah", "Rumah tinggal", "House"],
+                    ["toko", "Toko/ruko", "Shop"],
+                    ["kantor", "Kantor/gedung", "Office/building"],
+                    ["fasum", "Fasilitas umum", "Public facility"],
+                    ["lainnya", "Lainnya", "Other"],
                 ],
             ),
             _int("jumlah_bangunan", "Jumlah bangunan terbakar", "Buildings affected", required=True),
@@ -234,6 +270,7 @@ CATEGORIES = [
         "name_en": "Public order problem / local regulation violation",
         "group": "ketertiban",
         "description": "Pelanggaran Perda/Perbup, gangguan ketertiban umum, unjuk rasa, atau kerusuhan.",
+        "description_en": "A violation of a local regulation, a public order disturbance, a demonstration or a riot.",
         "default_priority": 2,
         "spm_service": "tibum",
         "questions": [
@@ -242,11 +279,11 @@ CATEGORIES = [
                 "Jenis gangguan",
                 "Kind of problem",
                 [
-                    ["pelanggaran-perda", "Pelanggaran Perda/Perbup"],
-                    ["gangguan-tibum", "Gangguan ketertiban umum"],
-                    ["unjuk-rasa", "Unjuk rasa"],
-                    ["kerusuhan", "Kerusuhan"],
-                    ["lainnya", "Lainnya"],
+                    ["pelanggaran-perda", "Pelanggaran Perda/Perbup", "Violation of a local regulation"],
+                    ["gangguan-tibum", "Gangguan ketertiban umum", "Public order disturbance"],
+                    ["unjuk-rasa", "Unjuk rasa", "Demonstration"],
+                    ["kerusuhan", "Kerusuhan", "Riot"],
+                    ["lainnya", "Lainnya", "Other"],
                 ],
                 required=True,
             ),
@@ -271,6 +308,31 @@ AGENCIES = [
 ]
 
 ROLES = ["petugas", "koordinator", "mitra", "tim_efektif", "pimpinan"]
+
+
+def seed_category_english(apps):
+    """Fill the English description and option labels of the seeded
+    categories where an admin has not written them yet."""
+    Category = apps.get_model("incidents", "Category")
+    by_code = {row["code"]: row for row in CATEGORIES}
+    for category in Category.objects.filter(code__in=by_code):
+        row = by_code[category.code]
+        if not category.description_en and row.get("description_en") and category.description == row["description"]:
+            category.description_en = row["description_en"]
+        english = {(q["code"], str(c[0])): c[2] for q in row["questions"] for c in q.get("choices", []) if len(c) > 2}
+        questions = []
+        for q in category.questions or []:
+            q = dict(q)
+            if q.get("choices"):
+                q["choices"] = [
+                    list(c)
+                    if len(c) > 2 or (q["code"], str(c[0])) not in english
+                    else [c[0], c[1], english[(q["code"], str(c[0]))]]
+                    for c in q["choices"]
+                ]
+            questions.append(q)
+        category.questions = questions
+        category.save(update_fields=["description_en", "questions"])
 
 
 def load_wilayah():
@@ -301,10 +363,12 @@ def seed_reference(apps):
                 "lng": row["lng"],
             },
         )
+    # An older migration's model may lack fields added later (description_en).
+    category_fields = {f.name for f in Category._meta.get_fields()}
     for row in CATEGORIES:
         row = dict(row)
         code = row.pop("code")
-        Category.objects.update_or_create(code=code, defaults=row)
+        Category.objects.update_or_create(code=code, defaults={k: v for k, v in row.items() if k in category_fields})
     for i, (code, name, short) in enumerate(AGENCIES):
         Agency.objects.update_or_create(
             code=code, defaults={"name": name, "short_name": short, "sort_order": (i + 1) * 10}

@@ -10,86 +10,66 @@ import statistics
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.conf import settings
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from incidents.models import OPEN_STATUSES, Category, Incident, Kecamatan, SpmService, Status
+from spm.calculations import achievements, trend
+from spm.formatting import fmt_datetime, month_short
+from spm.models import Milestone
+from spm.population.selectors import kecamatan_population
+from spm.rollup import fire_standard_minutes
 
 from .models import Kind
-from .periods import MONTHS_SHORT, WIB, Period
+from .periods import WIB, Period
 
 logger = logging.getLogger(__name__)
 
 OVERDUE_LIMIT = 100
 NOTABLE_LIMIT = 100
 MANY_DISPLACED = 50
-DEFAULT_FIRE_MINUTES = 15
 
 
-def fmt_dt(value: datetime | None) -> str:
-    """27 Nov 2026 14.05 WIB"""
-    if value is None:
-        return ""
-    local = value.astimezone(WIB)
-    return f"{local.day} {MONTHS_SHORT[local.month - 1]} {local.year} {local:%H.%M} WIB"
+def reason_text(reason: dict) -> str:
+    """Why a report is notable, in the active language."""
+    if reason["code"] == "kekerasan":
+        return _("Terjadi kekerasan")
+    if reason["code"] == "meninggal":
+        return ngettext("%(n)s orang meninggal", "%(n)s orang meninggal", reason["n"]) % {"n": reason["n"]}
+    return ngettext("%(n)s warga mengungsi", "%(n)s warga mengungsi", reason["n"]) % {"n": reason["n"]}
 
 
 def _pct(part, whole):
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _services(period: Period) -> tuple[list[dict], str]:
+def _services(period: Period) -> list[dict]:
     """Capaian per SPM service for the period (weekly: the month it ends in, so far)."""
-    try:
-        from spm.calculations import achievements
-    except ImportError:
-        return _services_fallback(period), "laporan"
     if period.kind == Kind.QUARTERLY:
         data = achievements(year=period.year, quarter=period.quarter)
     else:
         data = achievements(year=period.end.year, month=period.end.month)
-    rows = []
-    for service in data.get("services", []):
-        rows.append(
-            {
-                "code": service.get("code"),
-                "name": str(service.get("name", "")),
-                "must_serve": _plain(service.get("must_serve")),
-                "served": _plain(service.get("served")),
-                "capaian": _plain(service.get("capaian")),
-                "quality": _plain(service.get("quality")),
-                "index": _plain(service.get("index")),
-            }
-        )
-    return rows, "spm"
+    return [
+        {
+            "code": service["code"],
+            "name": str(service["name"]),
+            "must_serve": _plain(service["must_serve"]),
+            "served": _plain(service["served"]),
+            "capaian": _plain(service["capaian"]),
+            "quality": _plain(service["quality"]),
+            "index": _plain(service["index"]),
+        }
+        for service in data["services"]
+    ]
 
 
 def _plain(value):
     # Stored as JSON: a Decimal would not serialise.
     return float(value) if isinstance(value, Decimal) else value
-
-
-def _services_fallback(period: Period) -> list[dict]:
-    # Only when spm.calculations is not installed: capaian from the counts on
-    # the reports themselves, without the quality part.
-    rows = []
-    base = Incident.objects.filter(created_at__gte=period.start_dt, created_at__lt=period.end_dt)
-    for code, name in SpmService.choices:
-        agg = base.filter(category__spm_service=code).aggregate(must=Sum("spm_must_serve"), served=Sum("spm_served"))
-        must, served = agg["must"] or 0, agg["served"] or 0
-        rows.append(
-            {
-                "code": code,
-                "name": str(name),
-                "must_serve": must,
-                "served": served,
-                "capaian": _pct(served, must),
-                "quality": None,
-                "index": None,
-            }
-        )
-    return rows
 
 
 def _service_levels(qs, now) -> dict:
@@ -133,29 +113,23 @@ def _overdue(period: Period, now) -> dict:
         items.append(
             {
                 "id": incident.pk,
+                "tracking_code": incident.tracking_code,
+                "category_code": incident.category.code,
                 "category": incident.category.name,
                 "kecamatan": incident.kecamatan.name,
                 "desa": incident.desa.name,
                 "status": incident.status,
                 "status_label": str(Status(incident.status).label),
                 "due_at": incident.due_at.isoformat(),
-                "due_display": fmt_dt(incident.due_at),
+                "due_display": fmt_datetime(incident.due_at),
                 "hours_overdue": round(hours, 1),
             }
         )
     return {"count": qs.count(), "items": items, "limit": OVERDUE_LIMIT}
 
 
-def _fire_standard() -> int:
-    try:
-        from spm.rollup import fire_standard_minutes
-    except ImportError:
-        return DEFAULT_FIRE_MINUTES
-    return fire_standard_minutes()
-
-
 def _fire_response(qs) -> dict:
-    standard = _fire_standard()
+    standard = fire_standard_minutes()
     fires = qs.filter(Q(category__group=Category.Group.KEBAKARAN) | Q(category__spm_service=SpmService.KEBAKARAN))
     rows = list(fires.values_list("reported_at", "arrived_at"))
     minutes = [max((arrived - reported).total_seconds() / 60, 0) for reported, arrived in rows if arrived and reported]
@@ -191,36 +165,40 @@ def _notable(qs) -> list[dict]:
         qs.filter(condition).select_related("category", "kecamatan", "desa").order_by("created_at")[:NOTABLE_LIMIT]
     ):
         details = incident.details or {}
-        reasons = []
+        # Codes and numbers: the page words them in the reader's language.
+        codes = []
         if details.get("ada_kekerasan") is True:
-            reasons.append("Terjadi kekerasan")
+            codes.append({"code": "kekerasan"})
         dead = max(_number(details.get("meninggal")), _number(details.get("korban_meninggal")))
         if dead > 0:
-            reasons.append(f"{dead} orang meninggal")
+            codes.append({"code": "meninggal", "n": dead})
         displaced = _number(details.get("mengungsi"))
         if displaced >= MANY_DISPLACED:
-            reasons.append(f"{displaced} warga mengungsi")
-        if not reasons:
+            codes.append({"code": "mengungsi", "n": displaced})
+        if not codes:
             continue
+        with translation.override(settings.LANGUAGE_CODE):
+            reasons = [reason_text(c) for c in codes]
         items.append(
             {
                 "id": incident.pk,
+                "tracking_code": incident.tracking_code,
+                "category_code": incident.category.code,
                 "category": incident.category.name,
                 "kecamatan": incident.kecamatan.name,
                 "desa": incident.desa.name,
+                "status": incident.status,
                 "status_label": str(Status(incident.status).label),
-                "created_display": fmt_dt(incident.created_at),
+                "created_at": incident.created_at.isoformat(),
+                "created_display": fmt_datetime(incident.created_at),
                 "reasons": reasons,
+                "reason_codes": codes,
             }
         )
     return items
 
 
 def _action_plans(period: Period) -> dict:
-    try:
-        from spm.models import Milestone
-    except ImportError:
-        return {"available": False, "items": []}
     items = []
     changed = Milestone.objects.filter(updated_at__gte=period.start_dt, updated_at__lt=period.end_dt)
     for milestone in changed.order_by("sort_order", "id"):
@@ -228,11 +206,15 @@ def _action_plans(period: Period) -> dict:
             {
                 "code": milestone.code,
                 "title": milestone.title,
+                "title_en": milestone.title_en,
                 "owner": milestone.owner,
+                "owner_en": milestone.owner_en,
+                "status": milestone.status,
                 "status_label": str(milestone.get_status_display()),
                 "due_date": milestone.due_date.isoformat() if milestone.due_date else "",
                 "completed_on": milestone.completed_on.isoformat() if milestone.completed_on else "",
-                "updated_display": fmt_dt(milestone.updated_at),
+                "updated_at": milestone.updated_at.isoformat(),
+                "updated_display": fmt_datetime(milestone.updated_at),
             }
         )
     return {"available": True, "items": items}
@@ -241,7 +223,7 @@ def _action_plans(period: Period) -> dict:
 def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     qs = Incident.objects.filter(created_at__gte=period.start_dt, created_at__lt=period.end_dt)
-    services, services_source = _services(period)
+    services = _services(period)
     by_category = [
         {"code": row["category__code"], "name": row["category__name"], "count": row["n"]}
         for row in qs.values("category__code", "category__name")
@@ -253,17 +235,28 @@ def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
         {"code": code, "name": str(label), "count": status_counts.get(code, 0)} for code, label in Status.choices
     ]
     in_period = Q(incidents__created_at__gte=period.start_dt, incidents__created_at__lt=period.end_dt)
-    by_kecamatan = [
-        {"code": k.code, "name": k.name, "count": k.n}
-        for k in Kecamatan.objects.annotate(n=Count("incidents", filter=in_period)).order_by("code")
-    ]
+    population = kecamatan_population(year=period.year)
+    by_kecamatan = []
+    for k in Kecamatan.objects.annotate(n=Count("incidents", filter=in_period)).order_by("code"):
+        figure = population.get(k.code)
+        by_kecamatan.append(
+            {
+                "code": k.code,
+                "name": k.name,
+                "count": k.n,
+                "population": figure.value if figure else None,
+                "population_year": figure.year if figure else None,
+                "population_source": figure.source if figure else "",
+                "per_1000": round(k.n * 1000 / figure.value, 4) if figure else None,
+            }
+        )
     total = sum(row["count"] for row in by_status)
     open_count = sum(status_counts.get(s, 0) for s in OPEN_STATUSES)
     overdue = _overdue(period, now)
     return {
         "period": period.as_dict(),
         "generated_at": now.isoformat(),
-        "generated_display": fmt_dt(now),
+        "generated_display": fmt_datetime(now),
         "provisional": now < period.end_dt,
         "totals": {
             "reports": total,
@@ -272,11 +265,14 @@ def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
             "overdue": overdue["count"],
         },
         "services": services,
-        "services_source": services_source,
+        "services_source": "spm",
+        # The dashboard's trend chart of the year, up to the end of the period.
+        "trend": trend(year=period.end.year, until=min(period.end, now.astimezone(WIB).date())),
         "services_scope": (
             period.label
             if period.kind != Kind.WEEKLY
-            else f"{MONTHS_SHORT[period.end.month - 1]} {period.end.year} (bulan berjalan)"
+            else _("%(month)s %(year)s (bulan berjalan)")
+            % {"month": month_short(period.end.month), "year": period.end.year}
         ),
         "by_category": by_category,
         "by_status": by_status,

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from spm.formatting import fmt_date, month_name
+
 from .models import Kind
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -21,11 +23,6 @@ WIB = ZoneInfo("Asia/Jakarta")
 RUN_TIME = time(7, 0)
 QUARTERLY_DAY = 5
 
-MONTHS = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]  # fmt: skip
-MONTHS_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -35,10 +32,6 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 class PeriodError(ValueError):
     pass
-
-
-def short_date(day: date) -> str:
-    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -72,11 +65,11 @@ class Period:
             return _("Minggu ke-%(week)s %(year)s (%(start)s – %(end)s)") % {
                 "week": iso.week,
                 "year": iso.year,
-                "start": short_date(self.start),
-                "end": short_date(self.end),
+                "start": fmt_date(self.start),
+                "end": fmt_date(self.end),
             }
         if self.kind == Kind.MONTHLY:
-            return f"{MONTHS[self.start.month - 1]} {self.start.year}"
+            return f"{month_name(self.start.month)} {self.start.year}"
         return _("Triwulan %(q)s %(year)s") % {"q": ROMAN[self.quarter], "year": self.year}
 
     def as_dict(self) -> dict:

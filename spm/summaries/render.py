@@ -4,11 +4,17 @@ import io
 import logging
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from .display import kind_title, summary_display
 
 # fontTools logs every glyph subset at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -19,6 +25,7 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
+DASH = "–"
 XLSX_SHEETS = [
     "Ringkasan",
     "Capaian SPM",
@@ -31,84 +38,17 @@ XLSX_SHEETS = [
     "Laporan menonjol",
     "Rencana aksi",
 ]
-KIND_TITLES = {
-    "weekly": "Ringkasan Mingguan",
-    "monthly": "Ringkasan Bulanan",
-    "quarterly": "Paket Triwulanan e-SPM",
-}
-DASH = "–"
-
-
-def fmt_int(value) -> str:
-    if value is None:
-        return DASH
-    return f"{int(value):,}".replace(",", ".")
-
-
-def fmt_num(value, digits=1) -> str:
-    if value is None:
-        return DASH
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def fmt_pct(value) -> str:
-    return DASH if value is None else f"{fmt_num(value)} %"
-
-
-def service_level_rows(figures):
-    labels = {"verify": "Verifikasi", "followup": "Tindak lanjut (selesai)"}
-    rows = []
-    for key, label in labels.items():
-        sl = figures.get("service_levels", {}).get(key, {})
-        rows.append(
-            [
-                label,
-                fmt_int(sl.get("on_time")),
-                fmt_int(sl.get("late")),
-                fmt_int(sl.get("pending")),
-                fmt_pct(sl.get("share")),
-            ]
-        )
-    return rows
-
-
-def fmt_minutes(value) -> str:
-    return DASH if value is None else f"{fmt_num(value)} menit"
-
-
-def fire_rows(figures):
-    fire = figures.get("fire_response", {})
-    within = fmt_int(fire.get("within_standard"))
-    if fire.get("share_within_standard") is not None:
-        within += f" ({fmt_pct(fire.get('share_within_standard'))})"
-    return [
-        ["Laporan kebakaran", fmt_int(fire.get("count"))],
-        ["Dengan waktu tiba di lokasi", fmt_int(fire.get("with_arrival"))],
-        ["Standar waktu tanggap", f"{fmt_int(fire.get('standard_minutes'))} menit"],
-        ["Tiba dalam standar", within],
-        ["Median waktu tanggap", fmt_minutes(fire.get("median_minutes"))],
-        ["Rata-rata waktu tanggap", fmt_minutes(fire.get("average_minutes"))],
-        ["Waktu tanggap terlama", fmt_minutes(fire.get("max_minutes"))],
-    ]
-
-
-def service_rows(figures):
-    return [
-        [s["name"], fmt_int(s.get("must_serve")), fmt_int(s.get("served")), fmt_pct(s.get("capaian")),
-         fmt_pct(s.get("quality")), fmt_pct(s.get("index"))]
-        for s in figures.get("services", [])
-    ]  # fmt: skip
 
 
 class _Pdf(FPDF):
     footer_text = ""
+    page_label = "Halaman"
 
     def footer(self):
         self.set_y(-12)
         self.set_font(self.body_font, size=8)
         self.set_text_color(90, 100, 110)
-        self.cell(0, 6, f"{self.footer_text}  ·  Halaman {self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 6, f"{self.footer_text}  ·  {self.page_label} {self.page_no()}/{{nb}}", align="C")
 
 
 def _latin1(text: str) -> str:
@@ -118,6 +58,13 @@ def _latin1(text: str) -> str:
 
 
 def render_pdf(summary) -> bytes:
+    """The summary as an A4 PDF in the portal's default language, with the
+    dashboard's trend chart and report map (spm.charts) above the tables."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render_pdf(summary, summary_display(summary, interactive=False))
+
+
+def _render_pdf(summary, d) -> bytes:
     figures = summary.figures
     pdf = _Pdf(orientation="portrait", unit="mm", format="A4")
     unicode_font = FONT_REGULAR.exists() and FONT_BOLD.exists()
@@ -129,18 +76,18 @@ def render_pdf(summary) -> bytes:
     else:
         pdf.body_font = "Helvetica"
         clean = _latin1
-    period = figures.get("period", {})
-    pdf.footer_text = clean(f"KITA AMAN · {period.get('label', summary.period_key)} · revisi {summary.revision}")
-    pdf.set_title(clean(f"{KIND_TITLES.get(summary.kind, 'Ringkasan')} {summary.period_key}"))
+    pdf.footer_text = clean(f"KITA AMAN · {d['label']} · " + _("revisi %(n)s") % {"n": summary.revision})
+    pdf.page_label = _("Halaman")
+    pdf.set_title(clean(f"{d['title']} {summary.period_key}"))
     pdf.set_author("KITA AMAN Kabupaten Musi Rawas Utara")
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.set_margins(14, 14, 14)
     pdf.add_page()
     font = pdf.body_font
 
-    def heading(text):
-        # Keep a heading with the start of its table.
-        if pdf.get_y() > pdf.h - pdf.b_margin - 30:
+    def heading(text, room=30):
+        # Keep a heading with the start of what follows it.
+        if pdf.get_y() > pdf.h - pdf.b_margin - room:
             pdf.add_page()
         pdf.ln(3)
         pdf.set_font(font, "B", 12)
@@ -149,10 +96,16 @@ def render_pdf(summary) -> bytes:
         pdf.set_text_color(29, 42, 54)
         pdf.set_font(font, "", 9)
 
+    def note(text):
+        pdf.set_font(font, "", 8)
+        pdf.set_text_color(90, 100, 110)
+        pdf.multi_cell(0, 4, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(29, 42, 54)
+
     def table(header, rows, widths, align_right_from=1):
         if not rows:
             pdf.set_font(font, "", 9)
-            pdf.cell(0, 6, clean("Tidak ada data."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.cell(0, 6, clean(_("Tidak ada data.")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             return
         pdf.set_font(font, "", 8.5)
         with pdf.table(
@@ -171,92 +124,103 @@ def render_pdf(summary) -> bytes:
                 for i, value in enumerate(values):
                     r.cell(clean(value), align="R" if i >= align_right_from else "L")
 
+    def svg(markup, width_mm, room):
+        if not markup:
+            return
+        if pdf.get_y() > pdf.h - pdf.b_margin - room:
+            pdf.add_page()
+        x = (pdf.w - width_mm) / 2
+        pdf.image(io.BytesIO(str(markup).encode()), x=x, w=width_mm)
+
     # Title block
     pdf.set_font(font, "B", 16)
     pdf.set_text_color(11, 79, 108)
-    pdf.cell(0, 9, clean(KIND_TITLES.get(summary.kind, "Ringkasan")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 9, clean(d["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(font, "", 11)
     pdf.set_text_color(29, 42, 54)
     pdf.cell(0, 6, clean("SPM Trantibumlinmas · Kabupaten Musi Rawas Utara"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(font, "B", 12)
-    pdf.cell(0, 7, clean(f"Periode: {period.get('label', summary.period_key)}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 7, clean(_("Periode: %(label)s") % {"label": d["label"]}), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(font, "", 9)
-    meta = f"Revisi {summary.revision} · dibuat {figures.get('generated_display', '')}"
+    meta = _("Revisi %(rev)s · dibuat %(when)s") % {"rev": summary.revision, "when": d["generated"]}
     pdf.cell(0, 5, clean(meta), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if figures.get("provisional"):
         pdf.set_text_color(180, 35, 24)
         pdf.set_font(font, "B", 9)
         pdf.cell(
-            0, 5, clean("SEMENTARA: periode belum berakhir, angka masih dapat berubah."), new_x=XPos.LMARGIN,
+            0, 5, clean(_("SEMENTARA: periode belum berakhir, angka masih dapat berubah.")), new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )  # fmt: skip
         pdf.set_text_color(29, 42, 54)
 
-    totals = figures.get("totals", {})
-    heading("Ringkasan laporan")
+    totals = d["totals"]
+    heading(_("Ringkasan laporan"))
     table(
-        ["Laporan masuk", "Masih terbuka", "Ditutup", "Melewati batas waktu"],
-        [[fmt_int(totals.get("reports")), fmt_int(totals.get("open")), fmt_int(totals.get("closed")),
-          fmt_int(totals.get("overdue"))]],
+        [_("Laporan masuk"), _("Masih terbuka"), _("Ditutup"), _("Melewati batas waktu")],
+        [[totals.get("reports", DASH), totals.get("open", DASH), totals.get("closed", DASH), totals.get("overdue", DASH)]],
         (1, 1, 1, 1), align_right_from=0,
     )  # fmt: skip
 
-    heading(f"Capaian SPM per layanan ({figures.get('services_scope', '')})")
+    heading(_("Capaian SPM per layanan (%(scope)s)") % {"scope": d["services_scope"]})
     table(
-        ["Layanan", "Harus dilayani", "Terlayani", "Capaian", "Mutu", "Indeks"],
-        service_rows(figures),
+        [_("Layanan"), _("Harus dilayani"), _("Terlayani"), _("Capaian"), _("Mutu"), _("Indeks")],
+        d["services"],
         (62, 24, 22, 22, 18, 18),
     )
-    heading("Kepatuhan waktu layanan")
+    chart = d["charts"]
+    if chart["trend"]:
+        heading(_("Tren capaian bulanan %(year)s") % {"year": figures["trend"]["year"]}, room=80)
+        svg(chart["trend"], 178, 70)
+        svg(chart["legend_svg"], 150, 14)
+    if chart["map"]:
+        heading(chart["map_title"], room=100)
+        svg(chart["map"], 150, 90)
+    note(d["population_note"])
+
+    heading(_("Kepatuhan waktu layanan"))
     table(
-        ["Tahap", "Tepat waktu", "Terlambat", "Belum jatuh tempo", "Kepatuhan"],
-        service_level_rows(figures),
+        [_("Tahap"), _("Tepat waktu"), _("Terlambat"), _("Belum jatuh tempo"), _("Kepatuhan")],
+        d["service_levels"],
         (50, 30, 30, 34, 30),
     )
-
-    heading("Laporan per kategori")
-    table(["Kategori", "Jumlah"], [[r["name"], fmt_int(r["count"])] for r in figures.get("by_category", [])], (140, 40))
-    heading("Laporan per status")
-    table(["Status", "Jumlah"], [[r["name"], fmt_int(r["count"])] for r in figures.get("by_status", [])], (140, 40))
-    heading("Laporan per kecamatan")
+    heading(_("Laporan per kategori"))
+    table([_("Kategori"), _("Jumlah")], [list(r) for r in d["by_category"]], (140, 40))
+    heading(_("Laporan per status"))
+    table([_("Status"), _("Jumlah")], [list(r) for r in d["by_status"]], (140, 40))
+    heading(_("Laporan per kecamatan"))
     table(
-        ["Kecamatan", "Jumlah"], [[r["name"], fmt_int(r["count"])] for r in figures.get("by_kecamatan", [])], (140, 40)
+        [_("Kecamatan"), _("Laporan"), _("Penduduk"), _("per 1.000 penduduk")],
+        [[r["name"], r["count"], r["population"], r["per_1000"]] for r in d["by_kecamatan"]],
+        (80, 30, 36, 36),
     )
+    heading(_("Waktu tanggap kebakaran (per laporan)"))
+    table([_("Ukuran"), _("Nilai")], d["fire"], (100, 80))
 
-    heading("Waktu tanggap kebakaran")
-    table(["Ukuran", "Nilai"], fire_rows(figures), (110, 70))
-
-    overdue = figures.get("overdue", {})
-    heading(f"Laporan melewati batas waktu ({fmt_int(overdue.get('count'))})")
+    heading(_("Laporan melewati batas waktu (%(n)s)") % {"n": d["overdue_count"]})
     table(
-        ["No.", "Kategori", "Lokasi", "Status", "Batas waktu", "Lewat (jam)"],
-        [[f"#{i['id']}", i["category"], f"{i['desa']}, {i['kecamatan']}", i["status_label"], i["due_display"],
-          fmt_num(i["hours_overdue"])] for i in overdue.get("items", [])],
-        (14, 40, 46, 24, 36, 22), align_right_from=5,
+        [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Status"), _("Batas waktu"), _("Lewat")],
+        [[i["code"], i["category"], i["location"], i["status"], i["due"], i["overdue"]] for i in d["overdue"]],
+        (31, 33, 38, 22, 31, 27), align_right_from=5,
     )  # fmt: skip
 
-    heading("Laporan menonjol (kekerasan, korban jiwa, pengungsian)")
+    heading(_("Laporan menonjol (kekerasan, korban jiwa, pengungsian)"))
     table(
-        ["No.", "Kategori", "Lokasi", "Diterima", "Alasan"],
-        [[f"#{i['id']}", i["category"], f"{i['desa']}, {i['kecamatan']}", i["created_display"], "; ".join(i["reasons"])]
-         for i in figures.get("notable", [])],
-        (14, 40, 46, 34, 48), align_right_from=9,
+        [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Diterima"), _("Alasan")],
+        [[i["code"], i["category"], i["location"], i["received"], i["reasons"]] for i in d["notable"]],
+        (31, 34, 40, 31, 46), align_right_from=9,
     )  # fmt: skip
 
-    plans = figures.get("action_plans", {})
-    if plans.get("available"):
-        heading("Perubahan rencana aksi")
+    if d["plans_available"]:
+        heading(_("Perubahan rencana aksi"))
         table(
-            ["Tonggak", "Penanggung jawab", "Status", "Diubah"],
-            [[p["title"], p["owner"], p["status_label"], p["updated_display"]] for p in plans.get("items", [])],
+            [_("Tonggak"), _("Penanggung jawab"), _("Status"), _("Diubah")],
+            [[p["title"], p["owner"], p["status"], p["updated"]] for p in d["plans"]],
             (80, 40, 28, 34), align_right_from=9,
         )  # fmt: skip
     return bytes(pdf.output())
 
 
 def _heading_style(font):
-    from fpdf.fonts import FontFace
-
     return FontFace(family=font, emphasis="BOLD", color=(255, 255, 255), fill_color=(11, 79, 108))
 
 
@@ -276,6 +240,11 @@ def _sheet(wb, title, header, rows, widths=None):
 
 def render_xlsx(summary) -> bytes:
     """Numbers stay numbers in the workbook (no thousands separators), so the Tim Efektif can compute with them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render_xlsx(summary)
+
+
+def _render_xlsx(summary) -> bytes:
     f = summary.figures
     wb = Workbook()
     wb.remove(wb.active)
@@ -286,7 +255,7 @@ def render_xlsx(summary) -> bytes:
         "Ringkasan",
         ["Keterangan", "Nilai"],
         [
-            ["Jenis", KIND_TITLES.get(summary.kind, summary.kind)],
+            ["Jenis", kind_title(summary.kind)],
             ["Periode", period.get("label", summary.period_key)],
             ["Kode periode", summary.period_key],
             ["Tanggal awal", period.get("start")],
@@ -326,9 +295,19 @@ def render_xlsx(summary) -> bytes:
     _sheet(
         wb,
         "Kecamatan",
-        ["Kode", "Kecamatan", "Jumlah"],
-        [[r["code"], r["name"], r["count"]] for r in f.get("by_kecamatan", [])],
-        [12, 24, 10],
+        ["Kode", "Kecamatan", "Jumlah", "Penduduk", "Per 1.000 penduduk", "Sumber penduduk"],
+        [
+            [
+                r["code"],
+                r["name"],
+                r["count"],
+                r.get("population"),
+                r.get("per_1000"),
+                f"{r['population_source']} ({r['population_year']})" if r.get("population") else "",
+            ]
+            for r in f.get("by_kecamatan", [])
+        ],
+        [12, 24, 10, 12, 18, 40],
     )
     sl = f.get("service_levels", {})
     _sheet(
@@ -342,10 +321,10 @@ def render_xlsx(summary) -> bytes:
     _sheet(
         wb,
         "Melewati batas",
-        ["No. laporan", "Kategori", "Kecamatan", "Desa", "Status", "Batas waktu", "Lewat (jam)"],
-        [[i["id"], i["category"], i["kecamatan"], i["desa"], i["status_label"], i["due_display"], i["hours_overdue"]]
-         for i in f.get("overdue", {}).get("items", [])],
-        [12, 30, 16, 22, 14, 22, 12],
+        ["Kode laporan", "Kategori", "Kecamatan", "Desa", "Status", "Batas waktu", "Lewat (hari)"],
+        [[i.get("tracking_code", i["id"]), i["category"], i["kecamatan"], i["desa"], i["status_label"], i["due_display"],
+          round(i["hours_overdue"] / 24, 2)] for i in f.get("overdue", {}).get("items", [])],
+        [16, 30, 16, 22, 14, 22, 12],
     )  # fmt: skip
     fire = f.get("fire_response", {})
     _sheet(
@@ -367,10 +346,10 @@ def render_xlsx(summary) -> bytes:
     _sheet(
         wb,
         "Laporan menonjol",
-        ["No. laporan", "Kategori", "Kecamatan", "Desa", "Status", "Diterima", "Alasan"],
-        [[i["id"], i["category"], i["kecamatan"], i["desa"], i["status_label"], i["created_display"], "; ".join(i["reasons"])]
-         for i in f.get("notable", [])],
-        [12, 30, 16, 22, 14, 22, 40],
+        ["Kode laporan", "Kategori", "Kecamatan", "Desa", "Status", "Diterima", "Alasan"],
+        [[i.get("tracking_code", i["id"]), i["category"], i["kecamatan"], i["desa"], i["status_label"],
+          i["created_display"], "; ".join(i["reasons"])] for i in f.get("notable", [])],
+        [16, 30, 16, 22, 14, 22, 40],
     )  # fmt: skip
     _sheet(
         wb,

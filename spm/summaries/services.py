@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 from kitaaman.delivery import Outgoing, deliver, record_pending
 from kitaaman.outbox import outbox_enqueue
 
+from .display import kind_title, summary_display
 from .figures import compute_figures
 from .models import Summary, SummaryRun
 from .periods import Period, parse_period
-from .render import KIND_TITLES, fmt_int, fmt_pct, render_pdf, render_xlsx
+from .render import render_pdf, render_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +200,8 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
 
     figures = summary.figures
     with translation.override(settings.LANGUAGE_CODE):
-        title = KIND_TITLES.get(summary.kind, _("Ringkasan"))
+        title = kind_title(summary.kind)
+        shown = summary_display(summary, with_charts=False)
         subject = _("[KITA AMAN] %(title)s %(label)s (revisi %(rev)s)") % {
             "title": title,
             "label": summary.label,
@@ -211,13 +213,13 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
             "figures": figures,
             "totals": figures.get("totals", {}),
             "services": [
-                {**s, "capaian_display": fmt_pct(s.get("capaian")), "index_display": fmt_pct(s.get("index"))}
-                for s in figures.get("services", [])
+                {"name": row[0], "capaian_display": row[3], "index_display": row[5]} for row in shown["services"]
             ],
-            "reports_display": fmt_int(figures.get("totals", {}).get("reports")),
-            "overdue_display": fmt_int(figures.get("totals", {}).get("overdue")),
-            "verify_share": fmt_pct(figures.get("service_levels", {}).get("verify", {}).get("share")),
-            "followup_share": fmt_pct(figures.get("service_levels", {}).get("followup", {}).get("share")),
+            "reports_display": shown["totals"].get("reports", "–"),
+            "overdue_display": shown["totals"].get("overdue", "–"),
+            "verify_share": shown["service_levels"][0][4],
+            "followup_share": shown["service_levels"][1][4],
+            "generated": shown["generated"],
             "notable_count": len(figures.get("notable", [])),
             "link": f"{settings.SITE_URL}{reverse('summaries:detail', args=[summary.pk])}",
             "site_url": settings.SITE_URL,

@@ -70,7 +70,7 @@ def test_pimpinan_reads_the_dashboard(browser, live_server, known_data, screensh
     assert "band-abu" in card(page, "siaga-bencana").get_attribute("class")
     assert page.locator("svg.chart polyline").count() >= 1
     if (settings.WILAYAH_DATA_DIR / "muratara_kecamatan_from_desa.geojson").exists():
-        assert page.locator("svg.choropleth path.kec").count() == 7
+        assert page.locator("svg.choropleth-wide path.kec").count() == 7
     page.screenshot(path=str(screenshot_dir / "dasbor-01-triwulan.png"), full_page=True)
 
     # Every figure links to the list behind it: the tibum served count opens the desk queue.

@@ -24,6 +24,7 @@ from incidents.workflow import machine as workflow
 from incidents.workflow.assignment_request import koordinator_names, pending_assignment_request
 from incidents.workflow.services import identity_check, identity_view_record
 from kitaaman.http import client_ip
+from kitaaman.localized import choice_label, localized
 
 
 def _detail_answers(incident):
@@ -35,8 +36,8 @@ def _detail_answers(incident):
         if isinstance(value, bool):
             value = _("ya") if value else _("tidak")
         elif q.get("type") == "choice":
-            value = dict((str(c[0]), c[1]) for c in q.get("choices", [])).get(str(value), value)
-        answers.append((q["label"], value))
+            value = {str(c[0]): choice_label(c) for c in q.get("choices", [])}.get(str(value), value)
+        answers.append((localized(q, "label"), value))
     return answers
 
 

@@ -25,14 +25,9 @@ from django.utils import timezone
 
 from incidents.models import OPEN_STATUSES, Incident
 from incidents.staff.services import staff_user_create
-from spm.calculations import (
-    achievements,
-    achievements_from_raw,
-    overdue_backlog,
-    report_figures,
-    report_total_from_raw,
-)
+from spm.calculations import achievements
 from spm.models import StatDaily, StatMonthly, StatOpenDue
+from spm.report_figures import achievements_from_raw, overdue_backlog, report_figures, report_total_from_raw
 
 
 class Command(BaseCommand):

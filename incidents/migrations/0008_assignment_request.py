@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0006_conflict_plain_questions'),
+        ('incidents', '0007_category_english'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

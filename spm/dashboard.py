@@ -1,0 +1,389 @@
+"""What /dasbor/ shows: the figures of spm.calculations and spm.report_figures,
+each written once by spm.formatting, so the card, the kecamatan table, the map
+and the trend show the same value for the same thing. Every figure carries a
+key (the template's data-figure attribute) naming what it is, which is how a
+test holds the page to the API.
+"""
+
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from incidents.models import Category, Desa, Kecamatan, SpmService, Status
+
+from . import selectors
+from .calculations import dashboard_figures
+from .charts import choropleth_svg, legend_items, trend_svg
+from .formatting import fmt_duration, fmt_int, fmt_minutes, fmt_number, fmt_pct, fmt_points
+from .models import Milestone
+from .population.models import DEMO_SOURCE
+from .population.selectors import desa_population, kecamatan_population, sources_used
+from .report_figures import report_figures, reports_by_desa
+
+BAND_LABELS = {
+    "hijau": gettext_lazy("Hijau: sesuai sasaran"),
+    "kuning": gettext_lazy("Kuning: perlu perhatian"),
+    "merah": gettext_lazy("Merah: jauh dari sasaran"),
+    "abu": gettext_lazy("Belum ada sasaran"),
+}
+FIRE_CATEGORY = "kebakaran-permukiman"
+
+
+@lru_cache(maxsize=1)
+def _desk_base() -> str:
+    return reverse("desk:home")
+
+
+def desk_url(**params) -> str:
+    """The desk queue filtered like the figure (filter names of incidents/queue.py)."""
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return _desk_base() + ("?" + urlencode(clean) if clean else "")
+
+
+def _warnings_url(period, kecamatan=None) -> str:
+    """The staff list of the early warnings counted in an info-bencana figure
+    (published from 1 January to the end of the period)."""
+    params = {"tahun": period.year, "sampai": period.end.isoformat()}
+    if kecamatan:
+        params["kecamatan"] = kecamatan
+    return reverse("warnings:desk_list") + "?" + urlencode(params)
+
+
+def _per_1000(reports: int, population) -> float | None:
+    return reports * 1000 / population.value if population else None
+
+
+def _capaian_label(value) -> str:
+    return _("belum ada sasaran") if value is None else fmt_pct(value)
+
+
+def _cards(services, *, period, kec_code, dates):
+    by_service = {}
+    for c in Category.objects.exclude(spm_service=""):
+        by_service.setdefault(c.spm_service, []).append(c)
+    for s in services:
+        s["band_label"] = BAND_LABELS[s["band"]]
+        s["capaian_display"] = fmt_pct(s["capaian"])
+        s["served_display"] = fmt_int(s["served"])
+        s["must_display"] = fmt_int(s["must_serve"])
+        s["quality_display"] = fmt_pct(s["quality"])
+        s["index_display"] = fmt_pct(s["index"])
+        s["change_display"] = fmt_points(s["change"])
+        cats = by_service.get(s["code"], [])
+        if s["source"] == "laporan":
+            s["categories"] = [
+                {"name": c.display_name, "href": desk_url(category=c.code, kecamatan=kec_code, **dates)} for c in cats
+            ]
+            s["href"] = s["categories"][0]["href"] if len(cats) == 1 else "#kategori"
+        else:
+            query = {"service": s["code"], "year": period.year, "kecamatan": kec_code or ""}
+            s["href"] = reverse("spm:activities") + "?" + urlencode({k: v for k, v in query.items() if v})
+            s["targets_href"] = reverse("spm:targets") + f"?year={period.year}"
+            if s["code"] == SpmService.INFO_BENCANA:
+                s["warnings_href"] = _warnings_url(period, kec_code)
+                s["from_warnings_display"] = fmt_int(s.get("from_warnings") or 0)
+    return services
+
+
+def _kecamatan_rows(services, figures, *, kec_list, kec_code, dates, population, period):
+    rows = []
+    for code, name in kec_list:
+        if kec_code and code != kec_code:
+            continue
+        reports = figures["by_kecamatan"].get(code, 0)
+        per_1000 = _per_1000(reports, population.get(code))
+        cells = []
+        for s in services:
+            r = next((r for r in s["by_kecamatan"] if r["code"] == code), None)
+            capaian = r["capaian"] if r else None
+            cells.append(
+                {
+                    "code": s["code"],
+                    "capaian": capaian,
+                    "display": _capaian_label(capaian),
+                    "band": r["band"] if r else "abu",
+                    "figure": f"capaian.{s['code']}.{code}",
+                    # The warnings behind an info-bencana figure.
+                    "href": _warnings_url(period, code) if s["code"] == SpmService.INFO_BENCANA else None,
+                }
+            )
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "reports": reports,
+                "reports_display": fmt_int(reports),
+                "population_display": fmt_int(population[code].value) if code in population else None,
+                "per_1000": per_1000,
+                "per_1000_display": fmt_number(per_1000, 2) if per_1000 is not None else None,
+                "cells": cells,
+                "href": desk_url(kecamatan=code, **dates),
+            }
+        )
+    return rows
+
+
+def _map(peta, services, kec_rows, *, dates):
+    rows = []
+    if peta == "laporan":
+        values = [r["per_1000"] if r["per_1000"] is not None else r["reports"] for r in kec_rows]
+        top = max(values) if values else 0
+        for r, value in zip(kec_rows, values, strict=True):
+            # Reports are not "good" or "bad": shaded by thirds of the highest value.
+            shade = "q0" if not value else ("q3" if value > top * 2 / 3 else "q2" if value > top / 3 else "q1")
+            if r["per_1000"] is not None:
+                label = f"{r['per_1000_display']} / 1.000"
+            else:
+                label = ngettext("%(n)s laporan", "%(n)s laporan", r["reports"]) % {"n": r["reports_display"]}
+            rows.append(
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "value_label": label,
+                    "band": shade,
+                    "href": r["href"],
+                    "figure": f"map.laporan.{r['code']}",
+                }
+            )
+        title = (
+            _("Laporan per 1.000 penduduk per kecamatan")
+            if any(r["per_1000"] is not None for r in kec_rows)
+            else _("Jumlah laporan per kecamatan (jumlah penduduk belum diisi)")
+        )
+    else:
+        service = next((s for s in services if s["code"] == peta), services[0])
+        for r in service["by_kecamatan"]:
+            if r["code"] is None:
+                continue
+            rows.append(
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "band": r["band"],
+                    "value_label": _capaian_label(r["capaian"]),
+                    "href": desk_url(kecamatan=r["code"], **dates),
+                    "figure": f"map.{service['code']}.{r['code']}",
+                }
+            )
+        title = _("Capaian %(name)s per kecamatan") % {"name": service["short_name"]}
+    wide = choropleth_svg(rows, title=title)
+    return {
+        "rows": rows,
+        "title": title,
+        "svg": wide,
+        "svg_compact": choropleth_svg(rows, title=title, compact=True) if wide else None,
+    }
+
+
+def _desa_rows(*, period, kecamatan, dates):
+    counts = reports_by_desa(period=period, kecamatan=kecamatan)
+    population = desa_population(kecamatan=kecamatan, year=period.year)
+    rows = []
+    for code, name in Desa.objects.filter(kecamatan_id=kecamatan).values_list("code", "name"):
+        reports = counts.get(code, 0)
+        per_1000 = _per_1000(reports, population.get(code))
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "reports_display": fmt_int(reports),
+                "population_display": fmt_int(population[code].value) if code in population else None,
+                "per_1000_display": fmt_number(per_1000, 2) if per_1000 is not None else None,
+                "href": desk_url(desa=code, **dates),
+            }
+        )
+    return rows, population
+
+
+def _category_rows(figures, *, kec_code, dates):
+    statuses = list(Status)
+    rows = []
+    for cat in Category.objects.order_by("sort_order", "name"):
+        counts = [figures["by_category_status"].get((cat.pk, s.value), 0) for s in statuses]
+        if not any(counts):
+            continue
+        rows.append(
+            {
+                "name": cat.display_name,
+                "href": desk_url(category=cat.code, kecamatan=kec_code, **dates),
+                "cells": [
+                    {
+                        "n": fmt_int(n) if n else None,
+                        "href": desk_url(category=cat.code, status=s.value, kecamatan=kec_code, **dates),
+                    }
+                    for s, n in zip(statuses, counts, strict=True)
+                ],
+                "total": fmt_int(sum(counts)),
+            }
+        )
+    status_sum = {}
+    for (_cat, status), n in figures["by_category_status"].items():
+        status_sum[status] = status_sum.get(status, 0) + n
+    totals = [
+        {"n": fmt_int(status_sum.get(s.value, 0)), "href": desk_url(status=s.value, kecamatan=kec_code, **dates)}
+        for s in statuses
+    ]
+    return statuses, rows, totals
+
+
+def _service_level(level) -> dict:
+    median = level["median_hours"]
+    return {
+        "median": ("> " if level["median_open_ended"] else "") + fmt_duration(median) if median is not None else None,
+        "average": fmt_duration(level["average_hours"]) if level["average_hours"] is not None else None,
+        "count": level["count"],
+        "within": _("%(p)s dari %(n)s laporan dalam batas waktu")
+        % {"p": fmt_pct(level["within_sla_pct"]), "n": fmt_int(level["count"])},
+    }
+
+
+def _fire(figures, data):
+    fire = figures["fire"]
+    standard = data["fire_response_minutes"]
+    top = max([b["count"] for b in fire["buckets"]] or [0])
+    buckets = [
+        {
+            "label": (f"{b['from']}–{b['to']}" if b["to"] else f"> {b['from']}") + " " + _("menit"),
+            "count": fmt_int(b["count"]),
+            "width": round(b["count"] * 100 / top) if top else 0,
+            "ok": bool(b["to"] and b["to"] <= standard),
+        }
+        for b in fire["buckets"]
+    ]
+    card = next((s for s in data["services"] if s["code"] == "kebakaran"), None)
+    return {
+        "count": fire["count"],
+        "count_display": fmt_int(fire["count"]),
+        "on_time_display": fmt_int(fire["on_time"]),
+        "on_time_pct": fmt_pct(fire["on_time_pct"]),
+        "median": fmt_minutes(fire["median_minutes"]) if fire["median_minutes"] is not None else None,
+        "median_open_ended": fire["median_open_ended"],
+        "no_arrival": fire["no_arrival"],
+        "arrived": fire["arrived"],
+        "buckets": buckets,
+        "standard": standard,
+        "card": card,
+    }
+
+
+def _population_note(figures) -> dict | None:
+    used = sources_used(figures)
+    if not used:
+        return None
+    return {
+        "sources": [{"source": u["source"], "years": ", ".join(str(y) for y in u["years"])} for u in used],
+        "demo": any(u["source"] == DEMO_SOURCE for u in used),
+    }
+
+
+def dashboard_context(*, form, period, kecamatan, peta) -> dict:
+    kec_code = kecamatan.code if kecamatan else None
+    data, trend_data = dashboard_figures(
+        year=period.year, quarter=period.quarter, month=period.month, kecamatan=kec_code
+    )
+    figures = report_figures(year=period.year, quarter=period.quarter, month=period.month, kecamatan=kec_code)
+    dates = {"created_after": period.start.isoformat(), "created_before": period.end.isoformat()}
+    services = _cards(data["services"], period=period, kec_code=kec_code, dates=dates)
+    kec_list = list(Kecamatan.objects.values_list("code", "name"))
+    population = kecamatan_population(year=period.year)
+    kec_rows = _kecamatan_rows(
+        services, figures, kec_list=kec_list, kec_code=kec_code, dates=dates, population=population, period=period
+    )
+    shown_population = [population[r["code"]] for r in kec_rows if r["code"] in population]
+    desa_rows = []
+    if kec_code:
+        desa_rows, desa_pop = _desa_rows(period=period, kecamatan=kec_code, dates=dates)
+        shown_population += list(desa_pop.values())
+    statuses, cat_rows, status_totals = _category_rows(figures, kec_code=kec_code, dates=dates)
+    milestones = selectors.milestones_list()
+    done = sum(1 for m in milestones if m.status == Milestone.State.SELESAI)
+    month_href = lambda m: (  # noqa: E731
+        "?" + urlencode({"year": period.year, "month": m, **({"kecamatan": kec_code} if kec_code else {})})
+    )
+    for s in trend_data["services"]:
+        s["cells"] = [
+            {"display": fmt_number(v) if v is not None else "–", "figure": f"trend.{s['code']}.{m}"}
+            for m, v in enumerate(s["values"], start=1)
+        ]
+    return {
+        "form": form,
+        "filter_selects": _filter_selects(form, period=period, kec_code=kec_code, kec_list=kec_list),
+        "map_links": _map_links(form, period=period, kec_code=kec_code, peta=peta),
+        "period": period,
+        "data": data,
+        "figures": figures,
+        "report_total": fmt_int(figures["total"]),
+        "overdue_total": fmt_int(figures["overdue"]["total"]),
+        "overdue_by_status": {k: fmt_int(v) for k, v in figures["overdue"]["by_status"].items()},
+        "verify": _service_level(figures["verify"]),
+        "finish": _service_level(figures["finish"]),
+        "fire": _fire(figures, data),
+        "kecamatan": kecamatan,
+        "trend": trend_data,
+        "trend_svg": trend_svg(trend_data, month_href=month_href, id_prefix="trend"),
+        "trend_svg_compact": trend_svg(trend_data, compact=True, month_href=month_href, id_prefix="trend-c"),
+        "legend": legend_items(trend_data),
+        "map": _map(peta, services, kec_rows, dates=dates),
+        "kec_rows": kec_rows,
+        "desa_rows": desa_rows,
+        "population_note": _population_note(shown_population),
+        "services": services,
+        "kabupaten_cells": [
+            {"display": _capaian_label(s["capaian"]), "band": s["band"], "figure": f"capaian.{s['code']}.kabupaten"}
+            for s in services
+        ],
+        "statuses": statuses,
+        "cat_rows": cat_rows,
+        "status_totals": status_totals,
+        "period_href": desk_url(kecamatan=kec_code, **dates),
+        "overdue_href": desk_url(overdue="1", status="terbuka", kecamatan=kec_code),
+        "fire_href": desk_url(category=FIRE_CATEGORY, kecamatan=kec_code, **dates),
+        "done_href": desk_url(status="selesai", kecamatan=kec_code, **dates),
+        "verified_href": desk_url(kecamatan=kec_code, **dates),
+        "milestones": milestones,
+        "milestones_done": done,
+        "milestones_pct": round(done * 100 / len(milestones)) if milestones else 0,
+        "export_year": period.year,
+        "export_quarter": period.quarter or period.quarter_of_end,
+    }
+
+
+def _map_links(form, *, period, kec_code, peta):
+    base = {"year": period.year, "quarter": period.quarter or "", "month": period.month or "", "kecamatan": kec_code}
+    base = {k: v for k, v in base.items() if v}
+    return [
+        {
+            "code": code,
+            "label": label,
+            "active": code == peta,
+            "href": "?" + urlencode({**base, "peta": code}) + "#peta",
+        }
+        for code, label in form.fields["peta"].choices
+    ]
+
+
+def _filter_selects(form, *, period, kec_code, kec_list):
+    # Plain option lists: Django's widget templates cost more than the figures.
+    chosen = {"year": period.year, "quarter": period.quarter, "month": period.month}
+    selects = []
+    for name in ("year", "quarter", "month"):
+        field = form.fields[name]
+        selects.append(
+            {
+                "name": name,
+                "label": field.label,
+                "options": [(v, t, str(v) == str(chosen[name] or "")) for v, t in field.choices],
+            }
+        )
+    selects.append(
+        {
+            "name": "kecamatan",
+            "label": form.fields["kecamatan"].label,
+            "options": [("", _("Seluruh kabupaten"), not kec_code)]
+            + [(code, name, code == kec_code) for code, name in kec_list],
+        }
+    )
+    return selects

@@ -1,0 +1,225 @@
+"""Synthetic SPM data for a demo, so a newcomer's first /dasbor/ and
+/ringkasan/ are full: targets and activities of the two activity-based
+services, quarterly quality checklists, the action plan under way, population
+per kecamatan and desa, and last week's, last month's and last quarter's
+summaries.
+
+Everything here is fictional. Population figures are written with the source
+"data demo" and the dashboard says they are not official. Runs after
+incidents' seed_demo (`python manage.py seed_spm_demo`), which made the demo
+users and the reports the summaries count.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.models import Desa, Kecamatan
+
+from . import services
+from .models import Activity, Milestone, QualityItem, Service, Target
+from .population.models import DEMO_SOURCE, Population
+from .population.services import population_import
+from .summaries.models import Kind
+from .summaries.periods import previous_period
+from .summaries.services import summary_generate
+
+# Plausible, not official: about 200.000 residents in the kabupaten.
+DEMO_POPULATION = {
+    "16.13.01": 42_000,  # Rupit
+    "16.13.02": 30_500,  # Rawas Ulu
+    "16.13.03": 27_000,  # Nibung
+    "16.13.04": 33_000,  # Rawas Ilir
+    "16.13.05": 17_500,  # Karang Dapo
+    "16.13.06": 37_000,  # Karang Jaya
+    "16.13.07": 13_500,  # Ulu Rawas
+}
+# Share of residents living in flood, landslide or fire-prone areas, per service.
+AT_RISK_SHARE = {"info-bencana": 0.30, "siaga-bencana": 0.18}
+ACTIVITY_TEXT = {
+    "info-bencana": [
+        ("kie", "banjir", "Sosialisasi peta rawan banjir di balai desa"),
+        ("kie", "tanah-longsor", "Penyuluhan tanda-tanda tanah longsor bagi warga lereng"),
+        ("kie", "karhutla", "Kampanye cegah karhutla bersama Manggala Agni"),
+    ],
+    "siaga-bencana": [
+        ("gladi", "banjir", "Gladi evakuasi banjir tingkat desa"),
+        ("kontinjensi", "banjir", "Penyusunan rencana kontinjensi banjir desa"),
+        ("gladi", "karhutla", "Simulasi pemadaman awal kebakaran lahan"),
+    ],
+}
+# (code, status, due in months from now, completed months ago)
+MILESTONE_PLAN = [
+    ("sk-bupati", Milestone.State.SELESAI, -14, 13),
+    ("mou-lintas-sektor", Milestone.State.SELESAI, -8, 8),
+    ("surat-anggaran", Milestone.State.PROSES, 2, None),
+    ("tim-efektif", Milestone.State.SELESAI, -18, 17),
+    ("latihan-satpol-tni", Milestone.State.PROSES, -1, None),
+    ("fgd", Milestone.State.BELUM, 3, None),
+]
+
+
+@dataclass
+class SpmDemoStats:
+    targets: int = 0
+    activities: int = 0
+    assessments: int = 0
+    population: int = 0
+    summaries: int = 0
+
+
+def _months_ago(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, min(today.day, 28))
+
+
+def demo_population(rng: random.Random) -> list[dict]:
+    """Kecamatan figures and their desa, split by fixed random weights that add up."""
+    rows = []
+    year = timezone.localdate().year
+    for code, total in DEMO_POPULATION.items():
+        rows.append({"code": code, "value": total, "year": year, "source": DEMO_SOURCE})
+        desa = list(Desa.objects.filter(kecamatan_id=code).order_by("code").values_list("code", flat=True))
+        weights = [rng.uniform(0.5, 1.8) for _ in desa]
+        left = total
+        for i, (desa_code, weight) in enumerate(zip(desa, weights, strict=True)):
+            value = left if i == len(desa) - 1 else round(total * weight / sum(weights))
+            left -= value
+            rows.append({"code": desa_code, "value": value, "year": year, "source": DEMO_SOURCE})
+    return rows
+
+
+def _targets(actor, today: date) -> int:
+    n = 0
+    for year in (today.year - 1, today.year):
+        for service, share in AT_RISK_SHARE.items():
+            for code, population in DEMO_POPULATION.items():
+                services.target_save(
+                    actor=actor,
+                    service=service,
+                    year=year,
+                    kecamatan=code,
+                    value=round(population * share, -2),
+                    note="Sasaran demo dari kajian risiko (fiktif)",
+                )
+                n += 1
+    return n
+
+
+def _activities(actor, rng: random.Random, today: date) -> int:
+    """About the year's target reached by December, unevenly over the months."""
+    by_code = {s.code: s for s in Service.objects.filter(code__in=AT_RISK_SHARE)}
+    desa_by_kec = {}
+    for code, kec in Desa.objects.values_list("code", "kecamatan_id"):
+        desa_by_kec.setdefault(kec, []).append(code)
+    rows = []
+    start = _months_ago(today, 23).replace(day=1)
+    month = start
+    while month <= today:
+        for service, share in AT_RISK_SHARE.items():
+            for kec, population in DEMO_POPULATION.items():
+                monthly = population * share / 12 * rng.uniform(0.55, 1.35)
+                for _ in range(rng.choice((1, 1, 2))):
+                    day = month + timedelta(days=rng.randrange(0, 27))
+                    if day > today:
+                        continue
+                    kind, hazard, text = rng.choice(ACTIVITY_TEXT[service])
+                    rows.append(
+                        Activity(
+                            service=by_code[service],
+                            date=day,
+                            desa_id=rng.choice(desa_by_kec[kec]),
+                            kecamatan_id=kec,
+                            hazard=hazard,
+                            kind=kind,
+                            people_reached=max(10, round(monthly * rng.uniform(0.6, 0.9))),
+                            description=text,
+                            created_by=actor,
+                        )
+                    )
+        month = (month + timedelta(days=32)).replace(day=1)
+    # Bulk: hundreds of rows of fiction need no audit trail of their own.
+    Activity.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _assessments(actor, rng: random.Random, today: date) -> int:
+    """Each service's checklist for the last eight quarters, more items met as time goes on."""
+    n = 0
+    current = (today.year, (today.month - 1) // 3 + 1)
+    quarters = []
+    year, quarter = current
+    for _ in range(8):
+        quarters.append((year, quarter))
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    for age, (year, quarter) in enumerate(reversed(quarters)):
+        for service in Service.objects.all():
+            items = list(QualityItem.objects.filter(service=service, active=True))
+            chance = 0.4 + 0.05 * age
+            checks = {
+                i.pk: {"met": rng.random() < chance, "note": "Dokumen tersedia" if rng.random() < 0.5 else ""}
+                for i in items
+            }
+            services.assessment_save(
+                actor=actor,
+                service=service,
+                year=year,
+                quarter=quarter,
+                checks=checks,
+                stage_data="Data sasaran dari kajian risiko dan laporan warga.",
+                problems="Sarana belum merata di kecamatan terjauh." if rng.random() < 0.5 else "",
+                follow_up="Usulan anggaran perubahan." if rng.random() < 0.5 else "",
+            )
+            n += 1
+    return n
+
+
+def _milestones(actor, today: date) -> None:
+    for code, status, due_in, done_ago in MILESTONE_PLAN:
+        milestone = Milestone.objects.filter(code=code).first()
+        if milestone is None:
+            continue
+        services.milestone_update(
+            actor=actor,
+            milestone=milestone,
+            status=status,
+            owner=milestone.owner,
+            due_date=_months_ago(today, -due_in),
+            completed_on=_months_ago(today, done_ago) if done_ago is not None else None,
+            evidence_note="Dokumen demo" if status == Milestone.State.SELESAI else "",
+        )
+
+
+def _summaries(today: date) -> int:
+    periods = [previous_period(kind, today) for kind in (Kind.WEEKLY, Kind.MONTHLY, Kind.QUARTERLY)]
+    for period in periods:
+        summary_generate(period_key=period.key)
+    return len(periods)
+
+
+def spm_demo_exists() -> bool:
+    return Activity.objects.exists() or Target.objects.exists() or Population.objects.exists()
+
+
+def seed_spm_demo(*, seed: int | None = None) -> SpmDemoStats:
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    if not Kecamatan.objects.exists():
+        raise RuntimeError("Wilayah belum ada: jalankan migrate lebih dulu.")
+    actor = get_user_model().objects.filter(username="tim_efektif").first()
+    if actor is None:
+        raise RuntimeError("Akun demo tim_efektif belum ada: jalankan seed_demo lebih dulu.")
+    stats = SpmDemoStats()
+    with transaction.atomic():
+        stats.population = population_import(actor=None, rows=demo_population(rng))["rows"]
+        stats.targets = _targets(actor, today)
+        stats.activities = _activities(actor, rng, today)
+        stats.assessments = _assessments(actor, rng, today)
+        _milestones(actor, today)
+    # After the data: the summaries count it, each in its own transaction.
+    stats.summaries = _summaries(today)
+    return stats

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PopulationConfig(AppConfig):
+    name = "spm.population"
+    label = "population"
+    verbose_name = _("Jumlah penduduk")
+    default_auto_field = "django.db.models.BigAutoField"

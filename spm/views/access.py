@@ -1,0 +1,21 @@
+"""Asisten I (pimpinan) and the Tim Efektif read every SPM page; only the Tim
+Efektif writes (pimpinan gets 403 on every form and POST)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kitaaman.access import role_required
+
+from ..permissions import can_enter_data, can_view_dashboard
+
+# Anonymous: to the login page. Signed in without pimpinan/tim_efektif: 403.
+spm_viewer_required = role_required(can_view_dashboard)
+
+
+def require_writer(request):
+    if not can_enter_data(request.user):
+        raise PermissionDenied
+
+
+def apply_errors(form, exc: ValidationError):
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -1,0 +1,284 @@
+"""The Tim Efektif's data-entry pages: targets, activities, the quarterly
+quality checklist, the action plan, evidence files and the reference list of
+services. Pimpinan reads them; only the Tim Efektif writes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..calculations import make_period
+from ..forms import ActivityForm, AssessmentHeaderForm, AssessmentPickForm, MilestoneForm, TargetForm
+from ..models import Activity, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
+from ..permissions import can_enter_data
+from .access import apply_errors, require_writer, spm_viewer_required
+
+# --- Targets ---------------------------------------------------------------------------
+
+
+@spm_viewer_required
+def targets(request):
+    writer = can_enter_data(request.user)
+    if request.method == "POST":
+        require_writer(request)
+        form = TargetForm(request.POST)
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                target, created = services.target_save(
+                    actor=request.user,
+                    service=cd["service"].code,
+                    year=cd["year"],
+                    kecamatan=cd["kecamatan"].code if cd["kecamatan"] else None,
+                    hazard=cd["hazard"],
+                    value=cd["value"],
+                    note=cd["note"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Sasaran disimpan.") if created else _("Sasaran yang sama sudah ada; nilainya diganti.")
+                )
+                return redirect(f"{reverse('spm:targets')}?year={cd['year']}")
+    else:
+        form = TargetForm(initial={"year": request.GET.get("year") or timezone.localdate().year}) if writer else None
+    year = request.GET.get("year") or timezone.localdate().year
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = timezone.localdate().year
+    rows = selectors.targets_list(year=year)
+    return render(request, "spm/targets.html", {"form": form, "rows": rows, "year": year, "can_enter_data": writer})
+
+
+@spm_viewer_required
+@require_POST
+def target_delete(request, pk):
+    require_writer(request)
+    target = get_object_or_404(Target, pk=pk)
+    year = target.year
+    services.target_delete(actor=request.user, target=target)
+    messages.success(request, _("Sasaran dihapus."))
+    return redirect(f"{reverse('spm:targets')}?year={year}")
+
+
+# --- Activities ------------------------------------------------------------------------
+
+
+@spm_viewer_required
+def activities(request):
+    writer = can_enter_data(request.user)
+    form = None
+    if request.method == "POST":
+        require_writer(request)
+        form = ActivityForm(request.POST, request.FILES)
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                services.activity_create(
+                    actor=request.user,
+                    service=cd["service"].code,
+                    date_value=cd["date"],
+                    desa=cd["desa"].code,
+                    hazard=cd["hazard"],
+                    kind=cd["kind"],
+                    people_reached=cd["people_reached"],
+                    description=cd["description"],
+                    evidence=cd.get("evidence"),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Kegiatan dicatat."))
+                return redirect("spm:activities")
+    elif writer:
+        form = ActivityForm(
+            initial={"date": timezone.localdate(), "service": request.GET.get("service") or "info-bencana"}
+        )
+    year = request.GET.get("year", "")
+    qs = selectors.activities_list(
+        year=int(year) if year.isdigit() else None,
+        service=request.GET.get("service") or None,
+        kecamatan=request.GET.get("kecamatan") or None,
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "spm/activities.html", {"form": form, "page": page, "can_enter_data": writer, "filters": request.GET}
+    )
+
+
+@spm_viewer_required
+@require_POST
+def activity_delete(request, pk):
+    require_writer(request)
+    activity = get_object_or_404(Activity, pk=pk)
+    services.activity_delete(actor=request.user, activity=activity)
+    messages.success(request, _("Kegiatan dihapus."))
+    return redirect("spm:activities")
+
+
+# --- Quality checklist ---------------------------------------------------------------
+
+
+@spm_viewer_required
+def quality(request):
+    writer = can_enter_data(request.user)
+    today = timezone.localdate()
+    source = request.POST if request.method == "POST" else request.GET
+    pick = AssessmentPickForm(
+        {
+            "service": source.get("service") or "tibum",
+            "year": source.get("year") or today.year,
+            "quarter": source.get("quarter") or (today.month - 1) // 3 + 1,
+        }
+    )
+    if not pick.is_valid():
+        messages.error(request, _("Layanan, tahun, atau triwulan tidak valid."))
+        pick = AssessmentPickForm({"service": "tibum", "year": today.year, "quarter": (today.month - 1) // 3 + 1})
+        pick.is_valid()
+    service, year, quarter = pick.cleaned_data["service"], pick.cleaned_data["year"], pick.cleaned_data["quarter"]
+    assessment = PeriodAssessment.objects.filter(service=service, year=year, quarter=quarter).first()
+    checks = {c.item_id: c for c in QualityCheck.objects.filter(assessment=assessment)} if assessment else {}
+    items = list(service.quality_items.filter(active=True))
+    errors = {}
+    if request.method == "POST":
+        require_writer(request)
+        header = AssessmentHeaderForm(request.POST)
+        if header.is_valid():
+            data = {
+                item.pk: {
+                    "met": request.POST.get(f"met_{item.pk}") == "on",
+                    "note": request.POST.get(f"note_{item.pk}", ""),
+                    "evidence": request.FILES.get(f"evidence_{item.pk}"),
+                }
+                for item in items
+            }
+            try:
+                services.assessment_save(
+                    actor=request.user, service=service, year=year, quarter=quarter, checks=data, **header.cleaned_data
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                messages.success(request, _("Penilaian mutu disimpan."))
+                return redirect(f"{reverse('spm:quality')}?service={service.code}&year={year}&quarter={quarter}")
+    else:
+        header = AssessmentHeaderForm(
+            initial={name: getattr(assessment, name) for name in AssessmentHeaderForm.base_fields}
+            if assessment
+            else None
+        )
+    rows = []
+    for item in items:
+        check = checks.get(item.pk)
+        rows.append(
+            {
+                "item": item,
+                "check": check,
+                "met": request.POST.get(f"met_{item.pk}") == "on"
+                if request.method == "POST"
+                else bool(check and check.met),
+                "note": request.POST.get(f"note_{item.pk}", "")
+                if request.method == "POST"
+                else (check.note if check else ""),
+                "errors": errors.get(f"note_{item.pk}", []) + errors.get(f"evidence_{item.pk}", []),
+            }
+        )
+    total = sum(i.weight for i in items)
+    score = (
+        round(sum(i.weight for i in items if checks.get(i.pk) and checks[i.pk].met) * 100 / total, 2)
+        if total and assessment
+        else None
+    )
+    return render(
+        request,
+        "spm/quality.html",
+        {
+            "pick": pick,
+            "period_label": make_period(year, quarter).label,
+            "service": service,
+            "year": year,
+            "quarter": quarter,
+            "assessment": assessment,
+            "rows": rows,
+            "header": header,
+            "can_enter_data": writer,
+            "score": score,
+            "other_errors": [e for k, v in errors.items() if not k.startswith(("note_", "evidence_")) for e in v],
+        },
+    )
+
+
+# --- Action plan ---------------------------------------------------------------------
+
+
+@spm_viewer_required
+def milestones(request):
+    rows = selectors.milestones_list()
+    return render(request, "spm/milestones.html", {"rows": rows, "can_enter_data": can_enter_data(request.user)})
+
+
+@spm_viewer_required
+def milestone_edit(request, pk):
+    require_writer(request)
+    milestone = get_object_or_404(Milestone, pk=pk)
+    if request.method == "POST":
+        form = MilestoneForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.milestone_update(actor=request.user, milestone=milestone, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Rencana aksi diperbarui."))
+                return redirect("spm:milestones")
+    else:
+        form = MilestoneForm(
+            initial={
+                "owner": milestone.owner,
+                "due_date": milestone.due_date,
+                "status": milestone.status,
+                "completed_on": milestone.completed_on,
+                "evidence_note": milestone.evidence_note,
+            }
+        )
+    return render(request, "spm/milestone_edit.html", {"form": form, "milestone": milestone})
+
+
+# --- Evidence files --------------------------------------------------------------------
+
+EVIDENCE_MODELS = {"kegiatan": Activity, "mutu": QualityCheck, "rencana-aksi": Milestone}
+
+
+@spm_viewer_required
+def evidence(request, kind, pk):
+    model = EVIDENCE_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    obj = get_object_or_404(model, pk=pk)
+    if not obj.evidence:
+        raise Http404
+    ext = "pdf" if obj.evidence_content_type == "application/pdf" else "jpg"
+    response = FileResponse(
+        obj.evidence.open("rb"),
+        content_type=obj.evidence_content_type or "application/octet-stream",
+        as_attachment=ext == "pdf",
+        filename=f"bukti-{kind}-{pk}.{ext}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@spm_viewer_required
+def service_list(request):
+    """Reference data: services, recipients, quality standards and weights."""
+    rows = Service.objects.prefetch_related("quality_items")
+    return render(request, "spm/services.html", {"rows": rows, "settings_row": SpmSettings.get()})
