@@ -22,8 +22,8 @@ def codes(category):
 
 
 def test_every_pasal_5_source_has_its_plain_answer():
-    plain = {code for code, _label in POKOK_MASALAH}
-    assert set(PLAIN_FOR_SOURCE) == {code for code, _label in SUMBER_KONFLIK}
+    plain = {code for code, *_labels in POKOK_MASALAH}
+    assert set(PLAIN_FOR_SOURCE) == {code for code, *_labels in SUMBER_KONFLIK}
     assert set(PLAIN_FOR_SOURCE.values()) <= plain
     assert "lainnya" in plain
 

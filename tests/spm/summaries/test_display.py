@@ -28,7 +28,12 @@ def august(personas, make_incident):
     clash = make_incident(
         "konflik-perusahaan",
         desa=DESA_NIBUNG,
-        details={"sumber_konflik": "sumber-daya-alam", "perusahaan": "PT Sawit Contoh", "ada_kekerasan": True},
+        details={
+            "pokok_masalah": "tanah-sumber-daya",
+            "sumber_konflik": "sumber-daya-alam",
+            "perusahaan": "PT Sawit Contoh",
+            "ada_kekerasan": True,
+        },
     )
     # Due on 12 August 10.00, still open at the end of the month: 19 days 14 hours late on 1 September 00.00.
     Incident.objects.filter(pk=clash.pk).update(
