@@ -220,6 +220,8 @@ class Channel(models.TextChoices):
     TELEPON = "telepon", _("Telepon")
     DATANG = "datang", _("Datang langsung")
     PATROLI = "patroli", _("Patroli")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
     OPEN311 = "open311", _("Aplikasi mitra (Open311)")
 
 
@@ -334,6 +336,9 @@ class Incident(models.Model):
                 name="inc_assign_request_idx",
                 condition=Q(assignment_requested_at__isnull=False),
             ),
+            # The desk's channel filter: SMS and WhatsApp reports are a small share of a
+            # large table, so without it a page of them would scan the newest-first index.
+            models.Index(fields=["channel", "-created_at", "-id"], name="inc_channel_idx"),
             # Public map and home-page counts.
             models.Index(fields=["confidential", "status", "-created_at"], name="inc_public_idx"),
         ]

@@ -64,7 +64,7 @@ def incident_find_for_user(user, ref) -> Incident | None:
     ref = str(ref or "").strip()
     if not ref:
         return None
-    if ref.isdigit():
+    if ref.isdecimal():
         found = qs.filter(pk=int(ref)).first() if len(ref) < 19 else None
         if found is not None:
             return found

@@ -10,6 +10,8 @@ urlpatterns = [
     path("masuk/", PortalLoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("petugas/", include("incidents.desk.urls")),
+    path("petugas/", include("incidents.channels.desk_urls")),
+    path("channels/", include("incidents.channels.urls")),
     path("", public.home, name="home"),
     path("lapor/", intake.report, name="report"),
     # The service worker sits at the root so that its scope may cover /lapor/.

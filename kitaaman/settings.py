@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "kitaaman",
     "incidents",
+    "incidents.channels",
     "spm",
     "spm.summaries",
     "spm.warnings",
@@ -220,6 +221,29 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # only fo
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITA AMAN Muratara <noreply@kitaaman.muratara.go.id>")
 SMS_BACKEND = env("SMS_BACKEND", "kitaaman.sms.ConsoleSmsBackend")
 
+# Reports by SMS and WhatsApp (incidents/channels; README "Laporan lewat SMS dan WhatsApp").
+# SMS Gateway for Android: the webhook's signing key, and its API for sending when
+# SMS_BACKEND=incidents.channels.sms_android.AndroidSmsGatewayBackend.
+SMS_WEBHOOK_SECRET = env("SMS_WEBHOOK_SECRET", "")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", "https://api.sms-gate.app/3rdparty/v1")
+SMS_GATEWAY_LOGIN = env("SMS_GATEWAY_LOGIN", "")
+SMS_GATEWAY_PASSWORD = env("SMS_GATEWAY_PASSWORD", "")
+SMS_GATEWAY_TIMEOUT = float(env("SMS_GATEWAY_TIMEOUT", "10") or 10)
+# WhatsApp Business Cloud API.
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN", "")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET", "")
+WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", "")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_API_BASE_URL = env("WHATSAPP_API_BASE_URL", "https://graph.facebook.com/v23.0")
+WHATSAPP_TIMEOUT = float(env("WHATSAPP_TIMEOUT", "10") or 10)
+# Pre-approved template for news of a report after the 24-hour window has closed.
+WHATSAPP_STATUS_TEMPLATE = env("WHATSAPP_STATUS_TEMPLATE", "")
+WHATSAPP_TEMPLATE_LANGUAGE = env("WHATSAPP_TEMPLATE_LANGUAGE", "id")
+# Flooding: messages per sender within the window beyond this are stored, not answered.
+CHANNELS_SENDER_LIMIT = env_int("CHANNELS_SENDER_LIMIT", 20)
+CHANNELS_SENDER_WINDOW_MINUTES = env_int("CHANNELS_SENDER_WINDOW_MINUTES", 10)
+CHANNELS_CONVERSATION_IDLE_MINUTES = env_int("CHANNELS_CONVERSATION_IDLE_MINUTES", 30)
+
 # Security headers; production (DEBUG off) turns on the HTTPS-only parts.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -368,6 +392,8 @@ CELERY_BEAT_SCHEDULE = {
     # Runs that pile up while no worker listens would all do the same work: let them expire.
     "outbox-relay": {"task": "kitaaman.tasks.outbox_relay", "schedule": 60.0, "options": {"expires": 55}},
     "sla-sweep": {"task": "incidents.tasks.sla_sweep", "schedule": crontab(minute="*/15")},
+    # SMS/WhatsApp messages still pending after their task gave up (see incidents/channels/services.py).
+    "channels-requeue": {"task": "incidents.channels.tasks.requeue_pending", "schedule": crontab(minute="*/15")},
     "summary-weekly": {
         "task": "spm.summaries.tasks.generate_scheduled_summary",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),

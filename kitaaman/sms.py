@@ -11,7 +11,8 @@ logger = logging.getLogger(__name__)
 
 
 class BaseSmsBackend:
-    def send(self, *, to: str, text: str) -> None:
+    def send(self, *, to: str, text: str) -> str | None:
+        """Send one SMS; may return the gateway's message id."""
         raise NotImplementedError
 
 
@@ -27,5 +28,5 @@ class LocmemSmsBackend(BaseSmsBackend):
         self.outbox.append({"to": to, "text": text})
 
 
-def send_sms(*, to: str, text: str) -> None:
-    import_string(settings.SMS_BACKEND)().send(to=to, text=text)
+def send_sms(*, to: str, text: str) -> str | None:
+    return import_string(settings.SMS_BACKEND)().send(to=to, text=text)

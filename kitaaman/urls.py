@@ -10,6 +10,7 @@ from . import views
 
 # The admin is a SimpleAdminConfig (see settings): register our models here.
 import_module("incidents.admin")
+import_module("incidents.channels.admin")
 import_module("incidents.open311.admin")
 import_module("spm.admin")
 import_module("spm.summaries.admin")

@@ -24,7 +24,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incidents.intake.tracking import looks_like_tracking_code
-from incidents.models import OPEN_STATUSES, Agency, Assignment, Category, Desa, Incident, Kecamatan, Priority, Status
+from incidents.models import (
+    OPEN_STATUSES,
+    Agency,
+    Assignment,
+    Category,
+    Channel,
+    Desa,
+    Incident,
+    Kecamatan,
+    Priority,
+    Status,
+)
 from incidents.permissions import READ_ALL_ROLES, user_kecamatan_codes, user_roles
 
 OPEN_ALIAS = "terbuka"
@@ -311,6 +322,12 @@ class IncidentFilter(django_filters.FilterSet):
         label=gettext_lazy("Prioritas"),
         api_help=gettext_lazy("Prioritas 1-4"),
         choices=[("", gettext_lazy("Semua prioritas")), *Priority.choices],
+    )
+    channel = CodeListFilter(
+        field_name="channel",
+        label=gettext_lazy("Saluran"),
+        api_help=gettext_lazy("Saluran laporan (web, telepon, datang, patroli, sms, whatsapp, open311)"),
+        choices=[("", gettext_lazy("Semua saluran")), *Channel.choices],
     )
     overdue = FlagFilter(
         method="filter_overdue",

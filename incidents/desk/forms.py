@@ -311,7 +311,7 @@ class BulkForm(forms.Form):
         items = []
         for value in raw[:500]:
             pk, _sep, version = str(value).partition(":")
-            if pk.isdigit() and version.isdigit() and len(pk) < 19 and len(version) < 10:
+            if pk.isdecimal() and version.isdecimal() and len(pk) < 19 and len(version) < 10:
                 items.append((int(pk), int(version)))
         if not items:
             raise forms.ValidationError(_("Pilih minimal satu laporan."))

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from incidents.channels.outbound import status_update_enqueue
 from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
 from kitaaman.delivery import Outgoing
 from kitaaman.outbox import outbox_enqueue
@@ -47,14 +48,16 @@ def notify_assignment_request(incident: Incident, event: IncidentEvent) -> None:
 
 
 def notify_status_change(incident: Incident, event: IncidentEvent) -> None:
-    """A public status change alerts the reporter when they left an e-mail address."""
-    # Anonymity hides the reporter from the officers, not from themselves: an
-    # anonymous reporter who left an address is still told how the report goes.
-    if not incident.reporter_email:
-        return
+    """A public status change reaches the reporter: by SMS or WhatsApp when the
+    report came that way (unless the number said STOP), and by e-mail when
+    they left an address."""
     if event.kind != EventKind.TRANSITION and not event.public:
         return
-    outbox_enqueue(task_name=TASK_STATUS_CHANGE, kwargs={"incident_id": incident.pk, "event_id": event.pk})
+    # Anonymity hides the reporter from the officers, not from themselves: an
+    # anonymous reporter who left a contact is still told how the report goes.
+    status_update_enqueue(incident, event)
+    if incident.reporter_email:
+        outbox_enqueue(task_name=TASK_STATUS_CHANGE, kwargs={"incident_id": incident.pk, "event_id": event.pk})
 
 
 # --- message builders (run in the delivery task) ---------------------------------------------

@@ -17,7 +17,7 @@ from kitaaman.delivery import TransientDeliveryError, deliver
 NOTIFY_MAX_RETRIES = 5
 
 
-def _backoff(retries: int) -> int:
+def retry_countdown(retries: int) -> int:
     # 1, 2, 4, 8, 16 minutes: well under the broker's visibility timeout.
     return min(60 * 2**retries, 30 * 60)
 
@@ -45,9 +45,10 @@ def _run(task, *, kind, messages, incident_id, **key):
     except TransientDeliveryError as exc:
         if request.is_eager:
             raise
-        raise task.retry(exc=exc, countdown=_backoff(request.retries))
+        raise task.retry(exc=exc, countdown=retry_countdown(request.retries))
 
 
+# Options of every task that delivers messages to people (here and in incidents.channels).
 TASK_OPTIONS = {
     "bind": True,
     "acks_late": True,

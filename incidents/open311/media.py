@@ -114,7 +114,7 @@ def fetch_media(url: str) -> SimpleUploadedFile:
             if response.status != 200:
                 raise _refuse(_("Server menjawab dengan status HTTP %(status)s.") % {"status": response.status})
             declared = response.getheader("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
+            if declared and declared.isdecimal() and int(declared) > limit:
                 raise _too_large(limit)
             body = _read_capped(response, sock, limit, deadline, timeout)
         except (OSError, http.client.HTTPException):

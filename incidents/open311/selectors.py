@@ -106,7 +106,7 @@ def parse_moment(name: str, value: str, *, end: bool) -> datetime:
     filter takes them); a date alone covers the whole day in WIB. A '+' of an
     unencoded offset arrives as a space: put it back."""
     text = value.strip()
-    if len(text) > 6 and text[-6] == " " and text[-5:-3].isdigit():
+    if len(text) > 6 and text[-6] == " " and text[-5:-3].isdecimal():
         text = f"{text[:-6]}+{text[-5:]}"
     try:
         moment = DateBoundField(end=end).to_python(text)
@@ -156,7 +156,7 @@ def _statuses(value: str) -> set[str]:
 def _page_size(value: str) -> int:
     if not value:
         return MAX_REQUESTS
-    if not value.isdigit() or not 1 <= int(value) <= MAX_REQUESTS:
+    if not value.isdecimal() or not 1 <= int(value) <= MAX_REQUESTS:
         raise Open311Error(400, _("page_size harus bilangan bulat 1 sampai 1.000."))
     return int(value)
 

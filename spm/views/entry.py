@@ -104,7 +104,7 @@ def activities(request):
         )
     year = request.GET.get("year", "")
     qs = selectors.activities_list(
-        year=int(year) if year.isdigit() else None,
+        year=int(year) if year.isdecimal() else None,
         service=request.GET.get("service") or None,
         kecamatan=request.GET.get("kecamatan") or None,
     )

@@ -182,7 +182,7 @@ def _referenced(value) -> Alert | None:
     if value in (None, ""):
         return None
     value = str(value).strip()
-    qs = Alert.objects.filter(pk=int(value)) if value.isdigit() else Alert.objects.filter(identifier=value)
+    qs = Alert.objects.filter(pk=int(value)) if value.isdecimal() else Alert.objects.filter(identifier=value)
     alert = qs.first()
     if alert is None:
         raise serializers.ValidationError({"references": [_("Peringatan yang dirujuk tidak ditemukan.")]})

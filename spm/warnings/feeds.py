@@ -88,7 +88,7 @@ def download(url: str, *, etag: str = "", last_modified: str = "") -> tuple[int,
         raise FeedError(f"tidak dapat dihubungi: {url[:100]} ({exc})")
     with response:
         declared = response.headers.get("Content-Length")
-        if declared and declared.isdigit() and int(declared) > limit:
+        if declared and declared.isdecimal() and int(declared) > limit:
             raise FeedError(f"terlalu besar: {declared} bita (batas {limit})")
         chunks, size = [], 0
         try:

@@ -22,6 +22,7 @@ desk_required = role_required(permissions.is_desk_user)
 
 def _page(request, template, context, status=200):
     context.setdefault("can_create", permissions.can_create(request.user))
+    context.setdefault("can_block_numbers", permissions.is_koordinator(request.user))
     return render(request, template, context, status=status)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
+from incidents.channels.selectors import conversation_for_incident
 from incidents.desk import queue
 from incidents.desk.duplicates import possible_duplicates
 from incidents.desk.forms import (
@@ -134,6 +135,10 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
         if incident.lat is not None
         else {"lat": incident.desa.lat, "lng": incident.desa.lng, "code": incident.tracking_code, "approx": True},
     }
+    # The SMS/WhatsApp conversation carries the number and the resident's own
+    # words: it shows where the reporter's identity does.
+    context["conversation"] = conversation_for_incident(incident) if context["show_identity"] else None
+    context["can_block_sender"] = permissions.is_koordinator(user)
     return _page(request, "incidents/desk/detail.html", context, status=status)
 
 

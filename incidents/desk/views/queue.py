@@ -180,7 +180,7 @@ def _exact_code_match(user, params):
     return incident_find_for_user(user, code) if code else None
 
 
-FILTER_SELECTS = ("status", "category", "kecamatan", "desa", "agency", "priority", "sort")
+FILTER_SELECTS = ("status", "category", "kecamatan", "desa", "agency", "priority", "channel", "sort")
 INVALID_FILTERS = gettext_lazy("Sebagian saringan tidak valid dan diabaikan. Periksa isian yang ditandai.")
 
 

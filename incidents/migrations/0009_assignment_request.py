@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0007_category_english'),
+        ('incidents', '0008_channel_sms_whatsapp'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    name = "incidents.channels"
+    label = "channels"
+    verbose_name = _("Laporan lewat SMS dan WhatsApp")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The outbox relay looks tasks up by name: register them in every process.
+        from incidents.channels import tasks  # noqa: F401

@@ -1,0 +1,80 @@
+"""Desk pages of the message channels: the koordinator's list of blocked
+numbers, and blocking the sender of a report from the report's page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from incidents import permissions
+from incidents.channels.forms import BlockNumberForm
+from incidents.channels.models import Conversation
+from incidents.channels.selectors import blocked_numbers
+from incidents.channels.services import number_block, number_unblock
+from incidents.desk.views.common import _detail_url, _messages_from, _page, desk_required
+from incidents.selectors import incident_get_for_user
+from kitaaman.access import role_required
+from kitaaman.http import client_ip
+
+koordinator_required = role_required(permissions.is_koordinator)
+
+
+@koordinator_required
+def blocked_list(request):
+    form = BlockNumberForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                number_block(
+                    user=request.user,
+                    number=form.cleaned_data["number"],
+                    reason=form.cleaned_data["reason"],
+                    ip=client_ip(request),
+                )
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, error)
+            else:
+                messages.success(request, _("Nomor diblokir: pesannya tidak lagi diproses atau dibalas."))
+                return redirect("channels_desk:blocked")
+        status = 400
+    context = {"form": form, "blocked": blocked_numbers()}
+    return _page(request, "incidents/channels/blocked.html", context, status=status)
+
+
+@require_POST
+@koordinator_required
+def unblock(request, pk):
+    number_unblock(user=request.user, blocked_id=pk, ip=client_ip(request))
+    messages.success(request, _("Blokir nomor dibuka."))
+    return redirect("channels_desk:blocked")
+
+
+@require_POST
+@desk_required
+def block_reporter(request, pk):
+    """Block the number a report came from (SMS or WhatsApp)."""
+    # The report's visibility first (404), then the role (403).
+    incident = incident_get_for_user(request.user, pk)
+    if not permissions.is_koordinator(request.user):
+        raise PermissionDenied
+    conversation = Conversation.objects.filter(incident=incident).order_by("-started_at").first()
+    if conversation is None:
+        messages.error(request, _("Laporan ini tidak masuk lewat SMS atau WhatsApp."))
+        return redirect(_detail_url(incident))
+    try:
+        number_block(
+            user=request.user,
+            number=conversation.sender,
+            reason=_("Pengirim laporan %(code)s") % {"code": incident.tracking_code},
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        for text in _messages_from(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Nomor pengirim diblokir: pesannya tidak lagi diproses atau dibalas."))
+    return redirect(_detail_url(incident))

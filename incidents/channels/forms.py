@@ -1,0 +1,11 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class BlockNumberForm(forms.Form):
+    number = forms.CharField(
+        label=_("Nomor telepon"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "placeholder": "0812…"}),
+    )
+    reason = forms.CharField(label=_("Alasan"), max_length=200, required=False)

@@ -1,0 +1,259 @@
+"""Messages that reach the portal by SMS or WhatsApp, the conversations they
+make up, and the answers that go back.
+
+Numbers are stored in one canonical form (+62…, see phone.py), so the same
+person is the same sender on every channel and in every table.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incidents.models import Channel, Incident, IncidentEvent
+
+MESSAGE_CHANNELS = [(Channel.SMS.value, Channel.SMS.label), (Channel.WHATSAPP.value, Channel.WHATSAPP.label)]
+
+
+class InboundMessage(models.Model):
+    """One message as the provider delivered it, stored before anything else
+    happens to it; processing reads it from here, so a failure there never
+    loses it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu diproses")
+        PROCESSED = "processed", _("Diproses")
+        IGNORED = "ignored", _("Diabaikan")
+        FAILED = "failed", _("Gagal diproses")
+
+    channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
+    provider_id = models.CharField(_("ID pesan dari penyedia"), max_length=200)
+    sender = models.CharField(_("pengirim"), max_length=32)
+    text = models.TextField(_("isi pesan"), blank=True)
+    # [{"id": provider media id, "mime_type": ..., "caption": ...}]
+    media = models.JSONField(_("lampiran"), default=list, blank=True)
+    lat = models.FloatField(_("lintang"), null=True, blank=True)
+    lng = models.FloatField(_("bujur"), null=True, blank=True)
+    received_at = models.DateTimeField(_("diterima penyedia"), default=timezone.now)
+    created_at = models.DateTimeField(_("disimpan"), default=timezone.now)
+    raw = models.JSONField(_("data asli"), default=dict, blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
+    note = models.CharField(_("keterangan"), max_length=200, blank=True)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    processed_at = models.DateTimeField(_("diproses pada"), null=True, blank=True)
+    conversation = models.ForeignKey(
+        "Conversation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_messages",
+        verbose_name=_("percakapan"),
+    )
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("pesan masuk")
+        verbose_name_plural = _("pesan masuk")
+        constraints = [
+            # A provider that delivers the same message twice (a retried webhook) stores it once.
+            models.UniqueConstraint(fields=["channel", "provider_id"], name="inbound_unique_provider_id"),
+        ]
+        indexes = [
+            # The processor's "next pending message of this sender" and the per-sender flood count.
+            models.Index(fields=["channel", "sender", "created_at"], name="inbound_sender_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.provider_id}"
+
+
+class Conversation(models.Model):
+    """A guided report in progress (or finished) with one sender on one channel."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Berlangsung")
+        DONE = "done", _("Menjadi laporan")
+        CANCELLED = "cancelled", _("Dibatalkan")
+        EXPIRED = "expired", _("Kedaluwarsa")
+
+    channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
+    sender = models.CharField(_("pengirim"), max_length=32)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    step = models.CharField(_("langkah"), max_length=30, blank=True)
+    # What the resident has given so far: category, desa, point, description, answers.
+    data = models.JSONField(_("isian"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("dimulai"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("aktivitas terakhir"), default=timezone.now)
+    closed_at = models.DateTimeField(_("berakhir pada"), null=True, blank=True)
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("laporan"),
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("percakapan")
+        verbose_name_plural = _("percakapan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "sender"], condition=Q(status="open"), name="conversation_one_open_per_sender"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.sender} {self.status}"
+
+
+class InboundMedia(models.Model):
+    """A photo sent in a message, fetched from the provider and re-encoded
+    (clean_photo) before it is kept: what is stored carries no EXIF or GPS."""
+
+    inbound = models.ForeignKey(
+        InboundMessage, on_delete=models.CASCADE, related_name="photos", verbose_name=_("pesan masuk")
+    )
+    media_id = models.CharField(_("ID media dari penyedia"), max_length=200)
+    image = models.FileField(_("foto"), upload_to="pesan/%Y/%m/", blank=True)
+    size = models.PositiveIntegerField(_("ukuran (bita)"), default=0)
+    error = models.CharField(_("alasan ditolak"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("diambil"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("foto pesan masuk")
+        verbose_name_plural = _("foto pesan masuk")
+        constraints = [models.UniqueConstraint(fields=["inbound", "media_id"], name="inbound_media_unique")]
+
+
+class OutboundMessage(models.Model):
+    """One message to one number: a reply in a conversation or news of a
+    report. Sent by a task through the outbox; the row is claimed before
+    sending, so a task run twice sends it once."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Balasan")
+        STATUS = "status", _("Kabar laporan")
+        NOTICE = "notice", _("Pemberitahuan")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENDING = "sending", _("Sedang dikirim")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
+    recipient = models.CharField(_("penerima"), max_length=32)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
+    text = models.TextField(_("isi pesan"))
+    # Body parameters of the pre-approved WhatsApp template, used when the
+    # 24-hour customer-service window has closed by the time it is sent.
+    template_params = models.JSONField(_("parameter templat"), default=list, blank=True)
+    template = models.CharField(_("templat yang dipakai"), max_length=100, blank=True)
+    conversation = models.ForeignKey(
+        Conversation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbound_messages",
+        verbose_name=_("percakapan"),
+    )
+    in_reply_to = models.ForeignKey(
+        InboundMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("membalas pesan"),
+    )
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbound_messages",
+        verbose_name=_("laporan"),
+    )
+    event = models.ForeignKey(
+        IncidentEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbound_messages",
+        verbose_name=_("riwayat laporan"),
+    )
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
+    last_error = models.TextField(_("galat terakhir"), blank=True)
+    provider_id = models.CharField(_("ID pesan dari penyedia"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        constraints = [
+            # News of one status change reaches one number once.
+            models.UniqueConstraint(
+                fields=["event", "recipient"], condition=Q(event__isnull=False), name="outbound_unique_event_recipient"
+            ),
+            # One answer per message received (and per kind of answer).
+            models.UniqueConstraint(
+                fields=["in_reply_to", "kind"], condition=Q(in_reply_to__isnull=False), name="outbound_unique_reply"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} {self.recipient} {self.state}"
+
+
+class Contact(models.Model):
+    """What the portal knows about a number on a channel: when it last wrote
+    (WhatsApp's 24-hour window) and whether it said STOP."""
+
+    channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
+    number = models.CharField(_("nomor"), max_length=32)
+    last_inbound_at = models.DateTimeField(_("pesan terakhir masuk"), null=True, blank=True)
+    opted_out_at = models.DateTimeField(_("berhenti berlangganan kabar"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kontak saluran")
+        verbose_name_plural = _("kontak saluran")
+        constraints = [models.UniqueConstraint(fields=["channel", "number"], name="contact_unique_number")]
+
+    def __str__(self):
+        return f"{self.channel} {self.number}"
+
+
+class BlockedNumber(models.Model):
+    """A number whose messages are stored but neither processed nor answered."""
+
+    number = models.CharField(_("nomor"), max_length=32, unique=True)
+    reason = models.CharField(_("alasan"), max_length=200, blank=True)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diblokir oleh"),
+    )
+    created_at = models.DateTimeField(_("diblokir pada"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("nomor diblokir")
+        verbose_name_plural = _("nomor diblokir")
+
+    def __str__(self):
+        return self.number

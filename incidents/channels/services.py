@@ -1,0 +1,125 @@
+"""Writes of the message channels: storing what arrives, blocking numbers.
+
+Every channel's webhook turns its payload into an InboundPayload and calls
+`inbound_message_receive`, which stores it (once per provider id) and
+enqueues its processing through the outbox in the same transaction. The
+webhook answers as soon as that commits; nothing the processing does can
+turn into an error for the provider or lose the message.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from incidents import audit, permissions
+from incidents.channels.models import BlockedNumber, Contact, InboundMessage
+from incidents.channels.phone import normalize_number
+from kitaaman.outbox import outbox_enqueue
+
+TASK_PROCESS_INBOUND = "incidents.channels.tasks.process_inbound"
+NUMBER_BLOCKED = "channels.number_blocked"
+NUMBER_UNBLOCKED = "channels.number_unblocked"
+
+
+@dataclass
+class InboundPayload:
+    """One message as a channel adapter read it from its provider."""
+
+    channel: str
+    provider_id: str
+    sender: str
+    received_at: datetime
+    text: str = ""
+    media: list = field(default_factory=list)
+    lat: float | None = None
+    lng: float | None = None
+    raw: dict = field(default_factory=dict)
+
+
+@transaction.atomic
+def inbound_message_receive(*, payload: InboundPayload) -> tuple[InboundMessage, bool]:
+    """Store a message and enqueue its processing. Returns (message, created);
+    a provider id already stored (a retried webhook) creates nothing."""
+    existing = InboundMessage.objects.filter(channel=payload.channel, provider_id=payload.provider_id).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            message = InboundMessage.objects.create(
+                channel=payload.channel,
+                provider_id=payload.provider_id,
+                sender=payload.sender,
+                text=payload.text,
+                media=payload.media,
+                lat=payload.lat,
+                lng=payload.lng,
+                received_at=payload.received_at,
+                created_at=now,
+                raw=payload.raw,
+            )
+    except IntegrityError:
+        # The same delivery arrived twice at once; the other request stored it.
+        return InboundMessage.objects.get(channel=payload.channel, provider_id=payload.provider_id), False
+    contact, _created = Contact.objects.get_or_create(channel=payload.channel, number=payload.sender)
+    # WhatsApp's 24-hour window runs from the resident's last message.
+    Contact.objects.filter(pk=contact.pk).update(last_inbound_at=now)
+    outbox_enqueue(task_name=TASK_PROCESS_INBOUND, kwargs={"inbound_id": message.pk})
+    return message, True
+
+
+def inbound_pending_requeue(*, older_than: timedelta = timedelta(minutes=15)) -> int:
+    """Enqueue processing again for senders whose messages have waited too
+    long: a task that exhausted its retries while the database was down would
+    otherwise leave them pending for good. Processing takes only pending
+    messages, so an extra run is harmless. Returns how many senders."""
+    stale = (
+        InboundMessage.objects.filter(state=InboundMessage.State.PENDING, created_at__lt=timezone.now() - older_than)
+        .order_by("channel", "sender", "received_at", "id")
+        .values_list("pk", "channel", "sender")
+    )
+    seen = set()
+    with transaction.atomic():
+        for pk, channel, sender in stale[:1000]:
+            if (channel, sender) in seen:
+                continue
+            seen.add((channel, sender))
+            outbox_enqueue(task_name=TASK_PROCESS_INBOUND, kwargs={"inbound_id": pk})
+    return len(seen)
+
+
+def _require_koordinator(user) -> None:
+    if not permissions.is_koordinator(user):
+        raise PermissionDenied(_("Hanya koordinator yang dapat memblokir atau membuka blokir nomor."))
+
+
+@transaction.atomic
+def number_block(*, user, number: str, reason: str = "", ip=None) -> BlockedNumber:
+    """Stop processing and answering messages from `number` (koordinator only)."""
+    _require_koordinator(user)
+    canonical = normalize_number(number)
+    if not canonical:
+        raise ValidationError({"number": [_("Nomor telepon tidak valid.")]})
+    reason = (reason or "").strip()
+    if len(reason) > 200:
+        raise ValidationError({"reason": [_("Alasan terlalu panjang (maksimal 200 karakter).")]})
+    blocked, created = BlockedNumber.objects.get_or_create(
+        number=canonical, defaults={"reason": reason, "blocked_by": user}
+    )
+    if created:
+        audit.record(NUMBER_BLOCKED, user=user, ip=ip, data={"number": canonical, "reason": reason})
+    return blocked
+
+
+@transaction.atomic
+def number_unblock(*, user, blocked_id: int, ip=None) -> None:
+    _require_koordinator(user)
+    blocked = BlockedNumber.objects.select_for_update().filter(pk=blocked_id).first()
+    if blocked is None:
+        return
+    audit.record(NUMBER_UNBLOCKED, user=user, ip=ip, data={"number": blocked.number})
+    blocked.delete()

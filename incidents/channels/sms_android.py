@@ -1,0 +1,116 @@
+"""SMS through SMS Gateway for Android (a phone with a local SIM).
+
+Incoming: the app's `sms:received` webhook. It signs each request: X-Signature
+is the hex HMAC-SHA256, keyed with SMS_WEBHOOK_SECRET, of the raw body
+followed by the X-Timestamp header (Unix seconds). The event's top-level
+`id` identifies the delivery; the payload's `messageId` is derived from the
+content and repeats, so it is not used as the key.
+
+Outgoing: AndroidSmsGatewayBackend, an SMS_BACKEND for kitaaman.sms built on
+the `android-sms-gateway` client, with an httpx client that has timeouts.
+"""
+
+import hashlib
+import hmac
+import logging
+import time
+
+import httpx
+from android_sms_gateway import APIClient, Message, TextMessage
+from android_sms_gateway.errors import APIError
+from android_sms_gateway.http import HttpxHttpClient
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from incidents.channels.phone import normalize_number
+from incidents.channels.services import InboundPayload
+from incidents.models import Channel
+from kitaaman.sms import BaseSmsBackend
+
+logger = logging.getLogger(__name__)
+
+MAX_CLOCK_SKEW = 300  # seconds either way
+
+
+class SmsGatewayUnavailable(ConnectionError):
+    """The gateway could not be reached or answered 5xx/429: try again later."""
+
+
+class SmsGatewayRefused(Exception):
+    """The gateway refused the message (bad number, bad credentials): do not retry."""
+
+
+class BadPayload(ValueError):
+    pass
+
+
+def signature_ok(*, body: bytes, timestamp: str, signature: str, now: float | None = None) -> bool:
+    secret = settings.SMS_WEBHOOK_SECRET
+    if not secret or not timestamp or not signature:
+        return False
+    try:
+        sent_at = int(timestamp)
+    except ValueError:
+        return False
+    if abs((now or time.time()) - sent_at) > MAX_CLOCK_SKEW:
+        return False
+    expected = hmac.new(secret.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature.strip().lower())
+
+
+def parse_event(event: dict) -> InboundPayload | None:
+    """The message of an `sms:received` event; None for the app's other
+    events (sent, delivered, ping). Raises BadPayload when it cannot be read."""
+    if not isinstance(event, dict):
+        raise BadPayload("not an object")
+    if event.get("event") != "sms:received":
+        return None
+    event_id = str(event.get("id") or "").strip()
+    payload = event.get("payload")
+    if not event_id or not isinstance(payload, dict):
+        raise BadPayload("missing id or payload")
+    sender = normalize_number(payload.get("phoneNumber") or payload.get("sender"))
+    if not sender:
+        raise BadPayload("missing or unreadable phoneNumber")
+    received_at = parse_datetime(str(payload.get("receivedAt") or "")) or timezone.now()
+    if timezone.is_naive(received_at):
+        received_at = timezone.make_aware(received_at)
+    return InboundPayload(
+        channel=Channel.SMS,
+        provider_id=event_id[:200],
+        sender=sender,
+        text=str(payload.get("message") or "")[:5000],
+        received_at=received_at,
+        raw=event,
+    )
+
+
+class AndroidSmsGatewayBackend(BaseSmsBackend):
+    """Sends through the gateway's API: the phone's Local Server
+    (http://<phone>:8080) or the Cloud/Private server (…/3rdparty/v1)."""
+
+    def send(self, *, to: str, text: str) -> str:
+        http = httpx.Client(timeout=settings.SMS_GATEWAY_TIMEOUT)
+        try:
+            client = APIClient(
+                settings.SMS_GATEWAY_LOGIN,
+                settings.SMS_GATEWAY_PASSWORD,
+                base_url=settings.SMS_GATEWAY_URL,
+                http=HttpxHttpClient(http),
+            )
+            state = client.send(Message(phone_numbers=[to], text_message=TextMessage(text=text)))
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise SmsGatewayUnavailable(f"SMS gateway unreachable: {exc}") from exc
+        except APIError as exc:
+            if exc.status_code is None or exc.status_code >= 500 or exc.status_code == 429:
+                raise SmsGatewayUnavailable(f"SMS gateway error {exc.status_code}: {exc}") from exc
+            raise SmsGatewayRefused(f"SMS gateway refused ({exc.status_code}): {exc}") from exc
+        except (KeyError, ValueError, TypeError) as exc:
+            # A 2xx answer we cannot read: the gateway took the message; sending
+            # it again would give the resident a duplicate.
+            logger.warning("SMS gateway accepted a message with an unreadable answer: %s", exc)
+            return ""
+        finally:
+            http.close()
+        return state.id

@@ -1,0 +1,50 @@
+"""The one place where a message conversation becomes a report: through the
+intake command that every channel uses, so a report by SMS or WhatsApp is
+checked, numbered, routed and announced exactly like one from /lapor/."""
+
+import uuid
+
+from incidents.intake.services import report_submit
+from incidents.intake.submission import Place, Reporter, Submission
+from incidents.models import Category, Incident
+
+NAMESPACE = uuid.UUID("5b0f7f0e-4d0c-4f43-9a55-6a1d1f0c2d7e")
+
+
+def conversation_client_uuid(conversation_id: int) -> uuid.UUID:
+    """A stable id per conversation: processing the confirming message again
+    (a retried task) returns the report already made instead of a second one."""
+    return uuid.uuid5(NAMESPACE, f"conversation:{conversation_id}")
+
+
+def conversation_report_submit(
+    *,
+    channel: str,
+    sender: str,
+    category: Category,
+    description: str,
+    desa_code: str,
+    lat: float | None,
+    lng: float | None,
+    details: dict,
+    photos: list,
+    client_uuid: uuid.UUID,
+) -> Incident:
+    """Raises ValidationError (field -> Indonesian messages) as the intake does."""
+    incident, _created = report_submit(
+        Submission(
+            category=category,
+            description=description,
+            place=Place(desa_code=desa_code, lat=lat, lng=lng),
+            # The sender's number is the reporter's contact; the desk masks it like any contact.
+            reporter=Reporter(phone=sender),
+            details=details,
+            photos=photos,
+            # The resident agreed by confirming (YA) or by sending the one-message form,
+            # whose help text says the number is kept to follow the report up.
+            consent=True,
+            channel=channel,
+            client_uuid=client_uuid,
+        )
+    )
+    return incident
