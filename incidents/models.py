@@ -298,6 +298,10 @@ class Incident(models.Model):
     # column makes "overdue" a range filter.
     due_at = models.DateTimeField(_("batas waktu berjalan"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("dieskalasi pada"), null=True, blank=True)
+    # Set when a petugas asks the koordinator to route the report to an agency
+    # (an ASSIGNMENT_REQUEST event); cleared by the next assignment or when the
+    # report closes. The koordinator's "menunggu penugasan" filter reads it.
+    assignment_requested_at = models.DateTimeField(_("penugasan diminta pada"), null=True, blank=True)
 
     spm_must_serve = models.PositiveIntegerField(_("warga yang harus dilayani"), null=True, blank=True)
     spm_served = models.PositiveIntegerField(_("warga yang telah dilayani"), null=True, blank=True)
@@ -326,6 +330,12 @@ class Incident(models.Model):
             models.Index(fields=["-priority", "-created_at", "-id"], name="inc_priority_idx"),
             models.Index(fields=["category", "-created_at", "-id"], name="inc_category_idx"),
             models.Index(fields=["desa", "-created_at", "-id"], name="inc_desa_idx"),
+            # The koordinator's list of reports waiting for an assignment (few rows).
+            models.Index(
+                fields=["assignment_requested_at"],
+                name="inc_assign_request_idx",
+                condition=Q(assignment_requested_at__isnull=False),
+            ),
             # The desk's channel filter: SMS and WhatsApp reports are a small share of a
             # large table, so without it a page of them would scan the newest-first index.
             models.Index(fields=["channel", "-created_at", "-id"], name="inc_channel_idx"),
@@ -382,6 +392,7 @@ class EventKind(models.TextChoices):
     EDIT = "edit", _("Perubahan data")
     ARRIVED = "arrived", _("Tiba di lokasi")
     ESCALATION = "escalation", _("Eskalasi batas waktu")
+    ASSIGNMENT_REQUEST = "assignment_request", _("Permintaan penugasan")
 
 
 class IncidentEvent(models.Model):

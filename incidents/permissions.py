@@ -8,7 +8,8 @@ which is the koordinator's alone).
 
     role         sees                       writes
     petugas      own kecamatan(s)           verify, handle, finish, reopen, notes,
-                                            triage edits, enter reports
+                                            triage edits, enter reports, ask the
+                                            koordinator for an assignment
     koordinator  everything                 all of petugas + reject, duplicate,
                                             assign agencies, move between kecamatan
     mitra        reports assigned to its    notes, arrival time, completing its
@@ -157,6 +158,13 @@ def editable_fields(user, incident: Incident) -> tuple[str, ...]:
 def can_assign(user, incident: Incident) -> bool:
     """Routing to agencies is the koordinator's, on open reports."""
     return is_koordinator(user) and incident.status in OPEN_STATUSES
+
+
+def can_request_assignment(user, incident: Incident) -> bool:
+    """A petugas of the report's kecamatan may ask the koordinator to route it
+    (a koordinator assigns directly instead); whether the report still needs
+    it is the service's check."""
+    return is_petugas_of(user, incident) and not is_koordinator(user)
 
 
 def can_add_note(user, incident: Incident) -> bool:

@@ -10,6 +10,7 @@ form and a compact form for a 360 px phone, whose labels keep a readable size.
 
 import math
 import threading
+from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -70,25 +71,51 @@ def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, 
     interactive: titles, description and links for the page; off for a PDF."""
     # A compact chart is shown about 300 px wide: 13 units are 11 px on screen.
     width, height = (340, 240) if compact else (760, 280)
-    font = 13 if compact else 12
     left, right, top, bottom = (46, 10, 12, 30) if compact else (46, 12, 14, 30)
-    plot_w, plot_h = width - left - right, height - top - bottom
-    months = trend["months"]
-    step = plot_w / (len(months) - 1)
-    y_max = 100.0
+    frame = _Frame(
+        width=width,
+        height=height,
+        font=13 if compact else 12,
+        left=left,
+        right=right,
+        top=top,
+        plot_h=height - top - bottom,
+        step=(width - left - right) / (len(trend["months"]) - 1),
+    )
+    parts = [_svg_open(frame, compact=compact, interactive=interactive, id_prefix=id_prefix, year=trend["year"])]
+    parts += _grid(frame, trend["months"], compact=compact)
+    for series in trend["services"]:
+        parts += _series(frame, series, trend["months"], interactive=interactive, month_href=month_href)
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(str(p) for p in parts))
 
-    def y_of(value):
-        return top + plot_h - min(value, y_max * 1.05) / y_max * plot_h
 
+@dataclass(frozen=True)
+class _Frame:
+    width: int
+    height: int
+    font: int
+    left: int
+    right: int
+    top: int
+    plot_h: int
+    step: float
+    y_max: float = 100.0
+
+    def y_of(self, value):
+        return self.top + self.plot_h - min(value, self.y_max * 1.05) / self.y_max * self.plot_h
+
+
+def _svg_open(frame: _Frame, *, compact, interactive, id_prefix, year) -> list:
     parts = [
         format_html(
             '<svg class="chart{}" viewBox="0 0 {} {}" width="{}" height="{}" font-family="{}"{} '
             'preserveAspectRatio="xMidYMid meet">',
             " chart-compact" if compact else " chart-wide",
-            width,
-            height,
-            width,
-            height,
+            frame.width,
+            frame.height,
+            frame.width,
+            frame.height,
             FONT,
             # "group", not "img": the points are links, and an image's content is not reachable.
             format_html(' role="group" aria-labelledby="{}-title" aria-describedby="{}-desc"', id_prefix, id_prefix)
@@ -106,24 +133,29 @@ def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, 
                     "Garis capaian (persen) tiap layanan SPM per bulan tahun %(year)s; "
                     "tabel yang sama ada di bawah grafik."
                 )
-                % {"year": trend["year"]},
+                % {"year": year},
             ),
         ]
+    return "".join(str(p) for p in parts)
+
+
+def _grid(frame: _Frame, months, *, compact) -> list:
+    parts = []
     for tick in (0, 25, 50, 75, 100):
-        y = round(y_of(tick), 1)
+        y = round(frame.y_of(tick), 1)
         parts.append(
             format_html(
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"{}/>'
                 '<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="end">{} %</text>',
-                left,
-                width - right,
+                frame.left,
+                frame.width - frame.right,
                 y,
                 y,
                 "#9aa5ad" if tick == 100 else "#e3e8ec",
                 mark_safe(' stroke-dasharray="4 3"') if tick == 100 else "",
-                left - 5,
+                frame.left - 5,
                 round(y + 4, 1),
-                font,
+                frame.font,
                 GREY,
                 tick,
             )
@@ -134,48 +166,52 @@ def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, 
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="middle">{}</text>',
-                round(left + i * step, 1),
-                height - 8,
-                font,
+                round(frame.left + i * frame.step, 1),
+                frame.height - 8,
+                frame.font,
                 GREY,
                 label,
             )
         )
-    for series in trend["services"]:
-        colour, dash, marker = SERIES_STYLE.get(series["code"], ("#333", "", "circle"))
-        segments, current = [], []
-        for i, value in enumerate(series["values"]):
-            if value is None:
-                if current:
-                    segments.append(current)
-                current = []
-                continue
-            current.append((left + i * step, y_of(value), value, i))
-        if current:
-            segments.append(current)
-        for seg in segments:
-            points = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v, _m in seg)
-            if len(seg) > 1:
-                parts.append(
-                    format_html(
-                        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.2"{}/>',
-                        points,
-                        colour,
-                        format_html(' stroke-dasharray="{}"', dash) if dash else "",
-                    )
+    return parts
+
+
+def _series(frame: _Frame, series, months, *, interactive, month_href) -> list:
+    """One service's line: unbroken runs of months joined, each point marked."""
+    colour, dash, marker = SERIES_STYLE.get(series["code"], ("#333", "", "circle"))
+    segments, current = [], []
+    for i, value in enumerate(series["values"]):
+        if value is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        current.append((frame.left + i * frame.step, frame.y_of(value), value, i))
+    if current:
+        segments.append(current)
+    parts = []
+    for seg in segments:
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v, _m in seg)
+        if len(seg) > 1:
+            parts.append(
+                format_html(
+                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.2"{}/>',
+                    points,
+                    colour,
+                    format_html(' stroke-dasharray="{}"', dash) if dash else "",
                 )
-            for x, y, value, month in seg:
-                point = _marker(marker, x, y, colour)
-                if interactive:
-                    point = format_html(
-                        "<g>{}<title>{}: {} {}</title></g>", point, series["name"], months[month], fmt_pct(value)
-                    )
-                if interactive and month_href:
-                    # The month's own dashboard: the list behind the point.
-                    point = format_html('<a href="{}">{}</a>', month_href(month + 1), point)
-                parts.append(point)
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(str(p) for p in parts))
+            )
+        for x, y, value, month in seg:
+            point = _marker(marker, x, y, colour)
+            if interactive:
+                point = format_html(
+                    "<g>{}<title>{}: {} {}</title></g>", point, series["name"], months[month], fmt_pct(value)
+                )
+            if interactive and month_href:
+                # The month's own dashboard: the list behind the point.
+                point = format_html('<a href="{}">{}</a>', month_href(month + 1), point)
+            parts.append(point)
+    return parts
 
 
 def legend_svg(trend: dict, *, width=520) -> str:

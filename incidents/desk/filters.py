@@ -334,6 +334,11 @@ class IncidentFilter(django_filters.FilterSet):
         label=gettext_lazy("Hanya yang melewati batas waktu"),
         api_help=gettext_lazy("Hanya (true) atau tanpa (false) yang lewat batas waktu"),
     )
+    assignment_requested = FlagFilter(
+        method="filter_assignment_requested",
+        label=gettext_lazy("Hanya yang menunggu penugasan"),
+        api_help=gettext_lazy("Hanya (true) atau tanpa (false) yang menunggu penugasan instansi dari koordinator"),
+    )
     created_after = DateBoundFilter(
         field_name="created_at",
         lookup_expr="gte",
@@ -395,6 +400,12 @@ class IncidentFilter(django_filters.FilterSet):
             return qs
         now = self.now or timezone.now()
         return qs.filter(due_at__lt=now) if value else qs.filter(Q(due_at__isnull=True) | Q(due_at__gte=now))
+
+    def filter_assignment_requested(self, qs, name, value):
+        # A petugas asked the koordinator for an assignment (workflow/assignment_request.py).
+        if value is None:
+            return qs
+        return qs.filter(assignment_requested_at__isnull=not value)
 
     def filter_search(self, qs, name, value):
         value = (value or "").strip()

@@ -27,6 +27,12 @@ SPM_LABELS = {
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H.%M", "%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
+def unassigned_agencies(incident):
+    """Active agencies not yet assigned to the report: what may still be chosen."""
+    taken = [a.agency_id for a in incident.assignments.all()]
+    return Agency.objects.filter(active=True).exclude(pk__in=taken)
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -74,8 +80,23 @@ class AssignForm(VersionedForm):
     def __init__(self, *args, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
         if incident is not None:
-            taken = [a.agency_id for a in incident.assignments.all()]
-            self.fields["agency"].queryset = Agency.objects.filter(active=True).exclude(pk__in=taken)
+            self.fields["agency"].queryset = unassigned_agencies(incident)
+
+
+class AssignmentRequestForm(AssignForm):
+    """A petugas asks the koordinator for an assignment, optionally suggesting
+    the agency: the koordinator's form without the version (asking changes no
+    report data) and with the agency optional."""
+
+    version = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        agency.label = _("Instansi yang diusulkan (opsional)")
+        agency.required = False
+        agency.empty_label = _("— koordinator yang memilih —")
+        self.fields["note"].label = _("Catatan untuk koordinator (internal)")
 
 
 class NoteForm(NoteVisibilityMixin, forms.Form):

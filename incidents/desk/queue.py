@@ -317,6 +317,8 @@ def status_counts(user) -> dict:
         # due_at is only set while a report is open (see Incident.due_at), so
         # this is an index-only count on the partial due-time index.
         counts["overdue"] = qs.filter(due_at__lt=timezone.now()).count()
+        # Few rows, on a partial index: the koordinator's pending requests.
+        counts["assignment_requested"] = qs.filter(assignment_requested_at__isnull=False).count()
         counts["open"] = sum(counts[s] for s in open_values)
         cache.set(key, counts, COUNTS_TTL)
     return counts

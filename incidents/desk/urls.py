@@ -1,16 +1,19 @@
 from django.urls import path
 
-from incidents.desk.views import actions, bulk, detail, entry, exports, queue
+from incidents.desk.views import actions, assignment_request, bulk, detail, entry, exports, queue, queue_map
 from incidents.privacy import views as privacy
 
 app_name = "desk"
 urlpatterns = [
     path("", queue.home, name="home"),
+    path("peta/", queue_map.map_page, name="map"),
+    path("peta/laporan.geojson", queue_map.map_geojson, name="map_geojson"),
     path("laporan/baru/", entry.create, name="create"),
     path("laporan/<int:pk>/", detail.detail, name="detail"),
     path("laporan/<int:pk>/status/", actions.transition, name="transition"),
     path("laporan/<int:pk>/tugaskan/", actions.assign, name="assign"),
     path("laporan/<int:pk>/catatan/", actions.note, name="note"),
+    path("laporan/<int:pk>/minta-penugasan/", assignment_request.request_assignment, name="request_assignment"),
     path("laporan/<int:pk>/ubah/", actions.update, name="update"),
     path("laporan/<int:pk>/tiba/", actions.arrival, name="arrival"),
     path("laporan/<int:pk>/identitas/", detail.reveal_identity, name="reveal_identity"),

@@ -23,6 +23,7 @@ from kitaaman.outbox import outbox_enqueue
 TASK_INCIDENT_CREATED = "incidents.tasks_notify.deliver_incident_created"
 TASK_ASSIGNMENT = "incidents.tasks_notify.deliver_assignment"
 TASK_STATUS_CHANGE = "incidents.tasks_notify.deliver_status_change"
+TASK_ASSIGNMENT_REQUEST = "incidents.tasks_notify.deliver_assignment_request"
 
 # Reports at or above this priority alert the officers at once.
 ALERT_PRIORITY = Priority.TINGGI
@@ -39,6 +40,11 @@ def notify_incident_created(incident: Incident) -> None:
 def notify_assignment(assignment: Assignment) -> None:
     """An assignment alerts the users of the agency."""
     outbox_enqueue(task_name=TASK_ASSIGNMENT, kwargs={"assignment_id": assignment.pk})
+
+
+def notify_assignment_request(incident: Incident, event: IncidentEvent) -> None:
+    """A petugas's request for an assignment alerts the koordinators."""
+    outbox_enqueue(task_name=TASK_ASSIGNMENT_REQUEST, kwargs={"incident_id": incident.pk, "event_id": event.pk})
 
 
 def notify_status_change(incident: Incident, event: IncidentEvent) -> None:
@@ -194,3 +200,43 @@ def messages_status_change(incident: Incident, event: IncidentEvent) -> list[Out
             },
         )
     return [Outgoing(channel="email", recipient=incident.reporter_email, subject=subject, text=text, html=html)]
+
+
+def messages_assignment_request(incident: Incident, event: IncidentEvent) -> list[Outgoing]:
+    """E-mail and SMS to every active koordinator: who asked, for which report,
+    which agency they suggest. No reporter identity; the link leads to the desk."""
+    with translation.override(settings.LANGUAGE_CODE):
+        requester = event.actor_label or _("Petugas")
+        subject = _("[KITA AMAN] Permintaan penugasan: %(code)s, %(category)s di %(desa)s") % {
+            "code": incident.tracking_code,
+            "category": incident.category.name,
+            "desa": incident.desa.name,
+        }
+        link = desk_url(incident)
+        text, html = render_email(
+            "assignment_request",
+            {
+                "incident": incident,
+                "event": event,
+                "requester": requester,
+                "agency_name": (event.data or {}).get("agency_name", ""),
+                "priority": Priority(incident.priority).label,
+                "link": link,
+                "excerpt": _excerpt(incident.description),
+            },
+        )
+        sms_text = _(
+            "KITA AMAN: %(who)s meminta penugasan instansi untuk laporan %(code)s (Kec. %(kecamatan)s). %(link)s"
+        ) % {
+            "who": requester,
+            "code": incident.tracking_code,
+            "kecamatan": incident.kecamatan.name,
+            "link": link,
+        }
+    messages = []
+    for user in _staff("koordinator"):
+        if user.email:
+            messages.append(Outgoing(channel="email", recipient=user.email, subject=subject, text=text, html=html))
+        if _phone(user):
+            messages.append(Outgoing(channel="sms", recipient=_phone(user), subject=subject, text=sms_text))
+    return messages

@@ -113,3 +113,24 @@ def deliver_status_change(self, incident_id: int, event_id: int):
         incident_id=incident_id,
         event=event_id,
     )
+
+
+@shared_task(name="incidents.tasks_notify.deliver_assignment_request", **TASK_OPTIONS)
+def deliver_assignment_request(self, incident_id: int, event_id: int):
+    from incidents.models import EventKind, IncidentEvent
+    from incidents.notify.messages import messages_assignment_request
+
+    event = (
+        IncidentEvent.objects.select_related("incident__category", "incident__desa", "incident__kecamatan")
+        .filter(pk=event_id, incident_id=incident_id, kind=EventKind.ASSIGNMENT_REQUEST)
+        .first()
+    )
+    if event is None:
+        return None
+    return _run(
+        self,
+        kind="assignment_request",
+        messages=messages_assignment_request(event.incident, event),
+        incident_id=incident_id,
+        event=event_id,
+    )

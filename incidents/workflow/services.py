@@ -195,6 +195,7 @@ def incident_transition(
     elif to in (Status.DITOLAK, Status.DUPLIKAT):
         fields["closed_at"] = now
         fields["due_at"] = None
+        fields["assignment_requested_at"] = None
         if original is not None:
             fields["duplicate_of"] = original
     elif to == Status.DITANGANI and locked.status == Status.DIVERIFIKASI:
@@ -203,6 +204,7 @@ def incident_transition(
         fields["resolved_at"] = now
         fields["closed_at"] = now
         fields["due_at"] = None
+        fields["assignment_requested_at"] = None
     elif to == Status.DITANGANI and locked.status == Status.SELESAI:
         # Reopened: a fresh follow-up window and a fresh chance to escalate.
         fields["resolved_at"] = None
@@ -266,7 +268,8 @@ def incident_assign(*, incident: Incident, actor, agency, note: str = "", versio
     note = _clean_note(note)
     now = timezone.now()
     previous = snapshot(locked)
-    fields = {}
+    # An assignment answers any pending request for one (assignment_request.py).
+    fields = {"assignment_requested_at": None}
     if locked.first_response_at is None:
         fields["first_response_at"] = now
     _save_versioned(locked, fields)

@@ -31,6 +31,11 @@
     linkDesa(form.querySelector("select[name=kecamatan]"), form.querySelector("select[name=desa]"));
   });
 
+  // Filters and bulk actions are folded on a phone; a wide screen has room for them open.
+  if (window.matchMedia && window.matchMedia("(min-width: 720px)").matches) {
+    document.querySelectorAll("details.fold-wide-open").forEach(function (d) { d.open = true; });
+  }
+
   // Queue: select every report on this page.
   var all = document.getElementById("select-all");
   if (all) {

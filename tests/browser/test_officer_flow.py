@@ -12,10 +12,10 @@ from django.apps import apps
 from incidents.models import Incident
 from incidents.reference.seed import seed_reference
 from tests import factories
+from tests.browser.desk import DESKTOP, new_page, sign_in, sign_out, transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-DESKTOP = {"width": 1280, "height": 800}
 
 PUBLIC_VERIFY = "Laporan sudah kami cek, tim menuju lokasi."
 PUBLIC_DONE = "Air sudah surut, warga kembali ke rumah masing-masing."
@@ -33,44 +33,10 @@ def known_data(transactional_db):
     return personas, incident
 
 
-def open_page(browser, **options):
-    context = browser.new_context(**{"viewport": DESKTOP, "locale": "id-ID", "timezone_id": "Asia/Jakarta", **options})
-    # No CDN and no tiles in tests: anything off the live server is refused.
-    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost).*"), lambda route: route.abort())
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    return context, page
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/petugas/")
-    assert "/masuk/" in page.url
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", factories.PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/petugas/"))
-
-
-def sign_out(page):
-    page.locator("header form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def transition(page, target, note=None, visibility=None):
-    form = page.locator(f"form.transition-form[data-target={target}]")
-    if note:
-        form.locator("textarea").fill(note)
-    if visibility:
-        form.locator(f"input[type=radio][value={visibility}]").check()
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def test_officer_flow(browser, live_server, known_data, screenshot_dir):
     personas, incident = known_data
     base = live_server.url
-    context, page = open_page(browser)
+    context, page = new_page(browser, DESKTOP)
     shot = lambda name: page.screenshot(path=str(screenshot_dir / f"officer-{name}.png"), full_page=True)  # noqa: E731
 
     # 1. The Rupit officer finds the new report in the queue.

@@ -15,9 +15,8 @@ from incidents.models import Incident
 from incidents.open311.services import open311_key_create
 from incidents.reference.seed import seed_reference
 from tests import factories
+from tests.browser.desk import DESKTOP, new_page, sign_in
 from tests.open311.conftest import image_server  # noqa: F401  (fixture)
-
-from .test_officer_flow import open_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -53,7 +52,7 @@ def test_open311_report_on_the_desk_and_lacak(browser, live_server, known_data, 
     code = row["service_request_id"]
     incident = Incident.objects.get(tracking_code=code)
 
-    context, page = open_page(browser)
+    context, page = new_page(browser, DESKTOP)
     sign_in(page, base, personas.officer_rupit.username)
     queue_row = page.locator("table.queue tbody tr", has_text=code)
     assert queue_row.count() == 1
@@ -67,7 +66,7 @@ def test_open311_report_on_the_desk_and_lacak(browser, live_server, known_data, 
     page.screenshot(path=str(screenshot_dir / "open311-desk-detail.png"), full_page=True)
     assert page.errors == []
 
-    citizen, track = open_page(browser)
+    citizen, track = new_page(browser, DESKTOP)
     track.goto(f"{base}/lacak/{code}/")
     assert code in track.content() and "Kebakaran hutan dan lahan" in track.content()
     track.screenshot(path=str(screenshot_dir / "open311-lacak.png"), full_page=True)
@@ -78,7 +77,7 @@ def test_open311_report_on_the_desk_and_lacak(browser, live_server, known_data, 
 def test_admin_issues_a_key_in_the_browser(browser, live_server, known_data, screenshot_dir):
     personas, _raw = known_data
     base = live_server.url
-    context, page = open_page(browser)
+    context, page = new_page(browser, DESKTOP)
     page.goto(f"{base}/admin/login/?next=/admin/incidents/partnerapplication/")
     page.fill("input[name=username]", personas.admin.username)
     page.fill("input[name=password]", factories.PASSWORD)

@@ -14,11 +14,10 @@ from django.utils import timezone
 from incidents.reference.seed import seed_reference
 from spm.warnings.models import Alert, State, Subscriber
 from tests import factories
-from tests.browser.test_officer_flow import open_page, sign_out
+from tests.browser.desk import PHONE, new_page, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-PHONE = {"width": 360, "height": 740}
 HEADLINE = "Banjir Sungai Rupit, warga bantaran siaga"
 
 
@@ -35,7 +34,7 @@ def known_data(transactional_db):
 
 
 def open_phone(browser):
-    return open_page(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    return new_page(browser, PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
 
 
 def sign_in(page, base, username):

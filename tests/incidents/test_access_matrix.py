@@ -207,7 +207,16 @@ def test_lists_searches_and_counts_never_show_a_nibung_report_to_rupit(personas,
         response = client.get("/api/v1/incidents/", params)
         assert response.status_code == 200
         assert nibung_report.tracking_code not in {row["tracking_code"] for row in response.json()["results"]}
+        # The desk map and its GeoJSON read the same filters through the same rule.
+        response = client.get("/petugas/peta/", params)
+        assert response.status_code == 200
+        assert f"/petugas/laporan/{nibung_report.pk}/" not in response.content.decode(), params
+        response = client.get("/petugas/peta/laporan.geojson", params)
+        assert response.status_code in (200, 400), (params, response.status_code)
+        assert nibung_report.tracking_code not in response.content.decode(), params
     assert f"/petugas/laporan/{mine.pk}/" in client.get("/petugas/").content.decode()
+    mapped = client.get("/petugas/peta/laporan.geojson").json()["features"]
+    assert [f["properties"]["code"] for f in mapped] == [mine.tracking_code]
     counts = status_counts(personas.officer_rupit)
     assert counts["baru"] == 1 and sum(counts[s] for s in ("baru", "diverifikasi", "ditangani")) == 1
 

@@ -168,7 +168,7 @@ def test_ditangani_needs_an_agency_first(client, personas, make_incident):
     incident_transition(incident=incident, actor=personas.koordinator, to="diverifikasi")
     body = login(client, personas.koordinator).get(url(incident)).content.decode()
     assert 'data-target="ditangani"' not in body
-    assert "Tugaskan minimal satu instansi" in body
+    assert "baru dapat ditangani setelah minimal satu instansi ditugaskan" in body
     incident_assign(incident=incident, actor=personas.koordinator, agency="bpbd")
     assert 'data-target="ditangani"' in client.get(url(incident)).content.decode()
 

@@ -9,11 +9,20 @@ from incidents import permissions
 from incidents.channels.selectors import conversation_for_incident
 from incidents.desk import queue
 from incidents.desk.duplicates import possible_duplicates
-from incidents.desk.forms import ArrivalForm, AssignForm, AssignmentCompleteForm, NoteForm, TransitionForm, TriageForm
+from incidents.desk.forms import (
+    ArrivalForm,
+    AssignForm,
+    AssignmentCompleteForm,
+    AssignmentRequestForm,
+    NoteForm,
+    TransitionForm,
+    TriageForm,
+)
 from incidents.desk.views.common import _page, desk_required
 from incidents.models import OPEN_STATUSES, Category, Status
 from incidents.selectors import events_for_user, incident_get_for_user
 from incidents.workflow import machine as workflow
+from incidents.workflow.assignment_request import koordinator_names, pending_assignment_request
 from incidents.workflow.services import identity_check, identity_view_record
 from kitaaman.http import client_ip
 from kitaaman.localized import choice_label, localized
@@ -47,6 +56,26 @@ def _transition_forms(user, incident, bound=None):
     return forms
 
 
+def _assignment_request_context(user, incident, bound=None) -> dict:
+    """What the page says about routing: that an agency is needed, who assigns,
+    a pending request, and the petugas's form to ask for one."""
+    pending = pending_assignment_request(incident)
+    may_request = permissions.can_request_assignment(user, incident) and incident.status in (
+        Status.DIVERIFIKASI,
+        Status.DITANGANI,
+    )
+    form = bound or (
+        AssignmentRequestForm(incident=incident, prefix="minta") if may_request and pending is None else None
+    )
+    needs_agency = incident.status == Status.DIVERIFIKASI and not incident.assignments.all()
+    return {
+        "needs_agency": needs_agency,
+        "pending_request": pending,
+        "request_form": form,
+        "koordinator_names": koordinator_names() if (needs_agency or form) else [],
+    }
+
+
 def _render_detail(request, incident, *, show_identity=False, status=200, **bound):
     user = request.user
     can_edit = permissions.can_edit(user, incident)
@@ -55,7 +84,11 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
     identity_needs_reveal = identity_allowed and permissions.identity_view_is_audited(user, incident)
     allowed = permissions.allowed_transitions(user, incident)
     assignments = list(incident.assignments.all())
+    routing = _assignment_request_context(user, incident, bound.get("request_form"))
+    # The koordinator's form starts on the agency the petugas suggested.
+    suggested_agency = (routing["pending_request"].data or {}).get("agency") if routing["pending_request"] else None
     context = {
+        **routing,
         "incident": incident,
         "version": incident.version,
         "detail_answers": _detail_answers(incident),
@@ -76,7 +109,8 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
         "duplicates": possible_duplicates(user, incident),
         "duplicate_form": bound.get("duplicate_form"),
         "assign_form": (
-            bound.get("assign_form") or AssignForm(incident=incident, initial={"version": incident.version})
+            bound.get("assign_form")
+            or AssignForm(incident=incident, initial={"version": incident.version, "agency": suggested_agency})
         )
         if permissions.can_assign(user, incident)
         else None,

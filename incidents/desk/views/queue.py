@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from incidents import permissions
@@ -22,7 +23,9 @@ from incidents.desk.forms import (
     ExportForm,
 )
 from incidents.desk.views.common import _age, _messages_from, _page, desk_required
+from incidents.intake.tracking import looks_like_tracking_code
 from incidents.models import Priority, Status
+from incidents.selectors import incident_find_for_user
 
 
 def _rows(items, now, checkbox=False):
@@ -46,6 +49,17 @@ def _rows(items, now, checkbox=False):
         "kec": _("Kec."),
         "overdue": _("Terlambat"),
         "soon": _("Segera"),
+        "requested": _("Menunggu penugasan"),
+        # Column names repeated on each cell: a phone shows a row as a card.
+        "col": {
+            "category": _("Kategori"),
+            "location": _("Lokasi"),
+            "age": _("Umur"),
+            "priority": _("Prioritas"),
+            "status": _("Status"),
+            "due": _("Batas waktu"),
+            "agency": _("Instansi"),
+        },
     }
     rows = []
     for incident in items:
@@ -84,39 +98,52 @@ def _row_html(row, checkbox, labels):
     agencies = format_html_join(" ", '<span class="badge">{}</span>', ((a,) for a in row["agencies"])) or mark_safe(
         '<span class="muted">—</span>'
     )
+    if i.assignment_requested_at is not None:
+        agencies += format_html(' <span class="badge badge-request">{}</span>', labels["requested"])
     check = (
         format_html(
-            '<td><input type="checkbox" name="pilih" value="{}" aria-label="{}"></td>',
+            '<td class="c-check"><input type="checkbox" name="pilih" value="{}" aria-label="{}"></td>',
             row["check_value"],
             i.tracking_code,
         )
         if checkbox
         else ""
     )
+    col = labels["col"]
     return format_html(
-        '<tr class="{}">{}<td><a href="{}" class="code">{}</a><div class="small{}">{}</div></td>'
-        '<td>{}</td><td>{}<div class="small muted">{} {}</div></td>'
-        '<td><time datetime="{}" title="{}">{}</time></td>'
-        '<td><span class="prio prio-{}">{}</span></td><td><span class="badge status-{}">{}</span></td>'
-        "<td>{}</td><td>{}</td></tr>",
+        '<tr class="{}">{}<td class="c-code"><a href="{}" class="code">{}</a><div class="small{}">{}</div></td>'
+        '<td class="c-cat" data-label="{}">{}</td><td class="c-loc" data-label="{}">{}<div class="small muted">{} {}</div></td>'
+        '<td class="c-age" data-label="{}"><time datetime="{}" title="{}">{}</time></td>'
+        '<td class="c-prio" data-label="{}"><span class="prio prio-{}">{}</span></td>'
+        '<td class="c-status" data-label="{}"><span class="badge status-{}">{}</span></td>'
+        '<td class="c-due{}" data-label="{}">{}</td><td class="c-agency{}" data-label="{}">{}</td></tr>',
         {"overdue": "row-overdue", "soon": "row-soon"}.get(state, ""),
         check,
         row["url"],
         i.tracking_code,
         "" if row["summary_is_title"] else " muted",
         row["summary"],
+        col["category"],
         i.category.name,
+        col["location"],
         i.desa.name,
         labels["kec"],
         i.kecamatan.name,
+        col["age"],
         row["created_iso"],
         row["created_full"],
         row["age"],
+        col["priority"],
         i.priority,
         row["priority_label"],
+        col["status"],
         i.status,
         row["status_label"],
+        "" if row["due_text"] else " is-empty",
+        col["due"],
         due,
+        "" if (row["agencies"] or i.assignment_requested_at) else " is-empty",
+        col["agency"],
         agencies,
     )
 
@@ -145,18 +172,45 @@ def _choices(form, name):
     return [(value, label, value == current) for value, label in options]
 
 
+def _exact_code_match(user, params):
+    """The report whose tracking code was typed into the search, if the user may
+    see it. A code of a report they may not see finds nothing, exactly like a
+    code that does not exist."""
+    code = looks_like_tracking_code(params.get("q") or "")
+    return incident_find_for_user(user, code) if code else None
+
+
+FILTER_SELECTS = ("status", "category", "kecamatan", "desa", "agency", "priority", "channel", "sort")
+INVALID_FILTERS = gettext_lazy("Sebagian saringan tidak valid dan diabaikan. Periksa isian yang ditandai.")
+
+
+def queue_filters(request):
+    """The queue's filter form for this request and its cleaned params ({} when
+    there are none or they are invalid), plus whether they were valid. The
+    queue, its map and the map's GeoJSON all read their filters here."""
+    has_filters = any(k in request.GET for k in QUEUE_KEYS)
+    filters = IncidentFilter(request.GET if has_filters else None, user=request.user)
+    if not has_filters:
+        return filters.form, {}, True
+    if filters.is_valid():
+        return filters.form, filters.to_params(), True
+    return filters.form, {}, False
+
+
+def filter_selects(form):
+    return {name: _choices(form, name) for name in FILTER_SELECTS}
+
+
 @desk_required
 def home(request):
     user = request.user
-    has_filters = any(k in request.GET for k in QUEUE_KEYS)
-    filters = IncidentFilter(request.GET if has_filters else None, user=user)
-    form = filters.form
-    params = {}
-    if has_filters and filters.is_valid():
-        params = filters.to_params()
-    elif has_filters:
-        messages.error(request, _("Sebagian saringan tidak valid dan diabaikan. Periksa isian yang ditandai."))
+    form, params, valid = queue_filters(request)
+    if not valid:
+        messages.error(request, INVALID_FILTERS)
     cursor = request.GET.get("cursor") or None
+    found = _exact_code_match(user, params) if not cursor else None
+    if found is not None:
+        return redirect("desk:detail", found.pk)
     try:
         page = queue.incident_queue(user, params, cursor=cursor)
     except queue.InvalidCursor:
@@ -190,6 +244,10 @@ def home(request):
         "status_tabs": status_tabs,
         "overdue_count": counts["overdue"],
         "overdue_url": "?" + urlencode({**params, "overdue": "1"}),
+        "requested_count": counts["assignment_requested"],
+        "requested_url": "?" + urlencode({**base, "assignment_requested": "1"}),
+        "map_url": reverse("desk:map") + ("?" + urlencode(params) if params else ""),
+        "active_filters": len([k for k in params if k != "sort"]),
         "all_url": reverse("desk:home"),
         "next_url": link(cursor=page.next_cursor) if page.next_cursor else None,
         "prev_url": link(cursor=page.prev_cursor) if page.prev_cursor else None,
@@ -199,10 +257,7 @@ def home(request):
         "can_create": permissions.can_create(user),
         "export_form": ExportForm(),
         "current_url": request.get_full_path(),
-        "selects": {
-            name: _choices(form, name)
-            for name in ("status", "category", "kecamatan", "desa", "agency", "priority", "channel", "sort")
-        },
+        "selects": filter_selects(form),
         "agency_choices": [(v, label) for v, label, _sel in _choices(BulkForm(), "agency") if v],
         "read_only": not can_write,
     }

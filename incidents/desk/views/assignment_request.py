@@ -1,0 +1,31 @@
+"""The petugas's "Minta penugasan" action on a verified report."""
+
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from incidents.desk.forms import AssignmentRequestForm
+from incidents.desk.views.actions import _invalid, _load_for_write, _run
+from incidents.desk.views.common import desk_required
+from incidents.workflow.assignment_request import assignment_request_check, assignment_request_create
+
+
+@require_POST
+@desk_required
+def request_assignment(request, pk):
+    incident = _load_for_write(request, pk, assignment_request_check)
+    form = AssignmentRequestForm(request.POST, incident=incident, prefix="minta")
+    if not form.is_valid():
+        return _invalid(request, incident, "request_form", form)
+    data = form.cleaned_data
+    return _run(
+        request,
+        incident,
+        lambda: assignment_request_create(
+            incident=incident, actor=request.user, agency=data["agency"], note=data["note"]
+        ),
+        form=form,
+        form_key="request_form",
+        success=_(
+            "Permintaan penugasan dikirim ke koordinator. Anda akan melihat instansinya di sini setelah ditugaskan."
+        ),
+    )

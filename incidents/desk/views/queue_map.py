@@ -1,0 +1,55 @@
+"""The desk map (/petugas/peta/): the filtered queue on a map, and its GeoJSON."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from incidents.desk.queue_map import MAP_LIMIT, desk_map_geojson
+from incidents.desk.views.common import _messages_from, _page, desk_required
+from incidents.desk.views.queue import INVALID_FILTERS, filter_selects, queue_filters
+from incidents.models import Status
+
+
+@require_GET
+@desk_required
+def map_page(request):
+    form, params, valid = queue_filters(request)
+    if not valid:
+        messages.error(request, INVALID_FILTERS)
+    query = urlencode(params)
+    suffix = f"?{query}" if query else ""
+    bbox = settings.KABUPATEN_BBOX
+    context = {
+        "form": form,
+        "params": params,
+        "selects": filter_selects(form),
+        "active_filters": len([k for k in params if k != "sort"]),
+        "geojson_url": reverse("desk:map_geojson") + suffix,
+        "list_url": reverse("desk:home") + suffix,
+        "bbox": f"{bbox['min_lat']},{bbox['min_lng']},{bbox['max_lat']},{bbox['max_lng']}",
+        "legend": [(value, label) for value, label in Status.choices],
+        "map_limit": MAP_LIMIT,
+    }
+    return _page(request, "incidents/desk/map.html", context)
+
+
+@require_GET
+@desk_required
+def map_geojson(request):
+    form, params, valid = queue_filters(request)
+    if not valid:
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return JsonResponse({"detail": str(INVALID_FILTERS), "errors": errors}, status=400)
+    try:
+        data = desk_map_geojson(request.user, params)
+    except ValidationError as exc:
+        return JsonResponse({"detail": " ".join(_messages_from(exc))}, status=400)
+    response = JsonResponse(data, content_type="application/geo+json")
+    # The answer depends on who asks: never cached by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,173 @@
+"""The desk map (/petugas/peta/) and its GeoJSON: the same reports as the queue
+for the same filters, area-scoped, no reporter identity, clear errors."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incidents.desk.queue_map import desk_map_geojson
+from incidents.models import Desa
+from incidents.workflow.assignment_request import assignment_request_create
+from incidents.workflow.services import incident_assign, incident_transition
+from tests.factories import DESA_NIBUNG, DESA_RUPIT, NIBUNG
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("desk:map")
+DATA = reverse("desk:map_geojson")
+
+
+def geojson(client, params=None):
+    response = client.get(DATA, params or {})
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/geo+json"
+    assert "no-store" in response["Cache-Control"]
+    return response.json()
+
+
+def codes(data):
+    return {f["properties"]["code"] for f in data["features"]}
+
+
+def queue_codes(client, params):
+    """Every report the queue lists for `params`, following its pages."""
+    found, query = set(), dict(params)
+    while True:
+        response = client.get(reverse("desk:home"), query)
+        found |= {row["incident"].tracking_code for row in response.context["rows"]}
+        if not response.context["next_url"]:
+            return found
+        query = dict(params, cursor=response.context["page"].next_cursor)
+
+
+@pytest.fixture
+def reports(personas, make_incident):
+    flood = make_incident(lat=-2.704, lng=102.853)
+    fire = make_incident(category="kebakaran-permukiman")  # no point: desa centroid
+    order = make_incident(category="ketertiban-umum", description="Lapak di trotoar pasar")
+    nibung = make_incident(desa=DESA_NIBUNG, category="konflik-perusahaan", lat=-2.95, lng=103.05)
+    incident_transition(incident=fire, actor=personas.koordinator, to="diverifikasi")
+    incident_assign(incident=fire, actor=personas.koordinator, agency="damkar")
+    incident_transition(incident=order, actor=personas.koordinator, to="ditolak", note="Bukan kejadian.")
+    assignment_request_create(incident=flood, actor=personas.officer_rupit)
+    return {"flood": flood, "fire": fire, "order": order, "nibung": nibung}
+
+
+def test_features_carry_what_the_map_needs_and_no_identity(client, personas, reports):
+    client.force_login(personas.koordinator)
+    data = geojson(client)
+    assert data["type"] == "FeatureCollection" and data["truncated"] is False
+    by_code = {f["properties"]["code"]: f for f in data["features"]}
+    flood = by_code[reports["flood"].tracking_code]
+    assert flood["geometry"] == {"type": "Point", "coordinates": [102.853, -2.704]}
+    props = flood["properties"]
+    assert props["url"] == f"/petugas/laporan/{reports['flood'].pk}/"
+    assert (props["status"], props["status_label"], props["approximate"]) == ("baru", "Baru", False)
+    assert props["assignment_requested"] is True
+    assert props["created"].endswith("WIB") and props["summary"].startswith("Air sungai meluap")
+    desa = Desa.objects.get(code=DESA_RUPIT)
+    fire = by_code[reports["fire"].tracking_code]
+    assert fire["geometry"]["coordinates"] == [round(desa.lng, 6), round(desa.lat, 6)]
+    assert fire["properties"]["approximate"] is True
+    text = client.get(DATA).content.decode()
+    for secret in ("Siti Aminah", "081234567890", "siti@example.test"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "terbuka"},
+        {"status": "ditolak"},
+        {"category": "kebakaran-permukiman"},
+        {"kecamatan": NIBUNG},
+        {"agency": "damkar"},
+        {"q": "trotoar"},
+        {"priority": "4"},
+        {"assignment_requested": "1"},
+    ],
+)
+def test_map_shows_exactly_what_the_queue_lists(client, personas, reports, params):
+    client.force_login(personas.koordinator)
+    assert codes(geojson(client, params)) == queue_codes(client, params)
+
+
+def test_officer_of_rupit_never_sees_a_nibung_report_on_the_map(client, personas, reports):
+    client.force_login(personas.officer_rupit)
+    nibung = reports["nibung"].tracking_code
+    assert codes(geojson(client)) == {reports[k].tracking_code for k in ("flood", "fire", "order")}
+    assert nibung not in codes(geojson(client, {"q": nibung}))
+    assert nibung not in codes(geojson(client, {"desa": DESA_RUPIT}))
+    # Asking for another kecamatan outright finds nothing.
+    assert codes(geojson(client, {"kecamatan": NIBUNG})) == set()
+    page = client.get(PAGE, {"kecamatan": NIBUNG}).content.decode()
+    assert nibung not in page and f"/petugas/laporan/{reports['nibung'].pk}/" not in page
+
+
+def test_mitra_sees_only_reports_assigned_to_its_agency(client, personas, reports):
+    incident_assign(incident=reports["nibung"], actor=personas.koordinator, agency="bpbd")
+    client.force_login(personas.mitra_bpbd)
+    assert codes(geojson(client)) == {reports["nibung"].tracking_code}
+
+
+@pytest.mark.parametrize(
+    "params", [{"status": "hilang"}, {"priority": "9"}, {"created_after": "kemarin"}, {"q": "a\x00b"}]
+)
+def test_bad_filters_answer_400_with_a_message(client, personas, reports, params):
+    client.force_login(personas.koordinator)
+    response = client.get(DATA, params)
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert client.get(PAGE, params).status_code == 200  # the page says so and shows the unfiltered map
+
+
+def test_page_passes_its_filters_to_the_data_and_back_to_the_list(client, personas, reports):
+    client.force_login(personas.koordinator)
+    response = client.get(PAGE, {"status": "terbuka", "category": "kebakaran-permukiman"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert response.context["geojson_url"] == f"{DATA}?status=terbuka&category=kebakaran-permukiman"
+    assert response.context["list_url"] == "/petugas/?status=terbuka&category=kebakaran-permukiman"
+    assert 'id="desk-map"' in body and "leaflet.markercluster.js" in body
+    assert '<details class="filter-fold' in body
+    queue = client.get(reverse("desk:home"), {"status": "terbuka"}).context
+    assert queue["map_url"] == f"{PAGE}?status=terbuka"
+
+
+def test_the_limit_is_said_not_hidden(personas, reports):
+    data = desk_map_geojson(personas.koordinator, {}, limit=2)
+    assert len(data["features"]) == 2 and data["truncated"] is True
+    # Newest first.
+    assert [f["properties"]["code"] for f in data["features"]] == [
+        reports["nibung"].tracking_code,
+        reports["order"].tracking_code,
+    ]
+
+
+def test_query_count_does_not_grow_with_the_reports(client, personas, make_incident):
+    client.force_login(personas.koordinator)
+    make_incident()
+    client.get(DATA)  # warm the session and the permission cache
+    with CaptureQueriesContext(connection) as few:
+        client.get(DATA)
+    for _ in range(10):
+        make_incident(desa=DESA_NIBUNG)
+    with CaptureQueriesContext(connection) as many:
+        client.get(DATA)
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_read_only(client, personas, reports, method):
+    client.force_login(personas.koordinator)
+    assert getattr(client, method)(DATA).status_code == 405
+    assert getattr(client, method)(PAGE).status_code == 405
+
+
+def test_anonymous_and_non_staff_are_refused(client, django_user_model):
+    for url in (PAGE, DATA):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+    client.force_login(django_user_model.objects.create_user("warga", password="x"))
+    assert client.get(DATA).status_code == 403
