@@ -14,6 +14,7 @@ from incidents.models import Incident, Status
 from spm.population.services import population_save
 from spm.summaries.periods import WIB
 from spm.summaries.services import summary_generate
+from tests.conftest import missing_service
 from tests.factories import DESA_NIBUNG, RUPIT
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_an_english_reader_gets_english_statuses_months_and_reasons(client, pers
 
 def test_the_pdf_has_the_chart_codes_and_days(august, tmp_path):
     if not shutil.which("pdftotext"):
-        pytest.skip("needs pdftotext (apt-get install poppler-utils)")
+        missing_service("needs pdftotext (apt-get install poppler-utils)")
     summary, clash = august
     path = tmp_path / "ringkasan.pdf"
     path.write_bytes(summary.pdf.read())

@@ -16,6 +16,7 @@ from spm.summaries.models import Summary, SummaryRun
 from spm.summaries.periods import WIB
 from spm.summaries.render import XLSX_SHEETS
 from spm.summaries.services import SummaryBusy, summary_generate, summary_run, summary_send
+from tests.conftest import missing_service
 from tests.factories import DESA_NIBUNG, DESA_RUPIT
 
 NOV = "2026-11"
@@ -145,12 +146,13 @@ def test_pdf_opens_and_shows_the_figures(november, screenshot_dir, settings):
         timeout=60,
     )
     assert list(screenshot_dir.glob("summary-pdf*.png"))
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, timeout=60).stdout
-        assert "November 2026" in text
-        assert "Capaian SPM per layanan" in text
-        assert "Muara Rupit" in text  # the overdue/notable lists name the desa
-        assert "120 warga mengungsi" in text
+    if not shutil.which("pdftotext"):
+        missing_service("needs pdftotext (apt-get install poppler-utils)")
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, timeout=60).stdout
+    assert "November 2026" in text
+    assert "Capaian SPM per layanan" in text
+    assert "Muara Rupit" in text  # the overdue/notable lists name the desa
+    assert "120 warga mengungsi" in text
 
 
 @pytest.mark.django_db
