@@ -46,7 +46,26 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
         a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")
     }
     wb = Workbook()
-    summary = wb.active
+    _summary_sheet(wb.active, data, year=year, quarter=quarter)
+    for n, s in enumerate(data["services"], start=1):
+        ws = wb.create_sheet(_sheet_title(n, s["short_name"]))
+        _service_sheet(ws, s, data["period"]["label"], assessments.get(s["code"]))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _header_row(ws) -> None:
+    for cell in ws[ws.max_row]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+
+
+def _heading(ws, text) -> None:
+    _append(ws, [text])
+    ws.cell(ws.max_row, 1).font = BOLD
+
+
+def _summary_sheet(summary, data: dict, *, year: int, quarter: int) -> None:
     summary.title = _("Ringkasan")
     _append(summary, [_("Laporan capaian SPM Trantibumlinmas Kabupaten Musi Rawas Utara")])
     summary["A1"].font = Font(bold=True, size=13)
@@ -64,8 +83,7 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
         _("Indeks (%)"),
     ]
     _append(summary, header)
-    for cell in summary[5]:
-        cell.font, cell.fill = BOLD, HEADER_FILL
+    _header_row(summary)
     for s in data["services"]:
         _append(
             summary,
@@ -85,82 +103,81 @@ def espm_xlsx(*, year: int, quarter: int) -> bytes:
     for col, width in zip("ABCDEFGH", (18, 52, 18, 16, 22, 12, 10, 11), strict=True):
         summary.column_dimensions[col].width = width
 
-    for n, s in enumerate(data["services"], start=1):
-        ws = wb.create_sheet(_sheet_title(n, s["short_name"]))
-        assessment = assessments.get(s["code"])
-        _append(ws, [s["name"]])
-        ws["A1"].font = Font(bold=True, size=13)
-        for label, value in (
-            (_("Kode layanan"), s["code"]),
-            (_("Penanggung jawab"), s["lead_agency"]),
-            (_("Standar teknis"), s["legal_basis"]),
-            (_("Periode"), data["period"]["label"]),
-            (_("Bobot penerima : mutu"), f"{s['weights']['recipients']} : {s['weights']['quality']}"),
-        ):
-            _append(ws, [label, value])
-        _append(ws, [])
-        _append(ws, [_("A. Penerima layanan")])
-        ws.cell(ws.max_row, 1).font = BOLD
+
+def _service_sheet(ws, s: dict, period_label: str, assessment) -> None:
+    _append(ws, [s["name"]])
+    ws["A1"].font = Font(bold=True, size=13)
+    for label, value in (
+        (_("Kode layanan"), s["code"]),
+        (_("Penanggung jawab"), s["lead_agency"]),
+        (_("Standar teknis"), s["legal_basis"]),
+        (_("Periode"), period_label),
+        (_("Bobot penerima : mutu"), f"{s['weights']['recipients']} : {s['weights']['quality']}"),
+    ):
+        _append(ws, [label, value])
+    _append(ws, [])
+    _recipients_section(ws, s)
+    _append(ws, [])
+    _quality_section(ws, s)
+    _append(ws, [])
+    _heading(ws, _("C. Permasalahan dan tindak lanjut"))
+    _append(ws, [_("Permasalahan"), assessment.problems if assessment else ""])
+    _append(ws, [_("Tindak lanjut"), assessment.follow_up if assessment else ""])
+    _append(ws, [])
+    _heading(ws, _("D. Tahapan penerapan SPM"))
+    for label, text in _stages(assessment):
+        _append(ws, [label, text])
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 40
+    for col in range(3, 7):
+        ws.column_dimensions[get_column_letter(col)].width = 22
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and len(cell.value) > 40:
+                cell.alignment = WRAP
+
+
+def _recipients_section(ws, s: dict) -> None:
+    _heading(ws, _("A. Penerima layanan"))
+    _append(
+        ws,
+        [
+            _("Kecamatan"),
+            _("Kode"),
+            s["must_serve_label"].capitalize(),
+            s["served_label"].capitalize(),
+            _("Capaian (%)"),
+        ],
+    )
+    _header_row(ws)
+    for r in s["by_kecamatan"]:
+        _append(ws, [r["name"], r["code"] or "", r["must_serve"], r["served"], _number(r["capaian"])])
+    _append(ws, [_("Kabupaten"), "16.13", s["must_serve"], s["served"], _number(s["capaian"])])
+    for cell in ws[ws.max_row]:
+        cell.font = BOLD
+
+
+def _quality_section(ws, s: dict) -> None:
+    _append(ws, [_("B. Mutu layanan"), "", "", "", _("Mutu (%)"), _number(s["quality"])])
+    ws.cell(ws.max_row, 1).font = BOLD
+    if s["quality_period"]:
         _append(
             ws,
             [
-                _("Kecamatan"),
-                _("Kode"),
-                s["must_serve_label"].capitalize(),
-                s["served_label"].capitalize(),
-                _("Capaian (%)"),
+                _("Penilaian yang berlaku: Triwulan %(q)s %(y)s")
+                % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}
             ],
         )
-        for cell in ws[ws.max_row]:
-            cell.font, cell.fill = BOLD, HEADER_FILL
-        for r in s["by_kecamatan"]:
-            _append(ws, [r["name"], r["code"] or "", r["must_serve"], r["served"], _number(r["capaian"])])
-        _append(ws, [_("Kabupaten"), "16.13", s["must_serve"], s["served"], _number(s["capaian"])])
-        for cell in ws[ws.max_row]:
-            cell.font = BOLD
-        _append(ws, [])
-        _append(ws, [_("B. Mutu layanan"), "", "", "", _("Mutu (%)"), _number(s["quality"])])
-        ws.cell(ws.max_row, 1).font = BOLD
-        if s["quality_period"]:
-            _append(
-                ws,
-                [
-                    _("Penilaian yang berlaku: Triwulan %(q)s %(y)s")
-                    % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}
-                ],
-            )
-        else:
-            _append(ws, [_("Belum ada penilaian mutu pada tahun ini.")])
-        _append(ws, [_("Standar mutu"), _("Bobot"), _("Terpenuhi"), _("Keterangan/bukti")])
-        for cell in ws[ws.max_row]:
-            cell.font, cell.fill = BOLD, HEADER_FILL
-        for item in s["quality_items"]:
-            met = "" if item["met"] is None else (_("Ya") if item["met"] else _("Tidak"))
-            _append(ws, [item["name"], item["weight"], met, item.get("note", "")])
-        _append(ws, [])
-        _append(ws, [_("Indeks (%)"), _number(s["index"])])
-        ws.cell(ws.max_row, 1).font = BOLD
-        _append(ws, [])
-        _append(ws, [_("C. Permasalahan dan tindak lanjut")])
-        ws.cell(ws.max_row, 1).font = BOLD
-        _append(ws, [_("Permasalahan"), assessment.problems if assessment else ""])
-        _append(ws, [_("Tindak lanjut"), assessment.follow_up if assessment else ""])
-        _append(ws, [])
-        _append(ws, [_("D. Tahapan penerapan SPM")])
-        ws.cell(ws.max_row, 1).font = BOLD
-        for label, text in _stages(assessment):
-            _append(ws, [label, text])
-        ws.column_dimensions["A"].width = 48
-        ws.column_dimensions["B"].width = 40
-        for col in range(3, 7):
-            ws.column_dimensions[get_column_letter(col)].width = 22
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and len(cell.value) > 40:
-                    cell.alignment = WRAP
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    else:
+        _append(ws, [_("Belum ada penilaian mutu pada tahun ini.")])
+    _append(ws, [_("Standar mutu"), _("Bobot"), _("Terpenuhi"), _("Keterangan/bukti")])
+    _header_row(ws)
+    for item in s["quality_items"]:
+        met = "" if item["met"] is None else (_("Ya") if item["met"] else _("Tidak"))
+        _append(ws, [item["name"], item["weight"], met, item.get("note", "")])
+    _append(ws, [])
+    _append(ws, [_("Indeks (%)"), _number(s["index"])])
+    ws.cell(ws.max_row, 1).font = BOLD
 
 
 CSV_HEADER = [
