@@ -67,53 +67,67 @@ def render_pdf(summary) -> bytes:
 
 
 def _render_pdf(summary, d) -> bytes:
-    figures = summary.figures
-    pdf = _Pdf(orientation="portrait", unit="mm", format="A4")
-    unicode_font = FONT_REGULAR.exists() and FONT_BOLD.exists()
-    if unicode_font:
-        pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-        pdf.add_font("DejaVu", "B", str(FONT_BOLD))
-        pdf.body_font = "DejaVu"
-        clean = str
-    else:
-        pdf.body_font = "Helvetica"
-        clean = _latin1
-    pdf.footer_text = clean(f"KITA AMAN · {d['label']} · " + _("revisi %(n)s") % {"n": summary.revision})
-    pdf.page_label = _("Halaman")
-    pdf.set_title(clean(f"{d['title']} {summary.period_key}"))
-    pdf.set_author("KITA AMAN Kabupaten Musi Rawas Utara")
-    pdf.set_auto_page_break(auto=True, margin=16)
-    pdf.set_margins(14, 14, 14)
-    pdf.add_page()
-    font = pdf.body_font
+    doc = _Document(summary, d)
+    doc.title_block(summary, d)
+    doc.report_sections(summary, d)
+    doc.lists(d)
+    return bytes(doc.pdf.output())
 
-    def heading(text, room=30):
+
+class _Document:
+    """The PDF being written: its font, and the few building blocks the summary uses."""
+
+    def __init__(self, summary, d):
+        pdf = _Pdf(orientation="portrait", unit="mm", format="A4")
+        if FONT_REGULAR.exists() and FONT_BOLD.exists():
+            pdf.add_font("DejaVu", "", str(FONT_REGULAR))
+            pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+            pdf.body_font = "DejaVu"
+            self.clean = str
+        else:
+            pdf.body_font = "Helvetica"
+            self.clean = _latin1
+        pdf.footer_text = self.clean(f"KITA AMAN · {d['label']} · " + _("revisi %(n)s") % {"n": summary.revision})
+        pdf.page_label = _("Halaman")
+        pdf.set_title(self.clean(f"{d['title']} {summary.period_key}"))
+        pdf.set_author("KITA AMAN Kabupaten Musi Rawas Utara")
+        pdf.set_auto_page_break(auto=True, margin=16)
+        pdf.set_margins(14, 14, 14)
+        pdf.add_page()
+        self.pdf, self.font = pdf, pdf.body_font
+
+    def line(self, height, text, *, style="", size=9):
+        self.pdf.set_font(self.font, style, size)
+        self.pdf.cell(0, height, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def heading(self, text, room=30):
+        pdf = self.pdf
         # Keep a heading with the start of what follows it.
         if pdf.get_y() > pdf.h - pdf.b_margin - room:
             pdf.add_page()
         pdf.ln(3)
-        pdf.set_font(font, "B", 12)
         pdf.set_text_color(11, 79, 108)
-        pdf.cell(0, 8, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.line(8, text, style="B", size=12)
         pdf.set_text_color(29, 42, 54)
-        pdf.set_font(font, "", 9)
+        pdf.set_font(self.font, "", 9)
 
-    def note(text):
-        pdf.set_font(font, "", 8)
+    def note(self, text):
+        pdf = self.pdf
+        pdf.set_font(self.font, "", 8)
         pdf.set_text_color(90, 100, 110)
-        pdf.multi_cell(0, 4, clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 4, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(29, 42, 54)
 
-    def table(header, rows, widths, align_right_from=1):
+    def table(self, header, rows, widths, align_right_from=1):
+        pdf, clean = self.pdf, self.clean
         if not rows:
-            pdf.set_font(font, "", 9)
-            pdf.cell(0, 6, clean(_("Tidak ada data.")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.line(6, _("Tidak ada data."))
             return
-        pdf.set_font(font, "", 8.5)
+        pdf.set_font(self.font, "", 8.5)
         with pdf.table(
             col_widths=widths,
             line_height=5.2,
-            headings_style=_heading_style(font),
+            headings_style=_heading_style(self.font),
             cell_fill_color=(243, 245, 247),
             cell_fill_mode="ROWS",
             padding=1.2,
@@ -126,7 +140,8 @@ def _render_pdf(summary, d) -> bytes:
                 for i, value in enumerate(values):
                     r.cell(clean(value), align="R" if i >= align_right_from else "L")
 
-    def svg(markup, width_mm, room):
+    def svg(self, markup, width_mm, room):
+        pdf = self.pdf
         if not markup:
             return
         if pdf.get_y() > pdf.h - pdf.b_margin - room:
@@ -134,92 +149,85 @@ def _render_pdf(summary, d) -> bytes:
         x = (pdf.w - width_mm) / 2
         pdf.image(io.BytesIO(str(markup).encode()), x=x, w=width_mm)
 
-    # Title block
-    pdf.set_font(font, "B", 16)
-    pdf.set_text_color(11, 79, 108)
-    pdf.cell(0, 9, clean(d["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(font, "", 11)
-    pdf.set_text_color(29, 42, 54)
-    pdf.cell(0, 6, clean("SPM Trantibumlinmas · Kabupaten Musi Rawas Utara"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(font, "B", 12)
-    pdf.cell(0, 7, clean(_("Periode: %(label)s") % {"label": d["label"]}), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(font, "", 9)
-    meta = _("Revisi %(rev)s · dibuat %(when)s") % {"rev": summary.revision, "when": d["generated"]}
-    pdf.cell(0, 5, clean(meta), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    if figures.get("provisional"):
-        pdf.set_text_color(180, 35, 24)
-        pdf.set_font(font, "B", 9)
-        pdf.cell(
-            0, 5, clean(_("SEMENTARA: periode belum berakhir, angka masih dapat berubah.")), new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )  # fmt: skip
+    def title_block(self, summary, d):
+        pdf = self.pdf
+        pdf.set_text_color(11, 79, 108)
+        self.line(9, d["title"], style="B", size=16)
         pdf.set_text_color(29, 42, 54)
+        self.line(6, "SPM Trantibumlinmas · Kabupaten Musi Rawas Utara", size=11)
+        self.line(7, _("Periode: %(label)s") % {"label": d["label"]}, style="B", size=12)
+        self.line(5, _("Revisi %(rev)s · dibuat %(when)s") % {"rev": summary.revision, "when": d["generated"]})
+        if summary.figures.get("provisional"):
+            pdf.set_text_color(180, 35, 24)
+            self.line(5, _("SEMENTARA: periode belum berakhir, angka masih dapat berubah."), style="B")
+            pdf.set_text_color(29, 42, 54)
 
-    totals = d["totals"]
-    heading(_("Ringkasan laporan"))
-    table(
-        [_("Laporan masuk"), _("Masih terbuka"), _("Ditutup"), _("Melewati batas waktu")],
-        [[totals.get("reports", DASH), totals.get("open", DASH), totals.get("closed", DASH), totals.get("overdue", DASH)]],
-        (1, 1, 1, 1), align_right_from=0,
-    )  # fmt: skip
+    def report_sections(self, summary, d):
+        totals = d["totals"]
+        self.heading(_("Ringkasan laporan"))
+        self.table(
+            [_("Laporan masuk"), _("Masih terbuka"), _("Ditutup"), _("Melewati batas waktu")],
+            [[totals.get(k, DASH) for k in ("reports", "open", "closed", "overdue")]],
+            (1, 1, 1, 1),
+            align_right_from=0,
+        )
+        self.heading(_("Capaian SPM per layanan (%(scope)s)") % {"scope": d["services_scope"]})
+        self.table(
+            [_("Layanan"), _("Harus dilayani"), _("Terlayani"), _("Capaian"), _("Mutu"), _("Indeks")],
+            d["services"],
+            (62, 24, 22, 22, 18, 18),
+        )
+        chart = d["charts"]
+        if chart["trend"]:
+            self.heading(_("Tren capaian bulanan %(year)s") % {"year": summary.figures["trend"]["year"]}, room=80)
+            self.svg(chart["trend"], 178, 70)
+            self.svg(chart["legend_svg"], 150, 14)
+        if chart["map"]:
+            self.heading(chart["map_title"], room=100)
+            self.svg(chart["map"], 150, 90)
+        self.note(d["population_note"])
+        self.heading(_("Kepatuhan waktu layanan"))
+        self.table(
+            [_("Tahap"), _("Tepat waktu"), _("Terlambat"), _("Belum jatuh tempo"), _("Kepatuhan")],
+            d["service_levels"],
+            (50, 30, 30, 34, 30),
+        )
+        self.heading(_("Laporan per kategori"))
+        self.table([_("Kategori"), _("Jumlah")], [list(r) for r in d["by_category"]], (140, 40))
+        self.heading(_("Laporan per status"))
+        self.table([_("Status"), _("Jumlah")], [list(r) for r in d["by_status"]], (140, 40))
+        self.heading(_("Laporan per kecamatan"))
+        self.table(
+            [_("Kecamatan"), _("Laporan"), _("Penduduk"), _("per 1.000 penduduk")],
+            [[r["name"], r["count"], r["population"], r["per_1000"]] for r in d["by_kecamatan"]],
+            (80, 30, 36, 36),
+        )
+        self.heading(_("Waktu tanggap kebakaran (per laporan)"))
+        self.table([_("Ukuran"), _("Nilai")], d["fire"], (100, 80))
 
-    heading(_("Capaian SPM per layanan (%(scope)s)") % {"scope": d["services_scope"]})
-    table(
-        [_("Layanan"), _("Harus dilayani"), _("Terlayani"), _("Capaian"), _("Mutu"), _("Indeks")],
-        d["services"],
-        (62, 24, 22, 22, 18, 18),
-    )
-    chart = d["charts"]
-    if chart["trend"]:
-        heading(_("Tren capaian bulanan %(year)s") % {"year": figures["trend"]["year"]}, room=80)
-        svg(chart["trend"], 178, 70)
-        svg(chart["legend_svg"], 150, 14)
-    if chart["map"]:
-        heading(chart["map_title"], room=100)
-        svg(chart["map"], 150, 90)
-    note(d["population_note"])
-
-    heading(_("Kepatuhan waktu layanan"))
-    table(
-        [_("Tahap"), _("Tepat waktu"), _("Terlambat"), _("Belum jatuh tempo"), _("Kepatuhan")],
-        d["service_levels"],
-        (50, 30, 30, 34, 30),
-    )
-    heading(_("Laporan per kategori"))
-    table([_("Kategori"), _("Jumlah")], [list(r) for r in d["by_category"]], (140, 40))
-    heading(_("Laporan per status"))
-    table([_("Status"), _("Jumlah")], [list(r) for r in d["by_status"]], (140, 40))
-    heading(_("Laporan per kecamatan"))
-    table(
-        [_("Kecamatan"), _("Laporan"), _("Penduduk"), _("per 1.000 penduduk")],
-        [[r["name"], r["count"], r["population"], r["per_1000"]] for r in d["by_kecamatan"]],
-        (80, 30, 36, 36),
-    )
-    heading(_("Waktu tanggap kebakaran (per laporan)"))
-    table([_("Ukuran"), _("Nilai")], d["fire"], (100, 80))
-
-    heading(_("Laporan melewati batas waktu (%(n)s)") % {"n": d["overdue_count"]})
-    table(
-        [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Status"), _("Batas waktu"), _("Lewat")],
-        [[i["code"], i["category"], i["location"], i["status"], i["due"], i["overdue"]] for i in d["overdue"]],
-        (31, 33, 38, 22, 31, 27), align_right_from=5,
-    )  # fmt: skip
-
-    heading(_("Laporan menonjol (kekerasan, korban jiwa, pengungsian)"))
-    table(
-        [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Diterima"), _("Alasan")],
-        [[i["code"], i["category"], i["location"], i["received"], i["reasons"]] for i in d["notable"]],
-        (31, 34, 40, 31, 46), align_right_from=9,
-    )  # fmt: skip
-
-    if d["plans_available"]:
-        heading(_("Perubahan rencana aksi"))
-        table(
-            [_("Tonggak"), _("Penanggung jawab"), _("Status"), _("Diubah")],
-            [[p["title"], p["owner"], p["status"], p["updated"]] for p in d["plans"]],
-            (80, 40, 28, 34), align_right_from=9,
-        )  # fmt: skip
-    return bytes(pdf.output())
+    def lists(self, d):
+        self.heading(_("Laporan melewati batas waktu (%(n)s)") % {"n": d["overdue_count"]})
+        self.table(
+            [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Status"), _("Batas waktu"), _("Lewat")],
+            [[i["code"], i["category"], i["location"], i["status"], i["due"], i["overdue"]] for i in d["overdue"]],
+            (31, 33, 38, 22, 31, 27),
+            align_right_from=5,
+        )
+        self.heading(_("Laporan menonjol (kekerasan, korban jiwa, pengungsian)"))
+        self.table(
+            [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Diterima"), _("Alasan")],
+            [[i["code"], i["category"], i["location"], i["received"], i["reasons"]] for i in d["notable"]],
+            (31, 34, 40, 31, 46),
+            align_right_from=9,
+        )
+        if d["plans_available"]:
+            self.heading(_("Perubahan rencana aksi"))
+            self.table(
+                [_("Tonggak"), _("Penanggung jawab"), _("Status"), _("Diubah")],
+                [[p["title"], p["owner"], p["status"], p["updated"]] for p in d["plans"]],
+                (80, 40, 28, 34),
+                align_right_from=9,
+            )
 
 
 def _heading_style(font):
@@ -248,9 +256,17 @@ def render_xlsx(summary) -> bytes:
 
 
 def _render_xlsx(summary) -> bytes:
-    f = summary.figures
     wb = Workbook()
     wb.remove(wb.active)
+    _figure_sheets(wb, summary)
+    _list_sheets(wb, summary.figures)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _figure_sheets(wb, summary) -> None:
+    f = summary.figures
     period = f.get("period", {})
     totals = f.get("totals", {})
     _sheet(
@@ -321,15 +337,9 @@ def _render_xlsx(summary) -> bytes:
           sl.get(key, {}).get("share")] for key, label in (("verify", "Verifikasi"), ("followup", "Tindak lanjut"))],
         [22, 14, 14, 18, 14],
     )  # fmt: skip
-    _sheet(
-        wb,
-        "Melewati batas",
-        ["Kode laporan", "Kategori", "Kecamatan", "Desa", "Status", "Batas waktu", "Lewat (hari)"],
-        [[i.get("tracking_code", i["id"]), i["category"], i["kecamatan"], i["desa"], i["status_label"], i["due_display"],
-          round(i["hours_overdue"] / 24, 2)] for i in f.get("overdue", {}).get("items", [])],
-        [16, 30, 16, 22, 14, 22, 12],
-    )  # fmt: skip
-    fire = f.get("fire_response", {})
+
+
+def _fire_sheet(wb, fire: dict) -> None:
     _sheet(
         wb,
         "Kebakaran",
@@ -346,6 +356,18 @@ def _render_xlsx(summary) -> bytes:
         ],
         [28, 14],
     )
+
+
+def _list_sheets(wb, f: dict) -> None:
+    _sheet(
+        wb,
+        "Melewati batas",
+        ["Kode laporan", "Kategori", "Kecamatan", "Desa", "Status", "Batas waktu", "Lewat (hari)"],
+        [[i.get("tracking_code", i["id"]), i["category"], i["kecamatan"], i["desa"], i["status_label"], i["due_display"],
+          round(i["hours_overdue"] / 24, 2)] for i in f.get("overdue", {}).get("items", [])],
+        [16, 30, 16, 22, 14, 22, 12],
+    )  # fmt: skip
+    _fire_sheet(wb, f.get("fire_response", {}))
     _sheet(
         wb,
         "Laporan menonjol",
@@ -362,6 +384,3 @@ def _render_xlsx(summary) -> bytes:
          for p in f.get("action_plans", {}).get("items", [])],
         [16, 40, 24, 16, 12, 12, 22],
     )  # fmt: skip
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
