@@ -127,22 +127,47 @@ def activity_delete(request, pk):
 # --- Quality checklist ---------------------------------------------------------------
 
 
-@spm_viewer_required
-def quality(request):
-    writer = can_enter_data(request.user)
+def _quality_pick(request):
+    """The service and quarter asked for (this quarter of ketenteraman dan ketertiban umum by default)."""
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
-    pick = AssessmentPickForm(
-        {
-            "service": source.get("service") or "tibum",
-            "year": source.get("year") or today.year,
-            "quarter": source.get("quarter") or (today.month - 1) // 3 + 1,
-        }
-    )
+    default = {"service": "tibum", "year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    pick = AssessmentPickForm({name: source.get(name) or value for name, value in default.items()})
     if not pick.is_valid():
         messages.error(request, _("Layanan, tahun, atau triwulan tidak valid."))
-        pick = AssessmentPickForm({"service": "tibum", "year": today.year, "quarter": (today.month - 1) // 3 + 1})
+        pick = AssessmentPickForm(default)
         pick.is_valid()
+    return pick
+
+
+def _quality_rows(request, items, checks, errors) -> list[dict]:
+    """One row per quality standard: what was posted, else what is stored."""
+    posted = request.method == "POST"
+    rows = []
+    for item in items:
+        check = checks.get(item.pk)
+        rows.append(
+            {
+                "item": item,
+                "check": check,
+                "met": request.POST.get(f"met_{item.pk}") == "on" if posted else bool(check and check.met),
+                "note": request.POST.get(f"note_{item.pk}", "") if posted else (check.note if check else ""),
+                "errors": errors.get(f"note_{item.pk}", []) + errors.get(f"evidence_{item.pk}", []),
+            }
+        )
+    return rows
+
+
+def _quality_score(items, checks, assessment):
+    total = sum(i.weight for i in items)
+    if not (total and assessment):
+        return None
+    return round(sum(i.weight for i in items if checks.get(i.pk) and checks[i.pk].met) * 100 / total, 2)
+
+
+@spm_viewer_required
+def quality(request):
+    pick = _quality_pick(request)
     service, year, quarter = pick.cleaned_data["service"], pick.cleaned_data["year"], pick.cleaned_data["quarter"]
     assessment = PeriodAssessment.objects.filter(service=service, year=year, quarter=quarter).first()
     checks = {c.item_id: c for c in QualityCheck.objects.filter(assessment=assessment)} if assessment else {}
@@ -170,33 +195,8 @@ def quality(request):
                 messages.success(request, _("Penilaian mutu disimpan."))
                 return redirect(f"{reverse('spm:quality')}?service={service.code}&year={year}&quarter={quarter}")
     else:
-        header = AssessmentHeaderForm(
-            initial={name: getattr(assessment, name) for name in AssessmentHeaderForm.base_fields}
-            if assessment
-            else None
-        )
-    rows = []
-    for item in items:
-        check = checks.get(item.pk)
-        rows.append(
-            {
-                "item": item,
-                "check": check,
-                "met": request.POST.get(f"met_{item.pk}") == "on"
-                if request.method == "POST"
-                else bool(check and check.met),
-                "note": request.POST.get(f"note_{item.pk}", "")
-                if request.method == "POST"
-                else (check.note if check else ""),
-                "errors": errors.get(f"note_{item.pk}", []) + errors.get(f"evidence_{item.pk}", []),
-            }
-        )
-    total = sum(i.weight for i in items)
-    score = (
-        round(sum(i.weight for i in items if checks.get(i.pk) and checks[i.pk].met) * 100 / total, 2)
-        if total and assessment
-        else None
-    )
+        initial = {name: getattr(assessment, name) for name in AssessmentHeaderForm.base_fields} if assessment else None
+        header = AssessmentHeaderForm(initial=initial)
     return render(
         request,
         "spm/quality.html",
@@ -207,10 +207,10 @@ def quality(request):
             "year": year,
             "quarter": quarter,
             "assessment": assessment,
-            "rows": rows,
+            "rows": _quality_rows(request, items, checks, errors),
             "header": header,
-            "can_enter_data": writer,
-            "score": score,
+            "can_enter_data": can_enter_data(request.user),
+            "score": _quality_score(items, checks, assessment),
             "other_errors": [e for k, v in errors.items() if not k.startswith(("note_", "evidence_")) for e in v],
         },
     )
