@@ -138,11 +138,12 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
         raise ValidationError(errors)
     if lat is not None:
         try:
-            point_code = geo.desa_code_for_point(lat, lng)
+            point_code, exact = geo.locate_point(lat, lng)
         except geo.OutsideKabupaten:
             raise ValidationError({"lat": [_("Titik lokasi berada di luar Kabupaten Musi Rawas Utara.")]})
         point_desa = desa if desa is not None and desa.pk == point_code else _territory().get(code=point_code)
-        _check_point_agrees(point_desa, desa, kecamatan_code)
+        if exact:
+            _check_point_agrees(point_desa, desa, kecamatan_code)
         if desa is None:
             desa = point_desa
     if desa is None:
@@ -160,8 +161,6 @@ def _check_point_agrees(point_desa: Desa, desa: Desa | None, kecamatan_code) -> 
     agree. With the polygons loaded a point's desa is certain and a
     disagreement is refused; with centroids only it is a guess, and the public
     side shows such a report at its desa's centre instead (public.selectors)."""
-    if not geo.has_boundaries():
-        return
     chosen_kecamatan = desa.kecamatan_id if desa is not None else (str(kecamatan_code) if kecamatan_code else None)
     if (desa is not None and desa.pk != point_desa.pk) or (
         chosen_kecamatan is not None and chosen_kecamatan != point_desa.kecamatan_id
@@ -375,7 +374,8 @@ def _insert_unless_conflict(incident: Incident) -> bool:
     rows = Incident._base_manager._insert(
         [incident], fields=fields, returning_fields=returning, using=using, on_conflict=OnConflict.IGNORE
     )
-    if not rows:
+    # No row back (PostgreSQL: an empty list, SQLite: [None]): nothing was inserted.
+    if not rows or rows[0] is None:
         return False
     for value, field in zip(rows[0], returning, strict=True):
         setattr(incident, field.attname, value)
