@@ -360,7 +360,8 @@ def _insert(incident: Incident) -> Incident | None:
         if first is not None:
             return first
         # Otherwise the tracking code was taken: draw another.
-    raise IntegrityError(f"no free tracking code after {TRACKING_CODE_ATTEMPTS} attempts")
+    # (SQLite skips a row that breaks a NOT NULL or CHECK constraint in the same way.)
+    raise IntegrityError(f"report not inserted in {TRACKING_CODE_ATTEMPTS} attempts: tracking codes taken")
 
 
 def _insert_unless_conflict(incident: Incident) -> bool:
