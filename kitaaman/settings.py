@@ -119,18 +119,31 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "kitaaman.wsgi.application"
 
+# Persistent connections: opening a PostgreSQL connection cost half of a
+# report's CPU in a surge. The health check drops a connection that a database
+# restart broke before a request uses it. Off with DEBUG, where runserver opens
+# a thread, and so a connection, per request. Celery closes the connection
+# around every task on its own (celery.fixups.django), whatever this says.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 600),
         conn_health_checks=True,
     )
 }
+# Behind PgBouncer in transaction pooling (README): a server-side cursor
+# (QuerySet.iterator) would outlive the transaction that opened it on a
+# pooled server connection, and PgBouncer refuses the `options` startup
+# parameter, so the statement timeout is then set on the database role.
+DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A runaway query becomes an error instead of holding a worker forever.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
-    )
+    if DB_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # A runaway query becomes an error instead of holding a worker forever.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 30000)}"
+        )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 

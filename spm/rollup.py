@@ -152,24 +152,29 @@ def _adapt(value):
     return value
 
 
-def _upsert_add(model, key: dict, values: dict, extra: dict | None = None):
-    """INSERT ... ON CONFLICT DO UPDATE adding the counters (both PostgreSQL and SQLite).
+def _upsert_sql(model, key: dict, values: dict, extra: dict | None = None, *, source: str = "") -> tuple[str, list]:
+    """INSERT ... ON CONFLICT DO UPDATE adding the counters (PostgreSQL and SQLite).
 
-    `key` is the unique key; `extra` holds columns that follow from it."""
-    if not values:
-        return
+    `key` is the unique key; `extra` holds columns that follow from it. With a
+    `source` ("FROM state") the row is inserted once per row of that source."""
     extra = extra or {}
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     cols = list(key) + list(extra) + list(values)
     placeholders = ", ".join(["%s"] * len(cols))
+    rows = f"SELECT {placeholders} {source}" if source else f"VALUES ({placeholders})"
     updates = ", ".join(f"{qn(c)} = {table}.{qn(c)} + excluded.{qn(c)}" for c in values)
     sql = (
-        f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) VALUES ({placeholders}) "
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) {rows} "
         f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET {updates}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [_adapt(key[c]) for c in key] + list(extra.values()) + [values[c] for c in values])
+    return sql, [_adapt(key[c]) for c in key] + list(extra.values()) + [values[c] for c in values]
+
+
+def _upsert_add(model, key: dict, values: dict, extra: dict | None = None):
+    if values:
+        with connection.cursor() as cursor:
+            cursor.execute(*_upsert_sql(model, key, values, extra))
 
 
 def _subtract(model, key: dict, values: dict):
@@ -177,23 +182,75 @@ def _subtract(model, key: dict, values: dict):
         model.objects.filter(**key).update(**{name: F(name) - value for name, value in values.items()})
 
 
-def _apply(state: IncidentStatState, sign: int):
+def _due_key(state: IncidentStatState) -> dict:
+    return {"due_day": state.due_day, "kecamatan_id": state.kecamatan_code, "status": state.status}
+
+
+def _additions(state: IncidentStatState) -> list[tuple]:
+    """(model, key, counters, extra) of every row a state adds to."""
     daily, monthly = _keys(state)
-    measures = state.measures
-    if sign > 0:
-        _upsert_add(StatDaily, daily, measures, extra={"kecamatan_id": state.kecamatan_code})
-        _upsert_add(StatMonthly, monthly, measures)
-    else:
-        _subtract(StatDaily, daily, measures)
-        _subtract(StatMonthly, monthly, measures)
+    rows = []
+    if state.measures:
+        rows.append((StatDaily, daily, state.measures, {"kecamatan_id": state.kecamatan_code}))
+        rows.append((StatMonthly, monthly, state.measures, None))
     if state.due_day is not None:
-        key = {"due_day": state.due_day, "kecamatan_id": state.kecamatan_code, "status": state.status}
-        if sign > 0:
-            _upsert_add(StatOpenDue, key, {"n": 1})
-        else:
-            _subtract(StatOpenDue, key, {"n": 1})
-            # Closed reports leave their deadline day: keep the table small.
-            StatOpenDue.objects.filter(**key, n=0).delete()
+        rows.append((StatOpenDue, _due_key(state), {"n": 1}, None))
+    return rows
+
+
+def _apply(state: IncidentStatState, sign: int):
+    if sign > 0:
+        for model, key, values, extra in _additions(state):
+            _upsert_add(model, key, values, extra)
+        return
+    daily, monthly = _keys(state)
+    _subtract(StatDaily, daily, state.measures)
+    _subtract(StatMonthly, monthly, state.measures)
+    if state.due_day is not None:
+        key = _due_key(state)
+        _subtract(StatOpenDue, key, {"n": 1})
+        # Closed reports leave their deadline day: keep the table small.
+        StatOpenDue.objects.filter(**key, n=0).delete()
+
+
+def _state_insert_sql(state: IncidentStatState) -> tuple[str, list]:
+    """INSERT of the state row that does nothing when the report has one already."""
+    qn = connection.ops.quote_name
+    fields = IncidentStatState._meta.concrete_fields
+    cols = ", ".join(qn(f.column) for f in fields)
+    params = [f.get_db_prep_save(getattr(state, f.attname), connection) for f in fields]
+    sql = (
+        f"INSERT INTO {qn(IncidentStatState._meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({qn('incident_id')}) DO NOTHING RETURNING {qn('incident_id')}"
+    )
+    return sql, params
+
+
+def _add_new(state: IncidentStatState) -> bool:
+    """Record a new report's state and add its counters; False (and nothing
+    written) when the report has a state already.
+
+    PostgreSQL does it in one statement: the state insert and the upserts in
+    one data-modifying WITH, the upserts reading the state insert's result so
+    that they add nothing when it inserted nothing. The state table comes
+    first, so the statement waits on a running rebuild_stats' table lock
+    before it writes any aggregate. SQLite has no data-modifying WITH: the
+    same statements one after another."""
+    state_sql, params = _state_insert_sql(state)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(state_sql, params)
+            if cursor.fetchone() is None:
+                return False
+            _apply(state, +1)
+            return True
+        parts = [f"state AS ({state_sql})"]
+        for i, (model, key, values, extra) in enumerate(_additions(state)):
+            sql, more = _upsert_sql(model, key, values, extra, source="FROM state")
+            parts.append(f"add{i} AS ({sql})")
+            params += more
+        cursor.execute(f"WITH {', '.join(parts)} SELECT COUNT(*) FROM state", params)
+        return cursor.fetchone()[0] == 1
 
 
 def _same(a: IncidentStatState, b: IncidentStatState) -> bool:
@@ -205,13 +262,31 @@ def _row_of(incident: Incident) -> dict:
     return {name: getattr(incident, name) for name in SOURCE_FIELDS}
 
 
+def _service_of(incident: Incident) -> str:
+    # The intake and the workflow have loaded the category already.
+    if Incident.category.is_cached(incident) and incident.category.pk == incident.category_id:
+        return incident.category.spm_service or ""
+    return Category.objects.filter(pk=incident.category_id).values_list("spm_service", flat=True).first() or ""
+
+
+def _fire_minutes(row: dict, service: str) -> int:
+    # Only an arrival is measured against the fire standard (contribution):
+    # a report without one needs no lookup.
+    if service == SpmService.KEBAKARAN and row["arrived_at"] is not None:
+        return fire_standard_minutes()
+    return 0
+
+
 def incident_changed(*, incident, previous=None) -> None:
     """Change hook: move the report from its old key to its new one.
 
-    `previous` (the snapshot before the change) is not needed: the stored
-    contribution is the exact amount to take away."""
-    service = Category.objects.filter(pk=incident.category_id).values_list("spm_service", flat=True).first() or ""
-    new = _state_from_row(_row_of(incident), service=service, fire_minutes=fire_standard_minutes())
+    `previous` (the snapshot before the change) is only used to tell a new
+    report (None): the stored contribution is the exact amount to take away."""
+    service = _service_of(incident)
+    row = _row_of(incident)
+    new = _state_from_row(row, service=service, fire_minutes=_fire_minutes(row, service))
+    if previous is None and _add_new(new):
+        return
     old = IncidentStatState.objects.select_for_update().filter(incident_id=incident.pk).first()
     if old is not None and _same(old, new):
         return

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -39,6 +40,8 @@ MAX_DESCRIPTION = 5000
 # is a typing error, whatever channel it came through.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_EMAIL_LENGTH = 254
+# 44 random bits per code: a second draw is already rare.
+TRACKING_CODE_ATTEMPTS = 5
 
 # Written in Bahasa Indonesia; the tracking page words it again for its reader (public/selectors.py).
 RECEIVED_NOTE = gettext_noop("Laporan diterima melalui %(channel)s.")
@@ -122,22 +125,25 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
             raise ValidationError({"lat": [_("Koordinat tidak valid.")]})
     desa = None
     if desa_code:
-        desa = Desa.objects.select_related("kecamatan").filter(code=str(desa_code)).first()
+        desa = _territory().filter(code=str(desa_code)).first()
         if desa is None:
             errors["desa"] = [_("Desa/kelurahan tidak dikenal.")]
         elif kecamatan_code and desa.kecamatan_id != str(kecamatan_code):
             errors["desa"] = [_("Desa/kelurahan yang dipilih tidak berada di kecamatan tersebut.")]
-    if kecamatan_code and not Kecamatan.objects.filter(code=str(kecamatan_code)).exists():
+    # A desa found in the chosen kecamatan vouches for the kecamatan.
+    vouched = desa is not None and desa.kecamatan_id == str(kecamatan_code)
+    if kecamatan_code and not vouched and not Kecamatan.objects.filter(code=str(kecamatan_code)).exists():
         errors["kecamatan"] = [_("Kecamatan tidak dikenal.")]
     if errors:
         raise ValidationError(errors)
     if lat is not None:
         try:
-            point_code = geo.desa_code_for_point(lat, lng)
+            point_code, exact = geo.locate_point(lat, lng)
         except geo.OutsideKabupaten:
             raise ValidationError({"lat": [_("Titik lokasi berada di luar Kabupaten Musi Rawas Utara.")]})
-        point_desa = Desa.objects.select_related("kecamatan").get(code=point_code)
-        _check_point_agrees(point_desa, desa, kecamatan_code)
+        point_desa = desa if desa is not None and desa.pk == point_code else _territory().get(code=point_code)
+        if exact:
+            _check_point_agrees(point_desa, desa, kecamatan_code)
         if desa is None:
             desa = point_desa
     if desa is None:
@@ -145,13 +151,16 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
     return desa, lat, lng
 
 
+def _territory():
+    # The boundaries are kilobytes of GeoJSON per row that a report never reads.
+    return Desa.objects.select_related("kecamatan").defer("boundary", "kecamatan__boundary")
+
+
 def _check_point_agrees(point_desa: Desa, desa: Desa | None, kecamatan_code) -> None:
     """A report is routed by its desa and shown at its point, so the two must
     agree. With the polygons loaded a point's desa is certain and a
     disagreement is refused; with centroids only it is a guess, and the public
     side shows such a report at its desa's centre instead (public.selectors)."""
-    if not geo.has_boundaries():
-        return
     chosen_kecamatan = desa.kecamatan_id if desa is not None else (str(kecamatan_code) if kecamatan_code else None)
     if (desa is not None and desa.pk != point_desa.pk) or (
         chosen_kecamatan is not None and chosen_kecamatan != point_desa.kecamatan_id
@@ -190,16 +199,31 @@ def report_submit(submission: Submission) -> tuple[Incident, bool]:
         raise
 
 
+def _first_report(submission: Submission) -> Incident | None:
+    """The report an earlier submission with the same client_uuid created."""
+    if not submission.client_uuid:
+        return None
+    return Incident.objects.filter(client_uuid=submission.client_uuid).first()
+
+
 @transaction.atomic
 def _report_submit(submission: Submission, written: list[str]) -> tuple[Incident, bool]:
     if submission.staff_entry:
         staff_entry_check(submission.entered_by)
-    client_uuid = submission.client_uuid
-    existing = Incident.objects.filter(client_uuid=client_uuid).first() if client_uuid else None
+    # A resend is told by the insert's conflict (no statement of its own);
+    # one with photos is looked up first, so that they are not decoded again.
+    existing = _first_report(submission) if submission.photos else None
     if existing is None:
-        incident, clean_photos = _validated_incident(submission)
-        if not _insert(incident):
-            existing = Incident.objects.get(client_uuid=client_uuid)
+        try:
+            incident, clean_photos = _validated_incident(submission)
+        except ValidationError:
+            # The first report stays the answer to a resend even when a rule
+            # changed since it was accepted (a category closed).
+            existing = _first_report(submission)
+            if existing is None:
+                raise
+        else:
+            existing = _insert(incident)
     if submission.entrant_area_only:
         _entrant_area_check(submission.entered_by, existing or incident)
     if existing is not None:
@@ -323,22 +347,41 @@ def initial_priority(category: Category, details: dict) -> int:
     return priority
 
 
-def _insert(incident: Incident) -> bool:
-    """Save with a fresh tracking code; False when a concurrent request with
-    the same client_uuid won the race (its report is the answer)."""
-    for attempt in range(5):
+def _insert(incident: Incident) -> Incident | None:
+    """Save with a fresh tracking code. Returns None, or the report that an
+    earlier or concurrent submission with the same client_uuid created (the
+    answer; nothing is saved then). A concurrent insert of the same client_uuid
+    waits for the other transaction and then yields to it."""
+    for _attempt in range(TRACKING_CODE_ATTEMPTS):
         incident.tracking_code = new_tracking_code()
-        try:
-            with transaction.atomic():
-                incident.save(force_insert=True)
-            return True
-        except IntegrityError:
-            if incident.client_uuid and Incident.objects.filter(client_uuid=incident.client_uuid).exists():
-                return False
-            if attempt == 4:
-                raise
-            incident.pk = None
-    return False
+        if _insert_unless_conflict(incident):
+            return None
+        first = Incident.objects.filter(client_uuid=incident.client_uuid).first() if incident.client_uuid else None
+        if first is not None:
+            return first
+        # Otherwise the tracking code was taken: draw another.
+    # (SQLite skips a row that breaks a NOT NULL or CHECK constraint in the same way.)
+    raise IntegrityError(f"report not inserted in {TRACKING_CODE_ATTEMPTS} attempts: tracking codes taken")
+
+
+def _insert_unless_conflict(incident: Incident) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING, as Model.save() inserts:
+    a conflict on a unique column (client_uuid, tracking_code) returns no row
+    instead of raising, so the insert needs no savepoint to recover from it."""
+    meta = Incident._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    returning = meta.db_returning_fields
+    using = router.db_for_write(Incident, instance=incident)
+    rows = Incident._base_manager._insert(
+        [incident], fields=fields, returning_fields=returning, using=using, on_conflict=OnConflict.IGNORE
+    )
+    # No row back (PostgreSQL: an empty list, SQLite: [None]): nothing was inserted.
+    if not rows or rows[0] is None:
+        return False
+    for value, field in zip(rows[0], returning, strict=True):
+        setattr(incident, field.attname, value)
+    incident._state.adding, incident._state.db = False, using
+    return True
 
 
 def _created_event(incident: Incident, submission: Submission) -> None:

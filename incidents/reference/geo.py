@@ -78,6 +78,13 @@ def desa_code_for_point(lat: float, lng: float) -> str:
     return _code_for(lat, lng, _load(), _Centroids())
 
 
+def locate_point(lat: float, lng: float) -> tuple[str, bool]:
+    """desa_code_for_point and has_boundaries with one look at the geometry
+    (the intake asks both for every report with a point)."""
+    loaded = _load()
+    return _code_for(lat, lng, loaded, _Centroids()), loaded["index"] is not None
+
+
 def points_lie_in_desa(items) -> list[bool]:
     """For each (lat, lng, desa_code): does the point lie in that desa? One
     load of the geometry for the whole batch (the public map asks for many)."""
