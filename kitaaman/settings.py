@@ -470,6 +470,8 @@ REPORTER_DATA_RETENTION_DAYS = env_int("REPORTER_DATA_RETENTION_DAYS", 730)
 
 # Called by incidents services after every change of a report (see incidents/hooks.py).
 KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed"]
+# The desk's status counts from those hooks' rollups (incidents/desk/queue.py); empty counts rows.
+KITAAMAN_DESK_COUNTS = "spm.desk_counts.desk_status_counts"
 
 # Test and CI switches
 KITAAMAN_REQUIRE_SERVICES = env_bool("KITAAMAN_REQUIRE_SERVICES", False)
