@@ -137,7 +137,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Basis data: {connection.vendor}, {_dots(before)} laporan sebelum uji; "
             f"CONN_MAX_AGE={db.get('CONN_MAX_AGE')}; {opts.concurrency} klien serentak; "
-            f"laporan {opts.duration:g} dtk, tiap halaman baca {opts.read_duration:g} dtk."
+            f"laporan {opts.duration:g} dtk, tiap halaman baca {opts.read_duration:g} dtk "
+            "(GET biasa tanpa If-None-Match, seperti kunjungan pertama)."
         )
         if not opts.url and settings.CELERY_TASK_ALWAYS_EAGER:
             self.stdout.write(
