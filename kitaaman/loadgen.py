@@ -14,7 +14,9 @@ before the event loop starts.
 """
 
 import asyncio
+import gzip
 import ipaddress
+import json
 import os
 import random
 import signal
@@ -25,6 +27,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -128,7 +131,7 @@ class ReportFactory:
         if candidates and rng.random() < POINT_SHARE:
             payload["lat"], payload["lng"] = rng.choice(candidates)
         headers = {"X-Forwarded-For": self.addresses()}
-        return "POST", REPORTS_PATH, {"json": payload, "headers": headers}, payload["client_uuid"]
+        return "POST", REPORTS_PATH, {"json_body": payload, "headers": headers}, payload["client_uuid"]
 
 
 def desa_points(desa_rows, *, seed=None, agrees=None) -> dict:
@@ -165,46 +168,90 @@ def plain_get(path: str):
     return make
 
 
+class RawHttp:
+    """A bare HTTP/1.1 client, one connection per request (`Connection: close`,
+    what gunicorn's sync workers do anyway). The generator shares the machine
+    with the server: httpx cost about as much CPU per request as the page it
+    measured, so the figures would have been the generator's."""
+
+    def __init__(self, base_url: str, timeout: float):
+        parts = urlsplit(base_url)
+        self.ssl = parts.scheme == "https"
+        self.host = parts.hostname
+        self.port = parts.port or (443 if self.ssl else 80)
+        self.timeout = timeout
+
+    async def request(self, method, path, *, json_body=None, headers=None):
+        """(status, headers text, body as sent on the wire)."""
+        return await asyncio.wait_for(self._request(method, path, json_body, headers or {}), self.timeout)
+
+    async def _request(self, method, path, json_body, headers):
+        reader, writer = await asyncio.open_connection(self.host, self.port, ssl=self.ssl or None)
+        try:
+            body = json.dumps(json_body).encode() if json_body is not None else b""
+            lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: close"]
+            lines += ["Accept-Encoding: gzip", *(f"{k}: {v}" for k, v in headers.items())]
+            if json_body is not None:
+                lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            data = await reader.read()
+        finally:
+            writer.close()
+        head, _sep, payload = data.partition(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1."):
+            raise ConnectionError("no HTTP answer")
+        return int(head[9:12]), head.decode("latin-1").lower(), payload
+
+
+def body_size(head: str, payload: bytes) -> int:
+    """The answer's size before compression."""
+    if "content-encoding: gzip" in head and "transfer-encoding: chunked" not in head:
+        return len(gzip.decompress(payload))
+    return len(payload)
+
+
 async def run_phase(base_url: str, name: str, make_request, *, duration: float, concurrency: int, timeout=30.0):
     """`concurrency` clients send `make_request()` one after another for
     `duration` seconds; the answers to requests still in flight at the end
     count too (the phase lasts until the last one)."""
     result = PhaseResult(name)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + duration
+    client = RawHttp(base_url, timeout)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + duration
+    last = {}
 
-        async def one_client():
-            while loop.time() < deadline:
-                method, path, kwargs, tag = make_request()
-                started = time.perf_counter()
-                try:
-                    response = await client.request(method, path, **kwargs)
-                except httpx.HTTPError as exc:
-                    result.errors[type(exc).__name__] += 1
-                    if tag:
-                        result.unanswered.append(tag)
-                    continue
-                result.latencies.append(time.perf_counter() - started)
-                result.statuses[response.status_code] += 1
-                result.body_bytes = len(response.content)
-                result.wire_bytes = response.num_bytes_downloaded
+    async def one_client():
+        while loop.time() < deadline:
+            method, path, kwargs, tag = make_request()
+            started = time.perf_counter()
+            try:
+                status, head, payload = await client.request(method, path, **kwargs)
+            except (OSError, TimeoutError, asyncio.IncompleteReadError) as exc:
+                result.errors[type(exc).__name__] += 1
                 if tag:
-                    (result.accepted if response.status_code == 201 else result.unanswered).append(tag)
+                    result.unanswered.append(tag)
+                continue
+            result.latencies.append(time.perf_counter() - started)
+            result.statuses[status] += 1
+            last.update(head=head, payload=payload)
+            if tag:
+                (result.accepted if status == 201 else result.unanswered).append(tag)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(one_client() for _ in range(concurrency)))
-        result.duration = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(one_client() for _ in range(concurrency)))
+    result.duration = time.perf_counter() - started
+    if last:
+        result.wire_bytes = len(last["payload"])
+        result.body_bytes = body_size(last["head"], last["payload"])
     return result
 
 
 async def warm_up(base_url: str, paths, *, rounds: int):
     """A few requests per path before measuring (each worker's first hit
     loads what it keeps in memory)."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-        for _ in range(rounds):
-            await asyncio.gather(*(client.get(p) for p in paths), return_exceptions=True)
+    client = RawHttp(base_url, timeout=60)
+    for _ in range(rounds):
+        await asyncio.gather(*(client.request("GET", p) for p in paths), return_exceptions=True)
 
 
 # --- the server under test -------------------------------------------------------------------------
