@@ -8,8 +8,11 @@ at the 90th percentile of the sort order), and a filtered page (kecamatan +
 status + overdue), as the koordinator and as a petugas of Rupit; each both
 as the query alone (`incident_queue`) and as the whole page through the test
 client; and the admin changelist (first page, a deep `?p=`, and a filtered
-page) as a superuser. The status counts are cached for 30 s; their cold cost
-is printed separately.
+page) as a superuser, and the overdue filter alone. The status counts are
+cached for 30 s; their cold cost is printed separately.
+
+Flat from ten thousand to a million reports: run once with `--save 10k.json` on a
+small database and once with `--compare 10k.json` on the large one.
 """
 
 import json
