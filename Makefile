@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_REPORTS ?= 400
 WILAYAH ?= ../shared/data/wilayah
 
-.PHONY: run test lint format venv venv-dev migrate demo messages bench bench-desk bench-dashboard worker beat procs clean
+.PHONY: run test lint format venv venv-dev migrate demo messages bench bench-desk bench-dashboard loadtest worker beat procs clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ bench-desk: venv-dev
 
 bench-dashboard: venv-dev
 	$(PY) manage.py bench_dashboard --reports $${BENCH_REPORTS:-1000000}
+
+# Load test (README, "Load test"): gunicorn with production settings against DATABASE_URL;
+# e.g. LOADTEST_ARGS="--reports 1000000 --concurrency 50".
+loadtest: venv
+	$(PY) manage.py loadtest $(LOADTEST_ARGS)
 
 worker: venv
 	$(VENV)/bin/celery -A kitaaman worker -l info

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from incidents.intake.tracking import normalize_tracking_code
-from incidents.models import Assignment, Incident, IncidentEvent
+from incidents.models import Assignment, Incident, IncidentEvent, Kecamatan
 from incidents.permissions import MITRA, PETUGAS, READ_ALL_ROLES, _access
 
 
@@ -25,6 +25,22 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
     if MITRA in roles and access["agency_id"] is not None:
         condition |= Q(Exists(Assignment.objects.filter(incident_id=OuterRef("pk"), agency_id=access["agency_id"])))
     return qs.filter(condition)
+
+
+def visible_kecamatan(user) -> frozenset[str] | None:
+    """The rule of incidents_visible_to as the kecamatan whose reports the
+    user sees, for counts kept per kecamatan (the desk's status counts read
+    the rollups with it); None when the rule is not by kecamatan alone (a
+    mitra sees what is assigned to their agency), so rows must be counted."""
+    access = _access(user)
+    roles = access["roles"]
+    if not roles:
+        return frozenset()
+    if roles & READ_ALL_ROLES:
+        return frozenset(Kecamatan.objects.values_list("code", flat=True))
+    if MITRA in roles and access["agency_id"] is not None:
+        return None
+    return access["kecamatan"] if PETUGAS in roles else frozenset()
 
 
 def _int_pk(pk):

@@ -286,7 +286,7 @@ if not DEBUG and env_bool("KITAAMAN_HTTPS", True):
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^(livez|readyz|healthz)$"]
 
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
@@ -483,6 +483,8 @@ REPORTER_DATA_RETENTION_DAYS = env_int("REPORTER_DATA_RETENTION_DAYS", 730)
 
 # Called by incidents services after every change of a report (see incidents/hooks.py).
 KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed"]
+# The desk's status counts from those hooks' rollups (incidents/desk/queue.py); empty counts rows.
+KITAAMAN_DESK_COUNTS = "spm.desk_counts.desk_status_counts"
 
 # Test and CI switches
 KITAAMAN_REQUIRE_SERVICES = env_bool("KITAAMAN_REQUIRE_SERVICES", False)

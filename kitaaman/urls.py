@@ -19,7 +19,10 @@ import_module("spm.population.admin")
 import_module("kitaaman.admin")
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
+    path("readyz", views.readyz, name="readyz"),
+    # The name existing monitors know: the readiness check.
+    path("healthz", views.readyz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
