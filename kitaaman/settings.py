@@ -469,7 +469,17 @@ THROTTLE_SUBSCRIBE = env("THROTTLE_SUBSCRIBE", "10/hour")
 REPORTER_DATA_RETENTION_DAYS = env_int("REPORTER_DATA_RETENTION_DAYS", 730)
 
 # Called by incidents services after every change of a report (see incidents/hooks.py).
-KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed"]
+KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed", "incidents.public.cache.incident_changed"]
+# The home page's month figures: {category id: count} from the SPM monthly
+# rollup; empty counts the reports table instead (incidents.public.selectors).
+KITAAMAN_MONTH_COUNTS_SOURCE = env("KITAAMAN_MONTH_COUNTS_SOURCE", "spm.selectors.month_counts_by_category")
+# Seconds the home page figures are kept in the cache (they lag reports by at most this).
+KITAAMAN_HOME_CACHE_SECONDS = env_int("KITAAMAN_HOME_CACHE_SECONDS", 60)
+# Seconds a cached public map layer or reference list lives at most: a change
+# made without a hook (a bulk UPDATE) shows after this. Hooked changes show at once.
+KITAAMAN_PUBLIC_CACHE_SECONDS = env_int("KITAAMAN_PUBLIC_CACHE_SECONDS", 120)
+# Markers in one public map layer answer (the newest first).
+KITAAMAN_PUBLIC_LAYER_LIMIT = env_int("KITAAMAN_PUBLIC_LAYER_LIMIT", 1000)
 
 # Test and CI switches
 KITAAMAN_REQUIRE_SERVICES = env_bool("KITAAMAN_REQUIRE_SERVICES", False)
