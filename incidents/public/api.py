@@ -18,7 +18,7 @@ from incidents.intake.api import TAG_REPORTS
 from incidents.models import Category, Desa, Kecamatan
 from incidents.public import cache as public_cache
 from incidents.public import selectors as public_reads
-from incidents.public.layer import layer_bytes
+from incidents.public.layer import PERIODS, layer_bytes
 from incidents.public.serializers import (
     AreaQuerySerializer,
     CategorySerializer,
@@ -26,7 +26,7 @@ from incidents.public.serializers import (
     PublicReportSerializer,
 )
 from kitaaman.api_common import FirstRendererNegotiation, GeoJSONRenderer
-from kitaaman.api_schema import ERR_400, ERR_404, ERR_429
+from kitaaman.api_schema import ERR_400, ERR_404, ERR_429, blank_or
 from kitaaman.ratelimit import AddressThrottle
 
 TAG_REFERENCE = "Referensi"
@@ -249,7 +249,16 @@ class PublicMapApi(APIView):
             "diterima, WIB) dan `a: 1` bila titiknya titik pusat desa. Koordinat dibulatkan 4 desimal. "
             "Dengan ETag: kirim If-None-Match untuk jawaban 304 tanpa isi."
         ),
-        parameters=[PublicLayerQuerySerializer],
+        parameters=[
+            OpenApiParameter(
+                name, blank_or(schema), OpenApiParameter.QUERY, description=str(field.help_text), required=False
+            )
+            for name, field, schema in (
+                ("period", PublicLayerQuerySerializer().fields["period"], {"type": "string", "enum": list(PERIODS)}),
+                ("since", PublicLayerQuerySerializer().fields["since"], {"type": "string", "format": "date"}),
+                ("bbox", PublicLayerQuerySerializer().fields["bbox"], {"type": "string", "maxLength": 120}),
+            )
+        ],
         responses={
             (200, "application/geo+json"): OpenApiResponse(PUBLIC_LAYER_SCHEMA),
             (304, "application/geo+json"): OpenApiResponse(description="Tidak berubah (ETag)."),
