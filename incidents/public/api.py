@@ -96,7 +96,11 @@ PUBLIC_LAYER_SCHEMA = {
                             "k": {"type": "integer", "description": "Indeks di categories."},
                             "s": {"type": "integer", "description": "Indeks di statuses."},
                             "d": {"type": "integer", "description": "Indeks di desa."},
-                            "t": {"type": "string", "format": "date", "description": "Tanggal diterima (WIB)."},
+                            "t": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Hari diterima (WIB) setelah since; 0 = tanggal since.",
+                            },
                             "a": {"type": "integer", "enum": [1], "description": "Ada: titik pusat desa."},
                         },
                     },
@@ -245,8 +249,8 @@ class PublicMapApi(APIView):
             "Laporan yang sudah diperiksa petugas dan tidak dirahasiakan, terbaru lebih dulu, paling banyak "
             f"{settings.KITAAMAN_PUBLIC_LAYER_LIMIT} titik (`more`: masih ada yang lebih lama). Tanpa identitas "
             "pelapor; laporan konflik ditunjukkan di titik pusat desa. Ringkas: setiap titik hanya membawa "
-            "`k` (indeks di `categories`), `s` (indeks di `statuses`), `d` (indeks di `desa`), `t` (tanggal "
-            "diterima, WIB) dan `a: 1` bila titiknya titik pusat desa. Koordinat dibulatkan 4 desimal. "
+            "`k` (indeks di `categories`), `s` (indeks di `statuses`), `d` (indeks di `desa`), `t` (hari "
+            "diterima, WIB, dihitung dari `since`: 0 = tanggal `since`) dan `a: 1` bila titiknya titik pusat desa. Koordinat dibulatkan 4 desimal. "
             "Dengan ETag: kirim If-None-Match untuk jawaban 304 tanpa isi."
         ),
         parameters=[

@@ -2,7 +2,7 @@
 
 Each feature is a point and four short properties: `k` (index in
 `categories`), `s` (index in `statuses`), `d` (index in `desa`), `t` (the day
-it was received, WIB), plus `a: 1` when the point is the desa centre rather
+it was received, WIB, as days after `since`), plus `a: 1` when the point is the desa centre rather
 than the reported point. Names are listed once in those lookup tables, not per
 feature. Points are rounded to PRECISION decimals (about 11 m), and where the
 privacy rule withholds the point (`public_places`) it is the desa centre.
@@ -66,7 +66,7 @@ def public_layer(query: LayerQuery, limit: int | None = None) -> dict:
             "k": lookups["k"].setdefault(category_id, len(lookups["k"])),
             "s": statuses[status],
             "d": lookups["d"].setdefault(desa_code, len(lookups["d"])),
-            "t": timezone.localtime(created_at).date().isoformat(),
+            "t": (timezone.localtime(created_at).date() - query.since).days,
         }
         if approximate:
             properties["a"] = 1

@@ -11,16 +11,19 @@
     });
   }
   // The layer names categories, statuses and desa once; each point carries indexes into those lists.
-  function day(t) {
+  // `t` counts days after the layer's `since` date (WIB).
+  function day(since, t) {
+    var parts = String(since).split("-").map(Number);
+    var date = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2] + t));
     var lang = document.documentElement.lang || "id";
     try {
-      return new Date(t + "T00:00:00").toLocaleDateString(lang, { day: "numeric", month: "short", year: "numeric" });
-    } catch (e) { return t; }
+      return date.toLocaleDateString(lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    } catch (e) { return date.toISOString().slice(0, 10); }
   }
   function popup(p, data) {
     var category = data.categories[p.k] || {}, state = data.statuses[p.s] || {}, desa = data.desa[p.d] || {};
     var html = "<strong>" + esc(category.name) + "</strong><br>" + esc(desa.name) + ", " + esc(desa.kecamatan) +
-      "<br>" + esc(state.name) + " · " + esc(day(p.t));
+      "<br>" + esc(state.name) + " · " + esc(day(data.since, p.t));
     if (p.a) html += "<br><em>" + esc(wrap.getAttribute("data-approx")) + "</em>";
     return html;
   }

@@ -5,6 +5,7 @@ import os
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from incidents.models import Incident
 from incidents.reference.seed import seed_reference
@@ -13,6 +14,7 @@ from tests.factories import DESA_NIBUNG, make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
 @pytest.fixture
@@ -47,6 +49,8 @@ def test_home_map_draws_public_reports_with_indonesian_popups(browser, live_serv
     text = popup.inner_text()
     assert "Banjir" in text and "Lawang Agung, Rupit" in text and "Diverifikasi" in text
     assert "perkiraan" not in text
+    today = timezone.localdate()
+    assert f"{today.day} {MONTHS[today.month - 1]} {today.year}" in text  # the day received, in Indonesian
     page.screenshot(path=str(screenshot_dir / "home-map-popup.png"))
 
     page.locator(".leaflet-popup-close-button").click()

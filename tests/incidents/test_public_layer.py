@@ -76,7 +76,8 @@ def test_a_report_appears_once_verified_and_the_old_etag_stops_matching(client, 
     feature = data["features"][0]
     assert feature["geometry"]["coordinates"] == [102.9002, -2.7001]
     assert "a" not in feature["properties"]
-    assert feature["properties"]["t"] == timezone.localdate().isoformat()
+    assert feature["properties"]["t"] == 30  # days after `since`: received today
+    assert data["since"] == (timezone.localdate() - timezone.timedelta(days=30)).isoformat()
 
 
 def test_new_reports_keep_the_cached_layer(client, verified, make_incident, commit):
