@@ -11,6 +11,7 @@ from incidents.intake.forms import TrackForm
 from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Kecamatan, Status
 from incidents.public import cache as public_cache
+from incidents.public.layer import DEFAULT_PERIOD, PERIODS
 from incidents.public.selectors import (
     category_counts_for_month,
     incident_by_tracking_code,
@@ -85,6 +86,7 @@ def home(request):
             "counts": counts,
             "total_month": sum(row["count"] for row in counts),
             "geojson_url": reverse("api-report-public-geojson"),
+            "map_days": PERIODS[DEFAULT_PERIOD],
             "bbox": settings.KABUPATEN_BBOX,
             "kecamatan_points": public_cache.cached_value(
                 public_cache.REFERENCE,
