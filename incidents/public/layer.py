@@ -8,6 +8,7 @@ feature. Points are rounded to PRECISION decimals (about 11 m), and where the
 privacy rule withholds the point (`public_places`) it is the desa centre.
 """
 
+import heapq
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -93,29 +94,48 @@ def _shown_rows(query: LayerQuery, desa: dict, categories: dict, wanted: int) ->
 
     The bbox is applied to the place the public sees, never to a withheld
     exact point: a narrow box must not tell where a conflict really is."""
-    since = timezone.make_aware(datetime.combine(query.since, time.min))
-    rows = Incident.objects.filter(confidential=False, status__in=PUBLIC_MAP_STATUSES, created_at__gte=since)
-    if query.bbox is not None:
-        min_lng, min_lat, max_lng, max_lat = query.bbox
-        centres_inside = [code for code, d in desa.items() if query.contains(_round(d.lat), _round(d.lng))]
-        exact_inside = Q(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng)
-        rows = rows.filter(Q(desa_id__in=centres_inside) | exact_inside)
-    rows = rows.order_by("-created_at", "-id").values_list(
-        "lat", "lng", "desa_id", "category_id", "status", "created_at"
-    )
     centres = {code: (d.lat, d.lng) for code, d in desa.items()}
-    shown, offset = [], 0
-    while len(shown) < wanted:
-        batch = list(rows[offset : offset + wanted])
+    shown = []
+    for batch in _newest_batches(query, desa, categories, wanted):
         places = public_places([(r[0], r[1], r[2], categories[r[3]].is_conflict) for r in batch], centres)
         for (lat, lng, approximate), row in zip(places, batch, strict=True):
             lat, lng = _round(lat), _round(lng)
             if query.contains(lat, lng):
                 shown.append(((lat, lng, approximate), (row[3], row[2], row[4], row[5])))
-        if len(batch) < wanted:
+        if len(shown) >= wanted:
             break
-        offset += wanted
     return shown[:wanted]
+
+
+def _newest_batches(query: LayerQuery, desa: dict, categories: dict, size: int):
+    """The candidate rows, newest first: the newest `size`, then (when the bbox
+    check dropped some) the next ones, doubling.
+
+    One query per public status, each read in the order of inc_public_idx
+    (confidential, status, -created_at) and stopped after k rows, then
+    merged: the cost follows k, not how far back `since` goes."""
+    since = timezone.make_aware(datetime.combine(query.since, time.min))
+    rows = Incident.objects.filter(confidential=False, created_at__gte=since)
+    if query.bbox is not None:
+        min_lng, min_lat, max_lng, max_lat = query.bbox
+        centres_inside = [code for code, d in desa.items() if query.contains(_round(d.lat), _round(d.lng))]
+        # An exact point counts only where it may be shown: never a conflict's.
+        exact_inside = Q(lat__gte=min_lat, lat__lte=max_lat, lng__gte=min_lng, lng__lte=max_lng) & Q(
+            category_id__in=[pk for pk, c in categories.items() if not c.is_conflict]
+        )
+        rows = rows.filter(Q(desa_id__in=centres_inside) | exact_inside)
+    rows = rows.order_by("-created_at", "-id").values_list(
+        "lat", "lng", "desa_id", "category_id", "status", "created_at", "id"
+    )
+    done, k = 0, size
+    while True:
+        # The newest k overall are among the newest k of each status.
+        parts = [list(rows.filter(status=status)[:k]) for status in PUBLIC_MAP_STATUSES]
+        merged = list(heapq.merge(*parts, key=lambda r: (r[5], r[6]), reverse=True))[:k]
+        yield merged[done:]
+        if all(len(part) < k for part in parts):
+            return
+        done, k = len(merged), k * 2
 
 
 def _round(value: float) -> float:

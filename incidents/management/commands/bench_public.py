@@ -50,6 +50,8 @@ class Command(BaseCommand):
                 ("beranda /", "/", {}),
                 ("kategori", "/api/v1/categories/", {"HTTP_ACCEPT_ENCODING": "gzip"}),
                 ("wilayah desa", "/api/v1/areas/?level=desa", {"HTTP_ACCEPT_ENCODING": "gzip"}),
+                # The framework's floor: a page that reads no data.
+                ("dasar: /masuk/ (tanpa basis data)", "/masuk/", {}),
             ):
                 self._times(client, label, url, extra, runs, warm_runs)
             etag = client.get(LAYER)["ETag"]
@@ -62,8 +64,8 @@ class Command(BaseCommand):
         packed = client.get(LAYER, HTTP_ACCEPT_ENCODING="gzip")
         data = raw.json()
         self.stdout.write(
-            f"Peta publik (bawaan: {data['since']} s.d. hari ini): {len(data['features'])} titik, "
-            f"more={data['more']}, {len(raw.content) / 1024:.1f} KB mentah, "
+            f"Peta publik (bawaan: {data.get('since', '-')} s.d. hari ini): {len(data['features'])} titik, "
+            f"more={data.get('more', '-')}, {len(raw.content) / 1024:.1f} KB mentah, "
             f"{len(packed.content) / 1024:.1f} KB gzip ({packed.get('Content-Encoding', '-')})"
         )
 
