@@ -15,4 +15,5 @@ class IncidentsConfig(AppConfig):
         from incidents.desk import tasks as desk_tasks  # noqa: F401
         from incidents.notify import tasks as notify_tasks  # noqa: F401
         from incidents.privacy import tasks as privacy_tasks  # noqa: F401
+        from incidents.public import cache as public_cache  # noqa: F401  (admin edits renew the public lists)
         from incidents.workflow import tasks as workflow_tasks  # noqa: F401

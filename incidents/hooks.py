@@ -12,9 +12,13 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-# Fields whose change can move a report between aggregate keys.
+# Fields whose change can move a report between aggregate keys, or on or off
+# the public map (confidential, the point).
 TRACKED_FIELDS = (
     "status",
+    "confidential",
+    "lat",
+    "lng",
     "category_id",
     "desa_id",
     "kecamatan_id",

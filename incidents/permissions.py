@@ -48,6 +48,7 @@ EDITABLE_FIELDS = (
     "arrived_at",
     "spm_must_serve",
     "spm_served",
+    "confidential",  # one way: off the public map (workflow.services._clean_confidential)
 )
 MITRA_EDITABLE_FIELDS = ("arrived_at",)
 

@@ -1,8 +1,13 @@
 """Reads of SPM data for pages and the API (figures: spm/calculations.py)."""
 
+from datetime import date
+
+from django.db.models import Sum
 from django.utils import timezone
 
-from .models import Activity, Milestone, Target
+from incidents.models import Status
+
+from .models import Activity, Milestone, StatMonthly, Target
 
 
 def targets_list(*, year: int | None = None, service: str | None = None):
@@ -34,3 +39,17 @@ def milestones_list() -> list[Milestone]:
     for m in rows:
         m.late = bool(m.due_date and m.due_date < today and m.status != Milestone.State.SELESAI)
     return rows
+
+
+def month_counts_by_category(*, month: date) -> dict[int, int]:
+    """Reports received in a month (WIB) per category id, all statuses but
+    duplicates and rejected: the home page figure, read from the monthly rollup
+    (settings.KITAAMAN_MONTH_COUNTS_SOURCE) instead of the reports table."""
+    rows = (
+        StatMonthly.objects.filter(month=month)
+        .exclude(status__in=(Status.DUPLIKAT, Status.DITOLAK))
+        .values("category_id")
+        .annotate(total=Sum("n"))
+        .values_list("category_id", "total")
+    )
+    return {category: total for category, total in rows if total}

@@ -147,6 +147,11 @@ class TriageForm(VersionedForm):
     )
     spm_must_serve = forms.IntegerField(label=_("Warga yang harus dilayani"), required=False, min_value=0)
     spm_served = forms.IntegerField(label=_("Warga yang telah dilayani"), required=False, min_value=0)
+    confidential = forms.BooleanField(
+        label=_("Jangan tampilkan di peta publik"),
+        required=False,
+        help_text=_("Tidak dapat dibatalkan: laporan yang dirahasiakan tidak tampil lagi di peta publik."),
+    )
 
     def __init__(self, *args, incident, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
@@ -160,6 +165,7 @@ class TriageForm(VersionedForm):
             initial.setdefault("arrived_at", timezone.localtime(incident.arrived_at))
         initial.setdefault("spm_must_serve", incident.spm_must_serve)
         initial.setdefault("spm_served", incident.spm_served)
+        initial.setdefault("confidential", incident.confidential)
         self.incident = incident
         category = incident.category
         for q in category.questions or []:
@@ -180,6 +186,8 @@ class TriageForm(VersionedForm):
             del self.fields["spm_must_serve"], self.fields["spm_served"]
         if category.group != Category.Group.KEBAKARAN:
             del self.fields["arrived_at"]
+        # A disabled field keeps its initial value: a report kept off the map stays off.
+        self.fields["confidential"].disabled = incident.confidential
 
     @property
     def has_spm(self):
@@ -198,6 +206,7 @@ class TriageForm(VersionedForm):
             "priority": data["priority"],
             "title": data.get("title", ""),
             "location_detail": data.get("location_detail", ""),
+            "confidential": bool(data.get("confidential")),
         }
         if self.question_names:
             changes["details"] = {q["code"]: data.get(name, "") for name, q in self.question_names}

@@ -74,6 +74,9 @@ class IncidentUpdateInput(StrictSerializer):
     arrived_at = BoundedDateTimeField(required=False, allow_null=True)
     spm_must_serve = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
     spm_served = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
+    confidential = serializers.BooleanField(
+        required=False, help_text=_("true: keluarkan dari peta publik. Tidak dapat dibatalkan.")
+    )
 
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(self.fields))

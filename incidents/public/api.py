@@ -2,29 +2,35 @@
 
 Never the reporter's identity or contact, internal notes, or the exact point of a conflict report."""
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.intake.api import TAG_REPORTS
 from incidents.models import Category, Desa, Kecamatan
+from incidents.public import cache as public_cache
 from incidents.public import selectors as public_reads
-from incidents.public.serializers import AreaQuerySerializer, CategorySerializer, PublicReportSerializer
+from incidents.public.layer import PERIODS, layer_bytes
+from incidents.public.serializers import (
+    AreaQuerySerializer,
+    CategorySerializer,
+    PublicLayerQuerySerializer,
+    PublicReportSerializer,
+)
 from kitaaman.api_common import FirstRendererNegotiation, GeoJSONRenderer
-from kitaaman.api_schema import ERR_400, ERR_404, ERR_429
+from kitaaman.api_schema import ERR_400, ERR_404, ERR_429, blank_or
 from kitaaman.ratelimit import AddressThrottle
 
 TAG_REFERENCE = "Referensi"
+GEOJSON = "application/geo+json"
 
 
 GEOJSON_SCHEMA = {
@@ -40,6 +46,64 @@ GEOJSON_SCHEMA = {
                     "type": {"type": "string", "enum": ["Feature"]},
                     "geometry": {"type": "object", "additionalProperties": True},
                     "properties": {"type": "object", "additionalProperties": True},
+                },
+            },
+        },
+    },
+}
+
+
+def _lookup(*names):
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": list(names),
+            "properties": {name: {"type": "string"} for name in names},
+        },
+    }
+
+
+PUBLIC_LAYER_SCHEMA = {
+    "type": "object",
+    "required": ["type", "since", "more", "categories", "statuses", "desa", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "since": {"type": "string", "format": "date", "description": "Laporan yang diterima sejak tanggal ini."},
+        "more": {"type": "boolean", "description": "true: ada laporan lebih lama yang tidak dimuat."},
+        "categories": _lookup("code", "name", "group"),
+        "statuses": _lookup("code", "name"),
+        "desa": _lookup("code", "name", "kecamatan"),
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "geometry": {
+                        "type": "object",
+                        "required": ["type", "coordinates"],
+                        "properties": {
+                            "type": {"type": "string", "enum": ["Point"]},
+                            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                        },
+                    },
+                    "properties": {
+                        "type": "object",
+                        "required": ["k", "s", "d", "t"],
+                        "properties": {
+                            "k": {"type": "integer", "description": "Indeks di categories."},
+                            "s": {"type": "integer", "description": "Indeks di statuses."},
+                            "d": {"type": "integer", "description": "Indeks di desa."},
+                            "t": {
+                                "type": "integer",
+                                "minimum": 0,
+                                "description": "Hari diterima (WIB) setelah since; 0 = tanggal since.",
+                            },
+                            "a": {"type": "integer", "enum": [1], "description": "Ada: titik pusat desa."},
+                        },
+                    },
                 },
             },
         },
@@ -91,13 +155,19 @@ class CategoryListApi(APIView):
         tags=[TAG_REFERENCE],
         summary="Kategori laporan",
         description="Kategori aktif beserta pertanyaan tambahannya dan layanan SPM yang diisinya.",
-        responses={200: CategorySerializer(many=True)},
+        responses={
+            200: CategorySerializer(many=True),
+            304: OpenApiResponse(description="Tidak berubah (ETag)."),
+        },
     )
     def get(self, request):
-        categories = Category.objects.filter(active=True).order_by("sort_order", "name")
-        response = Response(CategorySerializer(categories, many=True).data)
-        patch_cache_control(response, public=True, max_age=300)
-        return response
+        entry = public_cache.cached_entry(public_cache.REFERENCE, "categories", (), _categories_bytes)
+        return public_cache.answer(request, entry, content_type="application/json", max_age=300)
+
+
+def _categories_bytes() -> bytes:
+    categories = Category.objects.filter(active=True).order_by("sort_order", "name")
+    return JSONRenderer().render(CategorySerializer(categories, many=True).data)
 
 
 def _point(lat, lng):
@@ -117,19 +187,6 @@ def _area_feature(area, parent_code, jenis):
             "centroid": [round(area.lng, 6), round(area.lat, 6)],
         },
     }
-
-
-def _geojson_response(request, data, *, max_age):
-    """A GeoJSON answer with an ETag, so a phone re-downloads nothing unchanged."""
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    etag = f'"{digest}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    else:
-        response = Response(data)
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=max_age)
-    return response
 
 
 class AreaListApi(APIView):
@@ -157,20 +214,25 @@ class AreaListApi(APIView):
         query = AreaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         level, parent = query.validated_data["level"] or "kecamatan", query.validated_data["parent"].strip()
-        if level == "kecamatan":
-            if parent and parent != settings.KABUPATEN_CODE:
-                raise exceptions.ValidationError({"parent": [_("Kode kabupaten tidak dikenal.")]})
-            features = [
-                _area_feature(k, settings.KABUPATEN_CODE, "kecamatan") for k in Kecamatan.objects.order_by("code")
-            ]
-        else:
-            desa = Desa.objects.order_by("code")
-            if parent:
-                if not Kecamatan.objects.filter(code=parent).exists():
-                    raise exceptions.ValidationError({"parent": [_("Kode kecamatan tidak dikenal.")]})
-                desa = desa.filter(kecamatan_id=parent)
-            features = [_area_feature(d, d.kecamatan_id, d.jenis) for d in desa]
-        return _geojson_response(request, {"type": "FeatureCollection", "features": features}, max_age=3600)
+        if level == "kecamatan" and parent and parent != settings.KABUPATEN_CODE:
+            raise exceptions.ValidationError({"parent": [_("Kode kabupaten tidak dikenal.")]})
+        if level == "desa" and parent and not Kecamatan.objects.filter(code=parent).exists():
+            raise exceptions.ValidationError({"parent": [_("Kode kecamatan tidak dikenal.")]})
+        entry = public_cache.cached_entry(
+            public_cache.REFERENCE, "areas", (level, parent), lambda: _areas_bytes(level, parent)
+        )
+        return public_cache.answer(request, entry, content_type=GEOJSON, max_age=3600)
+
+
+def _areas_bytes(level: str, parent: str) -> bytes:
+    if level == "kecamatan":
+        features = [_area_feature(k, settings.KABUPATEN_CODE, "kecamatan") for k in Kecamatan.objects.order_by("code")]
+    else:
+        desa = Desa.objects.order_by("code")
+        if parent:
+            desa = desa.filter(kecamatan_id=parent)
+        features = [_area_feature(d, d.kecamatan_id, d.jenis) for d in desa]
+    return GeoJSONRenderer().render({"type": "FeatureCollection", "features": features})
 
 
 class PublicMapApi(APIView):
@@ -184,15 +246,37 @@ class PublicMapApi(APIView):
         tags=[TAG_REPORTS],
         summary="Peta laporan publik (GeoJSON)",
         description=(
-            "Laporan yang sudah diperiksa petugas dan tidak dirahasiakan. Tanpa identitas pelapor; "
-            "laporan konflik ditunjukkan di titik pusat desa."
+            "Laporan yang sudah diperiksa petugas dan tidak dirahasiakan, terbaru lebih dulu, paling banyak "
+            f"{settings.KITAAMAN_PUBLIC_LAYER_LIMIT} titik (`more`: masih ada yang lebih lama). Tanpa identitas "
+            "pelapor; laporan konflik ditunjukkan di titik pusat desa. Ringkas: setiap titik hanya membawa "
+            "`k` (indeks di `categories`), `s` (indeks di `statuses`), `d` (indeks di `desa`), `t` (hari "
+            "diterima, WIB, dihitung dari `since`: 0 = tanggal `since`) dan `a: 1` bila titiknya titik pusat desa. Koordinat dibulatkan 4 desimal. "
+            "Dengan ETag: kirim If-None-Match untuk jawaban 304 tanpa isi."
         ),
-        responses={(200, "application/geo+json"): OpenApiResponse(GEOJSON_SCHEMA)},
+        parameters=[
+            OpenApiParameter(
+                name, blank_or(schema), OpenApiParameter.QUERY, description=str(field.help_text), required=False
+            )
+            for name, field, schema in (
+                ("period", PublicLayerQuerySerializer().fields["period"], {"type": "string", "enum": list(PERIODS)}),
+                ("since", PublicLayerQuerySerializer().fields["since"], {"type": "string", "format": "date"}),
+                ("bbox", PublicLayerQuerySerializer().fields["bbox"], {"type": "string", "maxLength": 120}),
+            )
+        ],
+        responses={
+            (200, "application/geo+json"): OpenApiResponse(PUBLIC_LAYER_SCHEMA),
+            (304, "application/geo+json"): OpenApiResponse(description="Tidak berubah (ETag)."),
+            (400, "application/geo+json"): ERR_400,
+        },
     )
     def get(self, request):
-        response = Response(public_reads.public_geojson())
-        patch_cache_control(response, public=True, max_age=60)
-        return response
+        query = PublicLayerQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        layer_query = query.layer_query()
+        entry = public_cache.cached_entry(
+            public_cache.LAYER, "map", layer_query.cache_params(), lambda: layer_bytes(layer_query)
+        )
+        return public_cache.answer(request, entry, content_type=GEOJSON, max_age=60)
 
 
 urlpatterns = [

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from incidents.intake.services import RECEIVED_NOTE
@@ -49,49 +50,36 @@ def public_map_incidents(*, extra_fields=()):
 
 
 def public_points(incidents) -> dict:
-    """{incident pk: (lat, lng, approximate)}: where the public may see each report.
+    """{incident pk: (lat, lng, approximate)}: where the public may see each report
+    (the rule: `public_places`)."""
+    incidents = list(incidents)
+    places = public_places(
+        [(i.lat, i.lng, i.desa_id, i.confidential or i.category.is_conflict) for i in incidents],
+        {i.desa_id: (i.desa.lat, i.desa.lng) for i in incidents},
+    )
+    return {i.pk: place for i, place in zip(incidents, places, strict=True)}
+
+
+def public_places(rows, desa_centres: dict) -> list[tuple[float, float, bool]]:
+    """For each (lat, lng, desa code, withheld): (lat, lng, approximate), where the public may see it.
 
     The exact point only when the reporter gave one, the report is neither a
-    conflict nor confidential, and the point lies in the report's own desa (a
-    report moved to another desa, or a point the intake could not check, is
-    shown at its desa's centre instead of somewhere it is not)."""
-    incidents = list(incidents)
-    exact_candidates = [
-        i for i in incidents if not (i.confidential or i.category.is_conflict or i.lat is None or i.lng is None)
+    conflict nor confidential (`withheld`), and the point lies in the report's
+    own desa (a report moved to another desa, or a point the intake could not
+    check, is shown at its desa's centre instead of somewhere it is not)."""
+    candidates = [
+        i for i, (lat, lng, _desa, withheld) in enumerate(rows) if not (withheld or lat is None or lng is None)
     ]
-    inside = geo.points_lie_in_desa([(i.lat, i.lng, i.desa_id) for i in exact_candidates])
-    exact = {i.pk for i, ok in zip(exact_candidates, inside, strict=True) if ok}
-    return {i.pk: (i.lat, i.lng, False) if i.pk in exact else (i.desa.lat, i.desa.lng, True) for i in incidents}
+    inside = geo.points_lie_in_desa([rows[i][:3] for i in candidates])
+    exact = {i for i, ok in zip(candidates, inside, strict=True) if ok}
+    places = []
+    for i, (lat, lng, desa, _withheld) in enumerate(rows):
+        places.append((lat, lng, False) if i in exact else (*desa_centres[desa], True))
+    return places
 
 
 def public_point(incident) -> tuple[float, float, bool]:
     return public_points([incident])[incident.pk]
-
-
-def public_feature(incident, point=None) -> dict:
-    lat, lng, approximate = point or public_point(incident)
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
-        "properties": {
-            "category": incident.category.code,
-            "category_name": incident.category.display_name,
-            "group": incident.category.group,
-            "status": incident.status,
-            "status_label": str(Status(incident.status).label),
-            "date": timezone.localtime(incident.created_at).date().isoformat(),
-            "desa": incident.desa.name,
-            "kecamatan": incident.kecamatan.name,
-            # Conflicts are shown at the desa centroid, never the exact point.
-            "approximate": approximate,
-        },
-    }
-
-
-def public_geojson(limit: int = 2000) -> dict:
-    incidents = list(public_map_incidents()[:limit])
-    points = public_points(incidents)
-    return {"type": "FeatureCollection", "features": [public_feature(i, points[i.pk]) for i in incidents]}
 
 
 def month_range(now: datetime | None = None):
@@ -102,16 +90,25 @@ def month_range(now: datetime | None = None):
 
 
 def category_counts_for_month(now: datetime | None = None) -> list[dict]:
-    """Reports received this month per category (all statuses but duplicates and rejected)."""
+    """Reports received this month per category (all statuses but duplicates and rejected).
+
+    Read from settings.KITAAMAN_MONTH_COUNTS_SOURCE (a dotted path to a function
+    taking `month`, the first day, and returning {category id: count}; the SPM
+    rollup in this project) when set, else counted from the reports table."""
     start, end = month_range(now)
-    counts = dict(
+    source = getattr(settings, "KITAAMAN_MONTH_COUNTS_SOURCE", "")
+    counts = import_string(source)(month=start.date()) if source else _month_counts_from_reports(start, end)
+    return [{"category": c, "count": counts.get(c.id, 0)} for c in Category.objects.filter(active=True)]
+
+
+def _month_counts_from_reports(start: datetime, end: datetime) -> dict[int, int]:
+    return dict(
         Incident.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status__in=(Status.DUPLIKAT, Status.DITOLAK))
         .values_list("category_id")
         .annotate(n=Count("id"))
         .values_list("category_id", "n")
     )
-    return [{"category": c, "count": counts.get(c.id, 0)} for c in Category.objects.filter(active=True)]
 
 
 def incident_by_tracking_code(raw_code: str):

@@ -1,12 +1,16 @@
 """Public views of a report and of the reference lists. Nothing here ever
 outputs the reporter's identity or contact."""
 
+import math
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Category, EventKind, Status
+from incidents.public.layer import DEFAULT_PERIOD, PERIODS, PRECISION, LayerQuery
 from incidents.public.selectors import original_status, public_events, public_point
 
 
@@ -152,3 +156,66 @@ class AreaQuerySerializer(serializers.Serializer):
         help_text=_("Bawaan: kecamatan."),
     )
     parent = serializers.CharField(max_length=13, required=False, allow_blank=True, default="")
+
+
+BBOX_HELP = _(
+    "Batas peta: bujur barat, lintang selatan, bujur timur, lintang utara (WGS84), mis. 102.6,-2.9,103.2,-2.4."
+)
+
+
+class PublicLayerQuerySerializer(serializers.Serializer):
+    """Filters of the public map layer. `since` wins over `period`; neither: the last 30 days."""
+
+    period = serializers.ChoiceField(
+        choices=list(PERIODS),
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Laporan yang diterima dalam 7, 30, atau 90 hari terakhir. Bawaan: 30d."),
+        error_messages={"invalid_choice": _("Periode harus salah satu dari: 7d, 30d, 90d.")},
+    )
+    since = serializers.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text=_("Laporan yang diterima sejak tanggal ini (WIB), format TTTT-BB-HH."),
+        error_messages={"invalid": _("Tanggal harus berformat TTTT-BB-HH, mis. 2026-01-31.")},
+    )
+    bbox = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=120,
+        help_text=BBOX_HELP,
+        error_messages={"max_length": _("Batas peta terlalu panjang.")},
+    )
+
+    def validate_since(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError(_("Tanggal tidak boleh di masa depan."))
+        if value.year < 2000:
+            raise serializers.ValidationError(_("Tanggal terlalu lama (paling awal tahun 2000)."))
+        return value
+
+    def validate_bbox(self, value):
+        if not value.strip():
+            return None
+        message = _("Batas peta harus empat angka: bujur barat, lintang selatan, bujur timur, lintang utara.")
+        parts = value.split(",")
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError:
+            raise serializers.ValidationError(message)
+        if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+            raise serializers.ValidationError(message)
+        min_lng, min_lat, max_lng, max_lat = numbers
+        if not (-180 <= min_lng <= max_lng <= 180 and -90 <= min_lat <= max_lat <= 90):
+            raise serializers.ValidationError(
+                _("Batas peta tidak masuk akal: barat harus di kiri timur, selatan di bawah utara.")
+            )
+        return tuple(round(n, PRECISION) for n in numbers)
+
+    def layer_query(self) -> LayerQuery:
+        data = self.validated_data
+        if data.get("since"):
+            return LayerQuery(since=data["since"], bbox=data["bbox"])
+        return LayerQuery.for_period(data["period"] or DEFAULT_PERIOD, bbox=data["bbox"])

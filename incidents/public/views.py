@@ -10,9 +10,12 @@ from django.views.decorators.cache import never_cache
 from incidents.intake.forms import TrackForm
 from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Kecamatan, Status
+from incidents.public import cache as public_cache
+from incidents.public.layer import DEFAULT_PERIOD, PERIODS
 from incidents.public.selectors import (
     category_counts_for_month,
     incident_by_tracking_code,
+    month_range,
     original_status,
     public_events,
     public_handling,
@@ -66,7 +69,16 @@ def track(request, code=None):
 
 
 def home(request):
-    counts = category_counts_for_month()
+    """Anonymous and hit by everyone at once in a disaster: no query of the reports
+    table, figures from the rollup (KITAAMAN_MONTH_COUNTS_SOURCE), kept briefly in the cache."""
+    month = month_range()[0].date().isoformat()
+    counts = public_cache.cached_value(
+        public_cache.REFERENCE,
+        "month-counts",
+        (month,),
+        category_counts_for_month,
+        settings.KITAAMAN_HOME_CACHE_SECONDS,
+    )
     return render(
         request,
         "incidents/public/home.html",
@@ -74,10 +86,21 @@ def home(request):
             "counts": counts,
             "total_month": sum(row["count"] for row in counts),
             "geojson_url": reverse("api-report-public-geojson"),
+            "map_days": PERIODS[DEFAULT_PERIOD],
             "bbox": settings.KABUPATEN_BBOX,
-            "kecamatan_points": [
-                {"name": k.name, "lat": round(k.lat, 5), "lng": round(k.lng, 5)}
-                for k in Kecamatan.objects.only("code", "name", "lat", "lng")
-            ],
+            "kecamatan_points": public_cache.cached_value(
+                public_cache.REFERENCE,
+                "kecamatan-points",
+                (),
+                _kecamatan_points,
+                settings.KITAAMAN_PUBLIC_CACHE_SECONDS,
+            ),
         },
     )
+
+
+def _kecamatan_points() -> list[dict]:
+    return [
+        {"name": k.name, "lat": round(k.lat, 5), "lng": round(k.lng, 5)}
+        for k in Kecamatan.objects.only("code", "name", "lat", "lng")
+    ]

@@ -397,6 +397,7 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
         except ValidationError as exc:
             errors.update(exc.message_dict)
     _clean_response(locked, changes, fields, errors, now)
+    _clean_confidential(locked, changes, fields, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -504,6 +505,20 @@ def _clean_response(locked: Incident, changes: dict, fields: dict, errors: dict,
             _("Jumlah warga yang telah dilayani (%(served)s) tidak boleh melebihi yang harus dilayani (%(must)s).")
             % {"served": served, "must": must}
         ]
+
+
+def _clean_confidential(locked: Incident, changes: dict, fields: dict, errors: dict) -> None:
+    """One way: an officer may take a report off the public map (a risk the reporter
+    did not see), never show one that the reporter or an officer kept off it."""
+    if "confidential" not in changes:
+        return
+    value = changes["confidential"]
+    if not isinstance(value, bool):
+        errors["confidential"] = [_("Harus benar atau salah.")]
+    elif locked.confidential and not value:
+        errors["confidential"] = [_("Laporan yang sudah dirahasiakan tidak dapat ditampilkan lagi di peta publik.")]
+    else:
+        fields["confidential"] = value
 
 
 def _differences(locked: Incident, fields: dict) -> dict:

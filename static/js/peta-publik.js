@@ -10,22 +10,49 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  function popup(p) {
-    var html = "<strong>" + esc(p.category_name) + "</strong><br>" + esc(p.desa) + ", " + esc(p.kecamatan) +
-      "<br>" + esc(p.status_label) + " · " + esc(p.date);
-    if (p.approximate) html += "<br><em>" + esc(wrap.getAttribute("data-approx")) + "</em>";
+  // The layer names categories, statuses and desa once; each point carries indexes into those lists.
+  // `t` counts days after the layer's `since` date (WIB).
+  function day(since, t) {
+    var parts = String(since).split("-").map(Number);
+    var date = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2] + t));
+    var lang = document.documentElement.lang || "id";
+    try {
+      return date.toLocaleDateString(lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    } catch (e) { return date.toISOString().slice(0, 10); }
+  }
+  function popup(p, data) {
+    var category = data.categories[p.k] || {}, state = data.statuses[p.s] || {}, desa = data.desa[p.d] || {};
+    var html = "<strong>" + esc(category.name) + "</strong><br>" + esc(desa.name) + ", " + esc(desa.kecamatan) +
+      "<br>" + esc(state.name) + " · " + esc(day(data.since, p.t));
+    if (p.a) html += "<br><em>" + esc(wrap.getAttribute("data-approx")) + "</em>";
     return html;
   }
-  function draw(map, data) {
+  function draw(group, data) {
+    group.clearLayers();
     var features = (data && data.features) || [];
     if (!features.length) { say(wrap.getAttribute("data-empty")); return; }
+    say(data.more ? wrap.getAttribute("data-more") : "");
     window.L.geoJSON(data, {
       pointToLayer: function (feature, latlng) {
-        var color = COLORS[feature.properties.group] || "#37474f";
+        var category = data.categories[feature.properties.k] || {};
+        var color = COLORS[category.group] || "#37474f";
         return window.L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 2, fillColor: color, fillOpacity: 0.9 });
       },
-      onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties)); }
-    }).addTo(map);
+      onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties, data)); }
+    }).addTo(group);
+  }
+  // Snapped outwards to a 0.05 degree grid: neighbours looking at the same
+  // place ask for the same box, which the server has cached.
+  function snappedBbox(map) {
+    var b = map.getBounds(), step = 0.05;
+    function down(v) { return (Math.floor(v / step) * step).toFixed(2); }
+    function up(v) { return (Math.ceil(v / step) * step).toFixed(2); }
+    return [down(b.getWest()), down(b.getSouth()), up(b.getEast()), up(b.getNorth())].join(",");
+  }
+  function load(url, group) {
+    return window.fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) { draw(group, data); return data; });
   }
   function drawKecamatan(map) {
     var node = document.getElementById("peta-kecamatan");
@@ -50,9 +77,21 @@
     drawKecamatan(map);
     var url = wrap.getAttribute("data-geojson-url");
     if (!url || !window.fetch) { say(wrap.getAttribute("data-failed")); return; }
-    window.fetch(url, { headers: { Accept: "application/geo+json, application/json" }, credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) { draw(map, data); })
-      .catch(function () { say(wrap.getAttribute("data-failed")); });
+    var group = window.L.layerGroup().addTo(map);
+    var failed = function () { say(wrap.getAttribute("data-failed")); };
+    load(url, group).then(function (data) {
+      // Only the newest reports fit in one answer: zoomed in, ask for those in view.
+      if (!data.more) return;
+      var timer = null, last = "";
+      map.on("moveend", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () {
+          var bbox = snappedBbox(map);
+          if (bbox === last) return;
+          last = bbox;
+          load(url + (url.indexOf("?") < 0 ? "?" : "&") + "bbox=" + bbox, group).catch(failed);
+        }, 400);
+      });
+    }).catch(failed);
   };
 })();
