@@ -17,6 +17,7 @@ prints one table:
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -126,7 +127,9 @@ class Command(BaseCommand):
                     )
             return out
 
-        return asyncio.run(run())
+        # A thread of its own: the caller's thread may already run an event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, run()).result()
 
     # --- the table --------------------------------------------------------------------------------
 
