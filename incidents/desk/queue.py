@@ -21,6 +21,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -154,6 +155,51 @@ def with_row_data(qs):
     )
 
 
+# What a row of the queue page shows, and what its deadline state
+# (incidents.workflow.sla.sla_state) reads: plain values, no model instances.
+ROW_VALUES = (
+    "id",
+    "version",
+    "tracking_code",
+    "title",
+    "description",
+    "created_at",
+    "due_at",
+    "priority",
+    "status",
+    "details",
+    "assignment_requested_at",
+    "desa__name",
+    "kecamatan__name",
+)
+ROW_CATEGORY = ("name", "verify_within", "verify_unit", "followup_within", "followup_unit")
+
+
+class QueueRow(SimpleNamespace):
+    """A report as the queue page lists it: the columns of ROW_VALUES, its
+    category (name and deadline rules) and `agencies`, the names of the
+    agencies assigned to it in assignment order."""
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def _as_rows(values: list[dict]) -> list[QueueRow]:
+    rows = []
+    for v in values:
+        category = SimpleNamespace(**{name: v.pop(f"category__{name}") for name in ROW_CATEGORY})
+        rows.append(QueueRow(**v, category=category, agencies=[]))
+    if rows:
+        by_id = {row.id: row for row in rows}
+        assigned = Assignment.objects.filter(incident_id__in=by_id).values_list(
+            "incident_id", "agency__short_name", "agency__name"
+        )
+        for incident_id, short_name, name in assigned:  # Assignment's ordering: assigned_at, id
+            by_id[incident_id].agencies.append(short_name or name)  # Agency.__str__
+    return rows
+
+
 def sort_of(params) -> str:
     value = _get(params, "sort") or "newest"
     if isinstance(value, list):
@@ -225,8 +271,9 @@ def _after(qs, segment, key, backwards):
     return qs.filter(RowCompare(segment.fields, op, key))
 
 
-def _fetch(qs, sort, seg, key, backwards, n):
-    """Up to n rows after (or before) position (seg, key), crossing segments."""
+def _fetch(qs, sort, seg, key, backwards, n, rows_only=False):
+    """Up to n rows after (or before) position (seg, key), crossing segments:
+    model instances, or QueueRow values when `rows_only`."""
     segments = SORTS[sort]
     order = range(seg, -1, -1) if backwards else range(seg, len(segments))
     rows = []
@@ -237,36 +284,43 @@ def _fetch(qs, sort, seg, key, backwards, n):
         rows.extend(part[: n - len(rows)])
         if len(rows) >= n:
             break
-    return rows
+    return _as_rows(rows) if rows_only else rows
 
 
-def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE) -> QueuePage:
+def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE, rows_only=False) -> QueuePage:
     """One page of the user's queue. `params` is a dict or QueryDict of the
     filters (see IncidentFilter.to_params) plus `sort`; `cursor` is a token
-    from a previous page's next_cursor/prev_cursor. Raises ValidationError
-    for bad filters and InvalidCursor for a bad cursor."""
+    from a previous page's next_cursor/prev_cursor. The items are Incident
+    instances, or QueueRow values (what the queue page shows) when
+    `rows_only`. Raises ValidationError for bad filters and InvalidCursor for
+    a bad cursor."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
     sort = sort_of(params or {})
-    qs = with_row_data(queue_queryset(user, params))
+    qs = queue_queryset(user, params)
+    if rows_only:
+        qs = qs.values(*ROW_VALUES, *[f"category__{name}" for name in ROW_CATEGORY])
+    else:
+        qs = with_row_data(qs)
     page = QueuePage(items=[], sort=sort)
+    fetch = functools.partial(_fetch, qs, sort, rows_only=rows_only)
     if not cursor:
-        rows = _fetch(qs, sort, 0, None, False, limit + 1)
+        rows = fetch(0, None, False, limit + 1)
         page.items = rows[:limit]
         if len(rows) > limit:
             page.next_cursor = encode_cursor(sort, page.items[-1], "n")
         return page
     direction, seg, key = decode_cursor(cursor, sort)
     if direction == "n":
-        rows = _fetch(qs, sort, seg, key, False, limit + 1)
+        rows = fetch(seg, key, False, limit + 1)
         page.items = rows[:limit]
         if page.items:
             page.prev_cursor = encode_cursor(sort, page.items[0], "p")
         if len(rows) > limit:
             page.next_cursor = encode_cursor(sort, page.items[-1], "n")
         return page
-    rows = _fetch(qs, sort, seg, key, True, limit + 1)
+    rows = fetch(seg, key, True, limit + 1)
     if not rows:
-        return incident_queue(user, params, limit=limit)
+        return incident_queue(user, params, limit=limit, rows_only=rows_only)
     page.items = list(reversed(rows[:limit]))
     page.next_cursor = encode_cursor(sort, page.items[-1], "n")
     if len(rows) > limit:
