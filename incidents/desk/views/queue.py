@@ -48,17 +48,18 @@ def _row_labels():
         "agency": _("Instansi"),
     }
     labels = {key: escape(text) for key, text in labels.items()}
-    labels["status_of"] = {k: str(v) for k, v in Status.choices}
-    labels["priority_of"] = {k: str(v) for k, v in Priority.choices}
+    labels["status_of"] = {k: escape(v) for k, v in Status.choices}
+    labels["priority_of"] = {k: escape(v) for k, v in Priority.choices}
     return labels
 
 
 def _rows(items, now, checkbox=False):
     """Row data computed here rather than in template tags: 50 rows of
     template filters and {% url %} cost more than the query behind them.
-    `items` are queue.QueueRow values."""
+    `items` are queue.QueueRow values. The texts of a row are HTML already:
+    dates and times are built from digits and escaped month names."""
     tz = timezone.get_current_timezone()
-    months = [str(MONTHS_3[i]).title() for i in range(1, 13)]
+    months = [escape(str(MONTHS_3[i]).title()) for i in range(1, 13)]
     detail = reverse("desk:detail", args=[987654321]).replace("987654321", "{}")
 
     def short(dt, year=False):
@@ -66,7 +67,7 @@ def _rows(items, now, checkbox=False):
         text = f"{local.day} {months[local.month - 1]}"
         if year:
             text += f" {local.year}"
-        return f"{text} {local:%H.%M} WIB"
+        return f"{text} {local.hour:02d}.{local.minute:02d} WIB"
 
     labels = _row_labels()
     rows = []
@@ -75,9 +76,9 @@ def _rows(items, now, checkbox=False):
             "incident": incident,
             "url": detail.format(incident.pk),
             "check_value": f"{incident.pk}:{incident.version}",
-            "summary": (incident.title or incident.description)[:60],
+            "summary": escape((incident.title or incident.description)[:60]),
             "summary_is_title": bool(incident.title),
-            "age": _age((now - incident.created_at).total_seconds()),
+            "age": escape(_age((now - incident.created_at).total_seconds())),
             "created_iso": incident.created_at.isoformat(),
             "created_full": short(incident.created_at, year=True),
             "priority_label": labels["priority_of"][incident.priority],
@@ -94,11 +95,13 @@ def _rows(items, now, checkbox=False):
 def _row_html(row, checkbox, labels):
     """One queue row as HTML, built here: fifty rows of template nodes cost
     more than the database query behind the page. Every value is escaped once
-    (html.escape, what Django's escape does); the labels come escaped."""
+    (html.escape, what Django's escape does); the texts of `row` and the
+    labels come escaped."""
     i, state, e = row["incident"], row["due_state"], escape
+    code = e(i.tracking_code)
     if row["due_text"]:
         css = DUE_CSS.get(state, "")
-        due = f'<span class="{css}">{e(row["due_text"])}</span>'
+        due = f'<span class="{css}">{row["due_text"]}</span>'
         if state in DUE_CSS:
             due += f'<div class="small {css}">{labels[state]}</div>'
     else:
@@ -107,23 +110,22 @@ def _row_html(row, checkbox, labels):
     if i.assignment_requested_at is not None:
         agencies += f' <span class="badge badge-request">{labels["requested"]}</span>'
     check = (
-        f'<td class="c-check"><input type="checkbox" name="pilih" value="{e(row["check_value"])}" '
-        f'aria-label="{e(i.tracking_code)}"></td>'
+        f'<td class="c-check"><input type="checkbox" name="pilih" value="{row["check_value"]}" aria-label="{code}"></td>'
         if checkbox
         else ""
     )
     return (
-        f'<tr class="{ROW_CSS.get(state, "")}">{check}<td class="c-code"><a href="{e(row["url"])}" class="code">'
-        f'{e(i.tracking_code)}</a><div class="small{"" if row["summary_is_title"] else " muted"}">{e(row["summary"])}'
+        f'<tr class="{ROW_CSS.get(state, "")}">{check}<td class="c-code"><a href="{row["url"]}" class="code">'
+        f'{code}</a><div class="small{"" if row["summary_is_title"] else " muted"}">{row["summary"]}'
         f'</div></td><td class="c-cat" data-label="{labels["category"]}">{e(i.category.name)}</td>'
         f'<td class="c-loc" data-label="{labels["location"]}">{e(i.desa__name)}<div class="small muted">'
         f"{labels['kec']} {e(i.kecamatan__name)}</div></td>"
-        f'<td class="c-age" data-label="{labels["age"]}"><time datetime="{e(row["created_iso"])}" '
-        f'title="{e(row["created_full"])}">{e(row["age"])}</time></td>'
+        f'<td class="c-age" data-label="{labels["age"]}"><time datetime="{row["created_iso"]}" '
+        f'title="{row["created_full"]}">{row["age"]}</time></td>'
         f'<td class="c-prio" data-label="{labels["priority"]}"><span class="prio prio-{int(i.priority)}">'
-        f"{e(row['priority_label'])}</span></td>"
+        f"{row['priority_label']}</span></td>"
         f'<td class="c-status" data-label="{labels["status"]}"><span class="badge status-{e(i.status)}">'
-        f"{e(row['status_label'])}</span></td>"
+        f"{row['status_label']}</span></td>"
         f'<td class="c-due{"" if row["due_text"] else " is-empty"}" data-label="{labels["due"]}">{due}</td>'
         f'<td class="c-agency{"" if (row["agencies"] or i.assignment_requested_at) else " is-empty"}" '
         f'data-label="{labels["agency"]}">{agencies}</td></tr>'
