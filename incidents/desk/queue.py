@@ -27,13 +27,27 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import BooleanField, Count, DateTimeField, F, Func, IntegerField, Prefetch, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from incidents.desk.filters import incidents_filtered
-from incidents.models import OPEN_STATUSES, Assignment, Status
+from incidents.models import OPEN_STATUSES, Assignment, Desa, Kecamatan, Status
 from incidents.selectors import incidents_visible_to, visible_kecamatan
 from incidents.workflow import sla
 
@@ -169,16 +183,39 @@ ROW_VALUES = (
     "status",
     "details",
     "assignment_requested_at",
-    "desa__name",
-    "kecamatan__name",
+    "desa_id",
+    "kecamatan_id",
 )
 ROW_CATEGORY = ("name", "verify_within", "verify_unit", "followup_within", "followup_unit")
+PLACE_NAMES_KEY = "desk:place-names"
+PLACE_NAMES_TTL = 300
+
+
+def place_names(*, refresh=False) -> dict:
+    """{"desa": {code: name}, "kecamatan": {code: name}} of the kabupaten: a
+    hundred rows of reference data, cached (and dropped whenever one is saved
+    or deleted) so that a queue page joins neither table: each join cost the
+    planner more than the page's whole index scan."""
+    names = None if refresh else cache.get(PLACE_NAMES_KEY)
+    if names is None:
+        names = {
+            "desa": dict(Desa.objects.values_list("code", "name")),
+            "kecamatan": dict(Kecamatan.objects.values_list("code", "name")),
+        }
+        cache.set(PLACE_NAMES_KEY, names, PLACE_NAMES_TTL)
+    return names
+
+
+@receiver([post_save, post_delete], sender=Desa, dispatch_uid="desk-place-names-desa")
+@receiver([post_save, post_delete], sender=Kecamatan, dispatch_uid="desk-place-names-kecamatan")
+def _forget_place_names(**kwargs):
+    cache.delete(PLACE_NAMES_KEY)
 
 
 class QueueRow(SimpleNamespace):
     """A report as the queue page lists it: the columns of ROW_VALUES, its
-    category (name and deadline rules) and `agencies`, the names of the
-    agencies assigned to it in assignment order."""
+    category (name and deadline rules), `desa_name`, `kecamatan_name` and
+    `agencies`, the names of the agencies assigned to it in assignment order."""
 
     @property
     def pk(self):
@@ -186,12 +223,17 @@ class QueueRow(SimpleNamespace):
 
 
 def _as_rows(values: list[dict]) -> list[QueueRow]:
+    names = place_names()
+    if any(v["desa_id"] not in names["desa"] or v["kecamatan_id"] not in names["kecamatan"] for v in values):
+        names = place_names(refresh=True)
     rows = []
     for v in values:
         category = SimpleNamespace(**{name: v.pop(f"category__{name}") for name in ROW_CATEGORY})
-        rows.append(QueueRow(**v, category=category, agencies=[]))
-    if rows:
-        by_id = {row.id: row for row in rows}
+        desa_name, kecamatan_name = names["desa"][v["desa_id"]], names["kecamatan"][v["kecamatan_id"]]
+        rows.append(QueueRow(**v, category=category, desa_name=desa_name, kecamatan_name=kecamatan_name, agencies=[]))
+    # Most pages (new reports) have no assignment: ask only for rows that have one.
+    by_id = {row.id: row for row in rows if row.assigned}
+    if by_id:
         assigned = Assignment.objects.filter(incident_id__in=by_id).values_list(
             "incident_id", "agency__short_name", "agency__name"
         )
@@ -298,7 +340,8 @@ def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE, rows_only
     sort = sort_of(params or {})
     qs = queue_queryset(user, params)
     if rows_only:
-        qs = qs.values(*ROW_VALUES, *[f"category__{name}" for name in ROW_CATEGORY])
+        assigned = Exists(Assignment.objects.filter(incident_id=OuterRef("pk")))
+        qs = qs.values(*ROW_VALUES, *[f"category__{name}" for name in ROW_CATEGORY], assigned=assigned)
     else:
         qs = with_row_data(qs)
     page = QueuePage(items=[], sort=sort)

@@ -118,8 +118,8 @@ def _row_html(row, checkbox, labels):
         f'<tr class="{ROW_CSS.get(state, "")}">{check}<td class="c-code"><a href="{row["url"]}" class="code">'
         f'{code}</a><div class="small{"" if row["summary_is_title"] else " muted"}">{row["summary"]}'
         f'</div></td><td class="c-cat" data-label="{labels["category"]}">{e(i.category.name)}</td>'
-        f'<td class="c-loc" data-label="{labels["location"]}">{e(i.desa__name)}<div class="small muted">'
-        f"{labels['kec']} {e(i.kecamatan__name)}</div></td>"
+        f'<td class="c-loc" data-label="{labels["location"]}">{e(i.desa_name)}<div class="small muted">'
+        f"{labels['kec']} {e(i.kecamatan_name)}</div></td>"
         f'<td class="c-age" data-label="{labels["age"]}"><time datetime="{row["created_iso"]}" '
         f'title="{row["created_full"]}">{row["age"]}</time></td>'
         f'<td class="c-prio" data-label="{labels["priority"]}"><span class="prio prio-{int(i.priority)}">'
@@ -233,10 +233,13 @@ def home(request):
         tab["url"] = "?" + urlencode({**base, "status": tab["value"]})
         tab["active"] = params.get("status") == tab["value"]
     can_write = permissions.can_write(user)
+    rows = _rows(page.items, now, checkbox=can_write and permissions.can_create(user))
     context = {
         "form": form,
         "page": page,
-        "rows": _rows(page.items, now, checkbox=can_write and permissions.can_create(user)),
+        "rows": rows,
+        # One string, not a template loop: fifty rows of template nodes.
+        "rows_html": mark_safe("".join(row["html"] + "\n" for row in rows)),
         "params": params,
         "status_tabs": status_tabs,
         "overdue_count": counts["overdue"],
