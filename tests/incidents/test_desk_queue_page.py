@@ -87,7 +87,12 @@ def test_filters_of_one_request_do_not_leak_into_the_next(personas, make_inciden
 
 
 def test_the_filter_inputs_are_written_as_django_writes_them(personas):
-    data = {"q": 'banjir "besar" <b>', "created_after": "bukan tanggal", "created_before": "2026-06-01", "overdue": "ya"}
+    data = {
+        "q": 'banjir "besar" <b>',
+        "created_after": "bukan tanggal",
+        "created_before": "2026-06-01",
+        "overdue": "ya",
+    }
     form = IncidentFilter(data, user=personas.koordinator).form
     assert not form.is_valid()
     names = ("q", "created_after", "created_before", "overdue", "assignment_requested")
