@@ -21,9 +21,7 @@ Django's model permissions are not used for reports: these functions are the
 one place the rules live, and the admin shows reports read-only.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
-
-from incidents.models import OPEN_STATUSES, Assignment, Incident
+from incidents.models import OPEN_STATUSES, Assignment, Incident, StaffProfile
 from incidents.workflow import machine as workflow
 
 PETUGAS = "petugas"
@@ -59,19 +57,19 @@ def _access(user) -> dict:
     """Roles, kecamatan codes and agency of a user, computed once per request
     object (the user instance lives as long as the request)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"roles": frozenset(), "kecamatan": frozenset(), "agency_id": None}
+        return {"roles": frozenset(), "kecamatan": frozenset(), "agency_id": None, "groups": frozenset()}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    roles = set(user.groups.values_list("name", flat=True)) & STAFF_ROLES
+    groups = frozenset(user.groups.values_list("name", flat=True))
+    roles = set(groups & STAFF_ROLES)
     if user.is_superuser:
         roles.add(ADMIN)
-    kecamatan, agency_id = frozenset(), None
-    profile = getattr(user, "staff_profile", None) if _has_profile(user) else None
-    if profile is not None:
-        kecamatan = frozenset(profile.kecamatan.values_list("code", flat=True))
-        agency_id = profile.agency_id
-    data = {"roles": frozenset(roles), "kecamatan": kecamatan, "agency_id": agency_id}
+    # The profile's agency and kecamatan in one query (a row per kecamatan; none without a profile).
+    profile = list(StaffProfile.objects.filter(user_id=user.pk).values_list("agency_id", "kecamatan__code"))
+    kecamatan = frozenset(code for _agency, code in profile if code is not None)
+    agency_id = profile[0][0] if profile else None
+    data = {"roles": frozenset(roles), "kecamatan": kecamatan, "agency_id": agency_id, "groups": groups}
     try:
         setattr(user, _CACHE_ATTR, data)
     except AttributeError:
@@ -79,18 +77,15 @@ def _access(user) -> dict:
     return data
 
 
-def _has_profile(user) -> bool:
-
-    try:
-        return user.staff_profile is not None
-    except ObjectDoesNotExist:
-        return False
-
-
 def forget_access(user) -> None:
     """Drop the cached roles (after changing a user's groups or profile)."""
     if user is not None and hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def user_group_names(user) -> frozenset[str]:
+    """All the user's Django groups (roles and any other), read with the roles."""
+    return _access(user)["groups"]
 
 
 def user_roles(user) -> set[str]:

@@ -1,11 +1,13 @@
 from django.conf import settings
 
+from incidents.permissions import user_group_names
+
 
 def portal(request):
     user = getattr(request, "user", None)
     groups = set()
     if user is not None and user.is_authenticated:
-        groups = set(user.groups.values_list("name", flat=True))
+        groups = set(user_group_names(user))  # read once per request with the roles
     return {
         # django-leaflet's map template reads `csp_nonce` for its inline script.
         "csp_nonce": getattr(request, "csp_nonce", ""),

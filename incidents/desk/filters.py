@@ -12,16 +12,22 @@ The filter set narrows a queryset that already passed the visibility rule
 OFFSET.
 """
 
+import copy
+import functools
 from datetime import datetime, time
+from html import escape
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.renderers import get_default_renderer
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.constants import EMPTY_VALUES
 
 from incidents.intake.tracking import looks_like_tracking_code
 from incidents.models import (
@@ -255,9 +261,39 @@ class DateBoundFilter(SpecFilter):
     field_class = DateBoundField
 
 
+# Django's widget templates for <input>: each only includes input.html.
+INPUT_TEMPLATES = frozenset(f"django/forms/widgets/{kind}.html" for kind in ("input", "text", "date", "checkbox"))
+
+
+class InputsInPython:
+    """The project's form renderer, except that <input> elements are written
+    here exactly as Django's input.html and attrs.html write them: three
+    template renders per input cost the filter bar more than its selects."""
+
+    def __init__(self):
+        self.fallback = get_default_renderer()
+
+    def __getattr__(self, name):
+        return getattr(self.fallback, name)
+
+    def render(self, template_name, context, request=None):
+        if template_name not in INPUT_TEMPLATES:
+            return self.fallback.render(template_name, context, request=request)
+        widget = context["widget"]
+        html = f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"'
+        if widget["value"] is not None:
+            html += f' value="{escape(str(widget["value"]))}"'
+        for name, value in widget["attrs"].items():
+            if value is not False:
+                html += f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
+        return html + ">"
+
+
 class QueueFilterBaseForm(forms.Form):
     """What the filter bar checks beyond single fields, and the sort order
     (not a filter: the queue's keyset pagination applies it)."""
+
+    default_renderer = InputsInPython
 
     sort = forms.ChoiceField(label=gettext_lazy("Urutkan"), choices=SORT_CHOICES, required=False)
 
@@ -286,6 +322,11 @@ class IncidentFilter(django_filters.FilterSet):
         method="filter_status",
         label=gettext_lazy("Status"),
         api_help=gettext_lazy("Status, atau 'terbuka' untuk baru s.d. ditangani"),
+        choices=[
+            ("", gettext_lazy("Semua status")),
+            (OPEN_ALIAS, gettext_lazy("Masih berjalan (baru s.d. ditangani)")),
+            *Status.choices,
+        ],
     )
     category = ModelCodeListFilter(
         field_name="category__code",
@@ -358,28 +399,38 @@ class IncidentFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = QueueFilterBaseForm
 
-    def __init__(self, data=None, queryset=None, *, user=None, now=None, **kwargs):
-        super().__init__(data, queryset, **kwargs)
+    def __init__(self, data=None, queryset=None, *, user=None, now=None, request=None, prefix=None):
+        # django-filter deep-copies every filter (their querysets and choices
+        # included) for each instance, which cost a queue page more than its
+        # query. These filters keep no state of a request: the methods below
+        # are called on this instance (filter_queryset), and the kecamatan and
+        # desa a user is offered live on the form class (get_form_class).
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = Incident._default_manager.all() if queryset is None else queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = self.base_filters
         self.now = now
-        self.filters["status"].extra["choices"] = [
-            ("", _("Semua status")),
-            (OPEN_ALIAS, _("Masih berjalan (baru s.d. ditangani)")),
-            *Status.choices,
-        ]
         codes = user_kecamatan_codes(user) if user is not None else None
         # A petugas only has reports of their own kecamatan: offer just those
         # (a convenience; what they see is still decided by the selector).
-        if user is not None and codes and not (user_roles(user) & READ_ALL_ROLES):
-            self.filters["kecamatan"].extra["queryset"] = Kecamatan.objects.filter(code__in=codes)
-            self.filters["desa"].extra["queryset"] = Desa.objects.select_related("kecamatan").filter(
-                kecamatan_id__in=codes
-            )
+        restricted = user is not None and codes and not (user_roles(user) & READ_ALL_ROLES)
+        self.offered_kecamatan = tuple(sorted(codes)) if restricted else ()
+
+    def get_form_class(self):
+        return _form_class(type(self), self.offered_kecamatan)
 
     def filter_queryset(self, queryset):
         # The form also carries `sort`, which is not a filter.
         for name, value in self.form.cleaned_data.items():
-            if name in self.filters:
-                queryset = self.filters[name].filter(queryset, value)
+            spec = self.filters.get(name)
+            if spec is None or value in EMPTY_VALUES:
+                continue
+            if spec.method:
+                queryset = getattr(self, spec.method)(queryset, spec.field_name, value)
+            else:
+                queryset = spec.filter(queryset, value)
         return queryset
 
     def filter_status(self, qs, name, value):
@@ -450,11 +501,35 @@ class IncidentFilter(django_filters.FilterSet):
 FILTER_NAMES = tuple(IncidentFilter.base_filters)
 
 
+@functools.lru_cache(maxsize=256)
+def _form_class(filterset_class, offered_kecamatan: tuple):
+    """The filter form of `filterset_class`, built once per set of kecamatan
+    offered (all when empty). Its fields are copied for each form instance
+    (Django's Form.__init__), so nothing of a request is kept here."""
+    fields = {name: spec.field for name, spec in filterset_class.base_filters.items()}
+    if offered_kecamatan:
+        fields["kecamatan"] = _offering(fields["kecamatan"], Kecamatan.objects.filter(code__in=offered_kecamatan))
+        fields["desa"] = _offering(
+            fields["desa"], Desa.objects.select_related("kecamatan").filter(kecamatan_id__in=offered_kecamatan)
+        )
+    form_class = type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)
+    form_class.scope = ",".join(offered_kecamatan)
+    return form_class
+
+
+def _offering(field, queryset):
+    field = copy.deepcopy(field)
+    field.queryset = queryset
+    return field
+
+
 def incidents_filtered(queryset: QuerySet[Incident], params, *, user=None, now=None) -> QuerySet[Incident]:
     """Narrow `queryset` by `params` (a dict or QueryDict). Raises
     ValidationError (field -> Indonesian messages) for values it cannot
     understand."""
-    filterset = IncidentFilter(params or {}, queryset, user=user, now=now)
+    if not params:
+        return queryset  # no filter: nothing to parse (the queue's first page)
+    filterset = IncidentFilter(params, queryset, user=user, now=now)
     if not filterset.is_valid():
         raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
     return filterset.qs

@@ -21,18 +21,33 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import BooleanField, Count, DateTimeField, F, Func, IntegerField, Prefetch, Q, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+)
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from incidents.desk.filters import incidents_filtered
-from incidents.models import OPEN_STATUSES, Assignment, Status
+from incidents.models import OPEN_STATUSES, Assignment, Desa, Kecamatan, Status
 from incidents.selectors import incidents_visible_to, visible_kecamatan
 from incidents.workflow import sla
 
@@ -154,6 +169,79 @@ def with_row_data(qs):
     )
 
 
+# What a row of the queue page shows, and what its deadline state
+# (incidents.workflow.sla.sla_state) reads: plain values, no model instances.
+ROW_VALUES = (
+    "id",
+    "version",
+    "tracking_code",
+    "title",
+    "description",
+    "created_at",
+    "due_at",
+    "priority",
+    "status",
+    "details",
+    "assignment_requested_at",
+    "desa_id",
+    "kecamatan_id",
+)
+ROW_CATEGORY = ("name", "verify_within", "verify_unit", "followup_within", "followup_unit")
+PLACE_NAMES_KEY = "desk:place-names"
+PLACE_NAMES_TTL = 300
+
+
+def place_names(*, refresh=False) -> dict:
+    """{"desa": {code: name}, "kecamatan": {code: name}} of the kabupaten: a
+    hundred rows of reference data, cached (and dropped whenever one is saved
+    or deleted) so that a queue page joins neither table: each join cost the
+    planner more than the page's whole index scan."""
+    names = None if refresh else cache.get(PLACE_NAMES_KEY)
+    if names is None:
+        names = {
+            "desa": dict(Desa.objects.values_list("code", "name")),
+            "kecamatan": dict(Kecamatan.objects.values_list("code", "name")),
+        }
+        cache.set(PLACE_NAMES_KEY, names, PLACE_NAMES_TTL)
+    return names
+
+
+@receiver([post_save, post_delete], sender=Desa, dispatch_uid="desk-place-names-desa")
+@receiver([post_save, post_delete], sender=Kecamatan, dispatch_uid="desk-place-names-kecamatan")
+def _forget_place_names(**kwargs):
+    cache.delete(PLACE_NAMES_KEY)
+
+
+class QueueRow(SimpleNamespace):
+    """A report as the queue page lists it: the columns of ROW_VALUES, its
+    category (name and deadline rules), `desa_name`, `kecamatan_name` and
+    `agencies`, the names of the agencies assigned to it in assignment order."""
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def _as_rows(values: list[dict]) -> list[QueueRow]:
+    names = place_names()
+    if any(v["desa_id"] not in names["desa"] or v["kecamatan_id"] not in names["kecamatan"] for v in values):
+        names = place_names(refresh=True)
+    rows = []
+    for v in values:
+        category = SimpleNamespace(**{name: v.pop(f"category__{name}") for name in ROW_CATEGORY})
+        desa_name, kecamatan_name = names["desa"][v["desa_id"]], names["kecamatan"][v["kecamatan_id"]]
+        rows.append(QueueRow(**v, category=category, desa_name=desa_name, kecamatan_name=kecamatan_name, agencies=[]))
+    # Most pages (new reports) have no assignment: ask only for rows that have one.
+    by_id = {row.id: row for row in rows if row.assigned}
+    if by_id:
+        assigned = Assignment.objects.filter(incident_id__in=by_id).values_list(
+            "incident_id", "agency__short_name", "agency__name"
+        )
+        for incident_id, short_name, name in assigned:  # Assignment's ordering: assigned_at, id
+            by_id[incident_id].agencies.append(short_name or name)  # Agency.__str__
+    return rows
+
+
 def sort_of(params) -> str:
     value = _get(params, "sort") or "newest"
     if isinstance(value, list):
@@ -225,8 +313,9 @@ def _after(qs, segment, key, backwards):
     return qs.filter(RowCompare(segment.fields, op, key))
 
 
-def _fetch(qs, sort, seg, key, backwards, n):
-    """Up to n rows after (or before) position (seg, key), crossing segments."""
+def _fetch(qs, sort, seg, key, backwards, n, rows_only=False):
+    """Up to n rows after (or before) position (seg, key), crossing segments:
+    model instances, or QueueRow values when `rows_only`."""
     segments = SORTS[sort]
     order = range(seg, -1, -1) if backwards else range(seg, len(segments))
     rows = []
@@ -237,36 +326,44 @@ def _fetch(qs, sort, seg, key, backwards, n):
         rows.extend(part[: n - len(rows)])
         if len(rows) >= n:
             break
-    return rows
+    return _as_rows(rows) if rows_only else rows
 
 
-def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE) -> QueuePage:
+def incident_queue(user, params=None, *, cursor=None, limit=PAGE_SIZE, rows_only=False) -> QueuePage:
     """One page of the user's queue. `params` is a dict or QueryDict of the
     filters (see IncidentFilter.to_params) plus `sort`; `cursor` is a token
-    from a previous page's next_cursor/prev_cursor. Raises ValidationError
-    for bad filters and InvalidCursor for a bad cursor."""
+    from a previous page's next_cursor/prev_cursor. The items are Incident
+    instances, or QueueRow values (what the queue page shows) when
+    `rows_only`. Raises ValidationError for bad filters and InvalidCursor for
+    a bad cursor."""
     limit = max(1, min(int(limit or PAGE_SIZE), MAX_PAGE_SIZE))
     sort = sort_of(params or {})
-    qs = with_row_data(queue_queryset(user, params))
+    qs = queue_queryset(user, params)
+    if rows_only:
+        assigned = Exists(Assignment.objects.filter(incident_id=OuterRef("pk")))
+        qs = qs.values(*ROW_VALUES, *[f"category__{name}" for name in ROW_CATEGORY], assigned=assigned)
+    else:
+        qs = with_row_data(qs)
     page = QueuePage(items=[], sort=sort)
+    fetch = functools.partial(_fetch, qs, sort, rows_only=rows_only)
     if not cursor:
-        rows = _fetch(qs, sort, 0, None, False, limit + 1)
+        rows = fetch(0, None, False, limit + 1)
         page.items = rows[:limit]
         if len(rows) > limit:
             page.next_cursor = encode_cursor(sort, page.items[-1], "n")
         return page
     direction, seg, key = decode_cursor(cursor, sort)
     if direction == "n":
-        rows = _fetch(qs, sort, seg, key, False, limit + 1)
+        rows = fetch(seg, key, False, limit + 1)
         page.items = rows[:limit]
         if page.items:
             page.prev_cursor = encode_cursor(sort, page.items[0], "p")
         if len(rows) > limit:
             page.next_cursor = encode_cursor(sort, page.items[-1], "n")
         return page
-    rows = _fetch(qs, sort, seg, key, True, limit + 1)
+    rows = fetch(seg, key, True, limit + 1)
     if not rows:
-        return incident_queue(user, params, limit=limit)
+        return incident_queue(user, params, limit=limit, rows_only=rows_only)
     page.items = list(reversed(rows[:limit]))
     page.next_cursor = encode_cursor(sort, page.items[-1], "n")
     if len(rows) > limit:

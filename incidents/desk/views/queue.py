@@ -1,6 +1,7 @@
 """The desk queue (/petugas/): filters, counts and keyset pages of reports."""
 
 import hashlib
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,7 +11,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -20,19 +20,46 @@ from incidents.desk import queue
 from incidents.desk.filters import FILTER_NAMES, OPEN_ALIAS, IncidentFilter
 from incidents.desk.forms import (
     BulkForm,
-    ExportForm,
 )
 from incidents.desk.views.common import _age, _messages_from, _page, desk_required
 from incidents.intake.tracking import looks_like_tracking_code
 from incidents.models import Priority, Status
 from incidents.selectors import incident_find_for_user
 
+DUE_CSS = {"overdue": "overdue", "soon": "due-soon"}
+ROW_CSS = {"overdue": "row-overdue", "soon": "row-soon"}
+NO_VALUE = '<span class="muted">—</span>'
+
+
+def _row_labels():
+    """The words of a row, translated and escaped once per page, not per row."""
+    labels = {
+        "kec": _("Kec."),
+        "overdue": _("Terlambat"),
+        "soon": _("Segera"),
+        "requested": _("Menunggu penugasan"),
+        # Column names repeated on each cell: a phone shows a row as a card.
+        "category": _("Kategori"),
+        "location": _("Lokasi"),
+        "age": _("Umur"),
+        "priority": _("Prioritas"),
+        "status": _("Status"),
+        "due": _("Batas waktu"),
+        "agency": _("Instansi"),
+    }
+    labels = {key: escape(text) for key, text in labels.items()}
+    labels["status_of"] = {k: escape(v) for k, v in Status.choices}
+    labels["priority_of"] = {k: escape(v) for k, v in Priority.choices}
+    return labels
+
 
 def _rows(items, now, checkbox=False):
     """Row data computed here rather than in template tags: 50 rows of
-    template filters and {% url %} cost more than the query behind them."""
+    template filters and {% url %} cost more than the query behind them.
+    `items` are queue.QueueRow values. The texts of a row are HTML already:
+    dates and times are built from digits and escaped month names."""
     tz = timezone.get_current_timezone()
-    months = [str(MONTHS_3[i]).title() for i in range(1, 13)]
+    months = [escape(str(MONTHS_3[i]).title()) for i in range(1, 13)]
     detail = reverse("desk:detail", args=[987654321]).replace("987654321", "{}")
 
     def short(dt, year=False):
@@ -40,136 +67,106 @@ def _rows(items, now, checkbox=False):
         text = f"{local.day} {months[local.month - 1]}"
         if year:
             text += f" {local.year}"
-        return f"{text} {local:%H.%M} WIB"
+        return f"{text} {local.hour:02d}.{local.minute:02d} WIB"
 
-    # Lazy labels translated once per page, not once per row.
-    labels = {
-        "status": {k: str(v) for k, v in Status.choices},
-        "priority": {k: str(v) for k, v in Priority.choices},
-        "kec": _("Kec."),
-        "overdue": _("Terlambat"),
-        "soon": _("Segera"),
-        "requested": _("Menunggu penugasan"),
-        # Column names repeated on each cell: a phone shows a row as a card.
-        "col": {
-            "category": _("Kategori"),
-            "location": _("Lokasi"),
-            "age": _("Umur"),
-            "priority": _("Prioritas"),
-            "status": _("Status"),
-            "due": _("Batas waktu"),
-            "agency": _("Instansi"),
-        },
-    }
+    labels = _row_labels()
     rows = []
     for incident in items:
         row = {
             "incident": incident,
             "url": detail.format(incident.pk),
             "check_value": f"{incident.pk}:{incident.version}",
-            "summary": (incident.title or incident.description)[:60],
+            "summary": escape((incident.title or incident.description)[:60]),
             "summary_is_title": bool(incident.title),
-            "age": _age((now - incident.created_at).total_seconds()),
+            "age": escape(_age((now - incident.created_at).total_seconds())),
             "created_iso": incident.created_at.isoformat(),
             "created_full": short(incident.created_at, year=True),
-            "priority_label": Priority(incident.priority).label,
-            "status_label": Status(incident.status).label,
+            "priority_label": labels["priority_of"][incident.priority],
+            "status_label": labels["status_of"][incident.status],
             "due_text": short(incident.due_at) if incident.due_at else "",
             "due_state": queue.due_state(incident, now=now),
-            "agencies": [str(a.agency) for a in incident.assignments.all()],
+            "agencies": incident.agencies,
         }
-        row["html"] = _row_html(row, checkbox, labels)
+        row["html"] = mark_safe(_row_html(row, checkbox, labels))
         rows.append(row)
     return rows
 
 
 def _row_html(row, checkbox, labels):
     """One queue row as HTML, built here: fifty rows of template nodes cost
-    more than the database query behind the page."""
-    i, state = row["incident"], row["due_state"]
+    more than the database query behind the page. Every value is escaped once
+    (html.escape, what Django's escape does); the texts of `row` and the
+    labels come escaped."""
+    i, state, e = row["incident"], row["due_state"], escape
+    code = e(i.tracking_code)
     if row["due_text"]:
-        label = labels.get(state) if state in ("overdue", "soon") else None
-        css = {"overdue": "overdue", "soon": "due-soon"}.get(state, "")
-        due = format_html('<span class="{}">{}</span>', css, row["due_text"])
-        if label:
-            due += format_html('<div class="small {}">{}</div>', css, label)
+        css = DUE_CSS.get(state, "")
+        due = f'<span class="{css}">{row["due_text"]}</span>'
+        if state in DUE_CSS:
+            due += f'<div class="small {css}">{labels[state]}</div>'
     else:
-        due = mark_safe('<span class="muted">—</span>')
-    agencies = format_html_join(" ", '<span class="badge">{}</span>', ((a,) for a in row["agencies"])) or mark_safe(
-        '<span class="muted">—</span>'
-    )
+        due = NO_VALUE
+    agencies = " ".join(f'<span class="badge">{e(a)}</span>' for a in row["agencies"]) or NO_VALUE
     if i.assignment_requested_at is not None:
-        agencies += format_html(' <span class="badge badge-request">{}</span>', labels["requested"])
+        agencies += f' <span class="badge badge-request">{labels["requested"]}</span>'
     check = (
-        format_html(
-            '<td class="c-check"><input type="checkbox" name="pilih" value="{}" aria-label="{}"></td>',
-            row["check_value"],
-            i.tracking_code,
-        )
+        f'<td class="c-check"><input type="checkbox" name="pilih" value="{row["check_value"]}" aria-label="{code}"></td>'
         if checkbox
         else ""
     )
-    col = labels["col"]
-    return format_html(
-        '<tr class="{}">{}<td class="c-code"><a href="{}" class="code">{}</a><div class="small{}">{}</div></td>'
-        '<td class="c-cat" data-label="{}">{}</td><td class="c-loc" data-label="{}">{}<div class="small muted">{} {}</div></td>'
-        '<td class="c-age" data-label="{}"><time datetime="{}" title="{}">{}</time></td>'
-        '<td class="c-prio" data-label="{}"><span class="prio prio-{}">{}</span></td>'
-        '<td class="c-status" data-label="{}"><span class="badge status-{}">{}</span></td>'
-        '<td class="c-due{}" data-label="{}">{}</td><td class="c-agency{}" data-label="{}">{}</td></tr>',
-        {"overdue": "row-overdue", "soon": "row-soon"}.get(state, ""),
-        check,
-        row["url"],
-        i.tracking_code,
-        "" if row["summary_is_title"] else " muted",
-        row["summary"],
-        col["category"],
-        i.category.name,
-        col["location"],
-        i.desa.name,
-        labels["kec"],
-        i.kecamatan.name,
-        col["age"],
-        row["created_iso"],
-        row["created_full"],
-        row["age"],
-        col["priority"],
-        i.priority,
-        row["priority_label"],
-        col["status"],
-        i.status,
-        row["status_label"],
-        "" if row["due_text"] else " is-empty",
-        col["due"],
-        due,
-        "" if (row["agencies"] or i.assignment_requested_at) else " is-empty",
-        col["agency"],
-        agencies,
+    return (
+        f'<tr class="{ROW_CSS.get(state, "")}">{check}<td class="c-code"><a href="{row["url"]}" class="code">'
+        f'{code}</a><div class="small{"" if row["summary_is_title"] else " muted"}">{row["summary"]}'
+        f'</div></td><td class="c-cat" data-label="{labels["category"]}">{e(i.category.name)}</td>'
+        f'<td class="c-loc" data-label="{labels["location"]}">{e(i.desa_name)}<div class="small muted">'
+        f"{labels['kec']} {e(i.kecamatan_name)}</div></td>"
+        f'<td class="c-age" data-label="{labels["age"]}"><time datetime="{row["created_iso"]}" '
+        f'title="{row["created_full"]}">{row["age"]}</time></td>'
+        f'<td class="c-prio" data-label="{labels["priority"]}"><span class="prio prio-{int(i.priority)}">'
+        f"{row['priority_label']}</span></td>"
+        f'<td class="c-status" data-label="{labels["status"]}"><span class="badge status-{e(i.status)}">'
+        f"{row['status_label']}</span></td>"
+        f'<td class="c-due{"" if row["due_text"] else " is-empty"}" data-label="{labels["due"]}">{due}</td>'
+        f'<td class="c-agency{"" if (row["agencies"] or i.assignment_requested_at) else " is-empty"}" '
+        f'data-label="{labels["agency"]}">{agencies}</td></tr>'
     )
 
 
 CHOICES_TTL = 300  # reference lists an admin rarely edits
 
 
-def _choices(form, name):
-    """(value, label, selected) for a filter select, rendered by a plain loop
-    (Django's widget templates render each option through a template). The
-    lists of categories, desa and agencies are cached for a few minutes."""
-    field = form.fields[name]
-    options = None
+def _options(field, *key):
+    """(value, label) of a select's options. The lists of categories, desa and
+    agencies are cached for a few minutes under `key` (what tells the lists
+    apart: the form, the kecamatan it offers, the field) and the language."""
     queryset = getattr(field, "queryset", None)
-    if queryset is not None:
-        sql, params = queryset.query.sql_with_params()
-        key = "desk:choices:" + hashlib.sha256(repr((name, get_language(), sql, params)).encode()).hexdigest()
-        options = cache.get(key)
-        if options is None:
-            options = [(str(v), str(label)) for v, label in field.choices]
-            cache.set(key, options, CHOICES_TTL)
-    else:
+    if queryset is None:
+        return [(str(v), str(label)) for v, label in field.choices]
+    key = "desk:choices:" + hashlib.sha256(repr((*key, get_language())).encode()).hexdigest()
+    options = cache.get(key)
+    if options is None:
         options = [(str(v), str(label)) for v, label in field.choices]
+        cache.set(key, options, CHOICES_TTL)
+    return options
+
+
+def _options_html(options, current=None):
+    """The <option> elements of a select, built here: a template loop over the
+    ninety desa costs more than the queue's query. Escaped like {{ }}."""
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(label)}</option>'
+            for value, label in options
+        )
+    )
+
+
+def _choices(form, name):
+    """The options of a filter select with the current value selected."""
     current = form[name].value() if form.is_bound else form.initial.get(name)
     current = "" if current in (None, False) else str(current)
-    return [(value, label, value == current) for value, label in options]
+    scope = getattr(form, "scope", "")  # the kecamatan a petugas is offered (filters._form_class)
+    return _options_html(_options(form.fields[name], type(form).__name__, scope, name), current)
 
 
 def _exact_code_match(user, params):
@@ -212,15 +209,15 @@ def home(request):
     if found is not None:
         return redirect("desk:detail", found.pk)
     try:
-        page = queue.incident_queue(user, params, cursor=cursor)
+        page = queue.incident_queue(user, params, cursor=cursor, rows_only=True)
     except queue.InvalidCursor:
         messages.warning(request, _("Tautan halaman tidak valid atau kedaluwarsa. Ditampilkan halaman pertama."))
-        page = queue.incident_queue(user, params)
+        page = queue.incident_queue(user, params, rows_only=True)
     except ValidationError as exc:
         for text in _messages_from(exc):
             messages.error(request, text)
         params = {}
-        page = queue.incident_queue(user, params)
+        page = queue.incident_queue(user, params, rows_only=True)
     now = timezone.now()
 
     def link(**extra):
@@ -236,10 +233,13 @@ def home(request):
         tab["url"] = "?" + urlencode({**base, "status": tab["value"]})
         tab["active"] = params.get("status") == tab["value"]
     can_write = permissions.can_write(user)
+    rows = _rows(page.items, now, checkbox=can_write and permissions.can_create(user))
     context = {
         "form": form,
         "page": page,
-        "rows": _rows(page.items, now, checkbox=can_write and permissions.can_create(user)),
+        "rows": rows,
+        # One string, not a template loop: fifty rows of template nodes.
+        "rows_html": mark_safe("".join(row["html"] + "\n" for row in rows)),
         "params": params,
         "status_tabs": status_tabs,
         "overdue_count": counts["overdue"],
@@ -255,10 +255,11 @@ def home(request):
         "can_bulk": can_write and (permissions.can_create(user)),
         "can_bulk_assign": permissions.is_koordinator(user),
         "can_create": permissions.can_create(user),
-        "export_form": ExportForm(),
         "current_url": request.get_full_path(),
         "selects": filter_selects(form),
-        "agency_choices": [(v, label) for v, label, _sel in _choices(BulkForm(), "agency") if v],
+        "agency_options": _options_html(
+            [(v, label) for v, label in _options(BulkForm.base_fields["agency"], "BulkForm", "", "agency") if v]
+        ),
         "read_only": not can_write,
     }
     return _page(request, "incidents/desk/home.html", context)
