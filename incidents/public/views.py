@@ -72,31 +72,26 @@ def home(request):
     """Anonymous and hit by everyone at once in a disaster: no query of the reports
     table, figures from the rollup (KITAAMAN_MONTH_COUNTS_SOURCE), kept briefly in the cache."""
     month = month_range()[0].date().isoformat()
-    counts = public_cache.cached_value(
-        public_cache.REFERENCE,
-        "month-counts",
-        (month,),
-        category_counts_for_month,
-        settings.KITAAMAN_HOME_CACHE_SECONDS,
+    # One cache entry for everything the page shows from the database.
+    figures = public_cache.cached_value(
+        public_cache.REFERENCE, "home", (month,), _home_figures, settings.KITAAMAN_HOME_CACHE_SECONDS
     )
     return render(
         request,
         "incidents/public/home.html",
         {
-            "counts": counts,
-            "total_month": sum(row["count"] for row in counts),
+            "counts": figures["counts"],
+            "total_month": sum(row["count"] for row in figures["counts"]),
             "geojson_url": reverse("api-report-public-geojson"),
             "map_days": PERIODS[DEFAULT_PERIOD],
             "bbox": settings.KABUPATEN_BBOX,
-            "kecamatan_points": public_cache.cached_value(
-                public_cache.REFERENCE,
-                "kecamatan-points",
-                (),
-                _kecamatan_points,
-                settings.KITAAMAN_PUBLIC_CACHE_SECONDS,
-            ),
+            "kecamatan_points": figures["kecamatan_points"],
         },
     )
+
+
+def _home_figures() -> dict:
+    return {"counts": category_counts_for_month(), "kecamatan_points": _kecamatan_points()}
 
 
 def _kecamatan_points() -> list[dict]:

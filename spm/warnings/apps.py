@@ -7,3 +7,13 @@ class WarningsConfig(AppConfig):
     label = "warnings"
     verbose_name = _("Peringatan dini bencana")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Alert, ExternalAlert, ExternalFeed
+        from .selectors import banner_changed
+
+        for model in (Alert, ExternalAlert, ExternalFeed):
+            post_save.connect(banner_changed, sender=model, dispatch_uid=f"warnings-banner-{model.__name__}-save")
+            post_delete.connect(banner_changed, sender=model, dispatch_uid=f"warnings-banner-{model.__name__}-delete")

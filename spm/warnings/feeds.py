@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from .cap import CAP_NS, validation_errors
 from .geometry import BadGeometry, kabupaten_shape, parse_cap_circle, parse_cap_polygon
 from .models import ExternalAlert, ExternalFeed
+from .selectors import banner_changed
 
 logger = logging.getLogger(__name__)
 
@@ -283,6 +284,7 @@ def _store(feed: ExternalFeed, messages: list[Parsed], now: datetime) -> int:
             stored += 1
             for sender, identifier in message.withdraws:
                 ExternalAlert.objects.filter(sender=sender, identifier=identifier).update(withdrawn=True)
+                banner_changed()
     return stored
 
 

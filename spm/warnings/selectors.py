@@ -3,6 +3,8 @@
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -13,6 +15,11 @@ WIB = ZoneInfo("Asia/Jakarta")
 PUBLIC_STATES = (State.PUBLISHED, State.SUPERSEDED, State.CANCELLED, State.EXPIRED)
 # An external alert without an expiry time is shown for this long after it was sent.
 EXTERNAL_DEFAULT_LIFETIME = timedelta(hours=24)
+# The banner is read on every visit to / and /lapor/: kept in the cache at most
+# this long, dropped whenever a warning, an external alert or a feed changes
+# (banner_changed), and never past the first expiry of what it shows.
+BANNER_KEY = "warnings:banner"
+BANNER_SECONDS = 60
 
 
 def alerts_visible_to(user) -> QuerySet[Alert]:
@@ -77,6 +84,28 @@ def active_external_alerts(now: datetime | None = None) -> QuerySet[ExternalAler
 
 def banner_items(now: datetime | None = None) -> dict:
     """What the banner on / and /lapor/ shows: our active warnings, then other authorities'."""
+    if now is not None:
+        return _banner_items(now)
+    now = timezone.now()
+    cached = cache.get(BANNER_KEY)
+    if cached is not None and cached["until"] > now:
+        return cached["items"]
+    items = _banner_items(now)
+    ends = [a.expires for a in items["own"]]
+    ends += [e.expires or e.sent + EXTERNAL_DEFAULT_LIFETIME for e in items["external"]]
+    until = min([now + timedelta(seconds=BANNER_SECONDS), *[end for end in ends if end is not None]])
+    cache.set(BANNER_KEY, {"items": items, "until": until}, BANNER_SECONDS)
+    return items
+
+
+def _banner_items(now: datetime) -> dict:
     own = list(active_alerts(now)[:5])
     external = list(active_external_alerts(now)[:3])
     return {"own": own, "external": external, "any": bool(own or external)}
+
+
+def banner_changed(**kwargs) -> None:
+    """Drop the cached banner now and once more when the change commits (a page
+    rendered in between must not keep the old one)."""
+    cache.delete(BANNER_KEY)
+    transaction.on_commit(lambda: cache.delete(BANNER_KEY))

@@ -21,6 +21,7 @@ from kitaaman.outbox import outbox_enqueue
 from . import permissions
 from .cap import build_cap, validation_errors
 from .models import EVENT_CATEGORY, Alert, AlertArea, AlertEvent, EventAction, MsgType, State
+from .selectors import banner_changed
 
 DELIVER_TASK = "spm.warnings.tasks.deliver_alert"
 MAX_AREAS = 100
@@ -309,6 +310,7 @@ def alerts_expire(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             if not due.filter(pk=pk).update(state=State.EXPIRED, updated_at=now):
                 continue
+            banner_changed()
             _event(Alert(pk=pk), EventAction.EXPIRED, from_state=State.PUBLISHED, to_state=State.EXPIRED, now=now)
             done += 1
     return done

@@ -229,3 +229,34 @@ def test_the_pages_speak_english_when_chosen(client, published):
     assert "What to do" in html and "Valid until" in html
     assert "<h1>Rupit River flood, riverside residents on alert</h1>" in html and "rose 1.5 m" in html
     assert "Get early warnings for your desa" in client.get("/peringatan/langganan/").content.decode()
+
+
+def test_the_banner_is_read_from_the_cache_and_renewed_on_every_change(client, published, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from spm.warnings.services import alert_cancel, alerts_expire
+
+    assert 'class="warning-banner"' not in client.get("/").content.decode()
+    # Publishing shows at once, although an empty banner was cached a moment ago.
+    live = published(headline="Banjir susulan, warga Rupit siaga")
+    assert "Banjir susulan" in client.get("/").content.decode()
+    # A warm banner costs no query on the home page.
+    with CaptureQueriesContext(connection) as queries:
+        assert "Banjir susulan" in client.get("/").content.decode()
+    assert not [q for q in queries.captured_queries if "warnings_" in q["sql"]]
+    # A cancellation takes the warning off at once.
+    alert_cancel(actor=personas.koordinator, alert_id=live.pk, reason="Air surut.")
+    assert "Banjir susulan" not in client.get("/").content.decode()
+    # An expired warning leaves the banner at its expiry, before the sweep has run.
+    soon = published(headline="Longsor Karang Dapo", expires=timezone.now() + timedelta(seconds=2))
+    assert "Longsor Karang Dapo" in client.get("/lapor/").content.decode()
+    Alert.objects.filter(pk=soon.pk).update(expires=timezone.now() - timedelta(seconds=1))  # no signal
+    from spm.warnings import selectors
+
+    cached = selectors.cache.get(selectors.BANNER_KEY)
+    assert cached["until"] <= soon.expires
+    cached["until"] = timezone.now() - timedelta(seconds=1)  # what the clock does two seconds later
+    selectors.cache.set(selectors.BANNER_KEY, cached, 60)
+    assert "Longsor Karang Dapo" not in client.get("/").content.decode()
+    assert alerts_expire() == 1
