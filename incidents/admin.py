@@ -26,8 +26,10 @@ from incidents.models import (
     IncidentEvent,
     IncidentPhoto,
     Kecamatan,
+    SpmService,
     StaffProfile,
 )
+from incidents.signals import fire_standard_changed
 from incidents.workflow.services import identity_view_record
 from kitaaman.http import client_ip
 
@@ -160,6 +162,13 @@ class CategoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Reports point at their category; retire it with "aktif" instead.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.spm_service == SpmService.KEBAKARAN and (
+            not change or {"response_minutes", "spm_service"} & set(form.changed_data)
+        ):
+            fire_standard_changed.send(sender=Category, category_id=obj.pk)
 
 
 @admin.register(Agency)

@@ -7,6 +7,7 @@ names change between editions, codes have not changed since 2015.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -144,6 +145,18 @@ class Category(models.Model):
     @property
     def is_conflict(self):
         return self.group == self.Group.KONFLIK
+
+    def clean(self):
+        super().clean()
+        if self.spm_service == SpmService.KEBAKARAN and not self.response_minutes:
+            raise ValidationError(
+                {
+                    "response_minutes": _(
+                        "Kategori layanan kebakaran harus memiliki standar waktu tanggap: "
+                        "capaian SPM kebakaran diukur terhadapnya."
+                    )
+                }
+            )
 
     def citizen_questions(self) -> list[dict]:
         """The questions a resident answers (the citizen form and the public API)."""
@@ -339,6 +352,16 @@ class Incident(models.Model):
                 name="inc_escalation_due_idx",
                 condition=Q(due_at__isnull=False, escalated_at__isnull=True),
             ),
+            # The period of a report is the day it was received (SPM figures, rebuilds).
+            models.Index(fields=["reported_at"], name="inc_reported_idx"),
+            # Exact fire response times of a period, read from the index alone.
+            models.Index(
+                fields=["reported_at", "arrived_at", "category", "kecamatan", "status"],
+                name="inc_arrival_idx",
+                condition=Q(arrived_at__isnull=False),
+            ),
+            # Reports still open at the end of a past period: those closed after it.
+            models.Index(fields=["closed_at"], name="inc_closed_idx", condition=Q(closed_at__isnull=False)),
             # Queue sorted by priority; category filters; desa filters.
             models.Index(fields=["-priority", "-created_at", "-id"], name="inc_priority_idx"),
             models.Index(fields=["category", "-created_at", "-id"], name="inc_category_idx"),

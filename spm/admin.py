@@ -9,7 +9,7 @@ from .models import Activity, Milestone, PeriodAssessment, QualityCheck, Quality
 
 @admin.register(SpmSettings)
 class SpmSettingsAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "fire_response_minutes", "band_green", "band_yellow", "updated_at")
+    list_display = ("__str__", "band_green", "band_yellow", "updated_at")
 
     def has_add_permission(self, request):
         return not SpmSettings.objects.exists()
@@ -18,10 +18,9 @@ class SpmSettingsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        # Through the service: audit row, and a rebuild when the fire standard changes.
+        # Through the service: audit row.
         services.spm_settings_update(
             actor=request.user,
-            fire_response_minutes=obj.fire_response_minutes,
             band_green=obj.band_green,
             band_yellow=obj.band_yellow,
         )

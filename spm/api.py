@@ -17,7 +17,8 @@ from incidents.models import Kecamatan
 from kitaaman.api_schema import ApiErrorEnvelopeSerializer
 
 from . import selectors, services
-from .calculations import achievements
+from .calculations import PeriodError, achievements
+from .figures import FigurePeriod, period_figures
 from .models import Activity
 from .permissions import can_enter_data, can_view_dashboard
 from .serializers import (
@@ -26,6 +27,8 @@ from .serializers import (
     ActivityInput,
     ActivityOutput,
     ActivityQuery,
+    FiguresOutput,
+    FiguresQuery,
     TargetInput,
     TargetOutput,
     TargetQuery,
@@ -81,6 +84,29 @@ class AchievementsApi(SpmApiView):
             year=params["year"], quarter=params.get("quarter"), month=params.get("month"), kecamatan=kecamatan
         )
         return Response(data)
+
+
+class FiguresApi(SpmApiView):
+    @extend_schema(
+        operation_id="spm_figures",
+        summary="Semua angka satu periode dan wilayah, dengan pembilang dan penyebutnya",
+        parameters=[FiguresQuery],
+        responses={200: FiguresOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        tags=["spm"],
+    )
+    def get(self, request):
+        params = self._query(FiguresQuery, request)
+        try:
+            period = FigurePeriod.parse(params["period"])
+        except PeriodError as exc:
+            raise exceptions.ValidationError({"period": [str(exc)]})
+        kecamatan = None
+        if params.get("kecamatan"):
+            kecamatan = Kecamatan.objects.filter(code=params["kecamatan"]).values("code", "name").first()
+            if kecamatan is None:
+                raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        result = period_figures(period, kecamatan=kecamatan["code"] if kecamatan else None)
+        return Response({"period": result.period_dict(), "kecamatan": kecamatan, "figures": result.as_list()})
 
 
 class TargetsApi(SpmApiView):

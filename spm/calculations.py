@@ -46,6 +46,7 @@ from .models import (
     StatMonthly,
     Target,
 )
+from .rollup import fire_standard_minutes
 from .warnings.reach import reach_by_month
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -150,7 +151,8 @@ def index_score(capaian, quality, w_recipients, w_quality) -> float | None:
 
 
 def band(value, settings_row: SpmSettings) -> str:
-    """Traffic light for a percentage: hijau, kuning, merah, or abu (no figure)."""
+    """Traffic light for an achievement: hijau, kuning, merah, or abu (no figure).
+    The thresholds are the admin's policy; by default green is the SPM target, 100 %."""
     if value is None:
         return "abu"
     if value >= settings_row.band_green:
@@ -355,7 +357,8 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
         for row in rows:
             row["capaian"] = pct(row["served"], row["must_serve"])
             row["index"] = index_score(row["capaian"], q, service.weight_recipients, service.weight_quality)
-            row["band"] = band(row["index"] if row["index"] is not None else row["capaian"], settings_row)
+            # The colour follows the figure shown (the achievement), against the SPM target.
+            row["band"] = band(row["capaian"], settings_row)
         must = sum(r["must_serve"] for r in rows)
         served = sum(r["served"] for r in rows)
         capaian = pct(served, must)
@@ -376,7 +379,7 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
                 "capaian": capaian,
                 "quality": q,
                 "index": idx,
-                "band": band(idx if idx is not None else capaian, settings_row),
+                "band": band(capaian, settings_row),
                 "weights": {"recipients": service.weight_recipients, "quality": service.weight_quality},
                 "by_kecamatan": rows,
                 "quality_items": quality.get(service.code, {}).get("items", []),
@@ -409,7 +412,7 @@ def _achievements(period: Period, inputs: Inputs) -> dict:
         "period": period.as_dict(),
         "previous_period": prev_period.as_dict(),
         "kecamatan": kecamatan_obj,
-        "fire_response_minutes": inputs.settings.fire_response_minutes,
+        "fire_response_minutes": fire_standard_minutes(),
         "bands": {"green": inputs.settings.band_green, "yellow": inputs.settings.band_yellow},
         "services": current,
     }

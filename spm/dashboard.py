@@ -17,11 +17,12 @@ from incidents.models import Category, Desa, Kecamatan, SpmService, Status
 from . import selectors
 from .calculations import dashboard_figures
 from .charts import choropleth_svg, legend_items, trend_svg
-from .formatting import fmt_duration, fmt_int, fmt_minutes, fmt_number, fmt_pct, fmt_points
+from .figures import FigurePeriod, period_figures, service_key
+from .formatting import fmt_duration, fmt_int, fmt_number, fmt_pct, fmt_points
 from .models import Milestone
 from .population.models import DEMO_SOURCE
 from .population.selectors import desa_population, kecamatan_population, sources_used
-from .report_figures import report_figures, reports_by_desa
+from .report_figures import reports_by_desa
 
 BAND_LABELS = {
     "hijau": gettext_lazy("Hijau: sesuai sasaran"),
@@ -56,17 +57,24 @@ def _per_1000(reports: int, population) -> float | None:
     return reports * 1000 / population.value if population else None
 
 
-def _capaian_label(value) -> str:
-    return _("belum ada sasaran") if value is None else fmt_pct(value)
+def _capaian_label(value, source="kegiatan") -> str:
+    if value is None:
+        return _("tidak ada kasus") if source == "laporan" else _("belum ada sasaran")
+    return fmt_pct(min(value, 100.0))
 
 
-def _cards(services, *, period, kec_code, dates):
+def _cards(services, *, period, kec_code, dates, figs):
     by_service = {}
     for c in Category.objects.exclude(spm_service=""):
         by_service.setdefault(c.spm_service, []).append(c)
     for s in services:
+        figure = figs[service_key(s["code"])]
+        s["figure"] = figure
+        s["figure_key"] = figure.key
+        s["change"] = figure.extra["change"]["value"]
+        s["change_reason"] = figure.extra["change"]["reason"]
         s["band_label"] = BAND_LABELS[s["band"]]
-        s["capaian_display"] = fmt_pct(s["capaian"])
+        s["capaian_display"] = figure.display
         s["served_display"] = fmt_int(s["served"])
         s["must_display"] = fmt_int(s["must_serve"])
         s["quality_display"] = fmt_pct(s["quality"])
@@ -103,7 +111,7 @@ def _kecamatan_rows(services, figures, *, kec_list, kec_code, dates, population,
                 {
                     "code": s["code"],
                     "capaian": capaian,
-                    "display": _capaian_label(capaian),
+                    "display": _capaian_label(capaian, s["source"]),
                     "band": r["band"] if r else "abu",
                     "figure": f"capaian.{s['code']}.{code}",
                     # The warnings behind an info-bencana figure.
@@ -163,7 +171,7 @@ def _map(peta, services, kec_rows, *, dates):
                     "code": r["code"],
                     "name": r["name"],
                     "band": r["band"],
-                    "value_label": _capaian_label(r["capaian"]),
+                    "value_label": _capaian_label(r["capaian"], service["source"]),
                     "href": desk_url(kecamatan=r["code"], **dates),
                     "figure": f"map.{service['code']}.{r['code']}",
                 }
@@ -240,7 +248,7 @@ def _service_level(level) -> dict:
     }
 
 
-def _fire(figures, data):
+def _fire(figures, data, figs):
     fire = figures["fire"]
     standard = data["fire_response_minutes"]
     top = max([b["count"] for b in fire["buckets"]] or [0])
@@ -258,9 +266,8 @@ def _fire(figures, data):
         "count": fire["count"],
         "count_display": fmt_int(fire["count"]),
         "on_time_display": fmt_int(fire["on_time"]),
-        "on_time_pct": fmt_pct(fire["on_time_pct"]),
-        "median": fmt_minutes(fire["median_minutes"]) if fire["median_minutes"] is not None else None,
-        "median_open_ended": fire["median_open_ended"],
+        "share": figs["fire_on_time_share"],
+        "median": figs["fire_response_median_minutes"],
         "no_arrival": fire["no_arrival"],
         "arrived": fire["arrived"],
         "buckets": buckets,
@@ -284,9 +291,11 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
     data, trend_data = dashboard_figures(
         year=period.year, quarter=period.quarter, month=period.month, kecamatan=kec_code
     )
-    figures = report_figures(year=period.year, quarter=period.quarter, month=period.month, kecamatan=kec_code)
+    result = period_figures(FigurePeriod.of(period), kecamatan=kec_code, achievements_data=data)
+    figs = result.by_key
+    figures = result.counts
     dates = {"created_after": period.start.isoformat(), "created_before": period.end.isoformat()}
-    services = _cards(data["services"], period=period, kec_code=kec_code, dates=dates)
+    services = _cards(data["services"], period=period, kec_code=kec_code, dates=dates, figs=figs)
     kec_list = list(Kecamatan.objects.values_list("code", "name"))
     population = kecamatan_population(year=period.year)
     kec_rows = _kecamatan_rows(
@@ -315,12 +324,12 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
         "period": period,
         "data": data,
         "figures": figures,
+        "figs": figs,
+        "period_info": result.period_dict(),
         "report_total": fmt_int(figures["total"]),
-        "overdue_total": fmt_int(figures["overdue"]["total"]),
-        "overdue_by_status": {k: fmt_int(v) for k, v in figures["overdue"]["by_status"].items()},
         "verify": _service_level(figures["verify"]),
         "finish": _service_level(figures["finish"]),
-        "fire": _fire(figures, data),
+        "fire": _fire(figures, data, figs),
         "kecamatan": kecamatan,
         "trend": trend_data,
         "trend_svg": trend_svg(trend_data, month_href=month_href, id_prefix="trend"),
@@ -332,7 +341,11 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
         "population_note": _population_note(shown_population),
         "services": services,
         "kabupaten_cells": [
-            {"display": _capaian_label(s["capaian"]), "band": s["band"], "figure": f"capaian.{s['code']}.kabupaten"}
+            {
+                "display": _capaian_label(s["capaian"], s["source"]),
+                "band": s["band"],
+                "figure": f"capaian.{s['code']}.kabupaten",
+            }
             for s in services
         ],
         "statuses": statuses,

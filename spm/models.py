@@ -31,19 +31,18 @@ class Hazard(models.TextChoices):
 
 
 class SpmSettings(models.Model):
-    """One row (pk=1): the figures domain.md marks as unconfirmed."""
+    """One row (pk=1): the colour policy of the figures. The fire response
+    standard is not here: it is stored once, on the fire category
+    (incidents.Category.response_minutes), which the desk reads too."""
 
-    fire_response_minutes = models.PositiveIntegerField(
-        _("standar waktu tanggap kebakaran (menit)"),
-        default=15,
-        validators=[MinValueValidator(1), MaxValueValidator(600)],
-        help_text=_("Dari laporan diterima sampai tiba di lokasi. Mengubahnya menghitung ulang agregat laporan."),
-    )
     band_green = models.PositiveSmallIntegerField(
         _("batas hijau (%)"),
-        default=90,
+        default=100,
         validators=[MaxValueValidator(100)],
-        help_text=_("Indeks/capaian sama dengan atau di atas nilai ini berwarna hijau."),
+        help_text=_(
+            "Capaian sama dengan atau di atas nilai ini berwarna hijau. Sasaran SPM adalah 100 %; "
+            "nilai lain adalah kebijakan daerah."
+        ),
     )
     band_yellow = models.PositiveSmallIntegerField(
         _("batas kuning (%)"),
@@ -445,7 +444,7 @@ class MeasuresMixin(models.Model):
 
 
 class StatDaily(MeasuresMixin):
-    """Reports per day (WIB, of created_at) x category x desa x status."""
+    """Reports per day (WIB, of reported_at: when the report was received) x category x desa x status."""
 
     day = models.DateField(_("tanggal"))
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("kategori"))

@@ -1,12 +1,12 @@
-"""Report counts and service levels of a period for /dasbor/, from the
-aggregates (spm/rollup.py), never the reports table; and the same figures
-straight from the reports table, for the benchmark and the tests that hold
-the aggregates to them."""
+"""Report counts and service levels of the reports received in a range of
+days, from the aggregates (spm/rollup.py), never the reports table; and the
+same figures straight from the reports table, for the benchmark and the tests
+that hold the aggregates to them. spm/figures.py turns them into the figures
+every page and document shows."""
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Sum
-from django.utils import timezone
+from django.db.models import Sum
 
 from incidents.models import OPEN_STATUSES, Incident, SpmService
 
@@ -17,11 +17,10 @@ from .models import (
     FIRE_MINUTE_EDGES,
     HOUR_BUCKETS,
     HOUR_EDGES,
-    SpmSettings,
     StatDaily,
     StatMonthly,
-    StatOpenDue,
 )
+from .rollup import fire_standards
 
 
 def median_from_histogram(counts: list[int], edges) -> tuple[float | None, bool]:
@@ -45,8 +44,17 @@ def median_from_histogram(counts: list[int], edges) -> tuple[float | None, bool]
     return float(lower), True
 
 
-def _period_bounds(period: Period):
-    return date(period.year, period.first_month, 1), date(period.year, period.last_month, 1)
+def _aggregate_rows(*, start: date, end: date, kecamatan=None):
+    """The aggregate rows of [start, end] (inclusive days): the monthly table when
+    the range is whole months, else the daily one (a week, a running month)."""
+    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if whole_months:
+        qs = StatMonthly.objects.filter(month__gte=start, month__lte=end)
+    else:
+        qs = StatDaily.objects.filter(day__gte=start, day__lte=end)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs
 
 
 def _service_level(totals, count, seconds, in_sla, buckets) -> dict:
@@ -63,44 +71,45 @@ def _service_level(totals, count, seconds, in_sla, buckets) -> dict:
     }
 
 
-def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datetime | None = None) -> dict:
-    """Report counts and service levels of a period, from the aggregates."""
-    period = make_period(year, quarter, month)
-    first, last = _period_bounds(period)
-    qs = StatMonthly.objects.filter(month__gte=first, month__lte=last)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    names = [
-        "n",
-        "verified",
-        "verify_seconds",
-        "verify_in_sla",
-        "resolved",
-        "finish_seconds",
-        "finish_in_sla",
-        "fire_n",
-        "fire_arrived",
-        "fire_on_time",
-        "fire_seconds",
-        *HOUR_BUCKETS,
-        *FINISH_BUCKETS,
-        *FIRE_BUCKETS,
-    ]
+MEASURE_NAMES = [
+    "n",
+    "verified",
+    "verify_seconds",
+    "verify_in_sla",
+    "resolved",
+    "finish_seconds",
+    "finish_in_sla",
+    "fire_n",
+    "fire_arrived",
+    "fire_on_time",
+    "fire_seconds",
+    *HOUR_BUCKETS,
+    *FINISH_BUCKETS,
+    *FIRE_BUCKETS,
+]
+
+
+def report_counts(*, start: date, end: date, kecamatan=None) -> dict:
+    """Report counts and service levels of the reports received in [start, end],
+    from the aggregates (never the reports table). Rejected and duplicate
+    reports are left out of every total and counted on their own."""
+    qs = _aggregate_rows(start=start, end=end, kecamatan=kecamatan)
     by_cat_status = {}
-    totals = dict.fromkeys(names, 0)
-    for row in qs.values("category_id", "status").annotate(**{f"s_{name}": Sum(name) for name in names}):
+    by_status = {}
+    totals = dict.fromkeys(MEASURE_NAMES, 0)
+    for row in qs.values("category_id", "status").annotate(**{f"s_{name}": Sum(name) for name in MEASURE_NAMES}):
         n = row["s_n"] or 0
         if n:
             by_cat_status[(row["category_id"], row["status"])] = n
+            by_status[row["status"]] = by_status.get(row["status"], 0) + n
         if row["status"] in NOT_COUNTED:
             continue
-        for name in names:
+        for name in MEASURE_NAMES:
             totals[name] += row[f"s_{name}"] or 0
     by_kecamatan = {
         row["kecamatan_id"]: row["n"] or 0
         for row in qs.exclude(status__in=NOT_COUNTED).values("kecamatan_id").annotate(n=Sum("n"))
     }
-    fire_median, fire_open = median_from_histogram([totals[b] for b in FIRE_BUCKETS], FIRE_MINUTE_EDGES)
     edges_fire = [0, *FIRE_MINUTE_EDGES]
     fire_buckets = [
         {
@@ -111,8 +120,10 @@ def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datet
         for i, b in enumerate(FIRE_BUCKETS)
     ]
     return {
-        "period": period.as_dict(),
         "total": totals["n"],
+        "not_counted": sum(by_status.get(s, 0) for s in NOT_COUNTED),
+        "open": sum(by_status.get(s, 0) for s in OPEN_STATUSES),
+        "by_status": by_status,
         "by_category_status": by_cat_status,
         "by_kecamatan": by_kecamatan,
         "verify": _service_level(totals, "verified", "verify_seconds", "verify_in_sla", HOUR_BUCKETS),
@@ -122,35 +133,12 @@ def report_figures(*, year, quarter=None, month=None, kecamatan=None, now: datet
             "arrived": totals["fire_arrived"],
             "no_arrival": totals["fire_n"] - totals["fire_arrived"],
             "on_time": totals["fire_on_time"],
-            "on_time_pct": pct(totals["fire_on_time"], totals["fire_n"]),
-            "median_minutes": fire_median,
-            "median_open_ended": fire_open,
             "average_minutes": round(totals["fire_seconds"] / totals["fire_arrived"] / 60, 1)
             if totals["fire_arrived"]
             else None,
             "buckets": fire_buckets,
         },
-        "overdue": overdue_backlog(kecamatan=kecamatan, now=now),
     }
-
-
-def overdue_backlog(*, kecamatan=None, now: datetime | None = None) -> dict:
-    """Open reports past their running deadline right now: earlier deadline
-    days from the aggregate, today's read live (one day of the due-time index)."""
-    now = now or timezone.now()
-    today = now.astimezone(WIB).date()
-    start_of_today = datetime.combine(today, time.min, tzinfo=WIB)
-    qs = StatOpenDue.objects.filter(due_day__lt=today, n__gt=0)
-    live = Incident.objects.filter(due_at__gte=start_of_today, due_at__lt=now, status__in=OPEN_STATUSES)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-        live = live.filter(kecamatan_id=kecamatan)
-    by_status = {s: 0 for s in OPEN_STATUSES}
-    for row in qs.values("status").annotate(n=Sum("n")):
-        by_status[row["status"]] = by_status.get(row["status"], 0) + (row["n"] or 0)
-    for row in live.values("status").annotate(n=Count("id")):
-        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
-    return {"total": sum(by_status.values()), "by_status": {str(k): v for k, v in by_status.items()}}
 
 
 # --- straight from the reports table (benchmark and tests only) ---------------------
@@ -162,8 +150,8 @@ def achievements_from_raw(*, year, quarter=None, month=None, kecamatan=None, fir
     period = make_period(year, quarter, month)
     start = datetime.combine(period.start, time.min, tzinfo=WIB)
     end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=WIB)
-    fire_minutes = fire_minutes or SpmSettings.get().fire_response_minutes
-    qs = Incident.objects.filter(created_at__gte=start, created_at__lt=end).exclude(status__in=NOT_COUNTED)
+    standards = fire_standards()
+    qs = Incident.objects.filter(reported_at__gte=start, reported_at__lt=end).exclude(status__in=NOT_COUNTED)
     if kecamatan:
         qs = qs.filter(kecamatan_id=kecamatan)
     out = {}
@@ -172,10 +160,11 @@ def achievements_from_raw(*, year, quarter=None, month=None, kecamatan=None, fir
         must = sub.aggregate(v=Sum("spm_must_serve"))["v"] or 0
         if code == SpmService.KEBAKARAN:
             served = 0
-            for reported, arrived, value in sub.filter(arrived_at__isnull=False, spm_served__gt=0).values_list(
-                "reported_at", "arrived_at", "spm_served"
-            ):
-                if (arrived - reported).total_seconds() <= fire_minutes * 60:
+            for reported, arrived, value, category in sub.filter(
+                arrived_at__isnull=False, spm_served__gt=0
+            ).values_list("reported_at", "arrived_at", "spm_served", "category_id"):
+                minutes = fire_minutes or standards.get(category)
+                if minutes and (arrived - reported).total_seconds() <= minutes * 60:
                     served += value
         else:
             served = sub.aggregate(v=Sum("spm_served"))["v"] or 0
@@ -187,7 +176,7 @@ def report_total_from_raw(*, year, quarter=None, month=None, kecamatan=None) -> 
     period = make_period(year, quarter, month)
     start = datetime.combine(period.start, time.min, tzinfo=WIB)
     end = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=WIB)
-    qs = Incident.objects.filter(created_at__gte=start, created_at__lt=end).exclude(status__in=NOT_COUNTED)
+    qs = Incident.objects.filter(reported_at__gte=start, reported_at__lt=end).exclude(status__in=NOT_COUNTED)
     if kecamatan:
         qs = qs.filter(kecamatan_id=kecamatan)
     return qs.count()

@@ -91,7 +91,7 @@ class AchievementsOutput(serializers.Serializer):
     period = PeriodOutput()
     previous_period = PeriodOutput()
     kecamatan = KecamatanRefOutput(allow_null=True)
-    fire_response_minutes = serializers.IntegerField()
+    fire_response_minutes = serializers.IntegerField(allow_null=True)
     bands = serializers.DictField(child=serializers.IntegerField())
     services = ServiceAchievementOutput(many=True)
 
@@ -155,3 +155,39 @@ class ActivityQuery(StrictSerializer):
     year = serializers.IntegerField(min_value=2015, max_value=2100, required=False)
     service = serializers.CharField(required=False)
     kecamatan = serializers.CharField(required=False)
+
+
+class FiguresQuery(StrictSerializer):
+    period = serializers.CharField(
+        max_length=10, help_text=_("2026 (tahun), 2026-Q3 (triwulan), atau 2026-09 (bulan).")
+    )
+    kecamatan = serializers.CharField(required=False, allow_blank=True, max_length=8)
+
+
+class FigurePeriodOutput(serializers.Serializer):
+    key = serializers.CharField()
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    closed = serializers.BooleanField()
+    provisional = serializers.BooleanField(help_text=_("Periode berjalan: angka sementara."))
+    as_of = serializers.DateTimeField()
+    overdue_as_of = serializers.DateTimeField()
+
+
+class FigureOutput(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    denominator_label = serializers.CharField()
+    unit = serializers.CharField()
+    note = serializers.CharField()
+
+
+class FiguresOutput(serializers.Serializer):
+    period = FigurePeriodOutput()
+    kecamatan = KecamatanRefOutput(allow_null=True)
+    figures = FigureOutput(many=True)

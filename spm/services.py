@@ -378,27 +378,22 @@ def milestone_update(
 
 
 @transaction.atomic
-def spm_settings_update(*, actor, fire_response_minutes: int, band_green: int, band_yellow: int) -> SpmSettings:
-    """Change the configurable figures. A new fire standard changes which served
-    counts are "sesuai standar", so the aggregates are rebuilt in the background."""
+def spm_settings_update(*, actor, band_green: int, band_yellow: int) -> SpmSettings:
+    """Change the colour policy of the figures (the same on every page and document)."""
     row = SpmSettings.objects.select_for_update().get_or_create(pk=1)[0]
     if band_yellow > band_green:
         raise ValidationError({"band_yellow": [_("Batas kuning tidak boleh di atas batas hijau.")]})
-    changed_fire = row.fire_response_minutes != fire_response_minutes
-    row.fire_response_minutes, row.band_green, row.band_yellow = fire_response_minutes, band_green, band_yellow
+    row.band_green, row.band_yellow = band_green, band_yellow
     row.save()
-    record(
-        "spm.settings.updated",
-        user=actor,
-        data={
-            "fire_response_minutes": fire_response_minutes,
-            "band_green": band_green,
-            "band_yellow": band_yellow,
-        },
-    )
-    if changed_fire:
-        outbox_enqueue(task_name="spm.tasks.rebuild_stats", kwargs={})
+    record("spm.settings.updated", user=actor, data={"band_green": band_green, "band_yellow": band_yellow})
     return row
+
+
+def fire_standard_changed(*, category_id: int, **kwargs) -> None:
+    """Receiver of incidents.signals.fire_standard_changed: a new fire standard
+    changes which served counts are "sesuai standar", so the aggregates are
+    rebuilt in the background (through the outbox, after the commit)."""
+    outbox_enqueue(task_name="spm.tasks.rebuild_stats", kwargs={})
 
 
 def export_record(*, actor, kind: str, year: int, quarter: int, request=None) -> None:

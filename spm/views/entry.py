@@ -17,6 +17,7 @@ from ..calculations import make_period
 from ..forms import ActivityForm, AssessmentHeaderForm, AssessmentPickForm, MilestoneForm, TargetForm
 from ..models import Activity, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
 from ..permissions import can_enter_data
+from ..rollup import fire_standard_minutes
 from .access import apply_errors, require_writer, spm_viewer_required
 
 # --- Targets ---------------------------------------------------------------------------
@@ -281,4 +282,8 @@ def evidence(request, kind, pk):
 def service_list(request):
     """Reference data: services, recipients, quality standards and weights."""
     rows = Service.objects.prefetch_related("quality_items")
-    return render(request, "spm/services.html", {"rows": rows, "settings_row": SpmSettings.get()})
+    return render(
+        request,
+        "spm/services.html",
+        {"rows": rows, "settings_row": SpmSettings.get(), "fire_minutes": fire_standard_minutes()},
+    )

@@ -7,7 +7,8 @@ import pytest
 from spm import services
 from spm.calculations import PeriodError, achievements, index_score, make_period, trend
 from spm.models import Activity
-from spm.report_figures import achievements_from_raw, median_from_histogram, report_figures
+from spm.figures import FigurePeriod, period_figures
+from spm.report_figures import achievements_from_raw, median_from_histogram
 from tests.factories import NIBUNG, RUPIT
 from tests.spm.conftest import seed_q1_2026
 
@@ -67,10 +68,11 @@ def test_fire_served_only_within_fifteen_minutes(q1_data):
 
 @pytest.mark.django_db
 def test_fire_standard_is_configuration(q1_data, personas):
+    from incidents.models import Category
     from spm.rollup import rebuild_stats
 
-    services.spm_settings_update(actor=personas.admin, fire_response_minutes=20, band_green=90, band_yellow=70)
-    rebuild_stats()  # what the enqueued task does
+    Category.objects.filter(spm_service="kebakaran").update(response_minutes=20)
+    rebuild_stats()  # what the task enqueued by the category admin does
     assert svc(achievements(year=2026, month=1), "kebakaran")["served"] == 14
 
 
@@ -139,13 +141,16 @@ def test_trend_months(q1_data):
 
 @pytest.mark.django_db
 def test_report_figures(q1_data):
-    figures = report_figures(year=2026, quarter=1)
-    assert figures["total"] == 6  # 2 tibum + 1 flood + 3 fires; the rejected report is left out
-    assert figures["fire"]["count"] == 3
-    assert figures["fire"]["arrived"] == 2
-    assert figures["fire"]["on_time"] == 1
-    assert figures["fire"]["on_time_pct"] == 33.33
-    assert [b["count"] for b in figures["fire"]["buckets"]] == [0, 0, 1, 1, 0, 0, 0]
+    figures = period_figures(FigurePeriod.parse("2026-Q1"))
+    assert figures["reports_received"].value == 6  # 2 tibum + 1 flood + 3 fires; the rejected report is apart
+    assert figures["reports_rejected_or_duplicate"].value == 1
+    assert figures["fire_reports"].value == 3
+    assert figures["fire_reports_without_arrival"].value == 1
+    share = figures["fire_on_time_share"]
+    # One denominator: fires with an arrival recorded (the one without is shown beside it).
+    assert (share.numerator, share.denominator, share.value) == (1, 2, 50.0)
+    buckets = figures.counts["fire"]["buckets"]
+    assert [b["count"] for b in buckets] == [0, 0, 1, 1, 0, 0, 0]
 
 
 def test_period_validation():

@@ -1,0 +1,540 @@
+"""Every figure the portal shows about a period and an area, computed once.
+
+/dasbor/, the SPM API (/api/v1/spm/figures/), the summaries (page, PDF, XLSX,
+e-mail) and the e-SPM export take their numbers from `period_figures`; none
+recomputes. A figure carries its value, numerator, denominator and what the
+denominator counts, so every page can print the denominator beside it.
+
+Definitions (what is counted, over what, as at when): DEFINITIONS below.
+The period of a report is the time it was received (reported_at), not the
+time it was entered. Rejected and duplicate reports are counted on their own
+line and left out of every other figure.
+"""
+
+import statistics
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from incidents.models import OPEN_STATUSES, Incident, Kecamatan, SpmService
+
+from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
+from .formatting import fmt_int, fmt_minutes, fmt_number, fmt_pct, month_name
+from .overdue import overdue_at
+from .population.selectors import kecamatan_population
+from .report_figures import report_counts
+from .rollup import fire_standard_minutes
+
+L = gettext_lazy
+
+# key: (label, what is counted, over what, as at when)
+DEFINITIONS = {
+    "reports_received": (
+        L("Laporan diterima"),
+        L("laporan yang diterima dalam periode (menurut waktu diterima), tanpa ditolak dan duplikat"),
+    ),
+    "reports_rejected_or_duplicate": (
+        L("Ditolak atau duplikat"),
+        L("laporan yang diterima dalam periode dan ditolak atau ditandai duplikat (tidak dihitung di angka lain)"),
+    ),
+    "reports_open": (
+        L("Masih terbuka"),
+        L("laporan diterima dalam periode yang belum selesai pada saat angka dihitung, dari laporan diterima"),
+    ),
+    "reports_per_1000": (
+        L("Laporan per 1.000 penduduk"),
+        L("laporan diterima dalam periode per 1.000 penduduk wilayah (data penduduk tahun periode)"),
+    ),
+    "reports_entered_late": (
+        L("Dimasukkan setelah periode berakhir"),
+        L("laporan diterima dalam periode tetapi dimasukkan ke portal setelah periode berakhir (revisi)"),
+    ),
+    "fire_reports": (L("Laporan kebakaran"), L("laporan layanan kebakaran yang diterima dalam periode")),
+    "fire_reports_without_arrival": (
+        L("Kebakaran tanpa waktu tiba"),
+        L("laporan kebakaran dalam periode yang belum mencatat waktu tiba di lokasi"),
+    ),
+    "fire_on_time_share": (
+        L("Tiba sesuai standar waktu tanggap"),
+        L("laporan kebakaran yang tiba dalam standar (dibandingkan sampai detik), dari yang waktu tibanya tercatat"),
+    ),
+    "fire_response_median_minutes": (
+        L("Median waktu tanggap kebakaran"),
+        L("median tepat (bukan perkiraan) menit dari laporan diterima sampai tiba, dari yang waktu tibanya tercatat"),
+    ),
+    "verified_on_time_share": (
+        L("Diverifikasi dalam batas waktu"),
+        L(
+            "laporan yang diverifikasi paling lambat batas verifikasinya, dari laporan yang sudah diverifikasi "
+            "atau sudah lewat batas verifikasinya pada saat angka dihitung"
+        ),
+    ),
+    "followup_on_time_share": (
+        L("Ditindaklanjuti dalam batas waktu"),
+        L(
+            "laporan yang selesai paling lambat batas tindak lanjutnya, dari laporan yang sudah selesai "
+            "atau sudah lewat batas tindak lanjutnya pada saat angka dihitung"
+        ),
+    ),
+    "overdue_at_period_end": (
+        L("Melewati batas waktu"),
+        L(
+            "laporan yang masih terbuka dan sudah lewat batas waktunya pada akhir periode (periode berjalan: saat "
+            "ini), termasuk yang diterima sebelum periode, dari semua laporan terbuka pada saat itu"
+        ),
+    ),
+    "overdue_received_in_period": (
+        L("Melewati batas: diterima dalam periode"),
+        L("bagian dari laporan melewati batas yang diterima dalam periode"),
+    ),
+    "overdue_carried_over": (
+        L("Melewati batas: bawaan periode sebelumnya"),
+        L("bagian dari laporan melewati batas yang diterima sebelum periode dimulai"),
+    ),
+}
+for _code, _label in SpmService.choices:
+    DEFINITIONS[f"spm_{_code.replace('-', '_')}_achievement"] = (
+        L("Capaian SPM"),
+        L(
+            "warga terlayani sesuai standar dibagi warga yang harus dilayani (layanan kegiatan: kumulatif sejak "
+            "Januari terhadap sasaran tahunan); di atas 100 % ditampilkan 100 % dengan tanda periksa data"
+        ),
+    )
+    DEFINITIONS[f"spm_{_code.replace('-', '_')}_index"] = (
+        L("Indeks SPM"),
+        L("bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan yang sudah berakhir"),
+    )
+
+
+def service_key(code: str, what: str = "achievement") -> str:
+    return f"spm_{code.replace('-', '_')}_{what}"
+
+
+# --- periods -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigurePeriod:
+    """A range of whole days in WIB: a year, quarter, month or week."""
+
+    kind: str  # "year", "quarter", "month", "week"
+    key: str
+    start: date
+    end: date  # inclusive
+    label: str
+
+    @property
+    def start_dt(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=WIB)
+
+    @property
+    def end_dt(self) -> datetime:
+        """Exclusive: midnight WIB after the last day."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=WIB)
+
+    @property
+    def spm(self) -> Period:
+        """The SPM period of the achievements (a week: the month it ends in, so far)."""
+        if self.kind == "year":
+            return make_period(self.start.year)
+        if self.kind == "quarter":
+            return make_period(self.start.year, (self.start.month - 1) // 3 + 1)
+        return make_period(self.end.year, month=self.end.month)
+
+    @classmethod
+    def of(cls, period: Period) -> "FigurePeriod":
+        if period.month:
+            key = f"{period.year}-{period.month:02d}"
+        elif period.quarter:
+            key = f"{period.year}-Q{period.quarter}"
+        else:
+            key = str(period.year)
+        return cls(kind=period.kind, key=key, start=period.start, end=period.end, label=str(period.label))
+
+    @classmethod
+    def parse(cls, key: str) -> "FigurePeriod":
+        """`2026`, `2026-Q3` or `2026-09`; PeriodError (Indonesian message) otherwise."""
+        text = (key or "").strip().upper()
+        try:
+            if len(text) == 4 and text.isdigit():
+                return cls.of(make_period(int(text)))
+            year, _sep, rest = text.partition("-")
+            if rest.startswith("Q") and len(rest) == 2:
+                return cls.of(make_period(int(year), int(rest[1])))
+            if len(rest) == 2 and rest.isdigit() and year.isdigit():
+                return cls.of(make_period(int(year), month=int(rest)))
+        except ValueError as exc:
+            if isinstance(exc, PeriodError):
+                raise
+        raise PeriodError(_("Periode harus berbentuk 2026, 2026-Q3, atau 2026-09."))
+
+    def as_dict(self, *, now: datetime) -> dict:
+        closed = now >= self.end_dt
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "label": self.label,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "closed": closed,
+            "provisional": not closed,
+            "as_of": now.isoformat(),
+            "overdue_as_of": min(now, self.end_dt).isoformat(),
+        }
+
+
+# --- figures -----------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    key: str
+    value: float | int | None
+    numerator: float | int | None = None
+    denominator: float | int | None = None
+    denominator_label: str = ""
+    unit: str = ""  # "laporan", "%", "menit", "per 1.000 penduduk"
+    note: str = ""  # "periksa data", "tidak ada kasus", "belum ada sasaran", "mutu tingkat kabupaten"
+    label: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.label and self.key in DEFINITIONS:
+            self.label = str(DEFINITIONS[self.key][0])
+
+    @property
+    def display(self) -> str:
+        if self.value is None:
+            return self.note or "–"
+        if self.unit == "%":
+            return fmt_pct(self.value)
+        if self.unit == "menit":
+            return fmt_minutes(self.value)
+        if isinstance(self.value, int):
+            return fmt_int(self.value)
+        return fmt_number(self.value, 2)
+
+    @property
+    def ratio_display(self) -> str:
+        """ "29 dari 38 laporan kebakaran dengan waktu tiba" (empty for a plain count)."""
+        if self.denominator is None:
+            return ""
+        return _("%(n)s dari %(d)s %(what)s") % {
+            "n": fmt_int(self.numerator) if self.numerator is not None else "–",
+            "d": fmt_int(self.denominator),
+            "what": self.denominator_label,
+        }
+
+    def as_dict(self) -> dict:
+        out = asdict(self)
+        out.pop("extra")
+        out["label"] = str(self.label)
+        out["denominator_label"] = str(self.denominator_label)
+        out["note"] = str(self.note)
+        return out
+
+
+@dataclass
+class FigureSet:
+    period: FigurePeriod
+    kecamatan: str | None
+    now: datetime
+    figures: list[Figure]
+    achievements: dict
+    counts: dict
+    kecamatan_rows: list[dict]
+
+    def __getitem__(self, key: str) -> Figure:
+        return self.by_key[key]
+
+    @property
+    def by_key(self) -> dict[str, Figure]:
+        return {f.key: f for f in self.figures}
+
+    @property
+    def closed(self) -> bool:
+        return self.now >= self.period.end_dt
+
+    def period_dict(self) -> dict:
+        return self.period.as_dict(now=self.now)
+
+    def as_list(self) -> list[dict]:
+        return [f.as_dict() for f in self.figures]
+
+
+def fire_minutes_exact(*, start: datetime, end: datetime, kecamatan: str | None = None) -> float | None:
+    """The exact median response time (minutes) of the fire reports received in
+    [start, end) with an arrival recorded, from the recorded times."""
+    qs = Incident.objects.filter(
+        reported_at__gte=start,
+        reported_at__lt=end,
+        arrived_at__isnull=False,
+        category__spm_service=SpmService.KEBAKARAN,
+    ).exclude(status__in=NOT_COUNTED)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    if connection.vendor == "postgresql":
+        sql, params = qs.values("id").query.sql_with_params()
+        table = connection.ops.quote_name(Incident._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY GREATEST(0, EXTRACT(EPOCH FROM "
+                f"i.arrived_at - i.reported_at))) FROM {table} i WHERE i.id IN ({sql})",
+                params,
+            )
+            value = cursor.fetchone()[0]
+        return round(float(value) / 60, 2) if value is not None else None
+    seconds = [max(0.0, (a - r).total_seconds()) for r, a in qs.values_list("reported_at", "arrived_at")]
+    return round(statistics.median(seconds) / 60, 2) if seconds else None
+
+
+def _late_open(period: FigurePeriod, kecamatan, now) -> dict:
+    """Open reports of the period past a deadline not yet met (few rows: open only)."""
+    qs = Incident.objects.filter(
+        reported_at__gte=period.start_dt, reported_at__lt=period.end_dt, status__in=OPEN_STATUSES
+    )
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.aggregate(
+        verify=Count("id", filter=Q(verified_at__isnull=True, verify_due_at__lt=now)),
+        followup=Count("id", filter=Q(verified_at__isnull=False, followup_due_at__lt=now)),
+    )
+
+
+def _entered_late(period: FigurePeriod, kecamatan) -> int:
+    qs = Incident.objects.filter(
+        reported_at__gte=period.start_dt, reported_at__lt=period.end_dt, created_at__gte=period.end_dt
+    ).exclude(status__in=NOT_COUNTED)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.count()
+
+
+def _population(period: FigurePeriod, kecamatan) -> tuple[int | None, dict]:
+    population = kecamatan_population(year=period.end.year)
+    codes = [kecamatan] if kecamatan else None
+    if codes is None:
+        codes = list(Kecamatan.objects.values_list("code", flat=True))
+    if not codes or any(c not in population for c in codes):
+        return None, population
+    return sum(population[c].value for c in codes), population
+
+
+def _achievement_figures(data: dict, *, period: FigurePeriod, closed: bool) -> list[Figure]:
+    out = []
+    for s in data["services"]:
+        code = s["code"]
+        capaian = s["capaian"]
+        note = ""
+        value = capaian
+        if s["must_serve"] == 0:
+            note = _("tidak ada kasus") if s["source"] == "laporan" else _("belum ada sasaran")
+        elif capaian is not None and capaian > 100:
+            value, note = 100.0, _("periksa data")
+        out.append(
+            Figure(
+                key=service_key(code),
+                label=str(s["short_name"]),
+                value=value,
+                numerator=s["served"],
+                denominator=s["must_serve"],
+                denominator_label=str(s["must_serve_label"]),
+                unit="%",
+                note=note,
+                extra={"change": _change(s, period=period, closed=closed), "raw": capaian},
+            )
+        )
+        out.append(
+            Figure(
+                key=service_key(code, "index"),
+                label=_("Indeks %(name)s") % {"name": s["short_name"]},
+                value=s["index"],
+                numerator=None,
+                denominator=None,
+                unit="%",
+                note=_("mutu tingkat kabupaten") if s["quality"] is not None else _("mutu belum dinilai"),
+            )
+        )
+    return out
+
+
+def _change(s: dict, *, period: FigurePeriod, closed: bool) -> dict:
+    """Change since the previous period, like with like: none for a running
+    period; for the year-to-date services the pace against the pro-rated
+    annual target (cumulative achievement x 12 / months elapsed)."""
+    previous = (s.get("previous") or {}).get("capaian")
+    if not closed:
+        return {"value": None, "reason": _("periode berjalan: dibandingkan setelah periode selesai")}
+    if s["capaian"] is None or previous is None:
+        return {"value": None, "reason": _("tidak ada pembanding")}
+    if s["source"] == "laporan":
+        return {"value": round(s["capaian"] - previous, 2), "reason": ""}
+    spm = period.spm
+    prev_last = spm.previous().last_month if spm.previous().year == spm.year else 12
+    now_pace = s["capaian"] * 12 / spm.last_month
+    prev_pace = previous * 12 / prev_last
+    return {"value": round(now_pace - prev_pace, 2), "reason": _("terhadap sasaran pro-rata")}
+
+
+def period_figures(
+    period: FigurePeriod, *, kecamatan: str | None = None, now: datetime | None = None, achievements_data=None
+) -> FigureSet:
+    """All figures of one period and area (kabupaten, or one kecamatan code)."""
+    now = now or timezone.now()
+    closed = now >= period.end_dt
+    counts = report_counts(start=period.start, end=period.end, kecamatan=kecamatan)
+    if achievements_data is None:
+        spm = period.spm
+        achievements_data = achievements(year=spm.year, quarter=spm.quarter, month=spm.month, kecamatan=kecamatan)
+    late = _late_open(period, kecamatan, now)
+    received = counts["total"]
+    population, by_kec_population = _population(period, kecamatan)
+    verify, finish, fire = counts["verify"], counts["finish"], counts["fire"]
+    verify_den = verify["count"] + late["verify"]
+    finish_den = finish["count"] + late["followup"]
+    standard = fire_standard_minutes()
+    overdue = overdue_at(at=min(now, period.end_dt), period_start=period.start_dt, kecamatan=kecamatan)
+    overdue_when = _("saat ini") if not closed else _("per %(d)s") % {"d": fmt_date_long(period.end)}
+    figures = [
+        Figure("reports_received", received, unit="laporan"),
+        Figure("reports_rejected_or_duplicate", counts["not_counted"], unit="laporan"),
+        Figure(
+            "reports_open",
+            counts["open"],
+            numerator=counts["open"],
+            denominator=received,
+            denominator_label=_("laporan diterima"),
+            unit="laporan",
+        ),
+        Figure(
+            "reports_per_1000",
+            round(received * 1000 / population, 4) if population else None,
+            numerator=received,
+            denominator=population,
+            denominator_label=_("penduduk"),
+            unit="per 1.000 penduduk",
+            note="" if population else _("data penduduk belum lengkap"),
+        ),
+        Figure("reports_entered_late", _entered_late(period, kecamatan), unit="laporan"),
+        Figure("fire_reports", fire["count"], unit="laporan"),
+        Figure("fire_reports_without_arrival", fire["no_arrival"], unit="laporan"),
+        Figure(
+            "fire_on_time_share",
+            pct(fire["on_time"], fire["arrived"]),
+            numerator=fire["on_time"],
+            denominator=fire["arrived"],
+            denominator_label=_("laporan kebakaran dengan waktu tiba tercatat"),
+            unit="%",
+            note="" if fire["arrived"] else _("tidak ada kasus"),
+            extra={"standard_minutes": standard},
+        ),
+        Figure(
+            "fire_response_median_minutes",
+            fire_minutes_exact(start=period.start_dt, end=period.end_dt, kecamatan=kecamatan),
+            denominator=fire["arrived"],
+            numerator=None,
+            denominator_label=_("laporan kebakaran dengan waktu tiba tercatat"),
+            unit="menit",
+            note="" if fire["arrived"] else _("tidak ada kasus"),
+        ),
+        Figure(
+            "verified_on_time_share",
+            pct(verify["within_sla"], verify_den),
+            numerator=verify["within_sla"],
+            denominator=verify_den,
+            denominator_label=_("laporan sudah diverifikasi atau lewat batas verifikasi"),
+            unit="%",
+        ),
+        Figure(
+            "followup_on_time_share",
+            pct(finish["within_sla"], finish_den),
+            numerator=finish["within_sla"],
+            denominator=finish_den,
+            denominator_label=_("laporan sudah selesai atau lewat batas tindak lanjut"),
+            unit="%",
+        ),
+        Figure(
+            "overdue_at_period_end",
+            overdue.total,
+            numerator=overdue.total,
+            denominator=overdue.open_total,
+            denominator_label=_("laporan terbuka %(when)s") % {"when": overdue_when},
+            unit="laporan",
+            extra={"when": overdue_when, "at": overdue.at.isoformat()},
+        ),
+        Figure("overdue_received_in_period", overdue.in_period, unit="laporan"),
+        Figure("overdue_carried_over", overdue.carried_over, unit="laporan"),
+        *_achievement_figures(achievements_data, period=period, closed=closed),
+    ]
+    kec_rows = _kecamatan_rows(counts, achievements_data, by_kec_population, kecamatan)
+    return FigureSet(
+        period=period,
+        kecamatan=kecamatan,
+        now=now,
+        figures=figures,
+        achievements=achievements_data,
+        counts=counts,
+        kecamatan_rows=kec_rows,
+    )
+
+
+def _kecamatan_rows(counts, data, population, kecamatan) -> list[dict]:
+    """Reports and achievements per kecamatan (the e-SPM breakdown)."""
+    rows = {}
+    for s in data["services"]:
+        for r in s["by_kecamatan"]:
+            if r["code"] is None:
+                continue
+            row = rows.setdefault(r["code"], {"code": r["code"], "name": r["name"], "services": {}})
+            capaian = r["capaian"]
+            note = ""
+            if r["must_serve"] == 0:
+                note = _("tidak ada kasus") if s["source"] == "laporan" else _("belum ada sasaran")
+            elif capaian is not None and capaian > 100:
+                capaian, note = 100.0, _("periksa data")
+            row["services"][s["code"]] = {
+                "must_serve": r["must_serve"],
+                "served": r["served"],
+                "capaian": capaian,
+                "index": r["index"],
+                "note": note,
+                "quality_scope": _("mutu tingkat kabupaten"),
+            }
+    out = []
+    for code, row in rows.items():
+        reports = counts["by_kecamatan"].get(code, 0)
+        figure = population.get(code)
+        row["reports"] = reports
+        row["population"] = figure.value if figure else None
+        row["population_year"] = figure.year if figure else None
+        row["per_1000"] = round(reports * 1000 / figure.value, 4) if figure else None
+        out.append(row)
+    return sorted(out, key=lambda r: r["code"])
+
+
+def fmt_date_long(value: date) -> str:
+    """30 September 2026: dates in documents are written out."""
+    return f"{value.day} {month_name(value.month)} {value.year}"
+
+
+def definitions() -> list[dict]:
+    """Each figure's key with its definition, in the active language."""
+    return [{"key": key, "label": str(label), "definition": str(text)} for key, (label, text) in DEFINITIONS.items()]
+
+
+__all__ = [
+    "DEFINITIONS",
+    "Figure",
+    "FigurePeriod",
+    "FigureSet",
+    "definitions",
+    "fire_minutes_exact",
+    "fmt_date_long",
+    "period_figures",
+    "service_key",
+]
