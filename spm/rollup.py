@@ -51,9 +51,7 @@ def fire_standards() -> dict[int, int | None]:
     """{category id: response standard in minutes} of the categories of the
     fire service. The standard is stored once, on the category
     (Category.response_minutes), and the desk reads the same field."""
-    return dict(
-        Category.objects.filter(spm_service=SpmService.KEBAKARAN).values_list("pk", "response_minutes")
-    )
+    return dict(Category.objects.filter(spm_service=SpmService.KEBAKARAN).values_list("pk", "response_minutes"))
 
 
 def fire_standard_minutes() -> int | None:
@@ -334,7 +332,10 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
     services = dict(Category.objects.values_list("pk", "spm_service"))
     standards = fire_standards()
     bounds = Incident.objects.order_by("reported_at").values_list("reported_at", flat=True)
-    first, last = bounds.first(), Incident.objects.order_by("-reported_at").values_list("reported_at", flat=True).first()
+    first, last = (
+        bounds.first(),
+        Incident.objects.order_by("-reported_at").values_list("reported_at", flat=True).first(),
+    )
     totals = {"reports": 0, "daily": 0, "monthly": 0}
     if first is None:
         return totals

@@ -4,10 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from spm import services
 from spm.calculations import PeriodError, achievements, index_score, make_period, trend
-from spm.models import Activity
 from spm.figures import FigurePeriod, period_figures
+from spm.models import Activity
 from spm.report_figures import achievements_from_raw, median_from_histogram
 from tests.factories import NIBUNG, RUPIT
 from tests.spm.conftest import seed_q1_2026
