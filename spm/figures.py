@@ -332,10 +332,11 @@ def _achievement_figures(data: dict, *, period: FigurePeriod, closed: bool) -> l
         capaian = s["capaian"]
         note = ""
         value = capaian
+        capped = False
         if s["must_serve"] == 0:
             note = _("tidak ada kasus") if s["source"] == "laporan" else _("belum ada sasaran")
         elif capaian is not None and capaian > 100:
-            value, note = 100.0, _("periksa data")
+            value, note, capped = 100.0, _("periksa data"), True
         out.append(
             Figure(
                 key=service_key(code),
@@ -346,7 +347,7 @@ def _achievement_figures(data: dict, *, period: FigurePeriod, closed: bool) -> l
                 denominator_label=str(s["must_serve_label"]),
                 unit="%",
                 note=note,
-                extra={"change": _change(s, period=period, closed=closed), "raw": capaian},
+                extra={"change": _change(s, period=period, closed=closed), "raw": capaian, "capped": capped},
             )
         )
         out.append(

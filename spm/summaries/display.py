@@ -15,10 +15,12 @@ from django.utils.translation import ngettext, pgettext
 from incidents.models import Category, Status
 from kitaaman.localized import localized
 from spm.charts import choropleth_svg, legend_items, legend_svg, trend_svg
+from spm.figures import Figure
 from spm.formatting import DASH, fmt_datetime, fmt_duration, fmt_int, fmt_minutes, fmt_number, fmt_pct, month_short
 from spm.models import Milestone, Service
 from spm.population.models import DEMO_SOURCE
 
+from .attention import attention_items, overdue_when
 from .figures import reason_text
 from .models import Kind
 from .periods import PeriodError, parse_period
@@ -82,7 +84,8 @@ def service_level_rows(figures) -> list[list[str]]:
                 label,
                 fmt_int(sl.get("on_time")),
                 fmt_int(sl.get("late")),
-                fmt_int(sl.get("pending")),
+                # One denominator, named: done, or past its deadline when the figures were computed.
+                fmt_int(sl.get("denominator", (sl.get("on_time") or 0) + (sl.get("late") or 0))),
                 fmt_pct(sl.get("share")),
             ]
         )
@@ -101,11 +104,11 @@ def fire_rows(figures) -> list[list[str]]:
     return [
         [_("Laporan kebakaran"), fmt_int(fire.get("count"))],
         [_("Dengan waktu tiba di lokasi"), fmt_int(fire.get("with_arrival"))],
+        [_("Belum mencatat waktu tiba"), fmt_int(fire.get("without_arrival"))],
         [_("Standar waktu tanggap"), pgettext("durasi", "%(n)s menit") % {"n": fmt_int(fire.get("standard_minutes"))}],
         [_("Tiba dalam standar"), within],
         [_("Median waktu tanggap"), minutes(fire.get("median_minutes"))],
         [_("Rata-rata waktu tanggap"), minutes(fire.get("average_minutes"))],
-        [_("Waktu tanggap terlama"), minutes(fire.get("max_minutes"))],
     ]
 
 
@@ -120,14 +123,19 @@ def _report(item, categories) -> dict:
     }
 
 
-def overdue_rows(figures, categories) -> list[dict]:
+def overdue_rows(figures, categories, limit: int | None = None) -> list[dict]:
+    """Overdue reports, oldest deadline first, with who must act; days overdue
+    are measured to the moment the figure is taken (a closed period's end)."""
     rows = []
-    for item in figures.get("overdue", {}).get("items", []):
+    for item in figures.get("overdue", {}).get("items", [])[:limit]:
+        hours = item["days_overdue"] * 24 if "days_overdue" in item else item.get("hours_overdue")
         rows.append(
             {
                 **_report(item, categories),
                 "due": fmt_datetime(item["due_at"]) if item.get("due_at") else item.get("due_display", ""),
-                "overdue": fmt_duration(item.get("hours_overdue")),
+                "overdue": fmt_duration(hours),
+                "responsible": item.get("responsible", ""),
+                "carried_over": item.get("carried_over", False),
             }
         )
     return rows
@@ -245,15 +253,35 @@ def charts(figures, *, interactive=True) -> dict:
     return out
 
 
+def _figure_row(stored: dict, *, services: dict, when: str) -> dict:
+    """A stored figure, labelled and written in the reader's language (the
+    stored texts are the catalogue's message ids)."""
+    values = {k: v for k, v in stored.items() if k != "label"}
+    values["note"] = _(values["note"]) if values.get("note") else ""
+    values["denominator_label"] = _(values["denominator_label"]) if values.get("denominator_label") else ""
+    key = stored["key"]
+    label = ""
+    if key.startswith("spm_"):
+        code = key[4:].rsplit("_", 1)[0].replace("_", "-")
+        name = services.get(code, stored.get("label", ""))
+        label = name if key.endswith("_achievement") else _("Indeks %(name)s") % {"name": name}
+    elif key == "overdue_at_period_end":
+        values["denominator_label"] = _("laporan terbuka %(when)s") % {"when": when}
+    figure = Figure(**values, label=label)
+    ratio = "" if stored.get("denominator") is None else figure.ratio_display
+    return {**values, "label": figure.label, "display": figure.display, "ratio": ratio}
+
+
 def summary_display(summary, *, interactive=True, with_charts=True) -> dict:
     f = summary.figures
     categories = {c.code: c.display_name for c in Category.objects.all()}
     totals = f.get("totals", {})
+    when = overdue_when(f)
     return {
         "title": kind_title(summary.kind),
         "label": period_label(summary),
         "generated": fmt_datetime(f["generated_at"]) if f.get("generated_at") else f.get("generated_display", ""),
-        "totals": {k: fmt_int(v) for k, v in totals.items()},
+        "totals": {k: fmt_int(v) if isinstance(v, int) else v for k, v in totals.items()},
         "services_scope": _scope(summary),
         "services": service_rows(f),
         "service_levels": service_level_rows(f),
@@ -263,7 +291,15 @@ def summary_display(summary, *, interactive=True, with_charts=True) -> dict:
         "by_kecamatan": kecamatan_rows(f),
         "population_note": population_note(f),
         "overdue_count": fmt_int(f.get("overdue", {}).get("count")),
-        "overdue": overdue_rows(f, categories),
+        "overdue": overdue_rows(f, categories, limit=20),
+        "overdue_groups": f.get("overdue", {}).get("groups", []),
+        # Worded in the reader's language from the stored figures.
+        "attention": attention_items(f, period_end=summary.end_date) if f.get("period_info") else [],
+        "figures": [
+            _figure_row(fig, services={sv.code: sv.display_short_name for sv in Service.objects.all()}, when=when)
+            for fig in f.get("figures", [])
+        ],
+        "period_info": f.get("period_info", {}),
         "notable": notable_rows(f, categories),
         "plans_available": f.get("action_plans", {}).get("available", False),
         "plans": plan_rows(f),

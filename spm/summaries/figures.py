@@ -6,25 +6,24 @@ dashboard shows); the rest is counted from the reports of the period.
 """
 
 import logging
-import statistics
 from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from incidents.models import OPEN_STATUSES, Category, Incident, Kecamatan, SpmService, Status
-from spm.calculations import achievements, trend
+from incidents.models import Category, Incident, Status
+from spm.calculations import NOT_COUNTED, trend
+from spm.figures import FigurePeriod, period_figures, service_key
 from spm.formatting import fmt_datetime, month_short
 from spm.models import Milestone
+from spm.overdue import overdue_list
 from spm.population.selectors import kecamatan_population
-from spm.rollup import fire_standard_minutes
 
-from .models import Kind
+from .models import Kind, Summary
 from .periods import WIB, Period
 
 logger = logging.getLogger(__name__)
@@ -47,103 +46,9 @@ def _pct(part, whole):
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _services(period: Period) -> list[dict]:
-    """Capaian per SPM service for the period (weekly: the month it ends in, so far)."""
-    if period.kind == Kind.QUARTERLY:
-        data = achievements(year=period.year, quarter=period.quarter)
-    else:
-        data = achievements(year=period.end.year, month=period.end.month)
-    return [
-        {
-            "code": service["code"],
-            "name": str(service["name"]),
-            "must_serve": _plain(service["must_serve"]),
-            "served": _plain(service["served"]),
-            "capaian": _plain(service["capaian"]),
-            "quality": _plain(service["quality"]),
-            "index": _plain(service["index"]),
-        }
-        for service in data["services"]
-    ]
-
-
 def _plain(value):
     # Stored as JSON: a Decimal would not serialise.
     return float(value) if isinstance(value, Decimal) else value
-
-
-def _service_levels(qs, now) -> dict:
-    triaged = Coalesce("verified_at", "closed_at")
-    verify = qs.filter(verify_due_at__isnull=False).annotate(triaged_at=triaged)
-    v = verify.aggregate(
-        on_time=Count("id", filter=Q(triaged_at__isnull=False, triaged_at__lte=F("verify_due_at"))),
-        late_done=Count("id", filter=Q(triaged_at__isnull=False, triaged_at__gt=F("verify_due_at"))),
-        late_open=Count("id", filter=Q(triaged_at__isnull=True, verify_due_at__lt=now)),
-        pending=Count("id", filter=Q(triaged_at__isnull=True, verify_due_at__gte=now)),
-    )
-    follow = qs.filter(followup_due_at__isnull=False)
-    f = follow.aggregate(
-        on_time=Count("id", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("followup_due_at"))),
-        late_done=Count("id", filter=Q(resolved_at__isnull=False, resolved_at__gt=F("followup_due_at"))),
-        late_open=Count("id", filter=Q(resolved_at__isnull=True, followup_due_at__lt=now)),
-        pending=Count("id", filter=Q(resolved_at__isnull=True, followup_due_at__gte=now)),
-    )
-    result = {}
-    for name, agg in (("verify", v), ("followup", f)):
-        late = agg["late_done"] + agg["late_open"]
-        result[name] = {
-            "on_time": agg["on_time"],
-            "late": late,
-            "pending": agg["pending"],
-            "share": _pct(agg["on_time"], agg["on_time"] + late),
-        }
-    return result
-
-
-def _overdue(period: Period, now) -> dict:
-    cutoff = min(now, period.end_dt)
-    qs = (
-        Incident.objects.filter(status__in=OPEN_STATUSES, due_at__lt=cutoff)
-        .select_related("category", "kecamatan", "desa")
-        .order_by("due_at", "id")
-    )
-    items = []
-    for incident in qs[:OVERDUE_LIMIT]:
-        hours = (now - incident.due_at).total_seconds() / 3600
-        items.append(
-            {
-                "id": incident.pk,
-                "tracking_code": incident.tracking_code,
-                "category_code": incident.category.code,
-                "category": incident.category.name,
-                "kecamatan": incident.kecamatan.name,
-                "desa": incident.desa.name,
-                "status": incident.status,
-                "status_label": str(Status(incident.status).label),
-                "due_at": incident.due_at.isoformat(),
-                "due_display": fmt_datetime(incident.due_at),
-                "hours_overdue": round(hours, 1),
-            }
-        )
-    return {"count": qs.count(), "items": items, "limit": OVERDUE_LIMIT}
-
-
-def _fire_response(qs) -> dict:
-    standard = fire_standard_minutes()
-    fires = qs.filter(Q(category__group=Category.Group.KEBAKARAN) | Q(category__spm_service=SpmService.KEBAKARAN))
-    rows = list(fires.values_list("reported_at", "arrived_at"))
-    minutes = [max((arrived - reported).total_seconds() / 60, 0) for reported, arrived in rows if arrived and reported]
-    within = sum(1 for m in minutes if m <= standard)
-    return {
-        "count": len(rows),
-        "with_arrival": len(minutes),
-        "standard_minutes": standard,
-        "within_standard": within,
-        "share_within_standard": _pct(within, len(minutes)),
-        "median_minutes": round(statistics.median(minutes), 1) if minutes else None,
-        "average_minutes": round(statistics.fmean(minutes), 1) if minutes else None,
-        "max_minutes": round(max(minutes), 1) if minutes else None,
-    }
 
 
 def _number(value) -> int:
@@ -162,7 +67,7 @@ def _notable(qs) -> list[dict]:
     )
     items = []
     for incident in (
-        qs.filter(condition).select_related("category", "kecamatan", "desa").order_by("created_at")[:NOTABLE_LIMIT]
+        qs.filter(condition).select_related("category", "kecamatan", "desa").order_by("reported_at")[:NOTABLE_LIMIT]
     ):
         details = incident.details or {}
         # Codes and numbers: the page words them in the reader's language.
@@ -220,51 +125,160 @@ def _action_plans(period: Period) -> dict:
     return {"available": True, "items": items}
 
 
-def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
-    now = now or timezone.now()
-    qs = Incident.objects.filter(created_at__gte=period.start_dt, created_at__lt=period.end_dt)
-    services = _services(period)
-    by_category = [
-        {"code": row["category__code"], "name": row["category__name"], "count": row["n"]}
-        for row in qs.values("category__code", "category__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "category__name")
-    ]
-    status_counts = dict(qs.values_list("status").annotate(n=Count("id")))
-    by_status = [
-        {"code": code, "name": str(label), "count": status_counts.get(code, 0)} for code, label in Status.choices
-    ]
-    in_period = Q(incidents__created_at__gte=period.start_dt, incidents__created_at__lt=period.end_dt)
-    population = kecamatan_population(year=period.year)
-    by_kecamatan = []
-    for k in Kecamatan.objects.annotate(n=Count("incidents", filter=in_period)).order_by("code"):
-        figure = population.get(k.code)
-        by_kecamatan.append(
+KIND_TO_FIGURE = {Kind.WEEKLY: "week", Kind.MONTHLY: "month", Kind.QUARTERLY: "quarter"}
+
+
+def figure_period(period: Period) -> FigurePeriod:
+    return FigurePeriod(
+        kind=KIND_TO_FIGURE[period.kind], key=period.key, start=period.start, end=period.end, label=str(period.label)
+    )
+
+
+def _services(result) -> list[dict]:
+    """Capaian per SPM service (weekly: the month it ends in, so far), as the figures give it."""
+    out = []
+    for service in result.achievements["services"]:
+        figure = result[service_key(service["code"])]
+        out.append(
             {
-                "code": k.code,
-                "name": k.name,
-                "count": k.n,
-                "population": figure.value if figure else None,
-                "population_year": figure.year if figure else None,
-                "population_source": figure.source if figure else "",
-                "per_1000": round(k.n * 1000 / figure.value, 4) if figure else None,
+                "code": service["code"],
+                "name": str(service["name"]),
+                "must_serve": _plain(service["must_serve"]),
+                "served": _plain(service["served"]),
+                "capaian": _plain(figure.value),
+                "note": str(figure.note),
+                "capped": figure.extra["capped"],
+                "change": figure.extra["change"]["value"],
+                "change_reason": str(figure.extra["change"]["reason"]),
+                "quality": _plain(service["quality"]),
+                "index": _plain(service["index"]),
+                "band": service["band"],
             }
         )
-    total = sum(row["count"] for row in by_status)
-    open_count = sum(status_counts.get(s, 0) for s in OPEN_STATUSES)
-    overdue = _overdue(period, now)
+    return out
+
+
+def _service_levels(result) -> dict:
+    out = {}
+    for name, key in (("verify", "verified_on_time_share"), ("followup", "followup_on_time_share")):
+        figure = result[key]
+        out[name] = {
+            "on_time": figure.numerator,
+            "late": figure.denominator - figure.numerator,
+            "denominator": figure.denominator,
+            "denominator_label": str(figure.denominator_label),
+            "share": figure.value,
+        }
+    return out
+
+
+def _fire_response(result) -> dict:
+    share, median = result["fire_on_time_share"], result["fire_response_median_minutes"]
     return {
+        "count": result["fire_reports"].value,
+        "with_arrival": share.denominator,
+        "without_arrival": result["fire_reports_without_arrival"].value,
+        "standard_minutes": share.extra["standard_minutes"],
+        "within_standard": share.numerator,
+        "share_within_standard": share.value,
+        "median_minutes": median.value,
+        "average_minutes": result.counts["fire"]["average_minutes"],
+    }
+
+
+def _by_kecamatan(result, population) -> list[dict]:
+    rows = []
+    for row in result.kecamatan_rows:
+        figure = population.get(row["code"])
+        rows.append(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "count": row["reports"],
+                "population": row["population"],
+                "population_year": row["population_year"],
+                "population_source": figure.source if figure else "",
+                "per_1000": row["per_1000"],
+                "services": row["services"],
+            }
+        )
+    return rows
+
+
+def _corrections(period: Period, since: datetime) -> dict:
+    """Reports received before this period but entered after the previous
+    summary was issued: they change an earlier period's figures."""
+    qs = (
+        Incident.objects.filter(reported_at__lt=period.start_dt, created_at__gte=since)
+        .exclude(status__in=NOT_COUNTED)
+        .select_related("category", "kecamatan")
+        .order_by("reported_at", "id")
+    )
+    items = [
+        {
+            "tracking_code": i.tracking_code,
+            "category": i.category.name,
+            "kecamatan": i.kecamatan.name,
+            "reported_at": i.reported_at.isoformat(),
+            "created_at": i.created_at.isoformat(),
+        }
+        for i in qs[:NOTABLE_LIMIT]
+    ]
+    return {"count": qs.count(), "since": since.isoformat(), "items": items}
+
+
+def _previous_issue(period: Period) -> datetime:
+    previous = (
+        Summary.objects.filter(kind=period.kind, end_date__lt=period.start)
+        .order_by("-end_date")
+        .values_list("generated_at", flat=True)
+        .first()
+    )
+    return previous or period.start_dt
+
+
+def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
+    now = now or timezone.now()
+    result = period_figures(figure_period(period), now=now)
+    counts = result.counts
+    qs = Incident.objects.filter(reported_at__gte=period.start_dt, reported_at__lt=period.end_dt)
+    names = dict(Category.objects.values_list("pk", "code"))
+    labels = dict(Category.objects.values_list("code", "name"))
+    per_category = {}
+    for (category_id, status), n in counts["by_category_status"].items():
+        if status in NOT_COUNTED:
+            continue
+        code = names.get(category_id)
+        per_category[code] = per_category.get(code, 0) + n
+    by_category = [
+        {"code": code, "name": labels.get(code, code), "count": n}
+        for code, n in sorted(per_category.items(), key=lambda kv: (-kv[1], labels.get(kv[0], "")))
+    ]
+    by_status = [
+        {"code": code, "name": str(label), "count": counts["by_status"].get(code, 0)} for code, label in Status.choices
+    ]
+    population = kecamatan_population(year=period.year)
+    overdue_figure = result["overdue_at_period_end"]
+    overdue = overdue_list(at=min(now, period.end_dt), period_start=period.start_dt)
+    received = result["reports_received"].value
+    out = {
         "period": period.as_dict(),
+        "period_info": result.period_dict(),
         "generated_at": now.isoformat(),
         "generated_display": fmt_datetime(now),
         "provisional": now < period.end_dt,
+        "figures": result.as_list(),
         "totals": {
-            "reports": total,
-            "open": open_count,
-            "closed": total - open_count,
-            "overdue": overdue["count"],
+            "reports": received,
+            "rejected_or_duplicate": result["reports_rejected_or_duplicate"].value,
+            "open": result["reports_open"].value,
+            "closed": received - result["reports_open"].value,
+            "overdue": overdue_figure.value,
+            "overdue_in_period": result["overdue_received_in_period"].value,
+            "overdue_carried_over": result["overdue_carried_over"].value,
+            "overdue_when": str(overdue_figure.extra["when"]),
         },
-        "services": services,
+        "services": _services(result),
         "services_source": "spm",
         # The dashboard's trend chart of the year, up to the end of the period.
         "trend": trend(year=period.end.year, until=min(period.end, now.astimezone(WIB).date())),
@@ -276,10 +290,18 @@ def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
         ),
         "by_category": by_category,
         "by_status": by_status,
-        "by_kecamatan": by_kecamatan,
-        "service_levels": _service_levels(qs, now),
-        "overdue": overdue,
-        "fire_response": _fire_response(qs),
+        "by_kecamatan": _by_kecamatan(result, population),
+        "service_levels": _service_levels(result),
+        "overdue": {
+            "count": overdue_figure.value,
+            "items": overdue["items"],
+            "groups": overdue["groups"],
+            "limit": overdue["limit"],
+            "at": overdue_figure.extra["at"],
+        },
+        "fire_response": _fire_response(result),
         "action_plans": _action_plans(period),
+        "corrections": _corrections(period, _previous_issue(period)),
         "notable": _notable(qs),
     }
+    return out

@@ -69,6 +69,7 @@ def render_pdf(summary) -> bytes:
 def _render_pdf(summary, d) -> bytes:
     doc = _Document(summary, d)
     doc.title_block(summary, d)
+    doc.attention(d)
     doc.report_sections(summary, d)
     doc.lists(d)
     return bytes(doc.pdf.output())
@@ -162,6 +163,26 @@ class _Document:
             self.line(5, _("SEMENTARA: periode belum berakhir, angka masih dapat berubah."), style="B")
             pdf.set_text_color(29, 42, 54)
 
+    def attention(self, d):
+        """Page 1 leads with what needs a decision, and who should act."""
+        self.heading(_("Perlu perhatian"))
+        if not d["attention"]:
+            self.line(6, _("Tidak ada hal yang perlu perhatian khusus pada periode ini."))
+        else:
+            self.table(
+                [_("Hal"), _("Tindak lanjut")],
+                [[item["text"], item["who"]] for item in d["attention"]],
+                (128, 54),
+                align_right_from=9,
+            )
+        self.heading(_("Angka ringkasan"))
+        self.table(
+            [_("Angka"), _("Nilai"), _("Pembilang dari penyebut")],
+            [[f["label"], f["display"], f["ratio"]] for f in d["figures"]],
+            (66, 34, 82),
+            align_right_from=9,
+        )
+
     def report_sections(self, summary, d):
         totals = d["totals"]
         self.heading(_("Ringkasan laporan"))
@@ -188,7 +209,7 @@ class _Document:
         self.note(d["population_note"])
         self.heading(_("Kepatuhan waktu layanan"))
         self.table(
-            [_("Tahap"), _("Tepat waktu"), _("Terlambat"), _("Belum jatuh tempo"), _("Kepatuhan")],
+            [_("Tahap"), _("Tepat waktu"), _("Terlambat"), _("Penyebut: selesai atau lewat batas"), _("Kepatuhan")],
             d["service_levels"],
             (50, 30, 30, 34, 30),
         )
@@ -332,8 +353,8 @@ def _figure_sheets(wb, summary) -> None:
     _sheet(
         wb,
         "Kepatuhan waktu",
-        ["Tahap", "Tepat waktu", "Terlambat", "Belum jatuh tempo", "Kepatuhan (%)"],
-        [[label, sl.get(key, {}).get("on_time"), sl.get(key, {}).get("late"), sl.get(key, {}).get("pending"),
+        ["Tahap", "Tepat waktu", "Terlambat", "Penyebut (selesai atau lewat batas)", "Kepatuhan (%)"],
+        [[label, sl.get(key, {}).get("on_time"), sl.get(key, {}).get("late"), sl.get(key, {}).get("denominator"),
           sl.get(key, {}).get("share")] for key, label in (("verify", "Verifikasi"), ("followup", "Tindak lanjut"))],
         [22, 14, 14, 18, 14],
     )  # fmt: skip
@@ -364,7 +385,7 @@ def _list_sheets(wb, f: dict) -> None:
         "Melewati batas",
         ["Kode laporan", "Kategori", "Kecamatan", "Desa", "Status", "Batas waktu", "Lewat (hari)"],
         [[i.get("tracking_code", i["id"]), i["category"], i["kecamatan"], i["desa"], i["status_label"], i["due_display"],
-          round(i["hours_overdue"] / 24, 2)] for i in f.get("overdue", {}).get("items", [])],
+          i["days_overdue"] if "days_overdue" in i else round(i["hours_overdue"] / 24, 2)] for i in f.get("overdue", {}).get("items", [])],
         [16, 30, 16, 22, 14, 22, 12],
     )  # fmt: skip
     _fire_sheet(wb, f.get("fire_response", {}))

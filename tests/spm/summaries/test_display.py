@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from incidents.models import Incident, Status
 from spm.population.services import population_save
+from spm.rollup import rebuild_stats
 from spm.summaries.periods import WIB
 from spm.summaries.services import summary_generate
 from tests.conftest import missing_service
@@ -36,10 +37,19 @@ def august(personas, make_incident):
             "ada_kekerasan": True,
         },
     )
-    # Due on 12 August 10.00, still open at the end of the month: 19 days 14 hours late on 1 September 00.00.
+    # Verified, follow-up due on 12 August 10.00, still open at the end of the month: 19 days 14 hours late
+    # on 1 September 00.00.
+    due = IN_AUG + timedelta(days=2, hours=1)
     Incident.objects.filter(pk=clash.pk).update(
-        created_at=IN_AUG, reported_at=IN_AUG, due_at=IN_AUG + timedelta(days=2, hours=1), status=Status.DIVERIFIKASI
+        created_at=IN_AUG,
+        reported_at=IN_AUG,
+        verified_at=IN_AUG + timedelta(hours=2),
+        verify_due_at=IN_AUG + timedelta(days=1),
+        followup_due_at=due,
+        due_at=due,
+        status=Status.DIVERIFIKASI,
     )
+    rebuild_stats()
     population_save(actor=personas.admin, code=RUPIT, year=2026, value=42_000, source="BPS")
     summary = summary_generate(period_key="2026-08", now=datetime(2026, 9, 1, 0, 0, tzinfo=WIB))
     clash.refresh_from_db()

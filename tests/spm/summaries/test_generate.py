@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from incidents.models import Incident, Status
 from kitaaman.models import NotificationDelivery, OutboxMessage
+from spm.rollup import rebuild_stats
 from spm.summaries.models import Summary, SummaryRun
 from spm.summaries.periods import WIB
 from spm.summaries.render import XLSX_SHEETS
@@ -55,11 +56,13 @@ def november(make_incident):
             },
         ),
         IN_NOV + timedelta(days=2),
+        verify_due_at=IN_NOV + timedelta(days=2, hours=1),
         due_at=IN_NOV + timedelta(days=2, hours=1),
     )
     quiet = _at(make_incident("ketertiban-umum", desa=DESA_RUPIT), IN_NOV + timedelta(days=3))
     # Outside the period: never counted.
     _at(make_incident("bencana-banjir", desa=DESA_RUPIT), datetime(2026, 10, 31, 23, 0, tzinfo=WIB))
+    rebuild_stats()  # the reports were moved with .update(), past the change hook
     return {"flood": flood, "fire": fire, "clash": clash, "quiet": quiet}
 
 
