@@ -6,3 +6,11 @@ class SpmConfig(AppConfig):
     name = "spm"
     verbose_name = _("SPM Trantibumlinmas")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.core import checks
+
+        from .checks import data_gaps_check
+
+        # Only with `check --database default` and during migrate (see spm/checks.py).
+        checks.register(data_gaps_check, checks.Tags.database)
