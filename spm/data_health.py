@@ -240,10 +240,10 @@ def _signatories() -> list[DataGap]:
     for role, signatory in signatories().items():
         label = Signatory.Role(role).label
         if signatory is None:
-            message = _("Penanda tangan \u201c%(role)s\u201d pada dokumen SPM belum dicatat.") % {"role": label}
+            message = _("Penanda tangan “%(role)s” pada dokumen SPM belum dicatat.") % {"role": label}
             gaps.append(DataGap(f"signatory-missing-{role}", message, _admin(), href))
         elif signatory.is_demo:
-            message = _("Penanda tangan \u201c%(role)s\u201d (%(name)s) adalah data demo.") % {
+            message = _("Penanda tangan “%(role)s” (%(name)s) adalah data demo.") % {
                 "role": label,
                 "name": signatory.name,
             }

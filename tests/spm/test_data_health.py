@@ -208,3 +208,13 @@ def test_officers_never_see_the_gaps(client, personas, who):
     assert landing.status_code == 200 and BLOCK not in landing.content.decode()
     admin = client.get("/admin/")
     assert BLOCK not in admin.content.decode()
+
+
+@pytest.mark.django_db
+def test_messages_are_translated_when_asked_for():
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = gap("team-decree-missing")
+    assert english.message == "The Regent's decree forming the SPM Tim Efektif is not recorded."
+    assert gap("team-decree-missing").message.startswith("SK Bupati")
