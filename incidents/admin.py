@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from incidents import permissions
 from incidents.models import (
@@ -30,6 +31,7 @@ from incidents.models import (
     StaffProfile,
 )
 from incidents.signals import fire_standard_changed
+from incidents.workflow.holidays import holiday_delete, holiday_save
 from incidents.workflow.services import identity_view_record
 from kitaaman.http import client_ip
 
@@ -186,6 +188,30 @@ class HolidayAdmin(admin.ModelAdmin):
     list_display = ("date", "name")
     date_hierarchy = "date"
     search_fields = ("name",)
+
+    # Through the services: the open reports' deadlines follow the calendar.
+    def save_model(self, request, obj, form, change):
+        saved, moved = holiday_save(actor=request.user, day=obj.date, name=obj.name, holiday=obj)
+        obj.pk = saved.pk
+        self._say_moved(request, moved)
+
+    def delete_model(self, request, obj):
+        self._say_moved(request, holiday_delete(actor=request.user, holiday=obj))
+
+    def delete_queryset(self, request, queryset):
+        self._say_moved(request, sum(holiday_delete(actor=request.user, holiday=obj) for obj in queryset))
+
+    def _say_moved(self, request, moved):
+        if moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "Batas waktu %(n)d laporan terbuka disesuaikan dengan kalender hari libur.",
+                    "Batas waktu %(n)d laporan terbuka disesuaikan dengan kalender hari libur.",
+                    moved,
+                )
+                % {"n": moved},
+            )
 
 
 class DesaInline(admin.TabularInline):

@@ -4,7 +4,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Activity, Milestone, PeriodAssessment, QualityCheck, QualityItem, Service, SpmSettings, Target
+from .models import (
+    Activity,
+    Milestone,
+    PeriodAssessment,
+    QualityCheck,
+    QualityItem,
+    Service,
+    Signatory,
+    SpmSettings,
+    Target,
+    TeamDecree,
+)
 
 
 @admin.register(SpmSettings)
@@ -120,3 +131,18 @@ class ActivityAdmin(admin.ModelAdmin):
 class MilestoneAdmin(admin.ModelAdmin):
     list_display = ("title", "owner", "due_date", "status", "completed_on")
     readonly_fields = ("evidence", "evidence_content_type", "updated_by")
+
+
+@admin.register(TeamDecree)
+class TeamDecreeAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "signed_on", "valid_from", "valid_until")
+    search_fields = ("number", "title")
+    date_hierarchy = "valid_from"
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    list_display = ("role", "name", "position", "nip", "active")
+    list_filter = ("role", "active")
+    search_fields = ("name", "position", "=nip")

@@ -5,7 +5,10 @@ per kecamatan and desa, and last week's, last month's and last quarter's
 summaries.
 
 Everything here is fictional. Population figures are written with the source
-"data demo" and the dashboard says they are not official. Runs after
+"data demo", the SK Tim Efektif says "(data demo)" in its title and the two
+signatories are named "Contoh ...": spm/data_health.py lists each of them as
+a gap until real data replaces it. No holidays are made up: the demo shows the
+"hari libur belum dicatat" warning instead, which is what a new portal needs. Runs after
 incidents' seed_demo (`python manage.py seed_spm_demo`), which made the demo
 users and the reports the summaries count.
 """
@@ -21,7 +24,8 @@ from django.utils import timezone
 from incidents.models import Desa, Kecamatan
 
 from . import services
-from .models import Activity, Milestone, QualityItem, Service, Target
+from .decree import DEMO_MARK
+from .models import Activity, Milestone, QualityItem, Service, Signatory, Target, TeamDecree
 from .population.models import DEMO_SOURCE, Population
 from .population.services import population_import
 from .summaries.models import Kind
@@ -70,6 +74,7 @@ class SpmDemoStats:
     assessments: int = 0
     population: int = 0
     summaries: int = 0
+    signatories: int = 0
 
 
 def _months_ago(today: date, months: int) -> date:
@@ -194,6 +199,32 @@ def _milestones(actor, today: date) -> None:
         )
 
 
+def _decree_and_signatories(today: date) -> int:
+    """A plausible SK (in force since January of last year, until revoked) and a
+    signatory for each role still without one; returns how many signatories."""
+    year = today.year - 1
+    TeamDecree.objects.get_or_create(
+        number=f"188.45/123/KPTS/{year}",
+        defaults={
+            "title": "Pembentukan Tim Efektif Penerapan Standar Pelayanan Minimal Sub-Urusan Trantibumlinmas "
+            f"Kabupaten Musi Rawas Utara ({DEMO_MARK})",
+            "signed_on": date(year, 1, 2),
+            "valid_from": date(year, 1, 2),
+        },
+    )
+    people = {
+        Signatory.Role.PREPARED: ("Contoh Penyusun", f"Kepala Bidang Ketenteraman dan Ketertiban Umum ({DEMO_MARK})"),
+        Signatory.Role.APPROVED: ("Contoh Penyetuju", f"Asisten Pemerintahan dan Kesejahteraan Rakyat ({DEMO_MARK})"),
+    }
+    n = 0
+    for role, (name, position) in people.items():
+        # No NIP: a made-up one could be a real civil servant's.
+        if not Signatory.objects.filter(role=role, active=True).exists():
+            Signatory.objects.create(role=role, name=name, position=position, nip="")
+            n += 1
+    return n
+
+
 def _summaries(today: date) -> int:
     periods = [previous_period(kind, today) for kind in (Kind.WEEKLY, Kind.MONTHLY, Kind.QUARTERLY)]
     for period in periods:
@@ -220,6 +251,7 @@ def seed_spm_demo(*, seed: int | None = None) -> SpmDemoStats:
         stats.activities = _activities(actor, rng, today)
         stats.assessments = _assessments(actor, rng, today)
         _milestones(actor, today)
+        stats.signatories = _decree_and_signatories(today)
     # After the data: the summaries count it, each in its own transaction.
     stats.summaries = _summaries(today)
     return stats

@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from incidents.models import Category, Desa, Kecamatan, SpmService, Status
 from kitaaman.localized import localized
 
+# The SK Tim Efektif and the signatories belong to this app (see spm/decree.py).
+from .decree import Signatory, TeamDecree  # noqa: F401
+
 
 class Hazard(models.TextChoices):
     """Hazard types of Permendagri 101/2018 that matter in Muratara (codes as on Category.hazard)."""

@@ -20,3 +20,9 @@ def can_view_dashboard(user) -> bool:
 
 def can_enter_data(user) -> bool:
     return TIM_EFEKTIF in user_roles(user)
+
+
+def can_see_data_gaps(user) -> bool:
+    """The data gaps (spm/data_health.py) are shown to those who fill them: the
+    Tim Efektif and the admin, not to readers or officers."""
+    return bool(user_roles(user) & {TIM_EFEKTIF, ADMIN})

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from incidents.models import Status
 
-from .models import Activity, Milestone, StatMonthly, Target
+from .models import Activity, Milestone, Signatory, StatMonthly, Target, TeamDecree
 
 
 def targets_list(*, year: int | None = None, service: str | None = None):
@@ -53,3 +53,21 @@ def month_counts_by_category(*, month: date) -> dict[int, int]:
         .values_list("category_id", "total")
     )
     return {category: total for category, total in rows if total}
+
+
+def current_decree(*, on: date) -> TeamDecree | None:
+    """The SK Tim Efektif in force on a day (the latest that started, when two overlap)."""
+    return (
+        TeamDecree.objects.filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def signatories() -> dict[str, Signatory | None]:
+    """The active signatory of each role (None where nobody is recorded)."""
+    out: dict[str, Signatory | None] = dict.fromkeys(Signatory.Role.values)
+    for row in Signatory.objects.filter(active=True):
+        out[row.role] = row
+    return out

@@ -41,6 +41,7 @@ from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.intake.services import report_submit, staff_entry_check
 from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
+from incidents.notify.reach import agency_unreachable_warning
 from incidents.workflow.services import (
     assignment_complete,
     identity_view_record,
@@ -316,7 +317,9 @@ class IncidentAssignmentApi(DeskApiView):
             note=v["note"],
             version=v["version"],
         )
-        return Response(AssignmentCreatedOutput(assignment).data, status=status.HTTP_201_CREATED)
+        warning = agency_unreachable_warning(assignment.agency)
+        output = AssignmentCreatedOutput(assignment, context={"warnings": [warning] if warning else []})
+        return Response(output.data, status=status.HTTP_201_CREATED)
 
 
 class AssignmentCompleteApi(DeskApiView):

@@ -304,3 +304,10 @@ class IncidentDetailOutput(IncidentListOutput):
 
 class AssignmentCreatedOutput(AssignmentOutput):
     incident_version = serializers.IntegerField(source="incident.version")
+    warnings = serializers.SerializerMethodField(
+        help_text=_("Hal yang perlu diketahui koordinator, misalnya instansi yang tidak dapat diberi tahu.")
+    )
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_warnings(self, obj):
+        return list(self.context.get("warnings", []))

@@ -17,6 +17,7 @@ from kitaaman.localized import localized
 from spm.charts import choropleth_svg, legend_items, legend_svg, trend_svg
 from spm.figures import Figure
 from spm.formatting import DASH, fmt_datetime, fmt_duration, fmt_int, fmt_minutes, fmt_number, fmt_pct, month_short
+from spm.data_health import data_gaps
 from spm.models import Milestone, Service
 from spm.population.models import DEMO_SOURCE
 
@@ -294,7 +295,7 @@ def summary_display(summary, *, interactive=True, with_charts=True) -> dict:
         "overdue": overdue_rows(f, categories, limit=20),
         "overdue_groups": f.get("overdue", {}).get("groups", []),
         # Worded in the reader's language from the stored figures.
-        "attention": attention_items(f, period_end=summary.end_date) if f.get("period_info") else [],
+        "attention": attention_items(f, period_end=summary.end_date, gaps=data_gaps()) if f.get("period_info") else [],
         "figures": [
             _figure_row(fig, services={sv.code: sv.display_short_name for sv in Service.objects.all()}, when=when)
             for fig in f.get("figures", [])

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from ..calculations import make_period
 from ..dashboard import dashboard_context
+from ..data_health import data_gaps
 from ..forms import DashboardFilterForm
-from ..permissions import can_enter_data
+from ..permissions import can_enter_data, can_see_data_gaps
 from .access import spm_viewer_required
 
 
@@ -37,4 +38,6 @@ def dashboard(request):
     context = dashboard_context(form=form, period=period, kecamatan=kecamatan, peta=peta)
     context["can_enter_data"] = can_enter_data(request.user)
     context["now"] = timezone.now()
+    # Data gaps (spm/data_health.py) for those who fill them; kept apart from dashboard_context.
+    context["data_gaps"] = data_gaps() if can_see_data_gaps(request.user) else []
     return render(request, "spm/dashboard.html", context)

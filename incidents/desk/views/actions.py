@@ -12,6 +12,7 @@ from incidents.desk.views.common import CONFLICT_MESSAGE, _detail_url, _messages
 from incidents.desk.views.detail import _render_detail
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.models import Status
+from incidents.notify.reach import agency_unreachable_warning
 from incidents.selectors import incident_get_for_user
 from incidents.workflow.services import (
     assign_check,
@@ -114,16 +115,22 @@ def assign(request, pk):
     if not form.is_valid():
         return _invalid(request, incident, "assign_form", form)
     data = form.cleaned_data
-    return _run(
+    done = []
+    response = _run(
         request,
         incident,
-        lambda: incident_assign(
-            incident=incident, actor=request.user, agency=data["agency"], note=data["note"], version=data["version"]
+        lambda: done.append(
+            incident_assign(
+                incident=incident, actor=request.user, agency=data["agency"], note=data["note"], version=data["version"]
+            )
         ),
         form=form,
         form_key="assign_form",
         success=_("Laporan ditugaskan ke %(agency)s.") % {"agency": data["agency"]},
     )
+    if done and (warning := agency_unreachable_warning(data["agency"])):
+        messages.warning(request, warning)
+    return response
 
 
 @require_POST

@@ -8,7 +8,8 @@ from spm.demo import seed_spm_demo, spm_demo_exists
 class Command(BaseCommand):
     help = (
         "Isi data SPM contoh (fiktif): sasaran, kegiatan, penilaian mutu, rencana aksi, jumlah penduduk "
-        "(bertanda 'data demo') dan ringkasan minggu, bulan, serta triwulan lalu. Jalankan setelah seed_demo."
+        "(bertanda 'data demo'), SK Tim Efektif dan penanda tangan contoh, serta ringkasan minggu, bulan, dan "
+        "triwulan lalu. Jalankan setelah seed_demo."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Data SPM contoh: {stats.targets} sasaran, {stats.activities} kegiatan, {stats.assessments} "
-                f"penilaian mutu, {stats.population} angka penduduk (data demo), {stats.summaries} ringkasan "
+                f"penilaian mutu, {stats.population} angka penduduk (data demo), SK Tim Efektif dan "
+                f"{stats.signatories} penanda tangan (data demo), {stats.summaries} ringkasan "
                 f"({time.monotonic() - started:.1f} detik)."
             )
         )
