@@ -30,84 +30,95 @@ from .population.selectors import kecamatan_population
 from .report_figures import report_counts
 from .rollup import fire_standard_minutes
 
-L = gettext_lazy
-
 # key: (label, what is counted, over what, as at when)
 DEFINITIONS = {
     "reports_received": (
-        L("Laporan diterima"),
-        L("laporan yang diterima dalam periode (menurut waktu diterima), tanpa ditolak dan duplikat"),
+        gettext_lazy("Laporan diterima"),
+        gettext_lazy("laporan yang diterima dalam periode (menurut waktu diterima), tanpa ditolak dan duplikat"),
     ),
     "reports_rejected_or_duplicate": (
-        L("Ditolak atau duplikat"),
-        L("laporan yang diterima dalam periode dan ditolak atau ditandai duplikat (tidak dihitung di angka lain)"),
+        gettext_lazy("Ditolak atau duplikat"),
+        gettext_lazy(
+            "laporan yang diterima dalam periode dan ditolak atau ditandai duplikat (tidak dihitung di angka lain)"
+        ),
     ),
     "reports_open": (
-        L("Masih terbuka"),
-        L("laporan diterima dalam periode yang belum selesai pada saat angka dihitung, dari laporan diterima"),
+        gettext_lazy("Masih terbuka"),
+        gettext_lazy(
+            "laporan diterima dalam periode yang belum selesai pada saat angka dihitung, dari laporan diterima"
+        ),
     ),
     "reports_per_1000": (
-        L("Laporan per 1.000 penduduk"),
-        L("laporan diterima dalam periode per 1.000 penduduk wilayah (data penduduk tahun periode)"),
+        gettext_lazy("Laporan per 1.000 penduduk"),
+        gettext_lazy("laporan diterima dalam periode per 1.000 penduduk wilayah (data penduduk tahun periode)"),
     ),
     "reports_entered_late": (
-        L("Dimasukkan setelah periode berakhir"),
-        L("laporan diterima dalam periode tetapi dimasukkan ke portal setelah periode berakhir (revisi)"),
+        gettext_lazy("Dimasukkan setelah periode berakhir"),
+        gettext_lazy("laporan diterima dalam periode tetapi dimasukkan ke portal setelah periode berakhir (revisi)"),
     ),
-    "fire_reports": (L("Laporan kebakaran"), L("laporan layanan kebakaran yang diterima dalam periode")),
+    "fire_reports": (
+        gettext_lazy("Laporan kebakaran"),
+        gettext_lazy("laporan layanan kebakaran yang diterima dalam periode"),
+    ),
     "fire_reports_without_arrival": (
-        L("Kebakaran tanpa waktu tiba"),
-        L("laporan kebakaran dalam periode yang belum mencatat waktu tiba di lokasi"),
+        gettext_lazy("Kebakaran tanpa waktu tiba"),
+        gettext_lazy("laporan kebakaran dalam periode yang belum mencatat waktu tiba di lokasi"),
     ),
     "fire_on_time_share": (
-        L("Tiba sesuai standar waktu tanggap"),
-        L("laporan kebakaran yang tiba dalam standar (dibandingkan sampai detik), dari yang waktu tibanya tercatat"),
+        gettext_lazy("Tiba sesuai standar waktu tanggap"),
+        gettext_lazy(
+            "laporan kebakaran yang tiba dalam standar (dibandingkan sampai detik), dari yang waktu tibanya tercatat"
+        ),
     ),
     "fire_response_median_minutes": (
-        L("Median waktu tanggap kebakaran"),
-        L("median tepat (bukan perkiraan) menit dari laporan diterima sampai tiba, dari yang waktu tibanya tercatat"),
+        gettext_lazy("Median waktu tanggap kebakaran"),
+        gettext_lazy(
+            "median tepat (bukan perkiraan) menit dari laporan diterima sampai tiba, dari yang waktu tibanya tercatat"
+        ),
     ),
     "verified_on_time_share": (
-        L("Diverifikasi dalam batas waktu"),
-        L(
+        gettext_lazy("Diverifikasi dalam batas waktu"),
+        gettext_lazy(
             "laporan yang diverifikasi paling lambat batas verifikasinya, dari laporan yang sudah diverifikasi "
             "atau sudah lewat batas verifikasinya pada saat angka dihitung"
         ),
     ),
     "followup_on_time_share": (
-        L("Ditindaklanjuti dalam batas waktu"),
-        L(
+        gettext_lazy("Ditindaklanjuti dalam batas waktu"),
+        gettext_lazy(
             "laporan yang selesai paling lambat batas tindak lanjutnya, dari laporan yang sudah selesai "
             "atau sudah lewat batas tindak lanjutnya pada saat angka dihitung"
         ),
     ),
     "overdue_at_period_end": (
-        L("Melewati batas waktu"),
-        L(
+        gettext_lazy("Melewati batas waktu"),
+        gettext_lazy(
             "laporan yang masih terbuka dan sudah lewat batas waktunya pada akhir periode (periode berjalan: saat "
             "ini), termasuk yang diterima sebelum periode, dari semua laporan terbuka pada saat itu"
         ),
     ),
     "overdue_received_in_period": (
-        L("Melewati batas: diterima dalam periode"),
-        L("bagian dari laporan melewati batas yang diterima dalam periode"),
+        gettext_lazy("Melewati batas: diterima dalam periode"),
+        gettext_lazy("bagian dari laporan melewati batas yang diterima dalam periode"),
     ),
     "overdue_carried_over": (
-        L("Melewati batas: bawaan periode sebelumnya"),
-        L("bagian dari laporan melewati batas yang diterima sebelum periode dimulai"),
+        gettext_lazy("Melewati batas: bawaan periode sebelumnya"),
+        gettext_lazy("bagian dari laporan melewati batas yang diterima sebelum periode dimulai"),
     ),
 }
 for _code, _label in SpmService.choices:
     DEFINITIONS[f"spm_{_code.replace('-', '_')}_achievement"] = (
-        L("Capaian SPM"),
-        L(
+        gettext_lazy("Capaian SPM"),
+        gettext_lazy(
             "warga terlayani sesuai standar dibagi warga yang harus dilayani (layanan kegiatan: kumulatif sejak "
-            "Januari terhadap sasaran tahunan); di atas 100 % ditampilkan 100 % dengan tanda periksa data"
+            "Januari terhadap sasaran tahunan); di atas 100 persen ditampilkan 100 persen dengan tanda periksa data"
         ),
     )
     DEFINITIONS[f"spm_{_code.replace('-', '_')}_index"] = (
-        L("Indeks SPM"),
-        L("bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan yang sudah berakhir"),
+        gettext_lazy("Indeks SPM"),
+        gettext_lazy(
+            "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu penilaian triwulan terakhir tahun itu (tingkat kabupaten)"
+        ),
     )
 
 

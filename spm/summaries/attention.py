@@ -118,7 +118,7 @@ def late_milestones(*, on: date) -> list[dict]:
     return [
         _item(
             "tonggak_terlambat",
-            _("Tonggak rencana aksi \u201c%(title)s\u201d terlambat sejak %(date)s.")
+            _("Tonggak rencana aksi “%(title)s” terlambat sejak %(date)s.")
             % {"title": m.title, "date": fmt_date_long(m.due_date)},
             m.owner,
         )

@@ -15,9 +15,9 @@ from django.utils.translation import ngettext, pgettext
 from incidents.models import Category, Status
 from kitaaman.localized import localized
 from spm.charts import choropleth_svg, legend_items, legend_svg, trend_svg
+from spm.data_health import data_gaps
 from spm.figures import Figure
 from spm.formatting import DASH, fmt_datetime, fmt_duration, fmt_int, fmt_minutes, fmt_number, fmt_pct, month_short
-from spm.data_health import data_gaps
 from spm.models import Milestone, Service
 from spm.population.models import DEMO_SOURCE
 
