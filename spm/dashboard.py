@@ -110,6 +110,7 @@ def _kecamatan_rows(services, figures, *, kec_list, kec_code, dates, population,
             cells.append(
                 {
                     "code": s["code"],
+                    "label": s["short_name"],  # a stacked row on a phone names its column
                     "capaian": capaian,
                     "display": _capaian_label(capaian, s["source"]),
                     "band": r["band"] if r else "abu",
@@ -344,6 +345,7 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
             {
                 "display": _capaian_label(s["capaian"], s["source"]),
                 "band": s["band"],
+                "label": s["short_name"],
                 "figure": f"capaian.{s['code']}.kabupaten",
             }
             for s in services

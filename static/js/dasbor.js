@@ -1,4 +1,4 @@
-/* SPM dashboard: print button; a quarter and a month exclude each other. */
+/* SPM dashboard: print button; the folded menu opens on a wide screen; a quarter and a month exclude each other. */
 (function () {
   "use strict";
   var print = document.getElementById("print-button");
@@ -9,6 +9,10 @@
     button.addEventListener("click", function (event) {
       if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
+  });
+  /* The menu, downloads and filter are folded on a phone; a wide screen shows them open. */
+  document.querySelectorAll("details[data-open-wide]").forEach(function (d) {
+    if (window.matchMedia("(min-width: 600px)").matches) { d.open = true; }
   });
   var form = document.getElementById("dasbor-filter");
   if (!form) { return; }
