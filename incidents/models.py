@@ -362,6 +362,13 @@ class Incident(models.Model):
             ),
             # Reports still open at the end of a past period: those closed after it.
             models.Index(fields=["closed_at"], name="inc_closed_idx", condition=Q(closed_at__isnull=False)),
+            # /dasbor/: the open reports of a period past a deadline, and those open now
+            # (spm.figures._late_open, spm.overdue), without walking every report of the year.
+            models.Index(
+                fields=["reported_at"],
+                name="inc_open_reported_idx",
+                condition=Q(status__in=["baru", "diverifikasi", "ditangani"]),
+            ),
             # Queue sorted by priority; category filters; desa filters.
             models.Index(fields=["-priority", "-created_at", "-id"], name="inc_priority_idx"),
             models.Index(fields=["category", "-created_at", "-id"], name="inc_category_idx"),
