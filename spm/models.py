@@ -6,6 +6,7 @@ computed in spm/calculations.py.
 """
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -481,10 +482,14 @@ class StatMonthly(MeasuresMixin):
 
 
 class StatOpenDue(models.Model):
-    """Open reports by the day (WIB) their running deadline falls on: the
-    overdue backlog is the sum of the past days plus today's, read live."""
+    """Open reports by the day (WIB) their running deadline falls on and the
+    month they were received: the overdue backlog is the sum of the past days
+    plus today's, read live; the month tells a period's own reports from
+    those carried over, and the status the verification deadline (baru) from
+    the follow-up one."""
 
     due_day = models.DateField(_("tanggal batas waktu"))
+    received_month = models.DateField(_("bulan diterima"), default=date(2000, 1, 1))
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kecamatan"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     n = models.IntegerField("n", default=0, db_default=0)
@@ -495,7 +500,9 @@ class StatOpenDue(models.Model):
         constraints = [
             # No category: the backlog is shown per kecamatan and status, and
             # fewer rows keep its sum cheap at a million reports.
-            models.UniqueConstraint(fields=["due_day", "kecamatan", "status"], name="spm_statopendue_key")
+            models.UniqueConstraint(
+                fields=["due_day", "kecamatan", "status", "received_month"], name="spm_statopendue_month_key"
+            )
         ]
 
 
@@ -518,3 +525,35 @@ class IncidentStatState(models.Model):
     class Meta:
         verbose_name = _("kontribusi laporan pada agregat")
         verbose_name_plural = _("kontribusi laporan pada agregat")
+
+
+class OverdueSnapshot(models.Model):
+    """Overdue reports as at one moment (a midnight WIB, the end of a day and
+    so of any period), per kecamatan and month received: taken once, just
+    after that moment (beat) or at the first request for it, and kept, so a
+    closed period's document shows what the register showed at its end.
+    Reports entered later appear as corrections in the next summary."""
+
+    at = models.DateTimeField(_("per"))
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kecamatan"))
+    received_month = models.DateField(_("bulan diterima"))
+    overdue = models.IntegerField(_("melewati batas waktu"), default=0)
+    open = models.IntegerField(_("terbuka"), default=0)
+
+    class Meta:
+        verbose_name = _("potret laporan melewati batas")
+        verbose_name_plural = _("potret laporan melewati batas")
+        constraints = [
+            models.UniqueConstraint(fields=["at", "kecamatan", "received_month"], name="spm_overdue_snapshot_key")
+        ]
+
+
+class OverdueSnapshotRun(models.Model):
+    """Marks a moment whose snapshot is complete (rows exist only where a count is not zero)."""
+
+    at = models.DateTimeField(_("per"), unique=True)
+    taken_at = models.DateTimeField(_("diambil pada"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("potret laporan melewati batas (selesai)")
+        verbose_name_plural = _("potret laporan melewati batas (selesai)")

@@ -193,7 +193,12 @@ def _subtract(model, key: dict, values: dict):
 
 
 def _due_key(state: IncidentStatState) -> dict:
-    return {"due_day": state.due_day, "kecamatan_id": state.kecamatan_code, "status": state.status}
+    return {
+        "due_day": state.due_day,
+        "kecamatan_id": state.kecamatan_code,
+        "status": state.status,
+        "received_month": state.day.replace(day=1),
+    }
 
 
 def _additions(state: IncidentStatState) -> list[tuple]:
@@ -359,7 +364,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
                 dvec[INDEX[name]] += value
                 mvec[INDEX[name]] += value
             if state.due_day is not None:
-                k = (state.due_day, state.kecamatan_code, state.status)
+                k = (state.due_day, state.kecamatan_code, state.status, state.day.replace(day=1))
                 due[k] = due.get(k, 0) + 1
             if len(states) >= batch_size:
                 IncidentStatState.objects.bulk_create(states, batch_size=batch_size)
@@ -395,7 +400,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
         if progress:
             progress(start, totals)
     StatOpenDue.objects.bulk_create(
-        [StatOpenDue(due_day=k[0], kecamatan_id=k[1], status=k[2], n=v) for k, v in due.items()],
+        [StatOpenDue(due_day=k[0], kecamatan_id=k[1], status=k[2], received_month=k[3], n=v) for k, v in due.items()],
         batch_size=batch_size,
     )
     return totals
