@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from incidents.models import Incident
@@ -191,3 +192,7 @@ def test_sheet_names_are_readable_distinct_and_fit_excel(client, personas):
     unknown = [{"code": "baru", "short_name": "Layanan baru: pelindungan masyarakat [uji]"}]
     assert service_sheet_titles(unknown) == ["1 Layanan baru- pelindungan mas"]
     assert espm_title(2026, 3) == "Data capaian SPM Trantibumlinmas Triwulan III 2026 untuk pengisian e-SPM"
+    with translation.override("en"):
+        english = service_sheet_titles([{"code": s.code, "short_name": s.short_name} for s in Service.objects.all()])
+        assert english[0] == "1 Public order" and len({t.lower() for t in english}) == 5
+        assert espm_title(2026, 3).startswith("SPM Trantibumlinmas achievement data, quarter III 2026")
