@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .models import (
     Activity,
+    Budget,
     Milestone,
     PeriodAssessment,
     QualityCheck,
@@ -105,6 +106,19 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ("service", "year", "kecamatan")
 
     # Entered on /dasbor/sasaran/ through spm.services (audit, replace-on-same-key).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ("service", "year", "pagu", "realisasi", "note", "updated_at", "updated_by")
+    list_filter = ("service", "year")
+
+    # Entered on /dasbor/anggaran/ through spm.services (audit, replace-on-same-key).
     def has_add_permission(self, request):
         return False
 

@@ -1,30 +1,89 @@
-"""e-SPM export of a quarter: an XLSX with a summary sheet and one sheet per
-service, and a flat CSV of the same figures. Numbers come from
-calculations.achievements, so they equal the dashboard's."""
+"""e-SPM export of a quarter: the data a Tim Efektif member types into the
+national e-SPM application (results, budget, problems, the four stages).
+
+An XLSX (summary, one sheet per service, the budget) and a flat CSV. Every
+number comes from spm.figures: `period_figures` for the quarter and
+`budget_figures` for the year; this module only lays them out, so the file
+equals /dasbor/ and the figures API. `espm_completeness` lists what is still
+missing before the file is worth sending.
+"""
 
 import csv
 import io
 import re
+from dataclasses import dataclass
 
 from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from incidents.models import Kecamatan, SpmService
 from kitaaman.spreadsheet import csv_cell, xlsx_cell
 
-from .calculations import ROMAN, achievements
-from .models import PeriodAssessment
+from .calculations import ACTIVITY_SERVICES, ROMAN
+from .figures import DEFINITIONS, FigurePeriod, budget_figures, fmt_date_long, period_figures, service_key
+from .models import Budget, PeriodAssessment, Service, Target
+from .population.selectors import kecamatan_population
 
 HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+RUPIAH = "#,##0"
+KABUPATEN_CODE = "16.13"
+# Excel's limit on a sheet name.
+SHEET_TITLE_MAX = 31
+
+# Sheet names a reader recognises at a glance; a service not listed falls back to its short name.
+SHEET_LABELS = {
+    SpmService.TIBUM: gettext_lazy("Tibum"),
+    SpmService.INFO_BENCANA: gettext_lazy("Info bencana"),
+    SpmService.SIAGA_BENCANA: gettext_lazy("Siaga bencana"),
+    SpmService.EVAKUASI_BENCANA: gettext_lazy("Evakuasi bencana"),
+    SpmService.KEBAKARAN: gettext_lazy("Kebakaran"),
+}
+
+UNITS = {
+    "laporan": gettext_lazy("laporan"),
+    "%": "%",
+    "menit": gettext_lazy("menit"),
+    "per 1.000 penduduk": gettext_lazy("per 1.000 penduduk"),
+}
 
 
-def _sheet_title(n, name):
-    return re.sub(r"[\[\]:*?/\\]", "-", f"{n} {name}")[:31]
+def espm_title(year: int, quarter: int) -> str:
+    return _("Data capaian SPM Trantibumlinmas Triwulan %(q)s %(y)s untuk pengisian e-SPM") % {
+        "q": ROMAN[quarter],
+        "y": year,
+    }
+
+
+def sheet_titles(names, *, reserved=()) -> list[str]:
+    """Excel sheet names for `names`, in order: without the characters Excel
+    refuses, at most 31 characters, and distinct (Excel ignores case), a
+    number added when two would be equal after cutting."""
+    used = {str(r).lower() for r in reserved}
+    out = []
+    for name in names:
+        base = re.sub(r"[\[\]:*?/\\]", "-", str(name)).strip().strip("'") or "-"
+        title = base[:SHEET_TITLE_MAX].rstrip()
+        n = 2
+        while title.lower() in used:
+            suffix = f" ({n})"
+            title = base[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
+            n += 1
+        used.add(title.lower())
+        out.append(title)
+    return out
+
+
+def service_sheet_titles(services: list[dict], *, reserved=()) -> list[str]:
+    names = [f"{n} {SHEET_LABELS.get(s['code'], s['short_name'])}" for n, s in enumerate(services, start=1)]
+    return sheet_titles(names, reserved=reserved)
 
 
 def _number(value):
@@ -40,16 +99,119 @@ def _stages(assessment):
     ]
 
 
-def espm_xlsx(*, year: int, quarter: int) -> bytes:
-    data = achievements(year=year, quarter=quarter)
-    assessments = {
+def _assessments(year: int, quarter: int) -> dict:
+    return {
         a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")
     }
+
+
+def quarter_figures(year: int, quarter: int):
+    return period_figures(FigurePeriod.parse(f"{year}-Q{quarter}"))
+
+
+# --- completeness ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportGap:
+    message: str
+    href: str  # where to fill it ("" when there is no page)
+
+
+def _url(name: str, query: str = "") -> str:
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:
+        return ""
+
+
+def espm_gaps(year: int, quarter: int) -> list[ExportGap]:
+    """What the e-SPM report of the quarter still lacks, each with where to fill it."""
+    period = _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}
+    services = list(Service.objects.order_by("sort_order", "code"))
+    assessments = _assessments(year, quarter)
+    with_target = set(Target.objects.filter(year=year).values_list("service__code", flat=True))
+    with_budget = set(Budget.objects.filter(year=year).values_list("service__code", flat=True))
+    gaps = []
+    for s in services:
+        if s.code in ACTIVITY_SERVICES and s.code not in with_target:
+            gaps.append(
+                ExportGap(
+                    _("Belum ada sasaran %(name)s tahun %(y)s: capaiannya tidak dapat dihitung.")
+                    % {"name": s.display_short_name, "y": year},
+                    _url("spm:targets", f"?year={year}"),
+                )
+            )
+    for s in services:
+        quality_href = _url("spm:quality", f"?service={s.code}&year={year}&quarter={quarter}")
+        assessment = assessments.get(s.code)
+        if assessment is None:
+            gaps.append(
+                ExportGap(
+                    _("Penilaian mutu %(name)s %(period)s belum diisi.")
+                    % {"name": s.display_short_name, "period": period},
+                    quality_href,
+                )
+            )
+            continue
+        empty = [
+            str(n)
+            for n, text in ((2, assessment.stage_needs), (3, assessment.stage_planning), (4, assessment.stage_delivery))
+            if not text.strip()
+        ]
+        if empty:
+            gaps.append(
+                ExportGap(
+                    _("Tahapan penerapan SPM %(name)s %(period)s belum diisi: tahap %(stages)s.")
+                    % {"name": s.display_short_name, "period": period, "stages": ", ".join(empty)},
+                    quality_href,
+                )
+            )
+    for s in services:
+        if s.code not in with_budget:
+            gaps.append(
+                ExportGap(
+                    _("Anggaran %(name)s tahun %(y)s (pagu dan realisasi) belum diisi.")
+                    % {"name": s.display_short_name, "y": year},
+                    _url("spm:budgets", f"?year={year}&service={s.code}"),
+                )
+            )
+    population = kecamatan_population(year=year)
+    missing = [
+        name for code, name in Kecamatan.objects.order_by("code").values_list("code", "name") if code not in population
+    ]
+    if missing:
+        gaps.append(
+            ExportGap(
+                _(
+                    "Jumlah penduduk belum dicatat untuk kecamatan %(list)s: laporan per 1.000 penduduk tidak dapat dihitung."
+                )
+                % {"list": ", ".join(missing)},
+                _url("admin:population_population_changelist"),
+            )
+        )
+    return gaps
+
+
+def espm_completeness(year: int, quarter: int) -> list[str]:
+    """What is missing for the quarter's e-SPM report, as sentences (empty: complete)."""
+    return [gap.message for gap in espm_gaps(year, quarter)]
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+
+def espm_xlsx(*, year: int, quarter: int) -> bytes:
+    fs = quarter_figures(year, quarter)
+    assessments = _assessments(year, quarter)
+    services = fs.achievements["services"]
     wb = Workbook()
-    _summary_sheet(wb.active, data, year=year, quarter=quarter)
-    for n, s in enumerate(data["services"], start=1):
-        ws = wb.create_sheet(_sheet_title(n, s["short_name"]))
-        _service_sheet(ws, s, data["period"]["label"], assessments.get(s["code"]))
+    summary_title, budget_title = _("Ringkasan"), _("Anggaran")
+    _summary_sheet(wb.active, fs, year=year, quarter=quarter, gaps=espm_completeness(year, quarter))
+    wb.active.title = summary_title
+    for s, title in zip(services, service_sheet_titles(services, reserved=(summary_title, budget_title)), strict=True):
+        _service_sheet(wb.create_sheet(title), s, fs, assessments.get(s["code"]))
+    _budget_sheet(wb.create_sheet(budget_title), year=year)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -65,60 +227,156 @@ def _heading(ws, text) -> None:
     ws.cell(ws.max_row, 1).font = BOLD
 
 
-def _summary_sheet(summary, data: dict, *, year: int, quarter: int) -> None:
-    summary.title = _("Ringkasan")
-    _append(summary, [_("Laporan capaian SPM Trantibumlinmas Kabupaten Musi Rawas Utara")])
-    summary["A1"].font = Font(bold=True, size=13)
-    _append(summary, [_("Periode"), _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}])
-    _append(summary, [_("Dibuat"), timezone.localtime().strftime("%d-%m-%Y %H.%M WIB")])
-    _append(summary, [])
-    header = [
-        _("Kode"),
-        _("Jenis pelayanan dasar"),
-        _("Penanggung jawab"),
-        _("Harus dilayani"),
-        _("Terlayani sesuai standar"),
-        _("Capaian (%)"),
-        _("Mutu (%)"),
-        _("Indeks (%)"),
-    ]
-    _append(summary, header)
-    _header_row(summary)
-    for s in data["services"]:
+def _status(fs) -> str:
+    if fs.period_dict()["closed"]:
+        return _("Final: triwulan sudah berakhir")
+    return _("Sementara: triwulan masih berjalan, angka masih dapat berubah")
+
+
+def _notes(*texts) -> str:
+    return "; ".join(str(t) for t in texts if t)
+
+
+def _summary_sheet(ws, fs, *, year: int, quarter: int, gaps: list[str]) -> None:
+    _append(ws, [espm_title(year, quarter)])
+    ws["A1"].font = Font(bold=True, size=13)
+    _append(ws, [_("Wilayah"), _("Kabupaten Musi Rawas Utara")])
+    _append(
+        ws,
+        [
+            _("Periode"),
+            _("Triwulan %(q)s %(y)s (%(start)s sampai %(end)s)")
+            % {
+                "q": ROMAN[quarter],
+                "y": year,
+                "start": fmt_date_long(fs.period.start),
+                "end": fmt_date_long(fs.period.end),
+            },
+        ],
+    )
+    _append(ws, [_("Status angka"), _status(fs)])
+    _append(ws, [_("Data per"), timezone.localtime(fs.now).strftime("%d-%m-%Y %H.%M WIB")])
+    late = fs["reports_entered_late"].value
+    if late:
         _append(
-            summary,
+            ws,
+            [
+                _("Revisi"),
+                _("Revisi: %(n)s laporan periode ini dimasukkan setelah triwulan berakhir") % {"n": late},
+            ],
+        )
+    _append(ws, [_("Laporan dihitung menurut waktu diterima, termasuk yang dimasukkan setelah triwulan berakhir.")])
+    _append(ws, [])
+    _completeness_section(ws, gaps)
+    _append(ws, [])
+    _services_section(ws, fs)
+    _append(ws, [])
+    _figures_section(ws, fs)
+    for col, width in zip("ABCDEFGHI", (30, 52, 18, 16, 22, 14, 34, 11, 34), strict=True):
+        ws.column_dimensions[col].width = width
+
+
+def _completeness_section(ws, gaps: list[str]) -> None:
+    _heading(ws, _("Kelengkapan"))
+    if not gaps:
+        _append(ws, [_("Lengkap: tidak ada data yang kurang untuk laporan e-SPM triwulan ini.")])
+    for n, text in enumerate(gaps, start=1):
+        _append(ws, [n, text])
+
+
+def _services_section(ws, fs) -> None:
+    _heading(ws, _("Capaian per jenis pelayanan dasar"))
+    _append(
+        ws,
+        [
+            _("Kode"),
+            _("Jenis pelayanan dasar"),
+            _("Penanggung jawab"),
+            _("Harus dilayani"),
+            _("Terlayani sesuai standar"),
+            _("Capaian (%)"),
+            _("Mutu (%)"),
+            _("Indeks (%)"),
+            _("Keterangan"),
+        ],
+    )
+    _header_row(ws)
+    for s in fs.achievements["services"]:
+        capaian, index = fs[service_key(s["code"])], fs[service_key(s["code"], "index")]
+        _append(
+            ws,
             [
                 s["code"],
                 s["name"],
                 s["lead_agency"],
-                s["must_serve"],
-                s["served"],
-                _number(s["capaian"]),
+                capaian.denominator,
+                capaian.numerator,
+                _number(capaian.value),
                 _number(s["quality"]),
-                _number(s["index"]),
+                _number(index.value),
+                _notes(capaian.note, index.note),
             ],
         )
-    _append(summary, [])
-    _append(summary, [_("Capaian kosong berarti belum ada sasaran (jumlah yang harus dilayani nol).")])
-    for col, width in zip("ABCDEFGH", (18, 52, 18, 16, 22, 12, 10, 11), strict=True):
-        summary.column_dimensions[col].width = width
+    _append(
+        ws,
+        [
+            _(
+                "Capaian di atas 100 persen ditampilkan 100 persen dengan keterangan “periksa data”; capaian kosong: "
+                "tidak ada kasus (layanan dari laporan) atau belum ada sasaran (layanan kegiatan)."
+            )
+        ],
+    )
 
 
-def _service_sheet(ws, s: dict, period_label: str, assessment) -> None:
+def _figures_section(ws, fs) -> None:
+    _heading(ws, _("Semua angka triwulan ini"))
+    _append(
+        ws,
+        [
+            _("Kode angka"),
+            _("Angka"),
+            _("Nilai"),
+            _("Satuan"),
+            _("Pembilang"),
+            _("Penyebut"),
+            _("Penyebut menghitung"),
+            _("Keterangan"),
+        ],
+    )
+    _header_row(ws)
+    for f in fs.figures:
+        _append(
+            ws,
+            [
+                f.key,
+                str(f.label),
+                _number(f.value),
+                str(UNITS.get(f.unit, f.unit)),
+                _number(f.numerator),
+                _number(f.denominator),
+                str(f.denominator_label),
+                str(f.note),
+            ],
+        )
+
+
+def _service_sheet(ws, s: dict, fs, assessment) -> None:
     _append(ws, [s["name"]])
     ws["A1"].font = Font(bold=True, size=13)
     for label, value in (
         (_("Kode layanan"), s["code"]),
         (_("Penanggung jawab"), s["lead_agency"]),
         (_("Standar teknis"), s["legal_basis"]),
-        (_("Periode"), period_label),
+        (_("Periode"), fs.period.label),
+        (_("Status angka"), _status(fs)),
         (_("Bobot penerima : mutu"), f"{s['weights']['recipients']} : {s['weights']['quality']}"),
+        (_("Definisi capaian"), str(DEFINITIONS[service_key(s["code"])][1])),
     ):
         _append(ws, [label, value])
     _append(ws, [])
-    _recipients_section(ws, s)
+    _recipients_section(ws, s, fs)
     _append(ws, [])
-    _quality_section(ws, s)
+    _quality_section(ws, s, fs)
     _append(ws, [])
     _heading(ws, _("C. Permasalahan dan tindak lanjut"))
     _append(ws, [_("Permasalahan"), assessment.problems if assessment else ""])
@@ -129,7 +387,7 @@ def _service_sheet(ws, s: dict, period_label: str, assessment) -> None:
         _append(ws, [label, text])
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 40
-    for col in range(3, 7):
+    for col in range(3, 9):
         ws.column_dimensions[get_column_letter(col)].width = 22
     for row in ws.iter_rows():
         for cell in row:
@@ -137,7 +395,7 @@ def _service_sheet(ws, s: dict, period_label: str, assessment) -> None:
                 cell.alignment = WRAP
 
 
-def _recipients_section(ws, s: dict) -> None:
+def _recipients_section(ws, s: dict, fs) -> None:
     _heading(ws, _("A. Penerima layanan"))
     _append(
         ws,
@@ -147,24 +405,57 @@ def _recipients_section(ws, s: dict) -> None:
             s["must_serve_label"].capitalize(),
             s["served_label"].capitalize(),
             _("Capaian (%)"),
+            _("Indeks (%)"),
+            _("Keterangan"),
+            _("Cakupan mutu"),
         ],
     )
     _header_row(ws)
+    for row in fs.kecamatan_rows:
+        r = row["services"][s["code"]]
+        _append(
+            ws,
+            [
+                row["name"],
+                row["code"],
+                r["must_serve"],
+                r["served"],
+                _number(r["capaian"]),
+                _number(r["index"]),
+                r["note"],
+                r["quality_scope"],
+            ],
+        )
+    # A target for the whole kabupaten without a kecamatan breakdown.
     for r in s["by_kecamatan"]:
-        _append(ws, [r["name"], r["code"] or "", r["must_serve"], r["served"], _number(r["capaian"])])
-    _append(ws, [_("Kabupaten"), "16.13", s["must_serve"], s["served"], _number(s["capaian"])])
+        if r["code"] is None:
+            _append(ws, [r["name"], "", r["must_serve"], r["served"], _number(r["capaian"]), "", "", ""])
+    capaian, index = fs[service_key(s["code"])], fs[service_key(s["code"], "index")]
+    _append(
+        ws,
+        [
+            _("Kabupaten"),
+            KABUPATEN_CODE,
+            capaian.denominator,
+            capaian.numerator,
+            _number(capaian.value),
+            _number(index.value),
+            capaian.note,
+            index.note,
+        ],
+    )
     for cell in ws[ws.max_row]:
         cell.font = BOLD
 
 
-def _quality_section(ws, s: dict) -> None:
+def _quality_section(ws, s: dict, fs) -> None:
     _append(ws, [_("B. Mutu layanan"), "", "", "", _("Mutu (%)"), _number(s["quality"])])
     ws.cell(ws.max_row, 1).font = BOLD
     if s["quality_period"]:
         _append(
             ws,
             [
-                _("Penilaian yang berlaku: Triwulan %(q)s %(y)s")
+                _("Penilaian yang berlaku: Triwulan %(q)s %(y)s (tingkat kabupaten, dipakai untuk setiap kecamatan)")
                 % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}
             ],
         )
@@ -176,9 +467,48 @@ def _quality_section(ws, s: dict) -> None:
         met = "" if item["met"] is None else (_("Ya") if item["met"] else _("Tidak"))
         _append(ws, [item["name"], item["weight"], met, item.get("note", "")])
     _append(ws, [])
-    _append(ws, [_("Indeks (%)"), _number(s["index"])])
+    _append(ws, [_("Indeks (%)"), _number(fs[service_key(s["code"], "index")].value)])
     ws.cell(ws.max_row, 1).font = BOLD
 
+
+def _budget_sheet(ws, *, year: int) -> None:
+    _append(ws, [_("Anggaran SPM Trantibumlinmas tahun %(y)s") % {"y": year}])
+    ws["A1"].font = Font(bold=True, size=13)
+    _append(ws, [_("Pagu dan realisasi dalam rupiah, seluruh kabupaten; realisasi dibagi pagu.")])
+    _append(ws, [])
+    _append(
+        ws,
+        [
+            _("Kode"),
+            _("Jenis pelayanan dasar"),
+            _("Pagu (Rp)"),
+            _("Realisasi (Rp)"),
+            _("Realisasi (%)"),
+            _("Keterangan"),
+            _("Sumber/catatan"),
+        ],
+    )
+    _header_row(ws)
+    for f in budget_figures(year):
+        _append(
+            ws,
+            [
+                f.extra["service"],
+                str(f.label),
+                _number(f.denominator),
+                _number(f.numerator),
+                _number(f.value),
+                str(f.note),
+                f.extra["source_note"],
+            ],
+        )
+        for col in (3, 4):
+            ws.cell(ws.max_row, col).number_format = RUPIAH
+    for col, width in zip("ABCDEFG", (18, 40, 20, 20, 14, 24, 40), strict=True):
+        ws.column_dimensions[col].width = width
+
+
+# --- CSV -------------------------------------------------------------------------------
 
 CSV_HEADER = [
     "tahun",
@@ -194,55 +524,77 @@ CSV_HEADER = [
     "indeks_persen",
     "permasalahan",
     "tindak_lanjut",
+    "keterangan",
+    "cakupan_mutu",
+    "pagu_rupiah",
+    "realisasi_rupiah",
+    "status_angka",
 ]
 
 
 def espm_csv(*, year: int, quarter: int) -> bytes:
-    data = achievements(year=year, quarter=quarter)
-    assessments = {
-        a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")
-    }
+    fs = quarter_figures(year, quarter)
+    assessments = _assessments(year, quarter)
+    budgets = {f.extra["service"]: f for f in budget_figures(year)}
+    status = "final" if fs.period_dict()["closed"] else "sementara"
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    for s in data["services"]:
-        a = assessments.get(s["code"])
-        for r in s["by_kecamatan"]:
+    for s in fs.achievements["services"]:
+        code, quality = s["code"], _number(s["quality"])
+        head = [year, quarter, code, s["name"]]
+        for row in fs.kecamatan_rows:
+            r = row["services"][code]
             writer.writerow(
                 csv_row(
                     [
-                        year,
-                        quarter,
-                        s["code"],
-                        s["name"],
-                        r["code"] or "",
-                        r["name"],
+                        *head,
+                        row["code"],
+                        row["name"],
                         r["must_serve"],
                         r["served"],
                         _number(r["capaian"]),
-                        _number(s["quality"]),
+                        quality,
                         _number(r["index"]),
                         "",
                         "",
+                        r["note"],
+                        r["quality_scope"],
+                        "",
+                        "",
+                        status,
                     ]
                 )
             )
+        for r in s["by_kecamatan"]:
+            if r["code"] is None:
+                writer.writerow(
+                    csv_row(
+                        [*head, "", r["name"], r["must_serve"], r["served"], _number(r["capaian"]), quality]
+                        + [""] * 7
+                        + [status]
+                    )
+                )
+        capaian, index, budget = fs[service_key(code)], fs[service_key(code, "index")], budgets.get(code)
+        a = assessments.get(code)
         writer.writerow(
             csv_row(
                 [
-                    year,
-                    quarter,
-                    s["code"],
-                    s["name"],
-                    "16.13",
+                    *head,
+                    KABUPATEN_CODE,
                     _("Kabupaten Musi Rawas Utara"),
-                    s["must_serve"],
-                    s["served"],
-                    _number(s["capaian"]),
-                    _number(s["quality"]),
-                    _number(s["index"]),
+                    capaian.denominator,
+                    capaian.numerator,
+                    _number(capaian.value),
+                    quality,
+                    _number(index.value),
                     a.problems if a else "",
                     a.follow_up if a else "",
+                    capaian.note,
+                    index.note,
+                    _number(budget.denominator) if budget else "",
+                    _number(budget.numerator) if budget else "",
+                    status,
                 ]
             )
         )

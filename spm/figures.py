@@ -26,6 +26,7 @@ from incidents.models import Category, Incident, Kecamatan, SpmService
 
 from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
 from .formatting import fmt_int, fmt_minutes, fmt_number, fmt_pct, month_name
+from .models import Budget, Service
 from .overdue import late_open, overdue_at
 from .population.selectors import kecamatan_population
 from .report_figures import report_counts
@@ -123,8 +124,22 @@ for _code, _label in SpmService.choices:
     )
 
 
+for _code, _label in SpmService.choices:
+    DEFINITIONS[f"budget_{_code.replace('-', '_')}_realisation"] = (
+        gettext_lazy("Realisasi anggaran"),
+        gettext_lazy(
+            "realisasi anggaran layanan dibagi pagu anggaran layanan pada tahun itu (rupiah, seluruh kabupaten); "
+            "bisa di atas 100 persen bila anggaran berubah"
+        ),
+    )
+
+
 def service_key(code: str, what: str = "achievement") -> str:
     return f"spm_{code.replace('-', '_')}_{what}"
+
+
+def budget_key(code: str) -> str:
+    return f"budget_{code.replace('-', '_')}_realisation"
 
 
 # --- periods -----------------------------------------------------------------------
@@ -485,6 +500,39 @@ def period_figures(
     )
 
 
+def budget_figures(year: int) -> list[Figure]:
+    """Per service, the year's realisation share with the rupiah behind it:
+    numerator realisasi, denominator pagu (whole rupiah, kabupaten-wide)."""
+    budgets = {b.service_id: b for b in Budget.objects.filter(year=year)}
+    out = []
+    for service in Service.objects.order_by("sort_order", "code"):
+        budget = budgets.get(service.pk)
+        pagu = int(budget.pagu) if budget else None
+        realisasi = int(budget.realisasi) if budget else None
+        if budget is None:
+            note = _("belum ada anggaran")
+        elif not pagu:
+            note = _("pagu nol")
+        elif realisasi > pagu:
+            note = _("realisasi melebihi pagu")
+        else:
+            note = ""
+        out.append(
+            Figure(
+                key=budget_key(service.code),
+                label=service.display_short_name,
+                value=pct(realisasi, pagu) if budget else None,
+                numerator=realisasi,
+                denominator=pagu,
+                denominator_label=_("rupiah pagu anggaran"),
+                unit="%",
+                note=note,
+                extra={"service": service.code, "year": year, "source_note": budget.note if budget else ""},
+            )
+        )
+    return out
+
+
 def _kecamatan_rows(counts, data, population, kecamatan) -> list[dict]:
     """Reports and achievements per kecamatan (the e-SPM breakdown)."""
     rows = {}
@@ -534,6 +582,8 @@ __all__ = [
     "Figure",
     "FigurePeriod",
     "FigureSet",
+    "budget_figures",
+    "budget_key",
     "definitions",
     "fire_minutes_exact",
     "fmt_date_long",

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +134,44 @@ class AssessmentHeaderForm(forms.Form):
     )
     follow_up = forms.CharField(
         label=_("Tindak lanjut"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class RupiahField(forms.CharField):
+    """Whole rupiah as people type it: 1500000000, 1.500.000.000 or Rp 1.500.000.000.
+    Returns the digits (with a minus sign if typed); spm.services.budget_save
+    decides what is allowed, so the page and every other caller refuse alike."""
+
+    PLAIN = re.compile(r"^-?\d+$")
+    GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+    def to_python(self, value):
+        text = re.sub(r"(?i)^(-?)\s*rp\.?\s*", r"\1", super().to_python(value).replace(" ", ""))
+        if not text:
+            return ""
+        if self.GROUPED.match(text):
+            text = text.replace(".", "")
+        if not self.PLAIN.match(text):
+            raise forms.ValidationError(_("Tulis dalam rupiah utuh, misalnya 1.500.000.000."), code="invalid")
+        return text
+
+
+class BudgetForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Layanan"), queryset=Service.objects.all(), to_field_name="code", empty_label=None
+    )
+    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
+    pagu = RupiahField(label=_("Pagu anggaran (Rp)"), max_length=30, help_text=_("Misalnya 1.500.000.000."))
+    realisasi = RupiahField(
+        label=_("Realisasi anggaran (Rp)"),
+        max_length=30,
+        help_text=_("Realisasi sampai saat ini; boleh melebihi pagu bila ada perubahan anggaran."),
+    )
+    note = forms.CharField(
+        label=_("Sumber data/catatan"),
+        required=False,
+        max_length=500,
+        help_text=_("Misalnya: DPA Satpol PP 2026, laporan realisasi SIPD per 30 September."),
     )
 
 

@@ -272,6 +272,43 @@ class Target(models.Model):
         return f"{self.service} {self.year} {self.kecamatan or _('kabupaten')} {self.hazard}".strip()
 
 
+class Budget(models.Model):
+    """What the kabupaten budgeted (pagu) and spent (realisasi) on a service in
+    a year, in whole rupiah: the budget part of the e-SPM report. Realisasi may
+    exceed pagu (budget changes mid-year); negative amounts are refused."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("layanan"))
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
+    pagu = models.DecimalField(
+        _("pagu anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+    realisasi = models.DecimalField(
+        _("realisasi anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField(_("sumber data/catatan"), max_length=500, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "service__sort_order"]
+        verbose_name = _("anggaran SPM")
+        verbose_name_plural = _("anggaran SPM")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "year"], name="spm_budget_unique"),
+            models.CheckConstraint(condition=Q(pagu__gte=0) & Q(realisasi__gte=0), name="spm_budget_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.year}"
+
+
 class Activity(models.Model):
     class Kind(models.TextChoices):
         KIE = "kie", _("Sosialisasi/KIE")

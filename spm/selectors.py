@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from incidents.models import Status
 
-from .models import Activity, Milestone, Signatory, StatMonthly, Target, TeamDecree
+from .models import Activity, Budget, Milestone, Signatory, StatMonthly, Target, TeamDecree
 
 
 def targets_list(*, year: int | None = None, service: str | None = None):
@@ -19,6 +19,10 @@ def targets_list(*, year: int | None = None, service: str | None = None):
     if service:
         qs = qs.filter(service__code=service)
     return qs
+
+
+def budgets_list(*, year: int):
+    return Budget.objects.filter(year=year).select_related("service", "updated_by").order_by("service__sort_order")
 
 
 def activities_list(*, year: int | None = None, service: str | None = None, kecamatan: str | None = None):

@@ -1,8 +1,9 @@
-"""Writes of SPM data (targets, activities, quality assessments, action plan,
-settings). Pages, the API and the admin call these; each runs in one
+"""Writes of SPM data (targets, budgets, activities, quality assessments,
+action plan, settings). Pages, the API and the admin call these; each runs in one
 transaction and appends an audit row (spm.*)."""
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from incidents.models import Desa, Kecamatan
 from kitaaman.outbox import outbox_enqueue
 
 from .evidence import clean_evidence
-from .models import Activity, Hazard, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
+from .models import Activity, Budget, Hazard, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
 from .permissions import can_enter_data
 
 MAX_PEOPLE = 10_000_000
@@ -142,6 +143,81 @@ def target_delete(*, actor, target: Target) -> None:
         },
     )
     target.delete()
+
+
+# DecimalField(max_digits=15, decimal_places=0): up to 999 trillion rupiah.
+MAX_RUPIAH = Decimal(10**15 - 1)
+
+
+def _rupiah(value, field, errors, label):
+    """Whole rupiah, never negative (realisasi above pagu is allowed: budgets change mid-year)."""
+    try:
+        if isinstance(value, bool) or value is None or value == "":
+            raise InvalidOperation
+        amount = Decimal(str(value).strip())
+        if not amount.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("%(label)s harus berupa angka rupiah.") % {"label": label}]
+        return None
+    if amount < 0:
+        errors[field] = [_("%(label)s tidak boleh negatif.") % {"label": label}]
+        return None
+    if amount != amount.to_integral_value():
+        errors[field] = [_("%(label)s ditulis dalam rupiah utuh, tanpa sen.") % {"label": label}]
+        return None
+    if amount > MAX_RUPIAH:
+        errors[field] = [_("%(label)s terlalu besar.") % {"label": label}]
+        return None
+    return amount.quantize(Decimal(1))
+
+
+@transaction.atomic
+def budget_save(*, actor, service, year, pagu, realisasi, note: str = "") -> tuple[Budget, bool]:
+    """Create or replace the pagu and realisasi of a service for a year (any of the five services)."""
+    _require_writer(actor)
+    errors = {}
+    code = service.code if isinstance(service, Service) else str(service or "")
+    service_obj = Service.objects.filter(code=code).first()
+    if service_obj is None:
+        errors["service"] = [_("Layanan SPM tidak dikenal.")]
+    year = _year(year, errors)
+    pagu = _rupiah(pagu, "pagu", errors, _("Pagu anggaran"))
+    realisasi = _rupiah(realisasi, "realisasi", errors, _("Realisasi anggaran"))
+    note = (note or "").strip()
+    if len(note) > 500:
+        errors["note"] = [_("Catatan terlalu panjang (maksimal 500 karakter).")]
+    if errors:
+        raise ValidationError(errors)
+    key = {"service": service_obj, "year": year}
+    budget = Budget.objects.select_for_update().filter(**key).first()
+    created = budget is None
+    if created:
+        try:
+            with transaction.atomic():
+                budget = Budget.objects.create(**key, pagu=pagu, realisasi=realisasi, note=note, updated_by=actor)
+        except IntegrityError:
+            # Saved by someone else a moment ago: replace their figures.
+            budget = Budget.objects.select_for_update().get(**key)
+            created = False
+    previous = None
+    if not created:
+        previous = {"pagu": str(budget.pagu), "realisasi": str(budget.realisasi)}
+        budget.pagu, budget.realisasi, budget.note, budget.updated_by = pagu, realisasi, note, actor
+        budget.save(update_fields=["pagu", "realisasi", "note", "updated_by", "updated_at"])
+    record(
+        "spm.budget.saved",
+        user=actor,
+        data={
+            "budget": budget.pk,
+            "service": service_obj.code,
+            "year": year,
+            "pagu": str(pagu),
+            "realisasi": str(realisasi),
+            "previous": previous,
+        },
+    )
+    return budget, created
 
 
 @transaction.atomic

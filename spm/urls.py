@@ -10,6 +10,7 @@ urlpatterns = [
     path("dasbor/layanan/", entry.service_list, name="services"),
     path("dasbor/sasaran/", entry.targets, name="targets"),
     path("dasbor/sasaran/<int:pk>/hapus/", entry.target_delete, name="target_delete"),
+    path("dasbor/anggaran/", entry.budgets, name="budgets"),
     path("dasbor/kegiatan/", entry.activities, name="activities"),
     path("dasbor/kegiatan/<int:pk>/hapus/", entry.activity_delete, name="activity_delete"),
     path("dasbor/mutu/", entry.quality, name="quality"),

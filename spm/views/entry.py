@@ -1,4 +1,4 @@
-"""The Tim Efektif's data-entry pages: targets, activities, the quarterly
+"""The Tim Efektif's data-entry pages: targets, budgets, activities, the quarterly
 quality checklist, the action plan, evidence files and the reference list of
 services. Pimpinan reads them; only the Tim Efektif writes."""
 
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..calculations import make_period
-from ..forms import ActivityForm, AssessmentHeaderForm, AssessmentPickForm, MilestoneForm, TargetForm
+from ..figures import budget_figures
+from ..forms import ActivityForm, AssessmentHeaderForm, AssessmentPickForm, BudgetForm, MilestoneForm, TargetForm
 from ..models import Activity, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
 from ..permissions import can_enter_data
 from ..rollup import fire_standard_minutes
@@ -68,6 +69,58 @@ def target_delete(request, pk):
     services.target_delete(actor=request.user, target=target)
     messages.success(request, _("Sasaran dihapus."))
     return redirect(f"{reverse('spm:targets')}?year={year}")
+
+
+# --- Budgets ---------------------------------------------------------------------------
+
+
+def _year_param(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
+
+
+@spm_viewer_required
+def budgets(request):
+    """Pagu and realisasi per service and year, entered like the targets:
+    saving the same service and year replaces the figures."""
+    writer = can_enter_data(request.user)
+    if request.method == "POST":
+        require_writer(request)
+        form = BudgetForm(request.POST)
+        if form.is_valid():
+            cd = form.cleaned_data
+            try:
+                _budget, created = services.budget_save(
+                    actor=request.user,
+                    service=cd["service"],
+                    year=cd["year"],
+                    pagu=cd["pagu"],
+                    realisasi=cd["realisasi"],
+                    note=cd["note"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Anggaran disimpan.")
+                    if created
+                    else _("Anggaran layanan ini untuk tahun itu sudah ada; angkanya diganti."),
+                )
+                return redirect(f"{reverse('spm:budgets')}?year={cd['year']}")
+    elif writer:
+        initial = {"year": _year_param(request)}
+        if request.GET.get("service"):
+            initial["service"] = request.GET["service"]
+        form = BudgetForm(initial=initial)
+    else:
+        form = None
+    year = _year_param(request)
+    stored = {b.service.code: b for b in selectors.budgets_list(year=year)}
+    rows = [{"figure": f, "budget": stored.get(f.extra["service"])} for f in budget_figures(year)]
+    return render(request, "spm/budgets.html", {"form": form, "rows": rows, "year": year, "can_enter_data": writer})
 
 
 # --- Activities ------------------------------------------------------------------------

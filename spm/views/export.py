@@ -1,12 +1,18 @@
-"""e-SPM export of a quarter (XLSX, CSV) from the dashboard."""
+"""e-SPM export of a quarter (XLSX, CSV) from the dashboard.
+
+Before the file, the gaps: a GET without confirm=1 while something is missing
+shows what is missing with where to fill it and an "Unduh tetap" link; with no
+gap, or with confirm=1, the file downloads."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import export, services
-from ..calculations import make_period
+from ..calculations import ROMAN, make_period
 from .access import spm_viewer_required
 
 
@@ -32,10 +38,26 @@ def _export(request, kind):
     if period is None:
         messages.error(request, _("Periode ekspor tidak valid: pilih tahun dan triwulan 1 sampai 4."))
         return redirect("spm:dashboard")
+    year, quarter = period
+    if request.GET.get("confirm") != "1":
+        gaps = export.espm_gaps(year, quarter)
+        if gaps:
+            query = urlencode({"year": year, "quarter": quarter, "confirm": 1})
+            return render(
+                request,
+                "spm/export_check.html",
+                {
+                    "gaps": gaps,
+                    "kind": kind,
+                    "title": export.espm_title(year, quarter),
+                    "period_label": _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year},
+                    "download_href": f"{request.path}?{query}",
+                },
+            )
     build, content_type = FORMATS[kind]
-    content = build(year=period[0], quarter=period[1])
-    services.export_record(actor=request.user, kind=kind, year=period[0], quarter=period[1], request=request)
-    return export.download(content, f"e-SPM-Trantibumlinmas-{period[0]}-T{period[1]}.{kind}", content_type)
+    content = build(year=year, quarter=quarter)
+    services.export_record(actor=request.user, kind=kind, year=year, quarter=quarter, request=request)
+    return export.download(content, f"e-SPM-Trantibumlinmas-{year}-T{quarter}.{kind}", content_type)
 
 
 @spm_viewer_required

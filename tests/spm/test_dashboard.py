@@ -2,13 +2,14 @@
 
 import pytest
 
-from spm.models import Milestone, Target
+from spm.models import Budget, Milestone, Target
 from tests.factories import RUPIT
 from tests.spm.conftest import at
 
 PAGES = [
     "/dasbor/",
     "/dasbor/sasaran/",
+    "/dasbor/anggaran/",
     "/dasbor/kegiatan/",
     "/dasbor/mutu/",
     "/dasbor/rencana-aksi/",
@@ -64,12 +65,13 @@ def test_pimpinan_cannot_write(client, personas):
             },
         ),
         ("/dasbor/mutu/", {"service": "tibum", "year": 2026, "quarter": 1}),
+        ("/dasbor/anggaran/", {"service": "tibum", "year": 2026, "pagu": "100", "realisasi": "0"}),
         (f"/dasbor/rencana-aksi/{milestone.pk}/", {"owner": "x", "status": "selesai"}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
     assert client.get(f"/dasbor/rencana-aksi/{milestone.pk}/").status_code == 403
-    assert not Target.objects.exists()
+    assert not Target.objects.exists() and not Budget.objects.exists()
     # The forms are not offered either.
     assert b'name="value"' not in client.get("/dasbor/sasaran/").content
 

@@ -27,11 +27,11 @@ def test_xlsx_has_a_sheet_per_service_with_the_figures(client, personas, spm_rep
         stage_data="Data 5.A.1 terkumpul",
     )
     client.force_login(personas.pimpinan)
-    response = client.get("/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=1")
+    response = client.get("/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=1&confirm=1")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="e-SPM-Trantibumlinmas-2026-T1.xlsx"')
     wb = load_workbook(io.BytesIO(response.content))
-    assert len(wb.sheetnames) == 6
+    assert len(wb.sheetnames) == 7  # summary, five services, budget
     summary = wb[wb.sheetnames[0]]
     rows = {r[0]: r for r in summary.iter_rows(values_only=True) if r and r[0]}
     assert rows["tibum"][3:8] == (20, 15, 75.0, 100.0, 80.0)  # (80 x 75 + 20 x 100) / 100
@@ -53,7 +53,7 @@ def test_xlsx_has_a_sheet_per_service_with_the_figures(client, personas, spm_rep
 def test_csv_rows_reconcile(client, personas, spm_report):
     spm_report("ketertiban-umum", at(2026, 2, 2), must=20, served=15)
     client.force_login(personas.tim_efektif)
-    response = client.get("/dasbor/ekspor/e-spm.csv?year=2026&quarter=1")
+    response = client.get("/dasbor/ekspor/e-spm.csv?year=2026&quarter=1&confirm=1")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     tibum = [r for r in rows if r["kode_layanan"] == "tibum"]
@@ -68,4 +68,4 @@ def test_export_bad_period_does_not_fail(client, personas):
     response = client.get("/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=7")
     assert response.status_code == 302
     client.force_login(personas.mitra_bpbd)
-    assert client.get("/dasbor/ekspor/e-spm.csv?year=2026&quarter=1").status_code == 403
+    assert client.get("/dasbor/ekspor/e-spm.csv?year=2026&quarter=1&confirm=1").status_code == 403

@@ -35,7 +35,7 @@ def hostile_assessment(personas, spm_report):
 @pytest.mark.django_db
 def test_espm_xlsx_writes_typed_text_as_text(client, personas, hostile_assessment):
     client.force_login(personas.pimpinan)
-    response = client.get("/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=1")
+    response = client.get("/dasbor/ekspor/e-spm.xlsx?year=2026&quarter=1&confirm=1")
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
@@ -48,7 +48,7 @@ def test_espm_xlsx_writes_typed_text_as_text(client, personas, hostile_assessmen
 @pytest.mark.django_db
 def test_espm_csv_writes_typed_text_as_text(client, personas, hostile_assessment):
     client.force_login(personas.tim_efektif)
-    response = client.get("/dasbor/ekspor/e-spm.csv?year=2026&quarter=1")
+    response = client.get("/dasbor/ekspor/e-spm.csv?year=2026&quarter=1&confirm=1")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     kab = next(r for r in rows if r["kode_layanan"] == "tibum" and r["kode_kecamatan"] == "16.13")
     assert kab["permasalahan"] == "'" + INJECTIONS[0]

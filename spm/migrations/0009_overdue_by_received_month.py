@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('kitaaman', '0001_initial'),
         ('incidents', '0012_dashboard_indexes'),
-        ('spm', '0007_team_decree_signatory'),
+        ('spm', '0008_budget'),
     ]
 
     operations = [
