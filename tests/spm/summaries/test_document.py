@@ -256,3 +256,23 @@ def test_an_english_reader_gets_the_citations_and_dates_in_english(client, perso
     assert "Decree of the Regent of Musi Rawas Utara Number 188.45/321/KPTS/2026 dated 2 July 2026" in page
     assert "Period: 1 July 2026 – 30 September 2026" in page
     assert "Prepared by" in page and "Approved by" in page
+
+
+def test_a_cell_breaks_after_a_slash_or_is_set_smaller_never_inside_a_word():
+    from types import SimpleNamespace
+
+    from spm.summaries.render import TABLE_MIN_SIZE, TABLE_SIZE, _Document
+
+    doc = _Document(SimpleNamespace(revision=1), {"label": "November 2026", "title": TITLE})
+    pdf = doc.pdf
+    pdf.set_font(doc.font, "", TABLE_SIZE)
+    narrow = pdf.get_string_width("permukiman/") + 0.5
+    assert doc.fit("Kebakaran permukiman/gedung", narrow) == ("Kebakaran permukiman/\ngedung", TABLE_SIZE)
+    wide = pdf.get_string_width("Kebakaran permukiman/gedung") + 1
+    assert doc.fit("Kebakaran permukiman/gedung", wide) == ("Kebakaran permukiman/gedung", TABLE_SIZE)
+    # No slash to break at: the word is set smaller until it fits.
+    room = pdf.get_string_width("Kesiapsiagaan") * 0.85
+    text, size = doc.fit("Kesiapsiagaan", room)
+    assert text == "Kesiapsiagaan" and TABLE_MIN_SIZE <= size < TABLE_SIZE
+    pdf.set_font(doc.font, "", size)
+    assert pdf.get_string_width("Kesiapsiagaan") <= room
