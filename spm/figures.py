@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from incidents.models import Category, Incident, Kecamatan, SpmService
 
 from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
-from .formatting import fmt_int, fmt_minutes, fmt_number, fmt_pct, month_name
+from .formatting import fmt_date_long, fmt_int, fmt_minutes, fmt_number, fmt_pct
 from .models import Budget, Service
 from .overdue import late_open, overdue_at
 from .population.selectors import kecamatan_population
@@ -565,11 +565,6 @@ def _kecamatan_rows(counts, data, population, kecamatan) -> list[dict]:
         row["per_1000"] = round(reports * 1000 / figure.value, 4) if figure else None
         out.append(row)
     return sorted(out, key=lambda r: r["code"])
-
-
-def fmt_date_long(value: date) -> str:
-    """30 September 2026: dates in documents are written out."""
-    return f"{value.day} {month_name(value.month)} {value.year}"
 
 
 def definitions() -> list[dict]:

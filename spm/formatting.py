@@ -9,7 +9,7 @@ parts of one page that used one each showed 99,6 % and 99,7 % for the same
 kecamatan.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -122,11 +122,36 @@ def fmt_date(value) -> str:
     return f"{value.day} {month_short(value.month)} {value.year}"
 
 
+def fmt_date_long(value: date) -> str:
+    """30 September 2026: dates in documents are written out."""
+    return f"{value.day} {month_name(value.month)} {value.year}"
+
+
+def _local(value) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(WIB)
+
+
+def fmt_datetime_long(value) -> str:
+    """5 Desember 2026 14.05 WIB, from a datetime or its ISO text: a document's dates written out."""
+    if not value:
+        return ""
+    local = _local(value)
+    return f"{fmt_date_long(local)} {local:%H.%M} WIB"
+
+
+def fmt_nip(nip: str) -> str:
+    """A NIP as it is printed under a signature: 19700101 199503 1 001 (birth
+    date, month of appointment, sex, serial)."""
+    if len(nip) != 18:
+        return nip
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+
+
 def fmt_datetime(value) -> str:
     """27 Nov 2026 14.05 WIB, from a datetime or its ISO text."""
     if not value:
         return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    local = value.astimezone(WIB)
+    local = _local(value)
     return f"{fmt_date(local)} {local:%H.%M} WIB"

@@ -6,6 +6,10 @@ services, reasons, ISO times); names and words are looked up here, so an
 English reader gets English statuses and month abbreviations from the same
 stored revision. Summaries stored before a code was kept fall back to the
 stored Indonesian text.
+
+Dates in the document are written out (5 Desember 2026); the title says what
+the document is and for which period, the same on the page, the PDF and the
+e-mail subject.
 """
 
 from django.urls import reverse
@@ -17,7 +21,18 @@ from kitaaman.localized import localized
 from spm.charts import choropleth_svg, legend_items, legend_svg, trend_svg
 from spm.data_health import data_gaps
 from spm.figures import Figure
-from spm.formatting import DASH, fmt_datetime, fmt_duration, fmt_int, fmt_minutes, fmt_number, fmt_pct, month_short
+from spm.formatting import (
+    DASH,
+    fmt_datetime_long,
+    fmt_duration,
+    fmt_int,
+    fmt_minutes,
+    fmt_number,
+    fmt_pct,
+    month_name,
+    month_short,
+)
+from spm.legal import document_record, legal_basis, signature_blocks
 from spm.models import Milestone, Service
 from spm.population.models import DEMO_SOURCE
 
@@ -42,6 +57,29 @@ def period_label(summary) -> str:
         return summary.label
 
 
+def document_title(summary) -> str:
+    """Ringkasan Kepatuhan SPM Trantibumlinmas — Triwulan III 2026"""
+    try:
+        period = parse_period(summary.period_key).name
+    except PeriodError:
+        period = summary.label
+    return _("Ringkasan Kepatuhan SPM Trantibumlinmas — %(period)s") % {"period": period}
+
+
+def period_dates(summary) -> str:
+    try:
+        return parse_period(summary.period_key).dates
+    except PeriodError:
+        return summary.period_key
+
+
+def provisional_note(summary) -> str:
+    """Said on the page, the PDF and the e-mail of a summary made before its period ended."""
+    if not summary.provisional:
+        return ""
+    return _("SEMENTARA: periode ini belum berakhir saat ringkasan dibuat; angka masih dapat berubah.")
+
+
 def _status_label(item) -> str:
     code = item.get("status") or item.get("code")
     return str(Status(code).label) if code in Status.values else item.get("status_label") or item.get("name", "")
@@ -54,7 +92,7 @@ def _scope(summary) -> str:
         return summary.figures.get("services_scope", "")
     if period.kind == Kind.WEEKLY:
         return _("%(month)s %(year)s (bulan berjalan)") % {
-            "month": month_short(period.end.month),
+            "month": month_name(period.end.month),
             "year": period.end.year,
         }
     return period.label
@@ -133,7 +171,7 @@ def overdue_rows(figures, categories, limit: int | None = None) -> list[dict]:
         rows.append(
             {
                 **_report(item, categories),
-                "due": fmt_datetime(item["due_at"]) if item.get("due_at") else item.get("due_display", ""),
+                "due": fmt_datetime_long(item["due_at"]) if item.get("due_at") else item.get("due_display", ""),
                 "overdue": fmt_duration(hours),
                 "responsible": item.get("responsible", ""),
                 "carried_over": item.get("carried_over", False),
@@ -149,7 +187,9 @@ def notable_rows(figures, categories) -> list[dict]:
         rows.append(
             {
                 **_report(item, categories),
-                "received": fmt_datetime(item["created_at"]) if item.get("created_at") else item["created_display"],
+                "received": fmt_datetime_long(item["created_at"])
+                if item.get("created_at")
+                else item["created_display"],
                 "reasons": "; ".join(reason_text(c) for c in codes) if codes else "; ".join(item.get("reasons", [])),
             }
         )
@@ -166,7 +206,7 @@ def plan_rows(figures) -> list[dict]:
                 "title": _localized(p["title"], english["title"]),
                 "owner": _localized(p["owner"], english["owner"]),
                 "status": str(states[p["status"]]) if p.get("status") in states else p.get("status_label", ""),
-                "updated": fmt_datetime(p["updated_at"]) if p.get("updated_at") else p.get("updated_display", ""),
+                "updated": fmt_datetime_long(p["updated_at"]) if p.get("updated_at") else p.get("updated_display", ""),
             }
         )
     return rows
@@ -278,10 +318,15 @@ def summary_display(summary, *, interactive=True, with_charts=True) -> dict:
     categories = {c.code: c.display_name for c in Category.objects.all()}
     totals = f.get("totals", {})
     when = overdue_when(f)
+    # Summaries stored before the record was kept cite what is in force now.
+    record = f.get("document") or document_record(on=summary.end_date)
     return {
-        "title": kind_title(summary.kind),
+        "title": document_title(summary),
+        "kind": kind_title(summary.kind),
         "label": period_label(summary),
-        "generated": fmt_datetime(f["generated_at"]) if f.get("generated_at") else f.get("generated_display", ""),
+        "dates": period_dates(summary),
+        "provisional_note": provisional_note(summary),
+        "generated": fmt_datetime_long(f["generated_at"]) if f.get("generated_at") else f.get("generated_display", ""),
         "totals": {k: fmt_int(v) if isinstance(v, int) else v for k, v in totals.items()},
         "services_scope": _scope(summary),
         "services": service_rows(f),
@@ -305,4 +350,6 @@ def summary_display(summary, *, interactive=True, with_charts=True) -> dict:
         "plans_available": f.get("action_plans", {}).get("available", False),
         "plans": plan_rows(f),
         "charts": charts(f, interactive=interactive) if with_charts else None,
+        "legal_basis": legal_basis(record),
+        "signatures": signature_blocks(record),
     }

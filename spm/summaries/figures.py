@@ -18,7 +18,8 @@ from django.utils.translation import ngettext
 from incidents.models import Category, Incident, Status
 from spm.calculations import NOT_COUNTED, trend
 from spm.figures import FigurePeriod, period_figures, service_key
-from spm.formatting import fmt_datetime, month_short
+from spm.formatting import fmt_datetime, month_name
+from spm.legal import document_record
 from spm.models import Milestone
 from spm.overdue import overdue_list
 from spm.population.selectors import kecamatan_population
@@ -286,7 +287,7 @@ def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
             period.label
             if period.kind != Kind.WEEKLY
             else _("%(month)s %(year)s (bulan berjalan)")
-            % {"month": month_short(period.end.month), "year": period.end.year}
+            % {"month": month_name(period.end.month), "year": period.end.year}
         ),
         "by_category": by_category,
         "by_status": by_status,
@@ -303,5 +304,7 @@ def compute_figures(period: Period, *, now: datetime | None = None) -> dict:
         "action_plans": _action_plans(period),
         "corrections": _corrections(period, _previous_issue(period)),
         "notable": _notable(qs),
+        # The SK and signatories in force, so page and PDF of this revision cite the same.
+        "document": document_record(on=period.end),
     }
     return out

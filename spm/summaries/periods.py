@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from spm.formatting import fmt_date, month_name
+from spm.formatting import fmt_date, fmt_date_long, month_name
 
 from .models import Kind
 
@@ -59,7 +59,23 @@ class Period:
         return (self.end.month - 1) // 3 + 1
 
     @property
+    def name(self) -> str:
+        """Minggu ke-48 2026, November 2026, Triwulan III 2026: the period in a title."""
+        if self.kind == Kind.WEEKLY:
+            iso = self.start.isocalendar()
+            return _("Minggu ke-%(week)s %(year)s") % {"week": iso.week, "year": iso.year}
+        if self.kind == Kind.MONTHLY:
+            return f"{month_name(self.start.month)} {self.start.year}"
+        return _("Triwulan %(q)s %(year)s") % {"q": ROMAN[self.quarter], "year": self.year}
+
+    @property
+    def dates(self) -> str:
+        """1 Juli 2026 – 30 September 2026: a document's period bounds, written out."""
+        return f"{fmt_date_long(self.start)} – {fmt_date_long(self.end)}"
+
+    @property
     def label(self) -> str:
+        """The period in lists; a week names its (short) dates."""
         if self.kind == Kind.WEEKLY:
             iso = self.start.isocalendar()
             return _("Minggu ke-%(week)s %(year)s (%(start)s – %(end)s)") % {
@@ -68,9 +84,7 @@ class Period:
                 "start": fmt_date(self.start),
                 "end": fmt_date(self.end),
             }
-        if self.kind == Kind.MONTHLY:
-            return f"{month_name(self.start.month)} {self.start.year}"
-        return _("Triwulan %(q)s %(year)s") % {"q": ROMAN[self.quarter], "year": self.year}
+        return self.name
 
     def as_dict(self) -> dict:
         return {

@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +29,10 @@ FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 
 DASH = "–"
+# Table text at 8.5 pt; a word too wide for its column is set smaller, down to this.
+TABLE_SIZE = 8.5
+TABLE_MIN_SIZE = 6.5
+TABLE_PADDING = 1.2
 XLSX_SHEETS = [
     "Ringkasan",
     "Capaian SPM",
@@ -55,7 +60,13 @@ class _Pdf(FPDF):
 
 def _latin1(text: str) -> str:
     return (
-        str(text).replace("–", "-").replace("…", "...").replace("·", "-").encode("latin-1", "replace").decode("latin-1")
+        str(text)
+        .replace("—", "-")
+        .replace("–", "-")
+        .replace("…", "...")
+        .replace("·", "-")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
     )
 
 
@@ -70,8 +81,11 @@ def _render_pdf(summary, d) -> bytes:
     doc = _Document(summary, d)
     doc.title_block(summary, d)
     doc.attention(d)
+    doc.legal_basis(d)
+    doc.figures(d)
     doc.report_sections(summary, d)
     doc.lists(d)
+    doc.signatures(d)
     return bytes(doc.pdf.output())
 
 
@@ -90,7 +104,7 @@ class _Document:
             self.clean = _latin1
         pdf.footer_text = self.clean(f"KITA AMAN · {d['label']} · " + _("revisi %(n)s") % {"n": summary.revision})
         pdf.page_label = _("Halaman")
-        pdf.set_title(self.clean(f"{d['title']} {summary.period_key}"))
+        pdf.set_title(self.clean(d["title"]))
         pdf.set_author("KITA AMAN Kabupaten Musi Rawas Utara")
         pdf.set_auto_page_break(auto=True, margin=16)
         pdf.set_margins(14, 14, 14)
@@ -119,27 +133,69 @@ class _Document:
         pdf.multi_cell(0, 4, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(29, 42, 54)
 
+    def fit(self, text, width, style=""):
+        """Text and font size for a table cell `width` mm wide, wrapping only
+        between words: fpdf2 breaks a word wider than its column at any letter
+        ("permukiman/gedun g"), so such a word is broken after a "/" where it
+        has one, and set smaller (down to TABLE_MIN_SIZE) where it still does
+        not fit."""
+        pdf, size = self.pdf, TABLE_SIZE
+        # A table cell takes the font current when it is added as its style: put it back after measuring.
+        before = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
+        pdf.set_font(self.font, style, size)
+        words = []
+        for word in self.clean(text).split(" "):
+            if "/" in word.rstrip("/") and pdf.get_string_width(word) > width:
+                lines, current = [], ""
+                for part in re.split(r"(?<=/)", word):
+                    if current and pdf.get_string_width(current + part) > width:
+                        lines.append(current)
+                        current = ""
+                    current += part
+                word = "\n".join([*lines, current])
+            words.append(word)
+        text = " ".join(words)
+        pieces = re.split(r"[ \n]", text)
+        while size > TABLE_MIN_SIZE and max(pdf.get_string_width(p) for p in pieces) > width:
+            size -= 0.5
+            pdf.set_font(self.font, style, size)
+        pdf.set_font(*before)
+        return text, size
+
     def table(self, header, rows, widths, align_right_from=1):
-        pdf, clean = self.pdf, self.clean
+        pdf = self.pdf
         if not rows:
             self.line(6, _("Tidak ada data."))
             return
-        pdf.set_font(self.font, "", 8.5)
+        # fpdf2 shares the table's width out by the ratios of col_widths.
+        room = [pdf.epw * w / sum(widths) - 2 * TABLE_PADDING - 0.2 for w in widths]
+        pdf.set_font(self.font, "", TABLE_SIZE)
         with pdf.table(
             col_widths=widths,
             line_height=5.2,
             headings_style=_heading_style(self.font),
             cell_fill_color=(243, 245, 247),
             cell_fill_mode="ROWS",
-            padding=1.2,
+            padding=TABLE_PADDING,
         ) as t:
             head = t.row()
-            for text in header:
-                head.cell(clean(text))
+            for i, value in enumerate(header):
+                text, size = self.fit(value, room[i], "B")
+                # Aligned like the column below it (fpdf2 justifies table text by default).
+                head.cell(
+                    text,
+                    align="R" if i >= align_right_from else "L",
+                    style=_heading_style(self.font, size) if size != TABLE_SIZE else None,
+                )
             for values in rows:
                 r = t.row()
                 for i, value in enumerate(values):
-                    r.cell(clean(value), align="R" if i >= align_right_from else "L")
+                    text, size = self.fit(value, room[i])
+                    r.cell(
+                        text,
+                        align="R" if i >= align_right_from else "L",
+                        style=FontFace(size_pt=size) if size != TABLE_SIZE else None,
+                    )
 
     def svg(self, markup, width_mm, room):
         pdf = self.pdf
@@ -150,18 +206,79 @@ class _Document:
         x = (pdf.w - width_mm) / 2
         pdf.image(io.BytesIO(str(markup).encode()), x=x, w=width_mm)
 
+    def paragraph(self, height, text, *, style="", size=9):
+        self.pdf.set_font(self.font, style, size)
+        self.pdf.multi_cell(0, height, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def title_block(self, summary, d):
         pdf = self.pdf
         pdf.set_text_color(11, 79, 108)
-        self.line(9, d["title"], style="B", size=16)
+        # The title on one line where it fits at 13 pt or more; wrapped otherwise.
+        size = 15
+        pdf.set_font(self.font, "B", size)
+        while size > 13 and pdf.get_string_width(self.clean(d["title"])) > pdf.epw:
+            size -= 0.5
+            pdf.set_font(self.font, "B", size)
+        self.paragraph(7.5, d["title"], style="B", size=size)
         pdf.set_text_color(29, 42, 54)
-        self.line(6, "SPM Trantibumlinmas · Kabupaten Musi Rawas Utara", size=11)
-        self.line(7, _("Periode: %(label)s") % {"label": d["label"]}, style="B", size=12)
+        self.line(6, f"{d['kind']} · Kabupaten Musi Rawas Utara", size=11)
+        self.line(7, _("Periode: %(dates)s") % {"dates": d["dates"]}, style="B", size=11)
         self.line(5, _("Revisi %(rev)s · dibuat %(when)s") % {"rev": summary.revision, "when": d["generated"]})
-        if summary.figures.get("provisional"):
+        if d["provisional_note"]:
             pdf.set_text_color(180, 35, 24)
-            self.line(5, _("SEMENTARA: periode belum berakhir, angka masih dapat berubah."), style="B")
+            self.paragraph(5, d["provisional_note"], style="B")
             pdf.set_text_color(29, 42, 54)
+
+    def numbered(self, items, size=8.5, height=4.2):
+        pdf = self.pdf
+        pdf.set_font(self.font, "", size)
+        for n, text in enumerate(items, start=1):
+            pdf.set_x(pdf.l_margin)
+            pdf.cell(7, height, f"{n}.")
+            pdf.multi_cell(0, height, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(0.8)
+
+    def legal_basis(self, d):
+        self.heading(_("Dasar hukum"))
+        self.numbered(d["legal_basis"])
+
+    def signatures(self, d):
+        """Prepared by and approved by side by side, with room to sign."""
+        pdf, clean = self.pdf, self.clean
+        gap = 12
+        width = (pdf.epw - gap) / 2
+        if pdf.get_y() > pdf.h - pdf.b_margin - 62:
+            pdf.add_page()
+        pdf.ln(8)
+        top = pdf.get_y()
+        bottoms = []
+        for i, block in enumerate(d["signatures"]):
+            x = pdf.l_margin + i * (width + gap)
+            pdf.set_xy(x, top)
+            pdf.set_font(self.font, "B", 9.5)
+            pdf.multi_cell(width, 5, clean(block["heading"]), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.set_font(self.font, "", 9)
+            if block["missing"]:
+                pdf.set_text_color(180, 35, 24)
+                pdf.multi_cell(width, 4.5, clean(block["missing"]), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+                pdf.set_text_color(29, 42, 54)
+                bottoms.append(pdf.get_y())
+                continue
+            pdf.multi_cell(width, 4.5, clean(block["position"]), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            bottoms.append(pdf.get_y())
+        # Names on one line under the same signing space, whatever the positions' length.
+        name_y = max(bottoms) + 22
+        for i, block in enumerate(d["signatures"]):
+            if block["missing"]:
+                continue
+            x = pdf.l_margin + i * (width + gap)
+            pdf.set_xy(x, name_y)
+            pdf.set_font(self.font, "BU", 9.5)
+            pdf.multi_cell(width, 5, clean(block["name"]), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            if block["nip"]:
+                pdf.set_font(self.font, "", 9)
+                pdf.multi_cell(width, 4.5, clean(block["nip"]), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_xy(pdf.l_margin, max(pdf.get_y(), name_y + 10))
 
     def attention(self, d):
         """Page 1 leads with what needs a decision, and who should act."""
@@ -175,6 +292,8 @@ class _Document:
                 (128, 54),
                 align_right_from=9,
             )
+
+    def figures(self, d):
         self.heading(_("Angka ringkasan"))
         self.table(
             [_("Angka"), _("Nilai"), _("Pembilang dari penyebut")],
@@ -251,8 +370,8 @@ class _Document:
             )
 
 
-def _heading_style(font):
-    return FontFace(family=font, emphasis="BOLD", color=(255, 255, 255), fill_color=(11, 79, 108))
+def _heading_style(font, size=None):
+    return FontFace(family=font, emphasis="BOLD", color=(255, 255, 255), fill_color=(11, 79, 108), size_pt=size)
 
 
 def _sheet(wb, title, header, rows, widths=None):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from kitaaman.delivery import Outgoing, deliver, record_pending
 from kitaaman.outbox import outbox_enqueue
 
-from .display import kind_title, summary_display
+from .display import summary_display
 from .figures import compute_figures
 from .models import Summary, SummaryRun
 from .periods import Period, parse_period
@@ -200,16 +200,19 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
 
     figures = summary.figures
     with translation.override(settings.LANGUAGE_CODE):
-        title = kind_title(summary.kind)
         shown = summary_display(summary, with_charts=False)
-        subject = _("[KITA AMAN] %(title)s %(label)s (revisi %(rev)s)") % {
-            "title": title,
-            "label": summary.label,
-            "rev": summary.revision,
-        }
+        # The document's own title, so the subject, the PDF and the page name it alike.
+        title = shown["title"]
+        if summary.provisional:
+            subject = _("[KITA AMAN] %(title)s (revisi %(rev)s, sementara)")
+        else:
+            subject = _("[KITA AMAN] %(title)s (revisi %(rev)s)")
+        subject = subject % {"title": title, "rev": summary.revision}
         context = {
             "summary": summary,
             "title": title,
+            "dates": shown["dates"],
+            "provisional_note": shown["provisional_note"],
             "figures": figures,
             "totals": figures.get("totals", {}),
             "services": [

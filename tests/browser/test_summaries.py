@@ -65,7 +65,7 @@ def test_tim_efektif_reads_and_downloads_the_latest_summary(browser, live_server
 
     rows.nth(0).get_by_role("link", name="November 2026").click()
     page.wait_for_url(re.compile(rf"/ringkasan/{latest.pk}/$"))
-    assert page.locator("h1").inner_text() == "Bulanan: November 2026"
+    assert page.locator("h1").inner_text() == "Ringkasan Kepatuhan SPM Trantibumlinmas — November 2026"
     body = page.locator("main").inner_text()
     assert "Capaian SPM per layanan" in body
     assert "85 warga mengungsi" in body

@@ -63,7 +63,8 @@ def test_overdue_and_notable_reports_by_code_with_days(client, personas, august)
     assert clash.tracking_code in page and f">#{clash.pk}<" not in page
     assert f'href="/petugas/laporan/{clash.pk}/"' in page
     assert "19 hari 14 jam" in page
-    assert "12 Agu 2026 10.00 WIB" in page
+    # Dates in the summary are written out.
+    assert "12 Agustus 2026 10.00 WIB" in page and "12 Agu 2026" not in page
     assert 'class="chart chart-wide"' in page
     if (settings.WILAYAH_DATA_DIR / "muratara_kecamatan_from_desa.geojson").is_file():
         assert 'class="choropleth choropleth-wide"' in page
@@ -75,7 +76,7 @@ def test_an_english_reader_gets_english_statuses_months_and_reasons(client, pers
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(personas.pimpinan)
     page = client.get(f"/ringkasan/{summary.pk}/").content.decode()
-    assert "12 Aug 2026 10.00 WIB" in page and "Agu" not in page
+    assert "12 August 2026 10.00 WIB" in page and "Agu" not in page
     assert "19 days 14 hours" in page
     assert "Verified" in page and "Diverifikasi" not in page
     assert "Violence occurred" in page and "Terjadi kekerasan" not in page
