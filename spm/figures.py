@@ -26,7 +26,7 @@ from incidents.models import Category, Incident, Kecamatan, SpmService
 
 from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
 from .formatting import fmt_date_long, fmt_int, fmt_minutes, fmt_number, fmt_pct
-from .models import Budget, Service
+from .models import Budget, FireMedianCache, Service
 from .overdue import late_open, overdue_at
 from .population.selectors import kecamatan_population
 from .report_figures import report_counts
@@ -294,10 +294,7 @@ class FigureSet:
         return [f.as_dict() for f in self.figures]
 
 
-def fire_minutes_exact(*, start: datetime, end: datetime, kecamatan: str | None = None) -> float | None:
-    """The exact median response time (minutes) of the fire reports received in
-    [start, end) with an arrival recorded, from the recorded times (on
-    PostgreSQL in one statement over the arrival index, without the table)."""
+def _fire_median(*, start: datetime, end: datetime, kecamatan: str | None) -> float | None:
     categories = list(Category.objects.filter(spm_service=SpmService.KEBAKARAN).values_list("pk", flat=True))
     if not categories:
         return None
@@ -307,6 +304,7 @@ def fire_minutes_exact(*, start: datetime, end: datetime, kecamatan: str | None 
     if kecamatan:
         qs = qs.filter(kecamatan_id=kecamatan)
     if connection.vendor == "postgresql":
+        # One statement over the arrival index, without visiting the table.
         seconds = Func(
             F("arrived_at") - F("reported_at"), function="EXTRACT", template="EXTRACT(EPOCH FROM %(expressions)s)"
         )
@@ -316,13 +314,32 @@ def fire_minutes_exact(*, start: datetime, end: datetime, kecamatan: str | None 
     return round(statistics.median(seconds) / 60, 2) if seconds else None
 
 
+def fire_minutes_exact(period: "FigurePeriod", *, kecamatan: str | None, fire: dict) -> float | None:
+    """The exact median response time (minutes) of the period's fire reports
+    with an arrival recorded, from the recorded times; kept in FireMedianCache
+    while the aggregates (`fire`: count and total seconds of those arrivals)
+    say the same fires are there."""
+    key = {"start": period.start, "end": period.end, "kecamatan": kecamatan or ""}
+    fingerprint = {"arrived": fire["arrived"], "seconds": fire["seconds"]}
+    if not fire["arrived"]:
+        return None
+    cached = FireMedianCache.objects.filter(**key, **fingerprint).values_list("minutes", flat=True).first()
+    if cached is not None:
+        return cached
+    value = _fire_median(start=period.start_dt, end=period.end_dt, kecamatan=kecamatan)
+    FireMedianCache.objects.update_or_create(**key, defaults={**fingerprint, "minutes": value})
+    return value
+
+
 class Median(Aggregate):
     function = "PERCENTILE_CONT"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
 
 
-def _entered_late(period: FigurePeriod, kecamatan) -> int:
+def _entered_late(period: FigurePeriod, kecamatan, now: datetime) -> int:
+    if now < period.end_dt:
+        return 0  # nothing can have been entered after a period that has not ended
     qs = Incident.objects.filter(
         reported_at__gte=period.start_dt, reported_at__lt=period.end_dt, created_at__gte=period.end_dt
     ).exclude(status__in=NOT_COUNTED)
@@ -437,7 +454,7 @@ def period_figures(
             unit="per 1.000 penduduk",
             note="" if population else _("data penduduk belum lengkap"),
         ),
-        Figure("reports_entered_late", _entered_late(period, kecamatan), unit="laporan"),
+        Figure("reports_entered_late", _entered_late(period, kecamatan, now), unit="laporan"),
         Figure("fire_reports", fire["count"], unit="laporan"),
         Figure("fire_reports_without_arrival", fire["no_arrival"], unit="laporan"),
         Figure(
@@ -452,7 +469,7 @@ def period_figures(
         ),
         Figure(
             "fire_response_median_minutes",
-            fire_minutes_exact(start=period.start_dt, end=period.end_dt, kecamatan=kecamatan),
+            fire_minutes_exact(period, kecamatan=kecamatan, fire=fire),
             denominator=fire["arrived"],
             numerator=None,
             denominator_label=_("laporan kebakaran dengan waktu tiba tercatat"),

@@ -594,3 +594,23 @@ class OverdueSnapshotRun(models.Model):
     class Meta:
         verbose_name = _("potret laporan melewati batas (selesai)")
         verbose_name_plural = _("potret laporan melewati batas (selesai)")
+
+
+class FireMedianCache(models.Model):
+    """The exact median fire response time of a range of days and an area,
+    kept once computed: reading 65,000 arrival times a year costs more than a
+    whole dashboard page. Valid while the aggregates still hold the same fires
+    (`arrived` and `seconds`, their count and total); a change to a fire's
+    contribution removes the rows whose range covers its day (spm/rollup.py)."""
+
+    start = models.DateField(_("dari"))
+    end = models.DateField(_("sampai"))
+    kecamatan = models.CharField(_("kecamatan"), max_length=8, blank=True, default="")
+    arrived = models.IntegerField(_("kebakaran dengan waktu tiba"))
+    seconds = models.BigIntegerField(_("jumlah detik tanggap"))
+    minutes = models.FloatField(_("median (menit)"), null=True)
+
+    class Meta:
+        verbose_name = _("median waktu tanggap tersimpan")
+        verbose_name_plural = _("median waktu tanggap tersimpan")
+        constraints = [models.UniqueConstraint(fields=["start", "end", "kecamatan"], name="spm_fire_median_key")]

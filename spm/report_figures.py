@@ -132,6 +132,7 @@ def report_counts(*, start: date, end: date, kecamatan=None) -> dict:
             "count": totals["fire_n"],
             "arrived": totals["fire_arrived"],
             "no_arrival": totals["fire_n"] - totals["fire_arrived"],
+            "seconds": totals["fire_seconds"],
             "on_time": totals["fire_on_time"],
             "average_minutes": round(totals["fire_seconds"] / totals["fire_arrived"] / 60, 1)
             if totals["fire_arrived"]

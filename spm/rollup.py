@@ -20,6 +20,7 @@ from .models import (
     FIRE_MINUTE_EDGES,
     HOUR_EDGES,
     MEASURES,
+    FireMedianCache,
     IncidentStatState,
     StatDaily,
     StatMonthly,
@@ -292,6 +293,14 @@ def _fire_minutes(row: dict, service: str) -> int | None:
     return None
 
 
+def _forget_fire_medians(old: IncidentStatState, new: IncidentStatState) -> None:
+    """A fire's arrival, day or status changed: the medians kept for ranges
+    holding its old or new day no longer hold."""
+    if "fire_arrived" in old.measures or "fire_arrived" in new.measures:
+        days = {old.day, new.day}
+        FireMedianCache.objects.filter(start__lte=max(days), end__gte=min(days)).delete()
+
+
 def incident_changed(*, incident, previous=None) -> None:
     """Change hook: move the report from its old key to its new one.
 
@@ -307,6 +316,7 @@ def incident_changed(*, incident, previous=None) -> None:
         return
     if old is not None:
         _apply(old, -1)
+        _forget_fire_medians(old, new)
     _apply(new, +1)
     new.save(force_insert=old is None, force_update=old is not None)
 
@@ -332,7 +342,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
             cursor.execute(
                 f"LOCK TABLE {connection.ops.quote_name(IncidentStatState._meta.db_table)} IN ACCESS EXCLUSIVE MODE"
             )
-    for model in (StatDaily, StatMonthly, StatOpenDue, IncidentStatState):
+    for model in (StatDaily, StatMonthly, StatOpenDue, IncidentStatState, FireMedianCache):
         model.objects.all().delete()
     services = dict(Category.objects.values_list("pk", "spm_service"))
     standards = fire_standards()

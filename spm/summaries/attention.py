@@ -11,7 +11,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from spm.figures import fmt_date_long
-from spm.formatting import fmt_number, fmt_pct
+from spm.formatting import fmt_int, fmt_number, fmt_pct
 from spm.models import Milestone, Service
 
 TARGET = 100.0
@@ -51,8 +51,8 @@ def _service_items(figures: dict, leads: dict) -> list[dict]:
                     % {
                         "name": s["name"],
                         "p": fmt_pct(s["capaian"]),
-                        "served": s["served"],
-                        "must": s["must_serve"],
+                        "served": fmt_int(s["served"]),
+                        "must": fmt_int(s["must_serve"]),
                     },
                     who,
                 )
@@ -106,7 +106,7 @@ def _overdue_items(figures: dict) -> list[dict]:
             _item(
                 "terlambat",
                 _("%(n)s laporan melewati batas waktu %(when)s, terlama %(days)s hari.")
-                % {"n": group["count"], "when": when, "days": fmt_number(group["oldest_days"])},
+                % {"n": fmt_int(group["count"]), "when": when, "days": fmt_number(group["oldest_days"])},
                 group["responsible"],
             )
         )

@@ -46,7 +46,7 @@ def kind_title(kind: str) -> str:
     return {
         Kind.WEEKLY: _("Ringkasan Mingguan"),
         Kind.MONTHLY: _("Ringkasan Bulanan"),
-        Kind.QUARTERLY: _("Paket Triwulanan e-SPM"),
+        Kind.QUARTERLY: _("Ringkasan Triwulanan"),
     }.get(kind, _("Ringkasan"))
 
 

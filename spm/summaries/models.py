@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 class Kind(models.TextChoices):
     WEEKLY = "weekly", _("Mingguan")
     MONTHLY = "monthly", _("Bulanan")
-    QUARTERLY = "quarterly", _("Triwulanan (paket e-SPM)")
+    QUARTERLY = "quarterly", _("Triwulanan")
 
 
 def summary_upload_to(instance, filename):

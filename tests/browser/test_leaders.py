@@ -93,9 +93,12 @@ def test_the_summary_pdf_shows_the_chart(demo, screenshot_dir):
     pdf.write_bytes(demo.pdf.read())
     prefix = screenshot_dir / "ringkasan-pdf-halaman"
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "2", str(pdf), str(prefix)], check=True, timeout=60
+        ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "4", str(pdf), str(prefix)], check=True, timeout=60
     )
     pages = sorted(screenshot_dir.glob("ringkasan-pdf-halaman*.png"))
     assert len(pages) >= 2
-    text = subprocess.run(["pdftotext", "-l", "2", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+    # Page 1 leads with what needs a decision; the chart and the map follow.
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+    assert "Perlu perhatian" in first
+    text = subprocess.run(["pdftotext", "-l", "4", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
     assert "Tren capaian bulanan" in text and "Laporan per 1.000 penduduk per kecamatan" in text

@@ -229,11 +229,14 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             return
         with connection.cursor() as cursor:
-            # Fresh planner statistics for the tables read here; ANALYZE of a
-            # big database may take longer than the statement timeout.
+            # Fresh planner statistics for the tables read here, and (outside a
+            # transaction) the visibility map autovacuum keeps in production, so a
+            # freshly rebuilt table is not measured full of dead rows; this may
+            # take longer than the statement timeout.
             cursor.execute("SET statement_timeout = 0")
+            verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             for model in (Incident, StatDaily, StatMonthly, StatOpenDue):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute(f"{verb} {connection.ops.quote_name(model._meta.db_table)}")
             cursor.execute("RESET statement_timeout")
 
     # --- a full year of daily aggregates ---------------------------------------------
