@@ -239,10 +239,14 @@ class Inputs:
         )
 
     def report_counts(self, period: Period) -> dict:
-        lo, hi = _month_index(period.start), _month_index(period.end)
+        if not hasattr(self, "_reports_by_month"):
+            # The trend asks month by month: index the rows by month once.
+            self._reports_by_month = {}
+            for (m, service, kec), values in self.reports.items():
+                self._reports_by_month.setdefault(m, []).append((service, kec, values))
         out = {}
-        for (m, service, kec), (must, served) in self.reports.items():
-            if lo <= m <= hi:
+        for m in range(_month_index(period.start), _month_index(period.end) + 1):
+            for service, kec, (must, served) in self._reports_by_month.get(m, ()):
                 cell = out.setdefault((service, kec), [0, 0])
                 cell[0] += must
                 cell[1] += served

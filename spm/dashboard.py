@@ -21,7 +21,7 @@ from .figures import FigurePeriod, period_figures, service_key
 from .formatting import fmt_duration, fmt_int, fmt_number, fmt_pct, fmt_points
 from .models import Milestone
 from .population.models import DEMO_SOURCE
-from .population.selectors import desa_population, kecamatan_population, sources_used
+from .population.selectors import desa_population, sources_used
 from .report_figures import reports_by_desa
 
 BAND_LABELS = {
@@ -96,13 +96,16 @@ def _cards(services, *, period, kec_code, dates, figs):
     return services
 
 
-def _kecamatan_rows(services, figures, *, kec_list, kec_code, dates, population, period):
+def _kecamatan_rows(services, result, *, kec_list, kec_code, dates, period):
+    """The kecamatan table: reports and per 1,000 residents as spm/figures.py gives them."""
+    population = result.population
+    per_kecamatan = {r["code"]: r for r in result.kecamatan_rows}
     rows = []
     for code, name in kec_list:
         if kec_code and code != kec_code:
             continue
-        reports = figures["by_kecamatan"].get(code, 0)
-        per_1000 = _per_1000(reports, population.get(code))
+        reports = result.counts["by_kecamatan"].get(code, 0)
+        per_1000 = per_kecamatan[code]["per_1000"] if code in per_kecamatan else None
         cells = []
         for s in services:
             r = next((r for r in s["by_kecamatan"] if r["code"] == code), None)
@@ -298,10 +301,8 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
     dates = {"created_after": period.start.isoformat(), "created_before": period.end.isoformat()}
     services = _cards(data["services"], period=period, kec_code=kec_code, dates=dates, figs=figs)
     kec_list = list(Kecamatan.objects.values_list("code", "name"))
-    population = kecamatan_population(year=period.year)
-    kec_rows = _kecamatan_rows(
-        services, figures, kec_list=kec_list, kec_code=kec_code, dates=dates, population=population, period=period
-    )
+    population = result.population
+    kec_rows = _kecamatan_rows(services, result, kec_list=kec_list, kec_code=kec_code, dates=dates, period=period)
     shown_population = [population[r["code"]] for r in kec_rows if r["code"] in population]
     desa_rows = []
     if kec_code:

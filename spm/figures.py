@@ -27,10 +27,9 @@ from incidents.models import Category, Incident, Kecamatan, SpmService
 from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
 from .formatting import fmt_date_long, fmt_int, fmt_minutes, fmt_number, fmt_pct
 from .models import Budget, FireMedianCache, Service
-from .overdue import late_open, overdue_at
+from .overdue import backlog
 from .population.selectors import kecamatan_population
 from .report_figures import report_counts
-from .rollup import fire_standard_minutes
 
 # key: (label, what is counted, over what, as at when)
 DEFINITIONS = {
@@ -275,6 +274,7 @@ class FigureSet:
     achievements: dict
     counts: dict
     kecamatan_rows: list[dict]
+    population: dict = field(default_factory=dict)  # {kecamatan code: PopulationFigure} of the period's year
 
     def __getitem__(self, key: str) -> Figure:
         return self.by_key[key]
@@ -337,9 +337,11 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def _entered_late(period: FigurePeriod, kecamatan, now: datetime) -> int:
+def _entered_late(period: FigurePeriod, kecamatan, now: datetime, counts: dict) -> int:
     if now < period.end_dt:
         return 0  # nothing can have been entered after a period that has not ended
+    if period.kind in counts["entered_late"]:
+        return counts["entered_late"][period.kind]  # kept in the aggregates
     qs = Incident.objects.filter(
         reported_at__gte=period.start_dt, reported_at__lt=period.end_dt, created_at__gte=period.end_dt
     ).exclude(status__in=NOT_COUNTED)
@@ -425,14 +427,13 @@ def period_figures(
     if achievements_data is None:
         spm = period.spm
         achievements_data = achievements(year=spm.year, quarter=spm.quarter, month=spm.month, kecamatan=kecamatan)
-    late = late_open(start=period.start_dt, end=period.end_dt, now=now, kecamatan=kecamatan)
+    overdue, late = backlog(start=period.start_dt, end=period.end_dt, now=now, kecamatan=kecamatan)
     received = counts["total"]
     population, by_kec_population = _population(period, kecamatan)
     verify, finish, fire = counts["verify"], counts["finish"], counts["fire"]
     verify_den = verify["count"] + late["verify"]
     finish_den = finish["count"] + late["followup"]
-    standard = fire_standard_minutes()
-    overdue = overdue_at(at=min(now, period.end_dt), period_start=period.start_dt, kecamatan=kecamatan, now=now)
+    standard = achievements_data["fire_response_minutes"]
     overdue_when = _("saat ini") if not closed else _("per %(d)s") % {"d": fmt_date_long(period.end)}
     figures = [
         Figure("reports_received", received, unit="laporan"),
@@ -454,7 +455,7 @@ def period_figures(
             unit="per 1.000 penduduk",
             note="" if population else _("data penduduk belum lengkap"),
         ),
-        Figure("reports_entered_late", _entered_late(period, kecamatan, now), unit="laporan"),
+        Figure("reports_entered_late", _entered_late(period, kecamatan, now, counts), unit="laporan"),
         Figure("fire_reports", fire["count"], unit="laporan"),
         Figure("fire_reports_without_arrival", fire["no_arrival"], unit="laporan"),
         Figure(
@@ -514,6 +515,7 @@ def period_figures(
         achievements=achievements_data,
         counts=counts,
         kecamatan_rows=kec_rows,
+        population=by_kec_population,
     )
 
 

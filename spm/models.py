@@ -430,6 +430,11 @@ MEASURES = [
     "finish_seconds",
     "finish_in_sla",
     *FINISH_BUCKETS,
+    # Entered into the portal after the month, quarter or year in which the
+    # report was received had ended (a correction to that period's figures).
+    "late_month",
+    "late_quarter",
+    "late_year",
 ]
 
 
@@ -479,6 +484,9 @@ class MeasuresMixin(models.Model):
     fh8 = models.IntegerField("fh8", default=0, db_default=0)
     fh9 = models.IntegerField("fh9", default=0, db_default=0)
     fh10 = models.IntegerField("fh10", default=0, db_default=0)
+    late_month = models.IntegerField("late_month", default=0, db_default=0)
+    late_quarter = models.IntegerField("late_quarter", default=0, db_default=0)
+    late_year = models.IntegerField("late_year", default=0, db_default=0)
 
     class Meta:
         abstract = True

@@ -194,6 +194,44 @@ def late_open(*, start: datetime, end: datetime, now: datetime, kecamatan: str |
     return {"verify": (row["verify"] or 0) + live["verify"], "followup": (row["followup"] or 0) + live["followup"]}
 
 
+def backlog(*, start: datetime, end: datetime, now: datetime, kecamatan: str | None = None) -> tuple[Overdue, dict]:
+    """(overdue as at min(now, end), late_open of [start, end)) together: for a
+    running period of whole months both come from one read of the
+    open-deadline aggregate and one of today's deadlines."""
+    running = now < end
+    if not (running and _is_month_start(start) and _is_month_start(end)):
+        overdue = overdue_at(at=min(now, end), period_start=start, kecamatan=kecamatan, now=now)
+        return overdue, late_open(start=start, end=end, now=now, kecamatan=kecamatan)
+    today = now.astimezone(WIB).date()
+    first = _month_start(start)
+    qs = StatOpenDue.objects.all()
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    past = Q(due_day__lt=today)
+    mine = Q(received_month__gte=first)  # the period runs to now: no later month exists
+    row = qs.aggregate(
+        open_total=Sum("n"),
+        in_period=Sum("n", filter=past & mine),
+        carried_over=Sum("n", filter=past & ~mine),
+        verify=Sum("n", filter=past & mine & Q(status=Status.BARU)),
+    )
+    live = _live_today(now, kecamatan).aggregate(
+        in_period=Count("id", filter=Q(reported_at__gte=start)),
+        carried_over=Count("id", filter=Q(reported_at__lt=start)),
+        verify=Count("id", filter=Q(reported_at__gte=start, status=Status.BARU)),
+    )
+    in_period = (row["in_period"] or 0) + live["in_period"]
+    overdue = Overdue(
+        at=now,
+        in_period=in_period,
+        carried_over=(row["carried_over"] or 0) + live["carried_over"],
+        open_total=row["open_total"] or 0,
+    )
+    verify = (row["verify"] or 0) + live["verify"]
+    # Overdue reports of the period are either not verified (verification late) or verified (follow-up late).
+    return overdue, {"verify": verify, "followup": in_period - verify}
+
+
 def _responsible(incident, assignments) -> tuple[str, str]:
     """(group key, who should act) for an overdue report."""
     open_ones = [a for a in assignments if a.completed_at is None]

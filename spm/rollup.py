@@ -104,6 +104,10 @@ def contribution(row: dict, *, service: str, fire_minutes: int | None) -> dict[s
         out[f"vh{_bucket(seconds / 3600, HOUR_EDGES)}"] = 1
         due = row["verify_due_at"]
         out["verify_in_sla"] = int(due is None or verified <= due)
+    received, entered = _local_day(reported), _local_day(row["created_at"])
+    out["late_year"] = int(entered.year > received.year)
+    out["late_quarter"] = int((entered.year, (entered.month - 1) // 3) > (received.year, (received.month - 1) // 3))
+    out["late_month"] = int((entered.year, entered.month) > (received.year, received.month))
     resolved = row["resolved_at"]
     if resolved is not None and row["status"] == Status.SELESAI:
         seconds = max(0, int((resolved - reported).total_seconds()))

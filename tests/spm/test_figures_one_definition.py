@@ -157,3 +157,32 @@ def test_figures_api_refuses_bad_input_and_other_roles(quarter):
     api.force_authenticate(quarter.officer_rupit)
     assert api.get("/api/v1/spm/figures/", {"period": "2026-Q3"}).status_code == 403
     assert APIClient().get("/api/v1/spm/figures/", {"period": "2026-Q3"}).status_code == 401
+
+
+@pytest.mark.django_db
+def test_late_entries_are_counted_for_the_period_that_had_ended(quarter):
+    # Received in July, entered in August: late for July, not for the third quarter.
+    july = make_spm_report(quarter, "ketertiban-umum", at(2026, 8, 3, 9, 0))
+    Incident.objects.filter(pk=july.pk).update(reported_at=at(2026, 7, 15, 9, 0))
+    from spm.rollup import rebuild_stats
+
+    rebuild_stats()
+
+    def plain(start, end):
+        return (
+            Incident.objects.filter(reported_at__gte=start, reported_at__lt=end, created_at__gte=end)
+            .filter(COUNTED)
+            .count()
+        )
+
+    with time_machine.travel(NOW, tick=False):
+        api = APIClient()
+        api.force_authenticate(quarter.pimpinan)
+        for key, start, end in (
+            ("2026-07", at(2026, 7, 1, 0, 0), at(2026, 8, 1, 0, 0)),
+            ("2026-09", at(2026, 9, 1, 0, 0), Q3_END),
+            ("2026-Q3", Q3_START, Q3_END),
+        ):
+            figures = {f["key"]: f["value"] for f in api.get("/api/v1/spm/figures/", {"period": key}).json()["figures"]}
+            assert figures["reports_entered_late"] == plain(start, end), key
+        assert plain(at(2026, 7, 1, 0, 0), at(2026, 8, 1, 0, 0)) == 1 and plain(Q3_START, Q3_END) == 1
