@@ -18,8 +18,9 @@ activities, per kecamatan and month of publishing.
 
 The kabupaten is always the sum of its rows (counts summed, then divided);
 a target set for the whole kabupaten, without a kecamatan, is its own row.
-The quality checklist is kabupaten-wide: the latest quarter assessed in the
-year up to the period applies to every kecamatan.
+The quality checklist is kabupaten-wide: the latest quarter of the year that
+had ended by the end of the period and was assessed applies to every
+kecamatan (so January and February have none yet).
 """
 
 from __future__ import annotations
@@ -328,7 +329,9 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
     targets = inputs.target_counts(period.year)
     activities = inputs.activity_counts(period.year, period.last_month)
     from_warnings = inputs.warning_counts(period.year, period.last_month)
-    quality = inputs.quality(period.year, period.quarter_of_end)
+    # Only quarters that have ended by the period's end are assessed for it: a
+    # quarter's checklist entered while it runs never reaches an earlier month.
+    quality = inputs.quality(period.year, period.last_month // 3)
     settings_row = inputs.settings
     out = []
     for service in inputs.services:

@@ -22,6 +22,10 @@ def _item(kind: str, text: str, who: str) -> dict:
     return {"kind": kind, "text": text, "who": who}
 
 
+def _figure(figures: dict, key: str):
+    return next((f["value"] for f in figures.get("figures", []) if f["key"] == key), None)
+
+
 def _service_items(figures: dict, leads: dict) -> list[dict]:
     items = []
     for s in figures.get("services", []):
@@ -55,6 +59,19 @@ def _service_items(figures: dict, leads: dict) -> list[dict]:
                         "must": fmt_int(s["must_serve"]),
                     },
                     who,
+                )
+            )
+        fire_share = _figure(figures, "fire_on_time_share")
+        if s["code"] == "kebakaran" and s.get("quality") == 100 and fire_share is not None and fire_share < TARGET:
+            items.append(
+                _item(
+                    "periksa_mutu",
+                    _(
+                        "Mutu kebakaran dinilai 100 %% padahal hanya %(p)s laporan kebakaran tiba dalam standar "
+                        "waktu tanggap: periksa penilaian mutu."
+                    )
+                    % {"p": fmt_pct(fire_share)},
+                    _("Tim Efektif bersama Damkar"),
                 )
             )
         if s.get("capped"):

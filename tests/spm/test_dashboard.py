@@ -149,8 +149,11 @@ def test_tim_efektif_fills_quality_checklist_and_action_plan(client, personas):
     assessment = PeriodAssessment.objects.get(service__code="kebakaran", year=2026, quarter=2)
     assert assessment.problems == "Mobil damkar baru 1 unit"
     # Weights 2 + 1 of 2 + 1 + 1 + 1 + 1 = 3 / 6
-    fire = next(s for s in achievements(year=2026, month=5)["services"] if s["code"] == "kebakaran")
+    fire = next(s for s in achievements(year=2026, month=6)["services"] if s["code"] == "kebakaran")
     assert fire["quality"] == 50.0
+    # May ended before the second quarter did: its checklist does not reach May.
+    may = next(s for s in achievements(year=2026, month=5)["services"] if s["code"] == "kebakaran")
+    assert may["quality"] is None
     # An earlier quarter has no checklist yet.
     assert (
         next(s for s in achievements(year=2026, quarter=1)["services"] if s["code"] == "kebakaran")["quality"] is None
