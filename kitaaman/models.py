@@ -1,9 +1,29 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class ChangeStamped(models.Model):
+    """Who changed a row last and when: records that people edit (targets,
+    budgets, checklists, milestones, population) carry them; the audit log
+    keeps the history."""
+
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class OutboxMessage(models.Model):

@@ -144,15 +144,11 @@ def budget_key(code: str) -> str:
 # --- periods -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FigurePeriod:
-    """A range of whole days in WIB: a year, quarter, month or week."""
+class DayRange:
+    """Whole days in WIB, `start` to `end` inclusive, as moments."""
 
-    kind: str  # "year", "quarter", "month", "week"
-    key: str
     start: date
-    end: date  # inclusive
-    label: str
+    end: date
 
     @property
     def start_dt(self) -> datetime:
@@ -162,6 +158,17 @@ class FigurePeriod:
     def end_dt(self) -> datetime:
         """Exclusive: midnight WIB after the last day."""
         return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=WIB)
+
+
+@dataclass(frozen=True)
+class FigurePeriod(DayRange):
+    """A range of whole days in WIB: a year, quarter, month or week."""
+
+    kind: str  # "year", "quarter", "month", "week"
+    key: str
+    start: date
+    end: date  # inclusive
+    label: str
 
     @property
     def spm(self) -> Period:

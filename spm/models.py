@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Category, Desa, Kecamatan, SpmService, Status
 from kitaaman.localized import localized
+from kitaaman.models import ChangeStamped
 
 # The SK Tim Efektif and the signatories belong to this app (see spm/decree.py).
 from .decree import Signatory, TeamDecree  # noqa: F401
@@ -171,7 +172,7 @@ class Quarter(models.IntegerChoices):
     Q4 = 4, _("Triwulan IV")
 
 
-class PeriodAssessment(models.Model):
+class PeriodAssessment(ChangeStamped):
     """Per service and quarter: the quality checklist plus the notes e-SPM asks
     for (problems, follow-up, the four implementation stages)."""
 
@@ -186,15 +187,6 @@ class PeriodAssessment(models.Model):
     stage_delivery = models.TextField(_("tahap 4: pelaksanaan"), blank=True)
     problems = models.TextField(_("permasalahan"), blank=True)
     follow_up = models.TextField(_("tindak lanjut"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diubah oleh"),
-    )
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["-year", "-quarter", "service__sort_order"]
@@ -224,7 +216,7 @@ class QualityCheck(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="spm_check_unique")]
 
 
-class Target(models.Model):
+class Target(ChangeStamped):
     """Who must be served for the activity-based services, for a year."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="targets", verbose_name=_("layanan"))
@@ -241,15 +233,6 @@ class Target(models.Model):
     hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
     value = models.PositiveIntegerField(_("jumlah warga yang harus dilayani"))
     note = models.CharField(_("sumber data/catatan"), max_length=500, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diubah oleh"),
-    )
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["-year", "service__sort_order", "kecamatan_id", "hazard"]
@@ -272,7 +255,7 @@ class Target(models.Model):
         return f"{self.service} {self.year} {self.kecamatan or _('kabupaten')} {self.hazard}".strip()
 
 
-class Budget(models.Model):
+class Budget(ChangeStamped):
     """What the kabupaten budgeted (pagu) and spent (realisasi) on a service in
     a year, in whole rupiah: the budget part of the e-SPM report. Realisasi may
     exceed pagu (budget changes mid-year); negative amounts are refused."""
@@ -286,15 +269,6 @@ class Budget(models.Model):
         _("realisasi anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
     )
     note = models.CharField(_("sumber data/catatan"), max_length=500, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diubah oleh"),
-    )
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["-year", "service__sort_order"]
@@ -354,7 +328,7 @@ class Activity(models.Model):
         return f"{self.service} {self.date:%d-%m-%Y} {self.desa}"
 
 
-class Milestone(models.Model):
+class Milestone(ChangeStamped):
     """KITA AMAN action plan."""
 
     class State(models.TextChoices):
@@ -375,15 +349,6 @@ class Milestone(models.Model):
     evidence = models.FileField(_("berkas bukti"), upload_to=evidence_upload_to, blank=True)
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diubah oleh"),
-    )
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["sort_order", "id"]

@@ -232,6 +232,20 @@ def backlog(*, start: datetime, end: datetime, now: datetime, kecamatan: str | N
     return overdue, {"verify": verify, "followup": in_period - verify}
 
 
+def report_item(incident) -> dict:
+    """How a summary lists a report (stored with its figures): code, category, place, status."""
+    return {
+        "id": incident.pk,
+        "tracking_code": incident.tracking_code,
+        "category_code": incident.category.code,
+        "category": incident.category.name,
+        "kecamatan": incident.kecamatan.name,
+        "desa": incident.desa.name,
+        "status": incident.status,
+        "status_label": str(Status(incident.status).label),
+    }
+
+
 def _responsible(incident, assignments) -> tuple[str, str]:
     """(group key, who should act) for an overdue report."""
     open_ones = [a for a in assignments if a.completed_at is None]
@@ -266,14 +280,7 @@ def overdue_list(*, at: datetime, period_start: datetime, kecamatan: str | None 
         key, who = _responsible(incident, by_incident.get(incident.pk, []))
         days = (at - incident.deadline).total_seconds() / 86400
         item = {
-            "id": incident.pk,
-            "tracking_code": incident.tracking_code,
-            "category_code": incident.category.code,
-            "category": incident.category.name,
-            "kecamatan": incident.kecamatan.name,
-            "desa": incident.desa.name,
-            "status": incident.status,
-            "status_label": str(Status(incident.status).label),
+            **report_item(incident),
             "reported_at": incident.reported_at.isoformat(),
             "carried_over": incident.reported_at < period_start,
             "due_at": incident.deadline.isoformat(),

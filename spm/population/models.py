@@ -2,19 +2,19 @@
 penduduk". Data, not configuration: every figure says where it comes from
 and for which year, and the dashboard shows both."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
+from kitaaman.models import ChangeStamped
 
 # What spm.demo writes; the dashboard says so next to the figures.
 DEMO_SOURCE = "data demo"
 
 
-class Population(models.Model):
+class Population(ChangeStamped):
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="populations", verbose_name=_("kecamatan")
     )
@@ -32,15 +32,6 @@ class Population(models.Model):
     source = models.CharField(
         _("sumber"), max_length=200, help_text=_("Misalnya: BPS, Kecamatan Rupit Dalam Angka 2025.")
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diubah oleh"),
-    )
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["-year", "kecamatan_id", "desa_id"]

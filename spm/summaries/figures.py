@@ -21,7 +21,7 @@ from spm.figures import FigurePeriod, period_figures, service_key
 from spm.formatting import fmt_datetime, month_name
 from spm.legal import document_record
 from spm.models import Milestone
-from spm.overdue import overdue_list
+from spm.overdue import overdue_list, report_item
 from spm.population.selectors import kecamatan_population
 
 from .models import Kind, Summary
@@ -87,14 +87,7 @@ def _notable(qs) -> list[dict]:
             reasons = [reason_text(c) for c in codes]
         items.append(
             {
-                "id": incident.pk,
-                "tracking_code": incident.tracking_code,
-                "category_code": incident.category.code,
-                "category": incident.category.name,
-                "kecamatan": incident.kecamatan.name,
-                "desa": incident.desa.name,
-                "status": incident.status,
-                "status_label": str(Status(incident.status).label),
+                **report_item(incident),
                 "created_at": incident.created_at.isoformat(),
                 "created_display": fmt_datetime(incident.created_at),
                 "reasons": reasons,

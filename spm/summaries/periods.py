@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from spm.figures import DayRange
 from spm.formatting import fmt_date, fmt_date_long, month_name
 
 from .models import Kind
@@ -35,20 +36,11 @@ class PeriodError(ValueError):
 
 
 @dataclass(frozen=True)
-class Period:
+class Period(DayRange):
     kind: str
     key: str
     start: date
     end: date  # inclusive
-
-    @property
-    def start_dt(self) -> datetime:
-        return datetime.combine(self.start, time.min, tzinfo=WIB)
-
-    @property
-    def end_dt(self) -> datetime:
-        """Exclusive end: midnight WIB after the last day."""
-        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=WIB)
 
     @property
     def year(self) -> int:
