@@ -400,7 +400,24 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
     return out
 
 
-def _achievements(period: Period, inputs: Inputs) -> dict:
+def _change(s: dict, period: Period, previous) -> tuple[float | None, str]:
+    """Change since the previous period, like with like: for the report
+    services the difference in points; for the year-to-date services the pace
+    against the pro-rated annual target (cumulative achievement x 12 / months
+    elapsed), so calendar growth is not read as improvement."""
+    if s["capaian"] is None or previous is None:
+        return None, _("tidak ada pembanding")
+    if s["source"] == Service.Source.LAPORAN:
+        return round(s["capaian"] - previous, 2), ""
+    prev = period.previous()
+    prev_last = prev.last_month if prev.year == period.year else 12
+    pace = s["capaian"] * 12 / period.last_month - previous * 12 / prev_last
+    return round(pace, 2), _("terhadap sasaran pro-rata")
+
+
+def _achievements(period: Period, inputs: Inputs, *, closed: bool = True) -> dict:
+    """`closed`: the period has ended. A running period is not compared with
+    a complete one (no change), and its previous period is not computed."""
     kecamatan_obj = None
     if inputs.kecamatan:
         if not inputs.kecamatan_rows:
@@ -408,15 +425,17 @@ def _achievements(period: Period, inputs: Inputs) -> dict:
         kecamatan_obj = {"code": inputs.kecamatan_rows[0][0], "name": inputs.kecamatan_rows[0][1]}
     prev_period = period.previous()
     current = _compute(period, inputs)
-    previous = {s["code"]: s for s in _compute(prev_period, inputs)}
+    previous = {s["code"]: s for s in _compute(prev_period, inputs)} if closed else {}
     for s in current:
         p = previous.get(s["code"], {})
         s["previous"] = {"capaian": p.get("capaian"), "index": p.get("index")}
-        s["change"] = (
-            round(s["capaian"] - p["capaian"], 2) if s["capaian"] is not None and p.get("capaian") is not None else None
-        )
+        if closed:
+            s["change"], s["change_reason"] = _change(s, period, p.get("capaian"))
+        else:
+            s["change"], s["change_reason"] = None, _("periode berjalan: dibandingkan setelah periode selesai")
     return {
         "period": period.as_dict(),
+        "closed": closed,
         "previous_period": prev_period.as_dict(),
         "kecamatan": kecamatan_obj,
         "fire_response_minutes": fire_standard_minutes(),
@@ -425,13 +444,19 @@ def _achievements(period: Period, inputs: Inputs) -> dict:
     }
 
 
-def achievements(*, year, quarter=None, month=None, kecamatan=None) -> dict:
+def _closed(period: Period, today: date | None) -> bool:
+    return (today or timezone.localdate()) > period.end
+
+
+def achievements(*, year, quarter=None, month=None, kecamatan=None, today: date | None = None) -> dict:
     """The SPM figures of a period, shaped exactly like the API answer.
 
     Raises PeriodError for a bad period and Kecamatan.DoesNotExist for an unknown code."""
     period = make_period(year, quarter, month)
-    inputs = Inputs(first=period.previous().start, last=period.end, kecamatan=kecamatan)
-    return _achievements(period, inputs)
+    closed = _closed(period, today)
+    first = period.previous().start if closed else period.start
+    inputs = Inputs(first=first, last=period.end, kecamatan=kecamatan)
+    return _achievements(period, inputs, closed=closed)
 
 
 def _trend(year: int, inputs: Inputs, until: date) -> dict:
@@ -472,9 +497,11 @@ def dashboard_figures(
 ) -> tuple[dict, dict]:
     """(achievements, trend) from one set of inputs: what the dashboard shows."""
     period = make_period(year, quarter, month)
-    first = min(period.previous().start, date(period.year, 1, 1))
+    today = until or timezone.localdate()
+    closed = _closed(period, today)
+    first = min(period.previous().start, date(period.year, 1, 1)) if closed else date(period.year, 1, 1)
     inputs = Inputs(first=first, last=date(period.year, 12, 1), kecamatan=kecamatan)
-    return _achievements(period, inputs), _trend(period.year, inputs, until or timezone.localdate())
+    return _achievements(period, inputs, closed=closed), _trend(period.year, inputs, today)
 
 
 __all__ = [

@@ -367,7 +367,7 @@ def _population(period: FigurePeriod, kecamatan) -> tuple[int | None, dict]:
     return sum(population[c].value for c in codes), population
 
 
-def _achievement_figures(data: dict, *, period: FigurePeriod, closed: bool) -> list[Figure]:
+def _achievement_figures(data: dict) -> list[Figure]:
     out = []
     for s in data["services"]:
         code = s["code"]
@@ -389,7 +389,11 @@ def _achievement_figures(data: dict, *, period: FigurePeriod, closed: bool) -> l
                 denominator_label=str(s["must_serve_label"]),
                 unit="%",
                 note=note,
-                extra={"change": _change(s, period=period, closed=closed), "raw": capaian, "capped": capped},
+                extra={
+                    "change": {"value": s.get("change"), "reason": s.get("change_reason", "")},
+                    "raw": capaian,
+                    "capped": capped,
+                },
             )
         )
         out.append(
@@ -406,24 +410,6 @@ def _achievement_figures(data: dict, *, period: FigurePeriod, closed: bool) -> l
     return out
 
 
-def _change(s: dict, *, period: FigurePeriod, closed: bool) -> dict:
-    """Change since the previous period, like with like: none for a running
-    period; for the year-to-date services the pace against the pro-rated
-    annual target (cumulative achievement x 12 / months elapsed)."""
-    previous = (s.get("previous") or {}).get("capaian")
-    if not closed:
-        return {"value": None, "reason": _("periode berjalan: dibandingkan setelah periode selesai")}
-    if s["capaian"] is None or previous is None:
-        return {"value": None, "reason": _("tidak ada pembanding")}
-    if s["source"] == "laporan":
-        return {"value": round(s["capaian"] - previous, 2), "reason": ""}
-    spm = period.spm
-    prev_last = spm.previous().last_month if spm.previous().year == spm.year else 12
-    now_pace = s["capaian"] * 12 / spm.last_month
-    prev_pace = previous * 12 / prev_last
-    return {"value": round(now_pace - prev_pace, 2), "reason": _("terhadap sasaran pro-rata")}
-
-
 def period_figures(
     period: FigurePeriod, *, kecamatan: str | None = None, now: datetime | None = None, achievements_data=None
 ) -> FigureSet:
@@ -433,7 +419,9 @@ def period_figures(
     counts = report_counts(start=period.start, end=period.end, kecamatan=kecamatan)
     if achievements_data is None:
         spm = period.spm
-        achievements_data = achievements(year=spm.year, quarter=spm.quarter, month=spm.month, kecamatan=kecamatan)
+        achievements_data = achievements(
+            year=spm.year, quarter=spm.quarter, month=spm.month, kecamatan=kecamatan, today=now.astimezone(WIB).date()
+        )
     overdue, late = backlog(start=period.start_dt, end=period.end_dt, now=now, kecamatan=kecamatan)
     received = counts["total"]
     population, by_kec_population = _population(period, kecamatan)
@@ -511,7 +499,7 @@ def period_figures(
         ),
         Figure("overdue_received_in_period", overdue.in_period, unit="laporan"),
         Figure("overdue_carried_over", overdue.carried_over, unit="laporan"),
-        *_achievement_figures(achievements_data, period=period, closed=closed),
+        *_achievement_figures(achievements_data),
     ]
     kec_rows = _kecamatan_rows(counts, achievements_data, by_kec_population, kecamatan)
     return FigureSet(

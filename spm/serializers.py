@@ -76,8 +76,13 @@ class ServiceAchievementOutput(serializers.Serializer):
     by_kecamatan = KecamatanRowOutput(many=True)
     previous = serializers.DictField(child=serializers.FloatField(allow_null=True))
     change = serializers.FloatField(
-        allow_null=True, help_text=_("Perubahan capaian (poin persen) dari periode sebelumnya.")
+        allow_null=True,
+        help_text=_(
+            "Perubahan capaian (poin persen) dari periode sebelumnya; null untuk periode berjalan. Layanan "
+            "kegiatan: perubahan laju terhadap sasaran pro-rata."
+        ),
     )
+    change_reason = serializers.CharField(help_text=_("Cara perubahan dibandingkan, atau mengapa tidak ada."))
     quality_items = QualityItemOutput(many=True)
     quality_period = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
 
@@ -89,6 +94,7 @@ class KecamatanRefOutput(serializers.Serializer):
 
 class AchievementsOutput(serializers.Serializer):
     period = PeriodOutput()
+    closed = serializers.BooleanField(help_text=_("Periode sudah berakhir; false: angka sementara."))
     previous_period = PeriodOutput()
     kecamatan = KecamatanRefOutput(allow_null=True)
     fire_response_minutes = serializers.IntegerField(allow_null=True)

@@ -124,8 +124,14 @@ def test_kecamatan_filter_and_change_since_previous_period(q1_data):
     march = achievements(year=2026, month=3)
     assert svc(march, "tibum")["change"] is None  # February had no target
     april = achievements(year=2026, month=4)
-    # info-bencana cumulative: March 400/3,500 = 11.43, April 1,000/3,500 = 28.57
-    assert svc(april, "info-bencana")["change"] == round(28.57 - 11.43, 2)
+    # info-bencana cumulative: March 400/3,500 = 11.43, April 1,000/3,500 = 28.57. Year to date, the
+    # change is the pace against the pro-rated target: 28.57 x 12/4 - 11.43 x 12/3, not calendar growth.
+    info = svc(april, "info-bencana")
+    assert info["change"] == round(28.57 * 12 / 4 - 11.43 * 12 / 3, 2) == 39.99
+    assert info["change_reason"] == "terhadap sasaran pro-rata"
+    # A running period is not compared with a complete one.
+    running = achievements(year=2026, month=4, today=date(2026, 4, 20))
+    assert svc(running, "tibum")["change"] is None and running["closed"] is False
 
 
 @pytest.mark.django_db
