@@ -63,9 +63,9 @@ def _capaian_label(value, source="kegiatan") -> str:
     return fmt_pct(min(value, 100.0))
 
 
-def _cards(services, *, period, kec_code, dates, figs):
+def _cards(services, *, period, kec_code, dates, figs, categories):
     by_service = {}
-    for c in Category.objects.exclude(spm_service=""):
+    for c in (c for c in categories if c.spm_service):
         by_service.setdefault(c.spm_service, []).append(c)
     for s in services:
         figure = figs[service_key(s["code"])]
@@ -210,10 +210,10 @@ def _desa_rows(*, period, kecamatan, dates):
     return rows, population
 
 
-def _category_rows(figures, *, kec_code, dates):
+def _category_rows(figures, *, kec_code, dates, categories):
     statuses = list(Status)
     rows = []
-    for cat in Category.objects.order_by("sort_order", "name"):
+    for cat in categories:
         counts = [figures["by_category_status"].get((cat.pk, s.value), 0) for s in statuses]
         if not any(counts):
             continue
@@ -299,7 +299,8 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
     figs = result.by_key
     figures = result.counts
     dates = {"created_after": period.start.isoformat(), "created_before": period.end.isoformat()}
-    services = _cards(data["services"], period=period, kec_code=kec_code, dates=dates, figs=figs)
+    categories = list(Category.objects.order_by("sort_order", "name"))
+    services = _cards(data["services"], period=period, kec_code=kec_code, dates=dates, figs=figs, categories=categories)
     kec_list = list(Kecamatan.objects.values_list("code", "name"))
     population = result.population
     kec_rows = _kecamatan_rows(services, result, kec_list=kec_list, kec_code=kec_code, dates=dates, period=period)
@@ -308,7 +309,7 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
     if kec_code:
         desa_rows, desa_pop = _desa_rows(period=period, kecamatan=kec_code, dates=dates)
         shown_population += list(desa_pop.values())
-    statuses, cat_rows, status_totals = _category_rows(figures, kec_code=kec_code, dates=dates)
+    statuses, cat_rows, status_totals = _category_rows(figures, kec_code=kec_code, dates=dates, categories=categories)
     milestones = selectors.milestones_list()
     done = sum(1 for m in milestones if m.status == Milestone.State.SELESAI)
     month_href = lambda m: (  # noqa: E731

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from incidents.models import Category, Incident, Kecamatan, SpmService
+from incidents.models import Category, Incident, SpmService
 
 from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
 from .formatting import fmt_date_long, fmt_int, fmt_minutes, fmt_number, fmt_pct
@@ -357,11 +357,10 @@ def _entered_late(period: FigurePeriod, kecamatan, now: datetime, counts: dict) 
     return qs.count()
 
 
-def _population(period: FigurePeriod, kecamatan) -> tuple[int | None, dict]:
+def _population(period: FigurePeriod, kecamatan, achievements_data: dict) -> tuple[int | None, dict]:
     population = kecamatan_population(year=period.end.year)
-    codes = [kecamatan] if kecamatan else None
-    if codes is None:
-        codes = list(Kecamatan.objects.values_list("code", flat=True))
+    # The area's kecamatan, as the achievements listed them.
+    codes = [r["code"] for r in achievements_data["services"][0]["by_kecamatan"] if r["code"]]
     if not codes or any(c not in population for c in codes):
         return None, population
     return sum(population[c].value for c in codes), population
@@ -424,7 +423,7 @@ def period_figures(
         )
     overdue, late = backlog(start=period.start_dt, end=period.end_dt, now=now, kecamatan=kecamatan)
     received = counts["total"]
-    population, by_kec_population = _population(period, kecamatan)
+    population, by_kec_population = _population(period, kecamatan, achievements_data)
     verify, finish, fire = counts["verify"], counts["finish"], counts["fire"]
     verify_den = verify["count"] + late["verify"]
     finish_den = finish["count"] + late["followup"]

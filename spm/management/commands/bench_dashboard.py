@@ -92,8 +92,14 @@ class Command(BaseCommand):
             Incident.objects.values_list("kecamatan_id", flat=True).first()
             or Kecamatan.objects.values_list("code", flat=True).first()
         )
+        # The running quarter, the last closed one (overdue from its snapshot), the year.
+        closed_year, closed_quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
         self.periods = [
             (f"triwulan {quarter} {year}", {"year": year, "quarter": quarter}),
+            (
+                f"triwulan {closed_quarter} {closed_year} (selesai)",
+                {"year": closed_year, "quarter": closed_quarter},
+            ),
             (f"tahun {year}", {"year": year}),
             (
                 f"triwulan {quarter} {year}, kec. {kecamatan}",
