@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from kitaaman.delivery import Outgoing, deliver, record_pending
 from kitaaman.outbox import outbox_enqueue
 
+from .attention import overdue_when
 from .display import summary_display
 from .figures import compute_figures
 from .models import Summary, SummaryRun
@@ -213,6 +214,9 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
             "title": title,
             "dates": shown["dates"],
             "provisional_note": shown["provisional_note"],
+            # The e-mail, like the page and the PDF, leads with what needs a decision.
+            "attention": shown["attention"],
+            "overdue_when": overdue_when(figures),
             "figures": figures,
             "totals": figures.get("totals", {}),
             "services": [

@@ -219,6 +219,13 @@ def test_run_queues_the_mail_through_the_outbox_and_sends_once(november, persona
     assert sent.attachments[0][1][:4] == b"%PDF"
     assert "November 2026" in sent.subject
     assert sent.alternatives and "Capaian SPM" in sent.alternatives[0][0]
+    # The body leads with what needs a decision, before the figures; overdue says as at when.
+    body = sent.body
+    assert body.index("PERLU PERHATIAN") < body.index("Laporan masuk")
+    assert "laporan melewati batas waktu per 30 November 2026" in body
+    assert "Melewati batas waktu (per 30 November 2026)" in body
+    html = sent.alternatives[0][0]
+    assert html.index("Perlu perhatian") < html.index("Laporan masuk")
     # The same revision again: nothing more is sent.
     mail.outbox.clear()
     summary_send(summary_id=summary.pk, revision=1)
