@@ -297,7 +297,7 @@ class _Document:
         self.heading(_("Angka ringkasan"))
         self.table(
             [_("Angka"), _("Nilai"), _("Pembilang dari penyebut")],
-            [[f["label"], f["display"], f["ratio"]] for f in d["figures"]],
+            [[f["label"], f["display"], f["ratio"] if f.get("denominator") else ""] for f in d["figures"]],
             (66, 34, 82),
             align_right_from=9,
         )
