@@ -243,6 +243,7 @@ def report_item(incident) -> dict:
         "desa": incident.desa.name,
         "status": incident.status,
         "status_label": str(Status(incident.status).label),
+        "reported_at": incident.reported_at.isoformat(),
     }
 
 
@@ -281,7 +282,6 @@ def overdue_list(*, at: datetime, period_start: datetime, kecamatan: str | None 
         days = (at - incident.deadline).total_seconds() / 86400
         item = {
             **report_item(incident),
-            "reported_at": incident.reported_at.isoformat(),
             "carried_over": incident.reported_at < period_start,
             "due_at": incident.deadline.isoformat(),
             "due_display": fmt_datetime(incident.deadline),

@@ -187,13 +187,27 @@ def notable_rows(figures, categories) -> list[dict]:
         rows.append(
             {
                 **_report(item, categories),
-                "received": fmt_datetime_long(item["created_at"])
-                if item.get("created_at")
+                # When the report was received (older summaries stored only when it was entered).
+                "received": fmt_datetime_long(item.get("reported_at") or item["created_at"])
+                if item.get("reported_at") or item.get("created_at")
                 else item["created_display"],
                 "reasons": "; ".join(reason_text(c) for c in codes) if codes else "; ".join(item.get("reasons", [])),
             }
         )
     return rows
+
+
+def correction_rows(figures, categories) -> list[dict]:
+    """Reports of earlier periods entered after the previous summary was issued."""
+    return [
+        {
+            **_report(item, categories),
+            "received": fmt_datetime_long(item["reported_at"]),
+            "entered": fmt_datetime_long(item["created_at"]),
+        }
+        for item in figures.get("corrections", {}).get("items", [])
+        if "id" in item
+    ]
 
 
 def plan_rows(figures) -> list[dict]:
@@ -347,6 +361,8 @@ def summary_display(summary, *, interactive=True, with_charts=True) -> dict:
         ],
         "period_info": f.get("period_info", {}),
         "notable": notable_rows(f, categories),
+        "corrections": correction_rows(f, categories),
+        "corrections_count": f.get("corrections", {}).get("count", 0),
         "plans_available": f.get("action_plans", {}).get("available", False),
         "plans": plan_rows(f),
         "charts": charts(f, interactive=interactive) if with_charts else None,

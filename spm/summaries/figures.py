@@ -205,19 +205,10 @@ def _corrections(period: Period, since: datetime) -> dict:
     qs = (
         Incident.objects.filter(reported_at__lt=period.start_dt, created_at__gte=since)
         .exclude(status__in=NOT_COUNTED)
-        .select_related("category", "kecamatan")
+        .select_related("category", "kecamatan", "desa")
         .order_by("reported_at", "id")
     )
-    items = [
-        {
-            "tracking_code": i.tracking_code,
-            "category": i.category.name,
-            "kecamatan": i.kecamatan.name,
-            "reported_at": i.reported_at.isoformat(),
-            "created_at": i.created_at.isoformat(),
-        }
-        for i in qs[:NOTABLE_LIMIT]
-    ]
+    items = [{**report_item(i), "created_at": i.created_at.isoformat()} for i in qs[:NOTABLE_LIMIT]]
     return {"count": qs.count(), "since": since.isoformat(), "items": items}
 
 

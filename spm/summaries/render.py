@@ -353,6 +353,14 @@ class _Document:
             (31, 33, 38, 22, 31, 27),
             align_right_from=5,
         )
+        if d["corrections_count"]:
+            self.heading(_("Koreksi periode sebelumnya (%(n)s)") % {"n": d["corrections_count"]})
+            self.table(
+                [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Diterima"), _("Dimasukkan")],
+                [[i["code"], i["category"], i["location"], i["received"], i["entered"]] for i in d["corrections"]],
+                (31, 34, 40, 38, 39),
+                align_right_from=9,
+            )
         self.heading(_("Laporan menonjol (kekerasan, korban jiwa, pengungsian)"))
         self.table(
             [_("Kode laporan"), _("Kategori"), _("Lokasi"), _("Diterima"), _("Alasan")],

@@ -50,3 +50,27 @@ def test_no_question_when_the_checklist_is_not_perfect(quarter):  # noqa: F811
         summary = summary_generate(period_key="2026-Q3", now=NOW)
         attention = summary_display(summary, with_charts=False)["attention"]
     assert not any(item["kind"] == "periksa_mutu" for item in attention)
+
+
+@pytest.mark.django_db
+def test_a_late_entry_is_a_correction_in_the_next_summary(personas, client):
+    from datetime import datetime
+
+    from incidents.models import Incident
+    from spm.rollup import rebuild_stats
+    from tests.spm.conftest import WIB, make_spm_report
+
+    october = summary_generate(period_key="2026-10", now=datetime(2026, 11, 1, 7, 0, tzinfo=WIB))
+    # Phoned in on 30 October, entered on 10 November, after October's summary was issued.
+    late = make_spm_report(personas, "ketertiban-umum", datetime(2026, 11, 10, 9, 0, tzinfo=WIB))
+    Incident.objects.filter(pk=late.pk).update(reported_at=datetime(2026, 10, 30, 20, 0, tzinfo=WIB))
+    rebuild_stats()
+    november = summary_generate(period_key="2026-11", now=datetime(2026, 12, 1, 7, 0, tzinfo=WIB))
+    assert november.figures["corrections"]["count"] == 1
+    assert october.figures["totals"]["reports"] == 0  # October's issued figures stay as they were
+    client.force_login(personas.pimpinan)
+    page = client.get(f"/ringkasan/{november.pk}/").content.decode()
+    assert "Koreksi periode sebelumnya (1)" in page and late.tracking_code in page
+    assert "30 Oktober 2026" in page and "10 November 2026" in page
+    kinds = [item["kind"] for item in summary_display(november, with_charts=False)["attention"]]
+    assert "koreksi" in kinds
