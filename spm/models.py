@@ -491,6 +491,25 @@ class StatMonthly(MeasuresMixin):
         ]
 
 
+class StatMonthlyDesa(models.Model):
+    """Reports per month x desa x status (the count only): the desa table of a
+    kecamatan on /dasbor/ reads a few hundred rows of it instead of every day
+    of every category in the daily table."""
+
+    month = models.DateField(_("bulan"))
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+", verbose_name=_("desa/kelurahan"))
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kecamatan"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    n = models.IntegerField("n", default=0, db_default=0)
+
+    class Meta:
+        verbose_name = _("agregat laporan bulanan per desa")
+        verbose_name_plural = _("agregat laporan bulanan per desa")
+        constraints = [models.UniqueConstraint(fields=["month", "desa", "status"], name="spm_statmonthlydesa_key")]
+        # The desa table of one kecamatan and period.
+        indexes = [models.Index(fields=["kecamatan", "month"], name="spm_statmonthlydesa_kec_idx")]
+
+
 class StatOpenDue(models.Model):
     """Open reports by the day (WIB) their running deadline falls on and the
     month they were received: the overdue backlog is the sum of the past days

@@ -20,6 +20,7 @@ from .models import (
     HOUR_EDGES,
     StatDaily,
     StatMonthly,
+    StatMonthlyDesa,
 )
 from .rollup import fire_standards
 
@@ -111,8 +112,10 @@ def report_counts(*, start: date, end: date, kecamatan=None) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for category_id, status, kecamatan_id, *sums in rows:
-        n = sums[0] or 0
+    for category_id, status, kecamatan_id, *raw in rows:
+        # PostgreSQL sums a bigint column as numeric: counters are whole numbers.
+        sums = [int(v or 0) for v in raw]
+        n = sums[0]
         if n:
             key = (category_id, status)
             by_cat_status[key] = by_cat_status.get(key, 0) + n
@@ -121,7 +124,7 @@ def report_counts(*, start: date, end: date, kecamatan=None) -> dict:
             continue
         by_kecamatan[kecamatan_id] = by_kecamatan.get(kecamatan_id, 0) + n
         for name, value in zip(MEASURE_NAMES, sums, strict=True):
-            totals[name] += value or 0
+            totals[name] += value
     edges_fire = [0, *FIRE_MINUTE_EDGES]
     fire_buckets = [
         {
@@ -198,7 +201,7 @@ def report_total_from_raw(*, year, quarter=None, month=None, kecamatan=None) -> 
 
 def reports_by_desa(*, period: Period, kecamatan: str) -> dict[str, int]:
     """Reports per desa of one kecamatan in the period (rejected and duplicates not counted)."""
-    qs = StatDaily.objects.filter(kecamatan_id=kecamatan, day__gte=period.start, day__lte=period.end).exclude(
+    qs = StatMonthlyDesa.objects.filter(kecamatan_id=kecamatan, month__gte=period.start, month__lte=period.end).exclude(
         status__in=NOT_COUNTED
     )
     return {row["desa_id"]: row["n"] or 0 for row in qs.values("desa_id").annotate(n=Sum("n"))}

@@ -24,6 +24,7 @@ from .models import (
     IncidentStatState,
     StatDaily,
     StatMonthly,
+    StatMonthlyDesa,
     StatOpenDue,
 )
 
@@ -206,6 +207,10 @@ def _due_key(state: IncidentStatState) -> dict:
     }
 
 
+def _desa_key(state: IncidentStatState) -> dict:
+    return {"month": state.day.replace(day=1), "desa_id": state.desa_code, "status": state.status}
+
+
 def _additions(state: IncidentStatState) -> list[tuple]:
     """(model, key, counters, extra) of every row a state adds to."""
     daily, monthly = _keys(state)
@@ -213,6 +218,7 @@ def _additions(state: IncidentStatState) -> list[tuple]:
     if state.measures:
         rows.append((StatDaily, daily, state.measures, {"kecamatan_id": state.kecamatan_code}))
         rows.append((StatMonthly, monthly, state.measures, None))
+        rows.append((StatMonthlyDesa, _desa_key(state), {"n": 1}, {"kecamatan_id": state.kecamatan_code}))
     if state.due_day is not None:
         rows.append((StatOpenDue, _due_key(state), {"n": 1}, None))
     return rows
@@ -226,6 +232,8 @@ def _apply(state: IncidentStatState, sign: int):
     daily, monthly = _keys(state)
     _subtract(StatDaily, daily, state.measures)
     _subtract(StatMonthly, monthly, state.measures)
+    if state.measures:
+        _subtract(StatMonthlyDesa, _desa_key(state), {"n": 1})
     if state.due_day is not None:
         key = _due_key(state)
         _subtract(StatOpenDue, key, {"n": 1})
@@ -346,7 +354,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
             cursor.execute(
                 f"LOCK TABLE {connection.ops.quote_name(IncidentStatState._meta.db_table)} IN ACCESS EXCLUSIVE MODE"
             )
-    for model in (StatDaily, StatMonthly, StatOpenDue, IncidentStatState, FireMedianCache):
+    for model in (StatDaily, StatMonthly, StatMonthlyDesa, StatOpenDue, IncidentStatState, FireMedianCache):
         model.objects.all().delete()
     services = dict(Category.objects.values_list("pk", "spm_service"))
     standards = fire_standards()
@@ -359,6 +367,7 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
     if first is None:
         return totals
     due: dict[tuple, int] = {}
+    per_desa: dict[tuple, list] = {}
     for start, end in _month_ranges(first, last):
         daily: dict[tuple, list] = {}
         monthly: dict[tuple, list] = {}
@@ -377,6 +386,10 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
             for name, value in state.measures.items():
                 dvec[INDEX[name]] += value
                 mvec[INDEX[name]] += value
+            if state.measures:
+                dk = (state.day.replace(day=1), state.desa_code, state.status)
+                cell = per_desa.setdefault(dk, [state.kecamatan_code, 0])
+                cell[1] += 1
             if state.due_day is not None:
                 k = (state.due_day, state.kecamatan_code, state.status, state.day.replace(day=1))
                 due[k] = due.get(k, 0) + 1
@@ -413,6 +426,13 @@ def rebuild_stats(*, batch_size: int = 5000, progress=None) -> dict:
         totals["monthly"] += len(monthly)
         if progress:
             progress(start, totals)
+    StatMonthlyDesa.objects.bulk_create(
+        [
+            StatMonthlyDesa(month=k[0], desa_id=k[1], status=k[2], kecamatan_id=v[0], n=v[1])
+            for k, v in per_desa.items()
+        ],
+        batch_size=batch_size,
+    )
     StatOpenDue.objects.bulk_create(
         [StatOpenDue(due_day=k[0], kecamatan_id=k[1], status=k[2], received_month=k[3], n=v) for k, v in due.items()],
         batch_size=batch_size,

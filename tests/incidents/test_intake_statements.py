@@ -32,13 +32,14 @@ URL = "/api/v1/reports/"
 
 BEFORE = ["SELECT incidents_category", "SAVEPOINT", "SELECT incidents_desa", "INSERT incidents_incident"]
 AFTER = ["INSERT incidents_incidentevent"]
-# One statement on PostgreSQL (a data-modifying WITH); SQLite has none, so four.
+# One statement on PostgreSQL (a data-modifying WITH); SQLite has none, so five.
 AGGREGATES = {
     "postgresql": ["WITH spm_incidentstatstate"],
     "sqlite": [
         "INSERT spm_incidentstatstate",
         "INSERT spm_statdaily",
         "INSERT spm_statmonthly",
+        "INSERT spm_statmonthlydesa",
         "INSERT spm_statopendue",
     ],
 }

@@ -9,7 +9,7 @@ import time_machine
 
 from incidents.models import Agency
 from incidents.workflow.services import incident_assign, incident_transition, incident_update
-from spm.models import MEASURES, IncidentStatState, StatDaily, StatMonthly, StatOpenDue
+from spm.models import MEASURES, IncidentStatState, StatDaily, StatMonthly, StatMonthlyDesa, StatOpenDue
 from tests import factories
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -134,8 +134,13 @@ def stats_snapshot():
         return out
 
     due = {
-        (str(r["due_day"]), r["kecamatan_id"], r["status"], r["n"])
-        for r in StatOpenDue.objects.values("due_day", "kecamatan_id", "status", "n")
+        (str(r["due_day"]), r["kecamatan_id"], r["status"], str(r["received_month"]), r["n"])
+        for r in StatOpenDue.objects.values("due_day", "kecamatan_id", "status", "received_month", "n")
+        if r["n"]
+    }
+    per_desa = {
+        (str(r["month"]), r["desa_id"], r["kecamatan_id"], r["status"], r["n"])
+        for r in StatMonthlyDesa.objects.values("month", "desa_id", "kecamatan_id", "status", "n")
         if r["n"]
     }
     states = {
@@ -146,5 +151,6 @@ def stats_snapshot():
         "daily": rows(StatDaily, ["day", "category_id", "desa_id", "kecamatan_id", "status"]),
         "monthly": rows(StatMonthly, ["month", "category_id", "kecamatan_id", "status"]),
         "due": due,
+        "per_desa": per_desa,
         "states": states,
     }

@@ -63,7 +63,7 @@ def test_the_category_the_intake_loaded_is_not_read_again(django_assert_num_quer
     # The service comes from the category the caller loaded (the intake's),
     # not from another query; a fire report without an arrival needs no
     # fire standard either.
-    with django_assert_num_queries(1 if rollup.connection.vendor == "postgresql" else 4):
+    with django_assert_num_queries(1 if rollup.connection.vendor == "postgresql" else 5):
         rollup.incident_changed(incident=incident, previous=None)
     row = StatMonthly.objects.get(category_id=incident.category_id)
     assert (row.n, row.fire_n) == (1, 1)
