@@ -363,7 +363,7 @@ class Incident(models.Model):
             # Reports still open at the end of a past period: those closed after it.
             models.Index(fields=["closed_at"], name="inc_closed_idx", condition=Q(closed_at__isnull=False)),
             # /dasbor/: the open reports of a period past a deadline, and those open now
-            # (spm.figures._late_open, spm.overdue), without walking every report of the year.
+            # (spm/overdue.py), without walking every report of the year.
             models.Index(
                 fields=["reported_at"],
                 name="inc_open_reported_idx",

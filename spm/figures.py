@@ -11,135 +11,22 @@ time it was entered. Rejected and duplicate reports are counted on their own
 line and left out of every other figure.
 """
 
-import statistics
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import Aggregate, F, FloatField, Func, Value
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from incidents.models import Category, Incident, SpmService
+from incidents.models import Incident
 
 from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
+from .figure_definitions import DEFINITIONS, budget_key, definitions, service_key
+from .fire_response import fire_minutes_exact
 from .formatting import fmt_date_long, fmt_int, fmt_minutes, fmt_number, fmt_pct
-from .models import Budget, FireMedianCache, Service
+from .models import Budget, Service
 from .overdue import backlog
 from .population.selectors import kecamatan_population
 from .report_figures import report_counts
-
-# key: (label, what is counted, over what, as at when)
-DEFINITIONS = {
-    "reports_received": (
-        gettext_lazy("Laporan diterima"),
-        gettext_lazy("laporan yang diterima dalam periode (menurut waktu diterima), tanpa ditolak dan duplikat"),
-    ),
-    "reports_rejected_or_duplicate": (
-        gettext_lazy("Ditolak atau duplikat"),
-        gettext_lazy(
-            "laporan yang diterima dalam periode dan ditolak atau ditandai duplikat (tidak dihitung di angka lain)"
-        ),
-    ),
-    "reports_open": (
-        gettext_lazy("Masih terbuka"),
-        gettext_lazy(
-            "laporan diterima dalam periode yang belum selesai pada saat angka dihitung, dari laporan diterima"
-        ),
-    ),
-    "reports_per_1000": (
-        gettext_lazy("Laporan per 1.000 penduduk"),
-        gettext_lazy("laporan diterima dalam periode per 1.000 penduduk wilayah (data penduduk tahun periode)"),
-    ),
-    "reports_entered_late": (
-        gettext_lazy("Dimasukkan setelah periode berakhir"),
-        gettext_lazy("laporan diterima dalam periode tetapi dimasukkan ke portal setelah periode berakhir (revisi)"),
-    ),
-    "fire_reports": (
-        gettext_lazy("Laporan kebakaran"),
-        gettext_lazy("laporan layanan kebakaran yang diterima dalam periode"),
-    ),
-    "fire_reports_without_arrival": (
-        gettext_lazy("Kebakaran tanpa waktu tiba"),
-        gettext_lazy("laporan kebakaran dalam periode yang belum mencatat waktu tiba di lokasi"),
-    ),
-    "fire_on_time_share": (
-        gettext_lazy("Tiba sesuai standar waktu tanggap"),
-        gettext_lazy(
-            "laporan kebakaran yang tiba dalam standar (dibandingkan sampai detik), dari yang waktu tibanya tercatat"
-        ),
-    ),
-    "fire_response_median_minutes": (
-        gettext_lazy("Median waktu tanggap kebakaran"),
-        gettext_lazy(
-            "median tepat (bukan perkiraan) menit dari laporan diterima sampai tiba, dari yang waktu tibanya tercatat"
-        ),
-    ),
-    "verified_on_time_share": (
-        gettext_lazy("Diverifikasi dalam batas waktu"),
-        gettext_lazy(
-            "laporan yang diverifikasi paling lambat batas verifikasinya, dari laporan yang sudah diverifikasi "
-            "atau sudah lewat batas verifikasinya pada saat angka dihitung"
-        ),
-    ),
-    "followup_on_time_share": (
-        gettext_lazy("Ditindaklanjuti dalam batas waktu"),
-        gettext_lazy(
-            "laporan yang selesai paling lambat batas tindak lanjutnya, dari laporan yang sudah selesai "
-            "atau sudah lewat batas tindak lanjutnya pada saat angka dihitung"
-        ),
-    ),
-    "overdue_at_period_end": (
-        gettext_lazy("Melewati batas waktu"),
-        gettext_lazy(
-            "laporan yang masih terbuka dan sudah lewat batas waktunya pada akhir periode (periode berjalan: saat "
-            "ini), termasuk yang diterima sebelum periode, dari semua laporan terbuka pada saat itu"
-        ),
-    ),
-    "overdue_received_in_period": (
-        gettext_lazy("Melewati batas: diterima dalam periode"),
-        gettext_lazy("bagian dari laporan melewati batas yang diterima dalam periode"),
-    ),
-    "overdue_carried_over": (
-        gettext_lazy("Melewati batas: bawaan periode sebelumnya"),
-        gettext_lazy("bagian dari laporan melewati batas yang diterima sebelum periode dimulai"),
-    ),
-}
-for _code, _label in SpmService.choices:
-    DEFINITIONS[f"spm_{_code.replace('-', '_')}_achievement"] = (
-        gettext_lazy("Capaian SPM"),
-        gettext_lazy(
-            "warga terlayani sesuai standar dibagi warga yang harus dilayani (layanan kegiatan: kumulatif sejak "
-            "Januari terhadap sasaran tahunan); di atas 100 persen ditampilkan 100 persen dengan tanda periksa data"
-        ),
-    )
-    DEFINITIONS[f"spm_{_code.replace('-', '_')}_index"] = (
-        gettext_lazy("Indeks SPM"),
-        gettext_lazy(
-            "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu penilaian triwulan terakhir tahun itu (tingkat kabupaten)"
-        ),
-    )
-
-
-for _code, _label in SpmService.choices:
-    DEFINITIONS[f"budget_{_code.replace('-', '_')}_realisation"] = (
-        gettext_lazy("Realisasi anggaran"),
-        gettext_lazy(
-            "realisasi anggaran layanan dibagi pagu anggaran layanan pada tahun itu (rupiah, seluruh kabupaten); "
-            "bisa di atas 100 persen bila anggaran berubah"
-        ),
-    )
-
-
-def service_key(code: str, what: str = "achievement") -> str:
-    return f"spm_{code.replace('-', '_')}_{what}"
-
-
-def budget_key(code: str) -> str:
-    return f"budget_{code.replace('-', '_')}_realisation"
-
 
 # --- periods -----------------------------------------------------------------------
 
@@ -301,49 +188,6 @@ class FigureSet:
         return [f.as_dict() for f in self.figures]
 
 
-def _fire_median(*, start: datetime, end: datetime, kecamatan: str | None) -> float | None:
-    categories = list(Category.objects.filter(spm_service=SpmService.KEBAKARAN).values_list("pk", flat=True))
-    if not categories:
-        return None
-    qs = Incident.objects.filter(
-        reported_at__gte=start, reported_at__lt=end, arrived_at__isnull=False, category_id__in=categories
-    ).exclude(status__in=NOT_COUNTED)
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    if connection.vendor == "postgresql":
-        # One statement over the arrival index, without visiting the table.
-        seconds = Func(
-            F("arrived_at") - F("reported_at"), function="EXTRACT", template="EXTRACT(EPOCH FROM %(expressions)s)"
-        )
-        value = qs.aggregate(m=Median(Greatest(Value(0.0), seconds, output_field=FloatField())))["m"]
-        return round(float(value) / 60, 2) if value is not None else None
-    seconds = [max(0.0, (a - r).total_seconds()) for r, a in qs.values_list("reported_at", "arrived_at")]
-    return round(statistics.median(seconds) / 60, 2) if seconds else None
-
-
-def fire_minutes_exact(period: "FigurePeriod", *, kecamatan: str | None, fire: dict) -> float | None:
-    """The exact median response time (minutes) of the period's fire reports
-    with an arrival recorded, from the recorded times; kept in FireMedianCache
-    while the aggregates (`fire`: count and total seconds of those arrivals)
-    say the same fires are there."""
-    key = {"start": period.start, "end": period.end, "kecamatan": kecamatan or ""}
-    fingerprint = {"arrived": fire["arrived"], "seconds": fire["seconds"]}
-    if not fire["arrived"]:
-        return None
-    cached = FireMedianCache.objects.filter(**key, **fingerprint).values_list("minutes", flat=True).first()
-    if cached is not None:
-        return cached
-    value = _fire_median(start=period.start_dt, end=period.end_dt, kecamatan=kecamatan)
-    FireMedianCache.objects.update_or_create(**key, defaults={**fingerprint, "minutes": value})
-    return value
-
-
-class Median(Aggregate):
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
 def _entered_late(period: FigurePeriod, kecamatan, now: datetime, counts: dict) -> int:
     if now < period.end_dt:
         return 0  # nothing can have been entered after a period that has not ended
@@ -366,18 +210,23 @@ def _population(period: FigurePeriod, kecamatan, achievements_data: dict) -> tup
     return sum(population[c].value for c in codes), population
 
 
+def achievement_shown(capaian, must_serve, source) -> tuple[float | None, str, bool]:
+    """(value shown, note, capped) for an achievement: nobody to serve reads
+    "tidak ada kasus" (a report service) or "belum ada sasaran" (no target);
+    over 100 % (attendances counted as people) shows 100 % and "periksa data"."""
+    if not must_serve:
+        return capaian, _("tidak ada kasus") if source == "laporan" else _("belum ada sasaran"), False
+    if capaian is not None and capaian > 100:
+        return 100.0, _("periksa data"), True
+    return capaian, "", False
+
+
 def _achievement_figures(data: dict) -> list[Figure]:
     out = []
     for s in data["services"]:
         code = s["code"]
         capaian = s["capaian"]
-        note = ""
-        value = capaian
-        capped = False
-        if s["must_serve"] == 0:
-            note = _("tidak ada kasus") if s["source"] == "laporan" else _("belum ada sasaran")
-        elif capaian is not None and capaian > 100:
-            value, note, capped = 100.0, _("periksa data"), True
+        value, note, capped = achievement_shown(capaian, s["must_serve"], s["source"])
         out.append(
             Figure(
                 key=service_key(code),
@@ -554,12 +403,7 @@ def _kecamatan_rows(counts, data, population, kecamatan) -> list[dict]:
             if r["code"] is None:
                 continue
             row = rows.setdefault(r["code"], {"code": r["code"], "name": r["name"], "services": {}})
-            capaian = r["capaian"]
-            note = ""
-            if r["must_serve"] == 0:
-                note = _("tidak ada kasus") if s["source"] == "laporan" else _("belum ada sasaran")
-            elif capaian is not None and capaian > 100:
-                capaian, note = 100.0, _("periksa data")
+            capaian, note, _capped = achievement_shown(r["capaian"], r["must_serve"], s["source"])
             row["services"][s["code"]] = {
                 "must_serve": r["must_serve"],
                 "served": r["served"],
@@ -578,11 +422,6 @@ def _kecamatan_rows(counts, data, population, kecamatan) -> list[dict]:
         row["per_1000"] = round(reports * 1000 / figure.value, 4) if figure else None
         out.append(row)
     return sorted(out, key=lambda r: r["code"])
-
-
-def definitions() -> list[dict]:
-    """Each figure's key with its definition, in the active language."""
-    return [{"key": key, "label": str(label), "definition": str(text)} for key, (label, text) in DEFINITIONS.items()]
 
 
 __all__ = [

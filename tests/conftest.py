@@ -126,6 +126,12 @@ def _portal_settings(request, settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = eager
     yield
     app.conf.task_always_eager = previous
+    # A page requested in English leaves the language active in this thread
+    # (the locale middleware sets it per request): the next test starts in the
+    # portal's own language, whatever order the tests run in.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
