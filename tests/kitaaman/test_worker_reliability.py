@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -177,13 +178,17 @@ def _task(name):
 
 
 def _sent_mails(mail_dir):
-    """Messages written by the file-based e-mail backend (one 'Subject:' header each)."""
-    return [
-        line.split(":", 1)[1].strip()
-        for path in Path(mail_dir).glob("*")
-        for line in path.read_text(errors="replace").splitlines()
-        if line.startswith("Subject:")
-    ]
+    """Subjects of the messages written by the file-based e-mail backend
+    (messages separated by a line of dashes), decoded: a subject with a dash
+    or an accent is MIME-encoded and may be folded over several lines."""
+    subjects = []
+    for path in Path(mail_dir).glob("*"):
+        for chunk in path.read_bytes().split(b"-" * 79):
+            if chunk.strip():
+                message = message_from_bytes(chunk.strip(), policy=policy.default)
+                if message["subject"]:
+                    subjects.append(str(message["subject"]))
+    return subjects
 
 
 def test_worker_generates_and_mails_a_summary(workers, personas, make_incident):
