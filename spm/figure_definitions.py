@@ -92,7 +92,8 @@ for _code, _label in SpmService.choices:
     DEFINITIONS[f"spm_{_code.replace('-', '_')}_index"] = (
         gettext_lazy("Indeks SPM"),
         gettext_lazy(
-            "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu penilaian triwulan terakhir tahun itu (tingkat kabupaten)"
+            "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan terakhir tahun itu yang sudah "
+            "berakhir pada akhir periode (tingkat kabupaten)"
         ),
     )
 
