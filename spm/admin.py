@@ -95,8 +95,8 @@ class QualityCheckInline(admin.TabularInline):
 
 @admin.register(PeriodAssessment)
 class PeriodAssessmentAdmin(admin.ModelAdmin):
-    list_display = ("service", "year", "quarter", "updated_at", "updated_by")
-    list_filter = ("service", "year", "quarter")
+    list_display = ("service", "year", "quarter", "kecamatan", "updated_at", "updated_by")
+    list_filter = ("service", "year", "quarter", "kecamatan")
     inlines = [QualityCheckInline]
 
 

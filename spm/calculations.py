@@ -18,9 +18,10 @@ activities, per kecamatan and month of publishing.
 
 The kabupaten is always the sum of its rows (counts summed, then divided);
 a target set for the whole kabupaten, without a kecamatan, is its own row.
-The quality checklist is kabupaten-wide: the latest quarter of the year that
-had ended by the end of the period and was assessed applies to every
-kecamatan (so January and February have none yet).
+The quality checklist is the kabupaten's, unless a kecamatan was assessed on
+its own: the latest quarter of the year that had ended by the end of the
+period and was assessed applies (so January and February have none yet); a
+kecamatan's own assessment wins over the kabupaten's of the same quarter.
 """
 
 from __future__ import annotations
@@ -272,11 +273,28 @@ class Inputs:
         return out
 
     def quality(self, year: int, up_to_quarter: int) -> dict:
+        """The kabupaten's checklist per service (assessments without a kecamatan)."""
+        return self.quality_for(year, up_to_quarter, kecamatan=None)
+
+    def quality_for(self, year: int, up_to_quarter: int, *, kecamatan: str | None) -> dict:
+        """The checklist that applies to one kecamatan (or, with None, the
+        kabupaten): the latest quarter assessed, up to `up_to_quarter`; a
+        kecamatan's own assessment wins over the kabupaten's of the same quarter
+        and is marked "scope": "kecamatan"."""
         latest = {}
         for a in self.assessments:
-            if a.year == year and a.quarter <= up_to_quarter:
-                latest.setdefault(a.service.code, a)
+            if a.year != year or a.quarter > up_to_quarter:
+                continue
+            if a.kecamatan_id not in (None, kecamatan):
+                continue
+            held = latest.get(a.service.code)
+            if held is None or a.quarter > held.quarter or (a.quarter == held.quarter and a.kecamatan_id):
+                latest[a.service.code] = a
         return _quality_from(self.items_by_service, latest)
+
+    def assessed_kecamatan(self, year: int) -> set:
+        """Kecamatan with an assessment of their own in `year`."""
+        return {a.kecamatan_id for a in self.assessments if a.year == year and a.kecamatan_id}
 
 
 def _quality_from(items_by_service: dict, latest: dict) -> dict:
@@ -300,6 +318,7 @@ def _quality_from(items_by_service: dict, latest: dict) -> dict:
             "year": assessment.year,
             "quarter": assessment.quarter,
             "assessment_id": assessment.pk,
+            "scope": "kecamatan" if assessment.kecamatan_id else "kabupaten",
             "items": [
                 {
                     "code": i.code,
@@ -331,7 +350,12 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
     from_warnings = inputs.warning_counts(period.year, period.last_month)
     # Only quarters that have ended by the period's end are assessed for it: a
     # quarter's checklist entered while it runs never reaches an earlier month.
-    quality = inputs.quality(period.year, period.last_month // 3)
+    quarter = period.last_month // 3
+    quality = inputs.quality_for(period.year, quarter, kecamatan=kecamatan)
+    own = {
+        code: inputs.quality_for(period.year, quarter, kecamatan=code)
+        for code in inputs.assessed_kecamatan(period.year)
+    }
     settings_row = inputs.settings
     out = []
     for service in inputs.services:
@@ -362,8 +386,13 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
                 )
         q = quality.get(service.code, {}).get("score")
         for row in rows:
+            row_quality = own.get(row["code"], quality).get(service.code, {})
+            row["quality"] = row_quality.get("score")
+            row["quality_scope"] = row_quality.get("scope")
             row["capaian"] = pct(row["served"], row["must_serve"])
-            row["index"] = index_score(row["capaian"], q, service.weight_recipients, service.weight_quality)
+            row["index"] = index_score(
+                row["capaian"], row["quality"], service.weight_recipients, service.weight_quality
+            )
             # The colour follows the figure shown (the achievement), against the SPM target.
             row["band"] = band(row["capaian"], settings_row)
         must = sum(r["must_serve"] for r in rows)
@@ -385,6 +414,7 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
                 "from_warnings": sum(r.get("from_warnings", 0) for r in rows),
                 "capaian": capaian,
                 "quality": q,
+                "quality_scope": quality.get(service.code, {}).get("scope"),
                 "index": idx,
                 "band": band(capaian, settings_row),
                 "weights": {"recipients": service.weight_recipients, "quality": service.weight_quality},

@@ -101,7 +101,10 @@ def _stages(assessment):
 
 def _assessments(year: int, quarter: int) -> dict:
     return {
-        a.service.code: a for a in PeriodAssessment.objects.filter(year=year, quarter=quarter).select_related("service")
+        a.service.code: a
+        for a in PeriodAssessment.objects.filter(year=year, quarter=quarter, kecamatan__isnull=True).select_related(
+            "service"
+        )
     }
 
 

@@ -252,10 +252,19 @@ def _achievement_figures(data: dict) -> list[Figure]:
                 numerator=None,
                 denominator=None,
                 unit="%",
-                note=_("mutu tingkat kabupaten") if s["quality"] is not None else _("mutu belum dinilai"),
+                note=quality_scope_label(s.get("quality_scope")),
             )
         )
     return out
+
+
+def quality_scope_label(scope: str | None) -> str:
+    """Whose quality score an index uses: the kecamatan's own, the kabupaten's, or none yet."""
+    if scope == "kecamatan":
+        return str(_("mutu tingkat kecamatan"))
+    if scope == "kabupaten":
+        return str(_("mutu tingkat kabupaten"))
+    return str(_("mutu belum dinilai"))
 
 
 def period_figures(
@@ -410,7 +419,7 @@ def _kecamatan_rows(counts, data, population, kecamatan) -> list[dict]:
                 "capaian": capaian,
                 "index": r["index"],
                 "note": note,
-                "quality_scope": _("mutu tingkat kabupaten"),
+                "quality_scope": quality_scope_label(r.get("quality_scope")),
             }
     out = []
     for code, row in rows.items():

@@ -181,6 +181,13 @@ class AssessmentPickForm(forms.Form):
     )
     year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
     quarter = forms.TypedChoiceField(label=_("Triwulan"), coerce=int, choices=Quarter.choices)
+    kecamatan = forms.ModelChoiceField(
+        label=_("Wilayah penilaian"),
+        queryset=Kecamatan.objects.all(),
+        required=False,
+        empty_label=_("Tingkat kabupaten"),
+        help_text=_("Pilih kecamatan bila kecamatan itu dinilai sendiri; yang tidak dinilai memakai mutu kabupaten."),
+    )
 
 
 class MilestoneForm(forms.Form):

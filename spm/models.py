@@ -181,6 +181,15 @@ class PeriodAssessment(ChangeStamped):
     )
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=Quarter.choices)
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spm_assessments",
+        verbose_name=_("kecamatan"),
+        help_text=_("Kosong: penilaian tingkat kabupaten, berlaku bagi kecamatan yang tidak dinilai sendiri."),
+    )
     stage_data = models.TextField(_("tahap 1: pengumpulan data"), blank=True)
     stage_needs = models.TextField(_("tahap 2: penghitungan kebutuhan"), blank=True)
     stage_planning = models.TextField(_("tahap 3: perencanaan"), blank=True)
@@ -192,10 +201,22 @@ class PeriodAssessment(ChangeStamped):
         ordering = ["-year", "-quarter", "service__sort_order"]
         verbose_name = _("penilaian mutu triwulan")
         verbose_name_plural = _("penilaian mutu triwulan")
-        constraints = [models.UniqueConstraint(fields=["service", "year", "quarter"], name="spm_assessment_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "year", "quarter"],
+                condition=models.Q(kecamatan__isnull=True),
+                name="spm_assessment_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "year", "quarter", "kecamatan"],
+                condition=models.Q(kecamatan__isnull=False),
+                name="spm_assessment_kecamatan_unique",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.service} {self.year} T{self.quarter}"
+        where = f" {self.kecamatan.name}" if self.kecamatan_id else ""
+        return f"{self.service} {self.year} T{self.quarter}{where}"
 
 
 class QualityCheck(models.Model):

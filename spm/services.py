@@ -331,9 +331,11 @@ def assessment_save(
     stage_delivery: str = "",
     problems: str = "",
     follow_up: str = "",
+    kecamatan: Kecamatan | None = None,
 ) -> PeriodAssessment:
-    """Save the checklist of a service and quarter. `checks` maps a QualityItem
-    pk to {"met": bool, "note": str, "evidence": upload or None}."""
+    """Save the checklist of a service and quarter, for the kabupaten or, with
+    `kecamatan`, for that kecamatan alone. `checks` maps a QualityItem pk to
+    {"met": bool, "note": str, "evidence": upload or None}."""
     _require_writer(actor)
     errors = {}
     if not 1 <= int(quarter) <= 4:
@@ -359,7 +361,7 @@ def assessment_save(
     if errors:
         raise ValidationError(errors)
     assessment, _created = PeriodAssessment.objects.select_for_update().get_or_create(
-        service=service, year=year, quarter=int(quarter)
+        service=service, year=year, quarter=int(quarter), kecamatan=kecamatan
     )
     for name, value in (
         ("stage_data", stage_data),
@@ -389,6 +391,7 @@ def assessment_save(
             "service": service.code,
             "year": year,
             "quarter": int(quarter),
+            "kecamatan": kecamatan.pk if kecamatan else None,
             "met": sorted(pk for pk, (met, _n, _e) in cleaned.items() if met),
         },
     )

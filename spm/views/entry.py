@@ -2,6 +2,8 @@
 quality checklist, the action plan, evidence files and the reference list of
 services. Pimpinan reads them; only the Tim Efektif writes."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -185,7 +187,7 @@ def _quality_pick(request):
     """The service and quarter asked for (this quarter of ketenteraman dan ketertiban umum by default)."""
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
-    default = {"service": "tibum", "year": today.year, "quarter": (today.month - 1) // 3 + 1}
+    default = {"service": "tibum", "year": today.year, "quarter": (today.month - 1) // 3 + 1, "kecamatan": ""}
     pick = AssessmentPickForm({name: source.get(name) or value for name, value in default.items()})
     if not pick.is_valid():
         messages.error(request, _("Layanan, tahun, atau triwulan tidak valid."))
@@ -223,7 +225,10 @@ def _quality_score(items, checks, assessment):
 def quality(request):
     pick = _quality_pick(request)
     service, year, quarter = pick.cleaned_data["service"], pick.cleaned_data["year"], pick.cleaned_data["quarter"]
-    assessment = PeriodAssessment.objects.filter(service=service, year=year, quarter=quarter).first()
+    kecamatan = pick.cleaned_data["kecamatan"]
+    assessment = PeriodAssessment.objects.filter(
+        service=service, year=year, quarter=quarter, kecamatan=kecamatan
+    ).first()
     checks = {c.item_id: c for c in QualityCheck.objects.filter(assessment=assessment)} if assessment else {}
     items = list(service.quality_items.filter(active=True))
     errors = {}
@@ -241,13 +246,27 @@ def quality(request):
             }
             try:
                 services.assessment_save(
-                    actor=request.user, service=service, year=year, quarter=quarter, checks=data, **header.cleaned_data
+                    actor=request.user,
+                    service=service,
+                    year=year,
+                    quarter=quarter,
+                    kecamatan=kecamatan,
+                    checks=data,
+                    **header.cleaned_data,
                 )
             except ValidationError as exc:
                 errors = exc.message_dict
             else:
                 messages.success(request, _("Penilaian mutu disimpan."))
-                return redirect(f"{reverse('spm:quality')}?service={service.code}&year={year}&quarter={quarter}")
+                query = urlencode(
+                    {
+                        "service": service.code,
+                        "year": year,
+                        "quarter": quarter,
+                        "kecamatan": kecamatan.pk if kecamatan else "",
+                    }
+                )
+                return redirect(f"{reverse('spm:quality')}?{query}")
     else:
         initial = {name: getattr(assessment, name) for name in AssessmentHeaderForm.base_fields} if assessment else None
         header = AssessmentHeaderForm(initial=initial)
@@ -260,6 +279,7 @@ def quality(request):
             "service": service,
             "year": year,
             "quarter": quarter,
+            "kecamatan": kecamatan,
             "assessment": assessment,
             "rows": _quality_rows(request, items, checks, errors),
             "header": header,
