@@ -43,12 +43,17 @@ from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
 from incidents.notify.reach import agency_unreachable_warning
 from incidents.workflow.services import (
+    assign_check,
     assignment_complete,
+    complete_check,
     identity_view_record,
     incident_assign,
     incident_note_add,
     incident_transition,
     incident_update,
+    note_check,
+    transition_check,
+    update_check,
 )
 from kitaaman.api_common import FirstRendererNegotiation
 from kitaaman.api_errors import ApiError
@@ -245,8 +250,7 @@ class IncidentDetailApi(DeskApiView):
     def patch(self, request, pk):
 
         incident = self.incident(pk)
-        if not permissions.editable_fields(request.user, incident):
-            raise exceptions.PermissionDenied(_("Anda tidak berwenang mengubah laporan ini."))
+        update_check(request.user, incident)
         data = IncidentUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -274,8 +278,7 @@ class IncidentTransitionApi(DeskApiView):
     def post(self, request, pk):
 
         incident = self.incident(pk)
-        if not permissions.can_write(request.user) or not permissions.can_edit(request.user, incident):
-            raise exceptions.PermissionDenied(_("Anda tidak berwenang mengubah status laporan ini."))
+        transition_check(request.user, incident)
         data = TransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -304,8 +307,7 @@ class IncidentAssignmentApi(DeskApiView):
     def post(self, request, pk):
 
         incident = self.incident(pk)
-        if not permissions.is_koordinator(request.user):
-            raise exceptions.PermissionDenied(_("Hanya koordinator yang dapat menugaskan instansi."))
+        assign_check(request.user)
         data = AssignmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -340,8 +342,7 @@ class AssignmentCompleteApi(DeskApiView):
         assignment = get_object_or_404(
             Assignment.objects.select_related("agency", "incident"), incident=incident, agency__code=agency
         )
-        if not permissions.can_complete_assignment(request.user, assignment) and assignment.completed_at is None:
-            raise exceptions.PermissionDenied(_("Anda tidak berwenang menyelesaikan tugas instansi ini."))
+        complete_check(request.user, assignment)
         data = AssignmentCompleteInput(data=request.data)
         data.is_valid(raise_exception=True)
         assignment = run_service(
@@ -363,8 +364,7 @@ class IncidentNoteApi(DeskApiView):
     def post(self, request, pk):
 
         incident = self.incident(pk)
-        if not permissions.can_add_note(request.user, incident):
-            raise exceptions.PermissionDenied(_("Anda tidak berwenang menambah catatan pada laporan ini."))
+        note_check(request.user, incident)
         data = NoteInput(data=request.data)
         data.is_valid(raise_exception=True)
         event = run_service(

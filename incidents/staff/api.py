@@ -6,18 +6,18 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     extend_schema,
 )
-from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from incidents import audit, permissions
+from incidents import audit
 from incidents.desk.serializers import (
     TokenInput,
     TokenOutput,
 )
+from incidents.staff.services import api_token_check
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
 
@@ -51,9 +51,7 @@ class TokenApi(APIView):
         # (incidents.audit.lockout_response), whatever is answered here.
         if user is None or not user.is_active:
             raise ApiError(_("Nama pengguna atau kata sandi salah."), code="invalid_credentials", status_code=400)
-        if not permissions.is_desk_user(user):
-            audit.record("auth.token_refused", user=user, request=request._request)
-            raise exceptions.PermissionDenied(_("Akun ini tidak memiliki peran petugas."))
+        api_token_check(user, request=request._request)
         token, _created = Token.objects.get_or_create(user=user)
         audit.record("auth.login", user=user, request=request._request, data={"via": "token"})
         return Response({"token": token.key})

@@ -2,10 +2,11 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from incidents import audit, permissions
 from incidents.models import Agency, Kecamatan, StaffProfile
 from incidents.reference.seed import ROLES
 
@@ -59,3 +60,10 @@ def staff_user_create(
     profile.save()
     profile.kecamatan.set(kecamatan)
     return user
+
+
+def api_token_check(user, *, request=None) -> None:
+    """Only desk roles get an API token; a refusal is audited."""
+    if not permissions.is_desk_user(user):
+        audit.record("auth.token_refused", user=user, request=request)
+        raise PermissionDenied(_("Akun ini tidak memiliki peran petugas."))
