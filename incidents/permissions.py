@@ -2,7 +2,7 @@
 
 Seeing a report is decided by `incidents.selectors.incidents_visible_to`
 alone; the functions here decide what a user may *do* with a report they can
-already see. Roles are Django groups (see incidents.seed.ROLES); a superuser
+already see. Roles are Django groups (incidents.roles); a superuser
 acts with the koordinator's powers (but sees no anonymous reporter's identity,
 which is the koordinator's alone).
 
@@ -22,17 +22,8 @@ one place the rules live, and the admin shows reports read-only.
 """
 
 from incidents.models import OPEN_STATUSES, Assignment, Incident, StaffProfile
+from incidents.roles import ADMIN, KOORDINATOR, MITRA, PETUGAS, STAFF_ROLES, WRITER_ROLES
 from incidents.workflow import machine as workflow
-
-PETUGAS = "petugas"
-KOORDINATOR = "koordinator"
-MITRA = "mitra"
-TIM_EFEKTIF = "tim_efektif"
-PIMPINAN = "pimpinan"
-ADMIN = "admin"
-STAFF_ROLES = frozenset({PETUGAS, KOORDINATOR, MITRA, TIM_EFEKTIF, PIMPINAN})
-WRITER_ROLES = frozenset({PETUGAS, KOORDINATOR, MITRA})
-READ_ALL_ROLES = frozenset({KOORDINATOR, TIM_EFEKTIF, PIMPINAN, ADMIN})
 
 # Triage fields a desk user edits (PATCH); mitra only record their arrival.
 EDITABLE_FIELDS = (
@@ -53,7 +44,7 @@ MITRA_EDITABLE_FIELDS = ("arrived_at",)
 _CACHE_ATTR = "_kitaaman_access"
 
 
-def _access(user) -> dict:
+def user_access(user) -> dict:
     """Roles, kecamatan codes and agency of a user, computed once per request
     object (the user instance lives as long as the request)."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -85,34 +76,34 @@ def forget_access(user) -> None:
 
 def user_group_names(user) -> frozenset[str]:
     """All the user's Django groups (roles and any other), read with the roles."""
-    return _access(user)["groups"]
+    return user_access(user)["groups"]
 
 
 def user_roles(user) -> set[str]:
-    return set(_access(user)["roles"])
+    return set(user_access(user)["roles"])
 
 
 def user_kecamatan_codes(user) -> frozenset:
-    return _access(user)["kecamatan"]
+    return user_access(user)["kecamatan"]
 
 
 def is_desk_user(user) -> bool:
     """Signed in with a staff role (or superuser): may open the desk and the staff API."""
-    return bool(_access(user)["roles"])
+    return bool(user_access(user)["roles"])
 
 
 def is_koordinator(user) -> bool:
-    roles = _access(user)["roles"]
+    roles = user_access(user)["roles"]
     return KOORDINATOR in roles or ADMIN in roles
 
 
 def is_petugas_of(user, incident: Incident) -> bool:
-    access = _access(user)
+    access = user_access(user)
     return PETUGAS in access["roles"] and incident.kecamatan_id in access["kecamatan"]
 
 
 def is_mitra_of(user, incident: Incident) -> bool:
-    access = _access(user)
+    access = user_access(user)
     if MITRA not in access["roles"] or access["agency_id"] is None:
         return False
     return Assignment.objects.filter(incident_id=incident.pk, agency_id=access["agency_id"]).exists()
@@ -120,12 +111,12 @@ def is_mitra_of(user, incident: Incident) -> bool:
 
 def can_write(user) -> bool:
     """May write on reports at all (False for pimpinan and tim_efektif)."""
-    return bool(_access(user)["roles"] & (WRITER_ROLES | {ADMIN}))
+    return bool(user_access(user)["roles"] & (WRITER_ROLES | {ADMIN}))
 
 
 def can_create(user) -> bool:
     """May enter a report on behalf of a citizen (phone call, walk-in, patrol)."""
-    return is_koordinator(user) or PETUGAS in _access(user)["roles"]
+    return is_koordinator(user) or PETUGAS in user_access(user)["roles"]
 
 
 def _acting_roles(user, incident: Incident) -> set[str]:
@@ -173,7 +164,7 @@ def can_complete_assignment(user, assignment: Assignment) -> bool:
         return False
     if is_koordinator(user):
         return True
-    access = _access(user)
+    access = user_access(user)
     return MITRA in access["roles"] and access["agency_id"] == assignment.agency_id
 
 
@@ -203,7 +194,7 @@ def can_see_identity(user, incident: Incident) -> bool:
     """Reporter's name and contact. A mitra never sees them; for an anonymous
     report only the koordinator does, and each viewing is audited
     (identity_view_record)."""
-    roles = _access(user)["roles"]
+    roles = user_access(user)["roles"]
     if not roles:
         return False
     if MITRA in roles:

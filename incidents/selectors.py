@@ -5,14 +5,15 @@ from django.http import Http404
 
 from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Assignment, Incident, IncidentEvent, Kecamatan
-from incidents.permissions import MITRA, PETUGAS, READ_ALL_ROLES, _access
+from incidents.permissions import user_access
+from incidents.roles import MITRA, PETUGAS, READ_ALL_ROLES
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
     """Reports the user may see: koordinator, tim_efektif, pimpinan and
     superusers all; petugas those of their kecamatan; mitra those assigned to
     their agency; everybody else none."""
-    access = _access(user)
+    access = user_access(user)
     roles = access["roles"]
     qs = Incident.objects.all()
     if not roles:
@@ -32,7 +33,7 @@ def visible_kecamatan(user) -> frozenset[str] | None:
     user sees, for counts kept per kecamatan (the desk's status counts read
     the rollups with it); None when the rule is not by kecamatan alone (a
     mitra sees what is assigned to their agency), so rows must be counted."""
-    access = _access(user)
+    access = user_access(user)
     roles = access["roles"]
     if not roles:
         return frozenset()
@@ -96,7 +97,7 @@ def incident_find_for_user(user, ref) -> Incident | None:
 def events_for_user(user, incident: Incident) -> QuerySet[IncidentEvent]:
     """The history staff see: internal events included (they already passed
     the visibility rule for this report)."""
-    if not _access(user)["roles"]:
+    if not user_access(user)["roles"]:
         return IncidentEvent.objects.none()
     return incident.events.select_related("actor").order_by("created_at", "id")
 

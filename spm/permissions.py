@@ -3,7 +3,8 @@
 Asisten I (pimpinan) and the Tim Efektif read; only the Tim Efektif writes
 (the admin keeps the Django admin for reference data)."""
 
-from incidents.permissions import ADMIN, PIMPINAN, READ_ALL_ROLES, TIM_EFEKTIF, user_roles
+from incidents.permissions import user_roles
+from incidents.roles import ADMIN, PIMPINAN, READ_ALL_ROLES, TIM_EFEKTIF
 
 VIEW_ROLES = frozenset({PIMPINAN, TIM_EFEKTIF, ADMIN})
 
@@ -11,7 +12,7 @@ VIEW_ROLES = frozenset({PIMPINAN, TIM_EFEKTIF, ADMIN})
 # the kabupaten without the visibility rule (incidents_visible_to). That is only
 # right while everyone who reads them may read all reports.
 if not VIEW_ROLES <= READ_ALL_ROLES:
-    raise ImportError("SPM readers must be roles that may read all reports (incidents.permissions.READ_ALL_ROLES)")
+    raise ImportError("SPM readers must be roles that may read all reports (incidents.roles.READ_ALL_ROLES)")
 
 
 def can_view_dashboard(user) -> bool:

@@ -37,7 +37,7 @@ from incidents.demo.content import (
     TEMPLATES,
 )
 from incidents.demo.story import ReportStories
-from incidents.demo.writer import BATCH_SIZE, _BatchWriter, _keep_updated_at, reset_sequences, write_batch
+from incidents.demo.writer import BATCH_SIZE, BatchWriter, keep_updated_at, reset_sequences, write_batch
 from incidents.intake.tracking import ALPHABET, LENGTH
 from incidents.models import (
     Agency,
@@ -366,10 +366,10 @@ class DemoGenerator(ReportStories):
         # next (two cores busy instead of one). Not inside an outer transaction
         # (tests): a second connection could not see its uncommitted rows.
         writer = (
-            _BatchWriter(batch_size) if connection.vendor == "postgresql" and not connection.in_atomic_block else None
+            BatchWriter(batch_size) if connection.vendor == "postgresql" and not connection.in_atomic_block else None
         )
         try:
-            with _keep_updated_at():
+            with keep_updated_at():
                 for start in range(0, n, batch_size):
                     chunk = times[start : start + batch_size]
                     codes = _tracking_codes(len(chunk), self.seen_codes)

@@ -20,7 +20,7 @@ BATCH_SIZE = 5000
 
 
 @contextmanager
-def _keep_updated_at():
+def keep_updated_at():
     """bulk_create would stamp updated_at with now(); demo rows keep their own."""
     updated = Incident._meta.get_field("updated_at")
     previous = updated.auto_now
@@ -43,7 +43,7 @@ def write_batch(incidents, events, assignments, batch_size=BATCH_SIZE):
         write_rows(Assignment, assignments, batch_size)
 
 
-class _BatchWriter:
+class BatchWriter:
     """Writes batches from a queue in a thread with its own database connection
     (psycopg releases the GIL while PostgreSQL works)."""
 

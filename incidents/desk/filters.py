@@ -42,7 +42,8 @@ from incidents.models import (
     Priority,
     Status,
 )
-from incidents.permissions import READ_ALL_ROLES, user_kecamatan_codes, user_roles
+from incidents.permissions import user_kecamatan_codes, user_roles
+from incidents.roles import READ_ALL_ROLES
 
 OPEN_ALIAS = "terbuka"
 SEARCH_MAX = 100

@@ -7,6 +7,8 @@ by tests. Everything here is admin-editable afterwards; codes are stable.
 import json
 from pathlib import Path
 
+from incidents.roles import ROLES
+
 WILAYAH_FILE = Path(__file__).resolve().parent / "data" / "wilayah.json"
 
 # UU 7/2012 Pasal 5: sources of social conflict. This legal classification is
@@ -306,8 +308,6 @@ AGENCIES = [
     ("perkebunan", "Dinas Perkebunan", "Perkebunan"),
     ("kecamatan", "Kantor Camat", "Kecamatan"),
 ]
-
-ROLES = ["petugas", "koordinator", "mitra", "tim_efektif", "pimpinan"]
 
 
 def seed_category_english(apps):

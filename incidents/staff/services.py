@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from incidents import audit, permissions
 from incidents.models import Agency, Kecamatan, StaffProfile
-from incidents.reference.seed import ROLES
+from incidents.roles import ADMIN, PETUGAS, ROLES
 
 
 @transaction.atomic
@@ -27,9 +27,9 @@ def staff_user_create(
 
     petugas need at least one kecamatan, mitra need an agency."""
 
-    if role not in ROLES and role != "admin":
+    if role not in ROLES and role != ADMIN:
         raise ValidationError({"role": [_("Peran tidak dikenal: %(role)s.") % {"role": role}]})
-    if role == "petugas" and not kecamatan_codes:
+    if role == PETUGAS and not kecamatan_codes:
         raise ValidationError({"kecamatan": [_("Petugas harus ditugaskan ke minimal satu kecamatan.")]})
     agency = None
     if agency_code:

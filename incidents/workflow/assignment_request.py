@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from incidents import permissions
 from incidents.models import OPEN_STATUSES, Agency, Assignment, EventKind, Incident, IncidentEvent
 from incidents.notify.messages import notify_assignment_request
-from incidents.workflow.services import _clean_note, _event, _require_visible, _sync_caller
+from incidents.roles import KOORDINATOR
+from incidents.workflow.services import event_record, note_clean, require_visible, sync_caller
 
 
 def _pending_message(requested_at) -> str:
@@ -54,7 +55,7 @@ def assignment_request_create(*, incident: Incident, actor, agency=None, note: s
     the report's kecamatan, or a koordinator, who assigns directly) and
     ValidationError (report closed, a request already pending, unknown or
     already assigned agency, note too long)."""
-    _require_visible(actor, incident)
+    require_visible(actor, incident)
     assignment_request_check(actor, incident)
     locked = Incident.objects.select_for_update().get(pk=incident.pk)
     if locked.status not in OPEN_STATUSES:
@@ -62,7 +63,7 @@ def assignment_request_create(*, incident: Incident, actor, agency=None, note: s
     if locked.assignment_requested_at is not None:
         raise ValidationError({"request": [_pending_message(locked.assignment_requested_at)]})
     suggested = _resolve_agency(locked, agency)
-    note = _clean_note(note)
+    note = note_clean(note)
     now = timezone.now()
     # The report's data is unchanged, so the version stays: a koordinator with
     # the report open can still assign without a conflict. The conditional
@@ -74,9 +75,11 @@ def assignment_request_create(*, incident: Incident, actor, agency=None, note: s
         raise ValidationError({"request": [_pending_message(now)]})
     locked.assignment_requested_at = now
     data = {"agency": suggested.code, "agency_name": str(suggested)} if suggested else {}
-    event = _event(locked, kind=EventKind.ASSIGNMENT_REQUEST, actor=actor, note=note, public=False, now=now, data=data)
+    event = event_record(
+        locked, kind=EventKind.ASSIGNMENT_REQUEST, actor=actor, note=note, public=False, now=now, data=data
+    )
     notify_assignment_request(locked, event)
-    _sync_caller(incident, locked)
+    sync_caller(incident, locked)
     return event
 
 
@@ -96,7 +99,7 @@ def koordinator_names(limit: int = 5) -> list[str]:
     """Who routes reports, named on the report page so a petugas knows whom to ask."""
     users = (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=permissions.KOORDINATOR)
+        .objects.filter(is_active=True, groups__name=KOORDINATOR)
         .order_by("first_name", "username")
         .distinct()[:limit]
     )

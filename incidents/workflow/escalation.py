@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from incidents.hooks import snapshot
 from incidents.models import EventKind, Incident, Status
-from incidents.workflow.services import _changed, _event
+from incidents.roles import KOORDINATOR, PETUGAS
+from incidents.workflow.services import event_record, report_changed
 from kitaaman.delivery import Outgoing
 from kitaaman.outbox import outbox_enqueue
 
@@ -48,7 +49,7 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
             incident = Incident.objects.select_related("category", "kecamatan").get(pk=pk)
             previous = snapshot(incident)
             stage = _("verifikasi") if incident.status == Status.BARU else _("tindak lanjut")
-            event = _event(
+            event = event_record(
                 incident,
                 kind=EventKind.ESCALATION,
                 actor=None,
@@ -61,7 +62,7 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
                 task_name="incidents.tasks.send_escalation_notice",
                 kwargs={"incident_id": incident.pk, "event_id": event.pk},
             )
-            _changed(incident, previous)
+            report_changed(incident, previous)
             escalated += 1
     return escalated
 
@@ -75,8 +76,7 @@ def escalation_messages(incident: Incident) -> list:
         set(
             User.objects.filter(is_active=True)
             .filter(
-                Q(groups__name="koordinator")
-                | Q(groups__name="petugas", staff_profile__kecamatan=incident.kecamatan_id)
+                Q(groups__name=KOORDINATOR) | Q(groups__name=PETUGAS, staff_profile__kecamatan=incident.kecamatan_id)
             )
             .exclude(email="")
             .values_list("email", flat=True)

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from incidents.hooks import snapshot
 from incidents.models import OPEN_STATUSES, EventKind, Holiday, Incident, Status
 from incidents.workflow import sla
-from incidents.workflow.services import _changed, _event, _jsonable, _lock, _save_versioned
+from incidents.workflow.services import event_record, incident_lock, jsonable, report_changed, save_versioned
 
 ADDED_NOTE = gettext_lazy("Batas waktu dihitung ulang: %(date)s (%(name)s) dicatat sebagai hari libur.")
 REMOVED_NOTE = gettext_lazy("Batas waktu dihitung ulang: %(date)s (%(name)s) tidak lagi tercatat sebagai hari libur.")
@@ -98,7 +98,7 @@ def deadlines_follow_holidays(*, days: set[date], actor, note: str, data: dict) 
 
 
 def _recompute(pk: int, *, actor, note: str, data: dict) -> int:
-    locked = _lock(Incident(pk=pk), None)
+    locked = incident_lock(Incident(pk=pk), None)
     if locked.status not in OPEN_STATUSES:
         return 0
     fields = {}
@@ -123,11 +123,13 @@ def _recompute(pk: int, *, actor, note: str, data: dict) -> int:
         # Escalated under a calendar that lacked the holiday: no longer overdue,
         # so the sweep may escalate it again when the real deadline passes.
         fields["escalated_at"] = None
-    changes = {name: [_jsonable(getattr(locked, name)), _jsonable(value)] for name, value in fields.items()}
+    changes = {name: [jsonable(getattr(locked, name)), jsonable(value)] for name, value in fields.items()}
     previous = snapshot(locked)
-    _save_versioned(locked, fields)
-    _event(locked, kind=EventKind.EDIT, actor=actor, note=note, now=now, data={"changes": changes, "holiday": data})
-    _changed(locked, previous)
+    save_versioned(locked, fields)
+    event_record(
+        locked, kind=EventKind.EDIT, actor=actor, note=note, now=now, data={"changes": changes, "holiday": data}
+    )
+    report_changed(locked, previous)
     return 1
 
 

@@ -22,7 +22,7 @@ from incidents.selectors import incident_find_for_user, incidents_visible_to
 from incidents.workflow import machine, sla
 
 
-def _lock(incident: Incident, version) -> Incident:
+def incident_lock(incident: Incident, version) -> Incident:
     """Fresh, row-locked copy of the report; VersionConflict when `version`
     (what the caller read) is stale."""
 
@@ -37,7 +37,7 @@ def _lock(incident: Incident, version) -> Incident:
     return current
 
 
-def _save_versioned(locked: Incident, fields: dict) -> None:
+def save_versioned(locked: Incident, fields: dict) -> None:
     """Write `fields` and bump the version, only if nobody did in between."""
 
     now = timezone.now()
@@ -52,7 +52,7 @@ def _save_versioned(locked: Incident, fields: dict) -> None:
     locked.updated_at = now
 
 
-def _sync_caller(incident: Incident, locked: Incident) -> None:
+def sync_caller(incident: Incident, locked: Incident) -> None:
     """The caller's instance reflects what was stored."""
     if incident is locked:
         return
@@ -67,7 +67,7 @@ def _sync_caller(incident: Incident, locked: Incident) -> None:
     incident._prefetched_objects_cache = {}
 
 
-def _event(incident, *, kind, actor, note="", public=False, from_status="", to_status="", data=None, now=None):
+def event_record(incident, *, kind, actor, note="", public=False, from_status="", to_status="", data=None, now=None):
     return IncidentEvent.objects.create(
         incident=incident,
         kind=kind,
@@ -82,7 +82,7 @@ def _event(incident, *, kind, actor, note="", public=False, from_status="", to_s
     )
 
 
-def _changed(locked: Incident, previous: dict) -> None:
+def report_changed(locked: Incident, previous: dict) -> None:
 
     incident_changed(locked, previous)
 
@@ -131,7 +131,7 @@ def identity_check(user, incident: Incident) -> None:
         raise PermissionDenied(_("Anda tidak berwenang melihat identitas pelapor."))
 
 
-def _require_visible(actor, incident: Incident) -> None:
+def require_visible(actor, incident: Incident) -> None:
 
     if not incidents_visible_to(actor).filter(pk=incident.pk).exists():
         raise Http404
@@ -146,7 +146,7 @@ def _no_nul(value: str, field: str) -> str:
     return value
 
 
-def _clean_note(note, *, field="note") -> str:
+def note_clean(note, *, field="note") -> str:
     note = _no_nul((note or "").strip() if isinstance(note, str) else str(note or "").strip(), field)
     if len(note) > MAX_NOTE:
         raise ValidationError({field: [_("Catatan terlalu panjang (maksimal 5.000 karakter).")]})
@@ -163,9 +163,9 @@ def incident_transition(
     reachable now), ValidationError (reason/original missing or wrong),
     VersionConflict (stale version)."""
 
-    _require_visible(actor, incident)
+    require_visible(actor, incident)
     transition_check(actor, incident)
-    locked = _lock(incident, version)
+    locked = incident_lock(incident, version)
     to = str(to or "")
     rule = machine.get_transition(locked.status, to)
     allowed = permissions.allowed_transitions(actor, locked)
@@ -175,7 +175,7 @@ def incident_transition(
         raise PermissionDenied(_("Peran Anda tidak berwenang melakukan perubahan status ini."))
     if to not in allowed:
         raise TransitionNotAllowed(allowed, current=locked.status, target=to)
-    note = _clean_note(note)
+    note = note_clean(note)
     if rule.note_required and not note:
         raise ValidationError({"note": [str(rule.note_label)]})
     original = None
@@ -184,42 +184,15 @@ def incident_transition(
 
     now = timezone.now()
     previous = snapshot(locked)
-    fields = {"status": to}
-    if locked.first_response_at is None:
-        fields["first_response_at"] = now
-    if to == Status.DIVERIFIKASI:
-        fields["verified_at"] = now
-        fields["followup_due_at"] = sla.followup_deadline(locked, now)
-        fields["due_at"] = fields["followup_due_at"]
-        fields["escalated_at"] = None
-    elif to in (Status.DITOLAK, Status.DUPLIKAT):
-        fields["closed_at"] = now
-        fields["due_at"] = None
-        fields["assignment_requested_at"] = None
-        if original is not None:
-            fields["duplicate_of"] = original
-    elif to == Status.DITANGANI and locked.status == Status.DIVERIFIKASI:
-        fields["handled_at"] = now
-    elif to == Status.SELESAI:
-        fields["resolved_at"] = now
-        fields["closed_at"] = now
-        fields["due_at"] = None
-        fields["assignment_requested_at"] = None
-    elif to == Status.DITANGANI and locked.status == Status.SELESAI:
-        # Reopened: a fresh follow-up window and a fresh chance to escalate.
-        fields["resolved_at"] = None
-        fields["closed_at"] = None
-        fields["followup_due_at"] = sla.followup_deadline(locked, now)
-        fields["due_at"] = fields["followup_due_at"]
-        fields["escalated_at"] = None
-        if locked.handled_at is None:
-            fields["handled_at"] = now
+    fields = rule.fields(locked, now)
+    if original is not None:
+        fields["duplicate_of"] = original
     from_status = locked.status
-    _save_versioned(locked, fields)
+    save_versioned(locked, fields)
     data = {}
     if original is not None:
         data = {"duplicate_of": original.pk, "duplicate_of_code": original.tracking_code}
-    event = _event(
+    event = event_record(
         locked,
         kind=EventKind.TRANSITION,
         actor=actor,
@@ -230,9 +203,9 @@ def incident_transition(
         data=data,
         now=now,
     )
-    _changed(locked, previous)
+    report_changed(locked, previous)
     notify_status_change(locked, event)
-    _sync_caller(incident, locked)
+    sync_caller(incident, locked)
     return incident
 
 
@@ -254,9 +227,9 @@ def _resolve_original(actor, incident: Incident, ref) -> Incident:
 def incident_assign(*, incident: Incident, actor, agency, note: str = "", version=None):
     """Route the report to an agency (koordinator). Returns the Assignment."""
 
-    _require_visible(actor, incident)
+    require_visible(actor, incident)
     assign_check(actor)
-    locked = _lock(incident, version)
+    locked = incident_lock(incident, version)
     if not permissions.can_assign(actor, locked):
         raise ValidationError({"agency": [_("Laporan yang sudah ditutup tidak dapat ditugaskan.")]})
     if not isinstance(agency, Agency):
@@ -265,18 +238,18 @@ def incident_assign(*, incident: Incident, actor, agency, note: str = "", versio
             raise ValidationError({"agency": [_("Instansi tidak dikenal.")]})
     if Assignment.objects.filter(incident=locked, agency=agency).exists():
         raise ValidationError({"agency": [_("Laporan ini sudah ditugaskan ke %(agency)s.") % {"agency": agency}]})
-    note = _clean_note(note)
+    note = note_clean(note)
     now = timezone.now()
     previous = snapshot(locked)
     # An assignment answers any pending request for one (assignment_request.py).
     fields = {"assignment_requested_at": None}
     if locked.first_response_at is None:
         fields["first_response_at"] = now
-    _save_versioned(locked, fields)
+    save_versioned(locked, fields)
     assignment = Assignment.objects.create(
         incident=locked, agency=agency, assigned_by=actor, assigned_at=now, note=note
     )
-    _event(
+    event_record(
         locked,
         kind=EventKind.ASSIGNMENT,
         actor=actor,
@@ -285,9 +258,9 @@ def incident_assign(*, incident: Incident, actor, agency, note: str = "", versio
         now=now,
         data={"agency": agency.code, "agency_name": str(agency)},
     )
-    _changed(locked, previous)
+    report_changed(locked, previous)
     notify_assignment(assignment)
-    _sync_caller(incident, locked)
+    sync_caller(incident, locked)
     return assignment
 
 
@@ -295,23 +268,23 @@ def incident_assign(*, incident: Incident, actor, agency, note: str = "", versio
 def assignment_complete(*, assignment, actor, note: str = ""):
     """The assigned agency reports its part done."""
 
-    _require_visible(actor, assignment.incident)
+    require_visible(actor, assignment.incident)
     assignment = Assignment.objects.select_for_update().select_related("agency").get(pk=assignment.pk)
     if assignment.completed_at is not None:
         raise ValidationError({"assignment": [_("Tugas instansi ini sudah dinyatakan selesai.")]})
     complete_check(actor, assignment)
-    note = _clean_note(note)
+    note = note_clean(note)
     if not note:
         raise ValidationError({"note": [_("Catatan penyelesaian wajib diisi.")]})
-    locked = _lock(assignment.incident, None)
+    locked = incident_lock(assignment.incident, None)
     now = timezone.now()
     previous = snapshot(locked)
     assignment.completed_at = now
     assignment.completed_by = actor
     assignment.completion_note = note
     assignment.save(update_fields=["completed_at", "completed_by", "completion_note"])
-    _save_versioned(locked, {})
-    _event(
+    save_versioned(locked, {})
+    event_record(
         locked,
         kind=EventKind.ASSIGNMENT_DONE,
         actor=actor,
@@ -320,7 +293,7 @@ def assignment_complete(*, assignment, actor, note: str = ""):
         now=now,
         data={"agency": assignment.agency.code, "agency_name": str(assignment.agency)},
     )
-    _changed(locked, previous)
+    report_changed(locked, previous)
     return assignment
 
 
@@ -329,13 +302,13 @@ def incident_note_add(*, incident: Incident, actor, text: str, public: bool = Fa
     """A note on the report's history; public ones show on the citizen's page.
     Notes do not bump the version: they never overwrite anything."""
 
-    _require_visible(actor, incident)
+    require_visible(actor, incident)
     note_check(actor, incident)
-    text = _clean_note(text, field="text")
+    text = note_clean(text, field="text")
     if not text:
         raise ValidationError({"text": [_("Isi catatan wajib diisi.")]})
     now = timezone.now()
-    event = _event(incident, kind=EventKind.NOTE, actor=actor, note=text, public=public, now=now)
+    event = event_record(incident, kind=EventKind.NOTE, actor=actor, note=text, public=public, now=now)
     if public and incident.first_response_at is None:
         Incident.objects.filter(pk=incident.pk, first_response_at__isnull=True).update(first_response_at=now)
         incident.first_response_at = now
@@ -378,7 +351,7 @@ def _parse_count(value, field):
 def incident_update(*, incident: Incident, actor, version, **changes) -> Incident:
     """Edit triage fields (see permissions.EDITABLE_FIELDS). `version` is what
     the caller read; a stale one raises VersionConflict."""
-    _require_visible(actor, incident)
+    require_visible(actor, incident)
     update_check(actor, incident)
     unknown = [name for name in changes if name not in permissions.EDITABLE_FIELDS]
     if unknown:
@@ -386,7 +359,7 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
     update_check(actor, incident, changes)
     if version in (None, ""):
         raise ValidationError({"version": [_("Versi laporan wajib dikirim.")]})
-    locked = _lock(incident, version)
+    locked = incident_lock(incident, version)
     now = timezone.now()
     errors, fields = {}, {}
     category = _clean_placement(locked, actor, changes, fields, errors)
@@ -403,19 +376,19 @@ def incident_update(*, incident: Incident, actor, version, **changes) -> Inciden
 
     changed = _differences(locked, fields)
     if not changed:
-        _sync_caller(incident, locked)
+        sync_caller(incident, locked)
         return incident
     if "category" in changed or "details" in changed:
         _follow_due_times(locked, category, fields)
     previous = snapshot(locked)
-    _save_versioned(
+    save_versioned(
         locked, {k: v for k, v in fields.items() if k in changed or k.endswith("due_at") or k == "kecamatan_id"}
     )
-    serializable = {name: [_jsonable(old), _jsonable(new)] for name, (old, new) in changed.items()}
+    serializable = {name: [jsonable(old), jsonable(new)] for name, (old, new) in changed.items()}
     kind = EventKind.ARRIVED if set(changed) == {"arrived_at"} else EventKind.EDIT
-    _event(locked, kind=kind, actor=actor, public=False, now=now, data={"changes": serializable})
-    _changed(locked, previous)
-    _sync_caller(incident, locked)
+    event_record(locked, kind=kind, actor=actor, public=False, now=now, data={"changes": serializable})
+    report_changed(locked, previous)
+    sync_caller(incident, locked)
     return incident
 
 
@@ -543,7 +516,7 @@ def _follow_due_times(locked: Incident, category: Category, fields: dict) -> Non
         fields["due_at"] = fields["followup_due_at"]
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, (dict, list, str, int, float, bool)) or value is None:

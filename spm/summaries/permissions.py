@@ -1,7 +1,7 @@
 """Who may read the compliance summaries: the Tim Efektif and the pimpinan
 (and the portal's administrators, who can see them in the admin anyway)."""
 
-from incidents.permissions import PIMPINAN, READ_ALL_ROLES, TIM_EFEKTIF
+from incidents.roles import PIMPINAN, READ_ALL_ROLES, TIM_EFEKTIF
 
 READER_GROUPS = (TIM_EFEKTIF, PIMPINAN)
 

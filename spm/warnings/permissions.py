@@ -13,7 +13,8 @@ four-eyes rule binds them like anyone else.
 from django.conf import settings
 
 from incidents.models import StaffProfile
-from incidents.permissions import ADMIN, KOORDINATOR, TIM_EFEKTIF, is_desk_user, user_roles
+from incidents.permissions import is_desk_user, user_roles
+from incidents.roles import ADMIN, KOORDINATOR, TIM_EFEKTIF
 
 PUBLISHER_ROLES = frozenset({KOORDINATOR, TIM_EFEKTIF, ADMIN})
 

@@ -8,7 +8,7 @@ from django.db import connection
 
 from incidents.exceptions import VersionConflict
 from incidents.models import EventKind, Incident, IncidentEvent, Status
-from incidents.workflow.services import _save_versioned, incident_transition, incident_update
+from incidents.workflow.services import incident_transition, incident_update, save_versioned
 
 
 def race(*jobs):
@@ -79,7 +79,7 @@ def test_conditional_update_refuses_a_version_changed_underneath(personas, make_
     stale = Incident.objects.get(pk=incident.pk)
     Incident.objects.filter(pk=incident.pk).update(version=2, title="Orang lain")
     with pytest.raises(VersionConflict) as excinfo:
-        _save_versioned(stale, {"title": "Saya"})
+        save_versioned(stale, {"title": "Saya"})
     assert excinfo.value.current_version == 2
     assert Incident.objects.get(pk=incident.pk).title == "Orang lain"
 

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from incidents.reference.seed import ROLES
+from incidents.roles import ADMIN, ROLES
 from incidents.staff.services import staff_user_create
 
-ROLE_CHOICES = [*ROLES, "admin"]
+ROLE_CHOICES = [*ROLES, ADMIN]
 
 
 class Command(BaseCommand):
