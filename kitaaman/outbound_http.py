@@ -279,9 +279,7 @@ def guarded_client(
     backend = _GuardedBackend(
         budget=budget, allow_hosts=frozenset(_norm_host(h) for h in allow_hosts), allow_private=allow_private
     )
-    return httpx.Client(
-        transport=_GuardedTransport(backend), timeout=timeout, follow_redirects=False, trust_env=False
-    )
+    return httpx.Client(transport=_GuardedTransport(backend), timeout=timeout, follow_redirects=False, trust_env=False)
 
 
 # --- one request ----------------------------------------------------------------------------------

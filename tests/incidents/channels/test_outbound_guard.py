@@ -61,7 +61,9 @@ def test_a_media_url_on_another_internal_host_is_not_fetched(channel_settings, p
     assert [r["path"] for r in provider.requests] == ["/v23.0/1000009"]
 
 
-@pytest.mark.parametrize("media_id", ["../../../admin", "123/../../admin", "123%2F..%2Fadmin", "123?fields=x", "", "abc"])
+@pytest.mark.parametrize(
+    "media_id", ["../../../admin", "123/../../admin", "123%2F..%2Fadmin", "123?fields=x", "", "abc"]
+)
 def test_a_media_id_that_is_not_digits_never_reaches_the_graph_api(channel_settings, provider, media_id):
     with pytest.raises(WhatsAppRefused):
         WhatsAppClient().download_media(media_id, max_bytes=10**6)

@@ -32,7 +32,7 @@ def redirect_to(location):
 
 def atom(*links):
     entries = "".join(
-        f'<entry><id>{i}</id><title>t</title><updated>2026-11-29T00:00:00Z</updated>'
+        f"<entry><id>{i}</id><title>t</title><updated>2026-11-29T00:00:00Z</updated>"
         f'<link rel="alternate" type="application/cap+xml" href="{href}"/></entry>'
         for i, href in enumerate(links)
     )
