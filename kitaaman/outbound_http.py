@@ -279,7 +279,14 @@ def guarded_client(
     backend = _GuardedBackend(
         budget=budget, allow_hosts=frozenset(_norm_host(h) for h in allow_hosts), allow_private=allow_private
     )
-    return httpx.Client(transport=_GuardedTransport(backend), timeout=timeout, follow_redirects=False, trust_env=False)
+    return httpx.Client(
+        transport=_GuardedTransport(backend),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        # Uncompressed answers: the size cap then counts what is kept (no gzip bomb).
+        headers={"Accept-Encoding": "identity"},
+    )
 
 
 # --- one request ----------------------------------------------------------------------------------
@@ -313,7 +320,7 @@ def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     if declared.isdecimal() and int(declared) > max_bytes:
         raise TooLarge(too_large)
     chunks, size = [], 0
-    for chunk in response.iter_raw(CHUNK):
+    for chunk in response.iter_bytes(CHUNK):
         size += len(chunk)
         if size > max_bytes:
             raise TooLarge(too_large)

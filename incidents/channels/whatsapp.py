@@ -10,8 +10,9 @@ Outgoing: a small Graph API client (text, template, media) on the portal's
 outbound client (kitaaman.outbound_http: timeouts, a deadline, a size cap, the
 internal-address guard; WHATSAPP_API_BASE_URL on an internal address only when
 its host is in OUTBOUND_HTTP_INTERNAL_HOSTS). Media ids are digits, checked
-before they go into a Graph URL. pywa was considered; it fixes the Graph host in its code (tests
-must talk to a local fake server) and brings a bot framework we do not use.
+before they go into a Graph URL. pywa was considered; it fixes the Graph host
+in its code (tests must talk to a local fake server) and brings a bot
+framework we do not use.
 """
 
 import hashlib

@@ -2,6 +2,7 @@
 internal addresses in every spelling, redirects, the size cap and the
 deadline, against fake servers on 127.0.0.1."""
 
+import gzip
 import socket
 import threading
 import time
@@ -55,6 +56,10 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(20):
                 self.wfile.write(b"x" * 1000)
+        elif self.path == "/bom-gzip":
+            # Ten megabytes that travel as about ten kilobytes, sent though identity was asked for.
+            self.server.encodings.append(self.headers.get("Accept-Encoding"))
+            self._send(200, gzip.compress(b"x" * 10_000_000), headers={"Content-Encoding": "gzip"})
         elif self.path == "/menetes":
             # 200 with headers at once, then one byte every 0.1 s for 3 s.
             self.send_response(200)
@@ -79,6 +84,7 @@ def server():
     httpd.daemon_threads = True
     httpd.hits = []
     httpd.release = threading.Event()
+    httpd.encodings = []
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -204,6 +210,12 @@ def test_answers_over_the_size_cap_are_cut(server):
     with pytest.raises(TooLarge):
         get(f"{server.url}/besar-tanpa-panjang", allow_private=True)
     assert get(f"{server.url}/besar", allow_private=True, max_bytes=5000).body == b"x" * 5000
+
+
+def test_answers_are_asked_uncompressed_and_the_cap_counts_what_a_compressed_one_expands_to(server):
+    with pytest.raises(TooLarge):
+        get(f"{server.url}/bom-gzip", allow_private=True, max_bytes=100_000)
+    assert server.encodings == ["identity"]
 
 
 def test_the_deadline_holds_against_a_server_that_drips(server):
