@@ -68,8 +68,8 @@ class ImageHandler(BaseHTTPRequestHandler):
                     return
                 time.sleep(0.2)
         elif self.path == "/lambat-foto.jpg":
-            # A sound photo from a slow host: answered after a second.
-            time.sleep(1.0)
+            # A sound photo from a slow host: answered after two seconds.
+            time.sleep(2.0)
             self._send(200, jpeg_bytes())
         elif self.path == "/ke-foto":
             self._send(302, headers={"Location": "/foto.jpg"})

@@ -320,18 +320,21 @@ def test_media_url_redirect_to_a_photo_is_followed(post_fetched, partner, image_
 
 
 def test_the_post_answers_before_a_slow_media_fetch_and_the_photo_attaches_after(client, partner, image_server):
+    # A first report without media warms the process up (URLs, categories, templates).
+    assert post(client, flood(partner, description="Jalan desa tergenang sejak pagi.")).status_code == 201
     started = time.monotonic()
     response = post(client, flood(partner, media_url=f"{image_server.url}/lambat-foto.jpg"))
     answered = time.monotonic() - started
-    assert response.status_code == 201 and answered < 0.8, answered
-    incident = Incident.objects.get()
+    # The media host takes two seconds; the partner is answered well before.
+    assert response.status_code == 201 and answered < 1.5, answered
+    incident = Incident.objects.get(tracking_code=response.json()[0]["service_request_id"])
     assert image_server.hits == [] and not IncidentPhoto.objects.exists()
     assert OutboxMessage.objects.filter(task_name=ATTACH_TASK, kwargs__incident_id=incident.pk).exists()
 
     # The worker runs the queued task: the host answers after a second, the photo attaches.
     started = time.monotonic()
     outbox_relay()
-    assert time.monotonic() - started >= 1.0
+    assert time.monotonic() - started >= 2.0
     assert image_server.hits == ["/lambat-foto.jpg"]
     photo = IncidentPhoto.objects.get(incident=incident)
     assert photo.content_type == "image/jpeg"
