@@ -91,17 +91,23 @@ def fetch_media(url: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("media", answer.body, content_type="application/octet-stream")
 
 
-def media_attach(*, incident_id: int, url: str) -> str:
+def media_attach(*, incident_id: int, url: str, final_attempt: bool = False) -> str:
     """Fetch the photo of an Open311 report and attach it. Returns "attached",
     "refused" (audited), "done" (a photo is already there: a second run) or
-    "gone" (the report no longer exists). Raises MediaUnavailable to be retried."""
+    "gone" (the report no longer exists). Raises MediaUnavailable to be retried,
+    unless this is the final attempt (then it is refused)."""
     if not Incident.objects.filter(pk=incident_id).exists():
         return "gone"
     if IncidentPhoto.objects.filter(incident_id=incident_id).exists():
         return "done"
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            photo = clean_photo(fetch_media(url))
+            try:
+                photo = clean_photo(fetch_media(url))
+            except MediaUnavailable as exc:
+                if not final_attempt:
+                    raise
+                raise _refuse(str(exc))
         except ValidationError as exc:
             reason = " ".join(exc.messages)[:300]
             logger.info("Open311 media of incident %s refused: %s", incident_id, reason)

@@ -18,10 +18,12 @@ MEDIA_MAX_RETRIES = 4
     max_retries=MEDIA_MAX_RETRIES,
 )
 def attach_media(self, incident_id: int, url: str):
+    request = self.request
+    final = not request.is_eager and request.retries >= self.max_retries
     try:
-        return media_attach(incident_id=incident_id, url=url)
+        return media_attach(incident_id=incident_id, url=url, final_attempt=final)
     except MediaUnavailable as exc:
         # Eagerly (no broker) the outbox keeps the task for a later relay run.
-        if self.request.is_eager or self.request.retries >= self.max_retries:
+        if request.is_eager:
             raise
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries)
+        raise self.retry(exc=exc, countdown=60 * 2**request.retries)

@@ -16,6 +16,7 @@ from kitaaman.outbound_http import (
     BadRedirect,
     TooLarge,
     TooSlow,
+    Unreachable,
     address_is_public,
     guarded_client,
     request,
@@ -47,6 +48,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(302, headers={"Location": f"http://[::1]:{port}/ok"})
         elif self.path == "/ke-file":
             self._send(302, headers={"Location": "file:///etc/passwd"})
+        elif self.path == "/ke-https":
+            self._send(302, headers={"Location": f"https://127.0.0.1:{port}/ok"})
         elif self.path == "/berputar":
             self._send(302, headers={"Location": "/berputar"})
         elif self.path == "/besar":
@@ -202,6 +205,12 @@ def test_redirects_to_another_scheme_or_in_circles_are_refused(server):
     with pytest.raises(BadRedirect, match="pengalihan"):
         get(f"{server.url}/berputar", allow_private=True, redirects=3)
     assert server.hits.count("/berputar") == 4
+
+
+def test_an_upgrade_to_https_is_followed(server):
+    # Followed, not refused as another scheme: the TLS handshake with this plain server then fails.
+    with pytest.raises(Unreachable):
+        get(f"{server.url}/ke-https", allow_private=True, redirects=1)
 
 
 def test_answers_over_the_size_cap_are_cut(server):

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from incidents.models import AuditLog, Channel, Incident, IncidentPhoto
-from incidents.open311.media import ATTACH_TASK, MEDIA_REFUSED, media_attach
+from incidents.open311.media import ATTACH_TASK, MEDIA_REFUSED, MediaUnavailable, media_attach
 from incidents.open311.services import open311_key_revoke
 from kitaaman import outbound_http
 from kitaaman.models import OutboxMessage
@@ -354,6 +354,19 @@ def test_media_url_is_cut_off_at_the_time_limit(client, partner, image_server, s
     incident = Incident.objects.get()
     assert not IncidentPhoto.objects.exists()
     assert "tidak menjawab" in media_refusal(incident)
+
+
+def test_an_unreachable_media_host_is_tried_again_and_refused_on_the_last_attempt(client, partner, image_server):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/foto.jpg"
+    assert post(client, flood(partner, media_url=url)).status_code == 201
+    incident = Incident.objects.get()
+    with pytest.raises(MediaUnavailable):
+        media_attach(incident_id=incident.pk, url=url)
+    assert not AuditLog.objects.filter(action=MEDIA_REFUSED).exists()
+    assert media_attach(incident_id=incident.pk, url=url, final_attempt=True) == "refused"
+    assert "tidak dapat dihubungi" in media_refusal(incident) and not IncidentPhoto.objects.exists()
 
 
 @pytest.mark.parametrize(
