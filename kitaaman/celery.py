@@ -21,6 +21,7 @@ app.autodiscover_tasks(
         "incidents.workflow",
         "incidents.desk",
         "incidents.notify",
+        "incidents.open311",
         "incidents.privacy",
     ]
 )

@@ -266,6 +266,12 @@ WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN", "")
 WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID", "")
 WHATSAPP_API_BASE_URL = env("WHATSAPP_API_BASE_URL", "https://graph.facebook.com/v23.0")
 WHATSAPP_TIMEOUT = float(env("WHATSAPP_TIMEOUT", "10") or 10)
+# The outbound HTTP client (kitaaman/outbound_http.py) refuses internal
+# addresses. The hosts listed here (for example an SMS gateway phone on the
+# office network: 192.168.1.50) may be reached on one by the configured SMS
+# gateway, WhatsApp API and CAP feed URLs; never by addresses that a partner
+# or a feed supplies (Open311 media_url, a feed's entries).
+OUTBOUND_HTTP_INTERNAL_HOSTS = env_list("OUTBOUND_HTTP_INTERNAL_HOSTS")
 # Pre-approved template for news of a report after the 24-hour window has closed.
 WHATSAPP_STATUS_TEMPLATE = env("WHATSAPP_STATUS_TEMPLATE", "")
 WHATSAPP_TEMPLATE_LANGUAGE = env("WHATSAPP_TEMPLATE_LANGUAGE", "id")

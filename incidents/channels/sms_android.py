@@ -7,7 +7,9 @@ followed by the X-Timestamp header (Unix seconds). The event's top-level
 content and repeats, so it is not used as the key.
 
 Outgoing: AndroidSmsGatewayBackend, an SMS_BACKEND for kitaaman.sms built on
-the `android-sms-gateway` client, with an httpx client that has timeouts.
+the `android-sms-gateway` client, with the portal's guarded httpx client
+(kitaaman.outbound_http: timeouts, a deadline, a size cap; a gateway on an
+internal address only when its host is in OUTBOUND_HTTP_INTERNAL_HOSTS).
 """
 
 import hashlib
@@ -26,11 +28,13 @@ from django.utils.dateparse import parse_datetime
 from incidents.channels.phone import normalize_number
 from incidents.channels.services import InboundPayload
 from incidents.models import Channel
+from kitaaman.outbound_http import AddressRefused, OutboundError, guarded_client, internal_hosts
 from kitaaman.sms import BaseSmsBackend
 
 logger = logging.getLogger(__name__)
 
 MAX_CLOCK_SKEW = 300  # seconds either way
+MAX_ANSWER_BYTES = 1024 * 1024
 
 
 class SmsGatewayUnavailable(ConnectionError):
@@ -91,7 +95,9 @@ class AndroidSmsGatewayBackend(BaseSmsBackend):
     (http://<phone>:8080) or the Cloud/Private server (…/3rdparty/v1)."""
 
     def send(self, *, to: str, text: str) -> str:
-        http = httpx.Client(timeout=settings.SMS_GATEWAY_TIMEOUT)
+        http = guarded_client(
+            timeout=settings.SMS_GATEWAY_TIMEOUT, max_bytes=MAX_ANSWER_BYTES, allow_hosts=internal_hosts()
+        )
         try:
             client = APIClient(
                 settings.SMS_GATEWAY_LOGIN,
@@ -102,6 +108,16 @@ class AndroidSmsGatewayBackend(BaseSmsBackend):
             state = client.send(Message(phone_numbers=[to], text_message=TextMessage(text=text)))
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             raise SmsGatewayUnavailable(f"SMS gateway unreachable: {exc}") from exc
+        except AddressRefused as exc:
+            logger.error(
+                "SMS gateway %s is on an internal address; list its host in OUTBOUND_HTTP_INTERNAL_HOSTS",
+                settings.SMS_GATEWAY_URL,
+            )
+            raise SmsGatewayRefused(f"SMS gateway address refused: {exc}") from exc
+        except OutboundError as exc:
+            if exc.transient:
+                raise SmsGatewayUnavailable(f"SMS gateway unreachable: {exc}") from exc
+            raise SmsGatewayRefused(f"SMS gateway answer refused: {exc}") from exc
         except APIError as exc:
             if exc.status_code is None or exc.status_code >= 500 or exc.status_code == 429:
                 raise SmsGatewayUnavailable(f"SMS gateway error {exc.status_code}: {exc}") from exc

@@ -6,24 +6,33 @@ hub.challenge); every POST carries X-Hub-Signature-256: "sha256=" + hex
 HMAC-SHA256 of the raw body keyed with WHATSAPP_APP_SECRET. One POST can hold
 several messages (and delivery statuses, which are not stored).
 
-Outgoing: a small Graph API client (text, template, media) on httpx with
-timeouts. pywa was considered; it fixes the Graph host in its code (tests
-must talk to a local fake server) and brings a bot framework we do not use.
+Outgoing: a small Graph API client (text, template, media) on the portal's
+outbound client (kitaaman.outbound_http: timeouts, a deadline, a size cap, the
+internal-address guard; WHATSAPP_API_BASE_URL on an internal address only when
+its host is in OUTBOUND_HTTP_INTERNAL_HOSTS). Media ids are digits, checked
+before they go into a Graph URL. pywa was considered; it fixes the Graph host
+in its code (tests must talk to a local fake server) and brings a bot
+framework we do not use.
 """
 
 import hashlib
 import hmac
+import re
 from datetime import UTC, datetime
+from urllib.parse import quote
 
-import httpx
 from django.conf import settings
 from django.utils import timezone
 
 from incidents.channels.phone import normalize_number
 from incidents.channels.services import InboundPayload
 from incidents.models import Channel
+from kitaaman import outbound_http
+from kitaaman.outbound_http import OutboundError, TooLarge, internal_hosts
 
 SUPPORTED_TYPES = ("text", "location", "image")
+MEDIA_ID = re.compile(r"^[0-9]{1,64}$")
+MAX_API_ANSWER_BYTES = 1024 * 1024
 
 
 class WhatsAppUnavailable(ConnectionError):
@@ -122,17 +131,29 @@ class WhatsAppClient:
         self.phone_number_id = phone_number_id or settings.WHATSAPP_PHONE_NUMBER_ID
         self.timeout = timeout or settings.WHATSAPP_TIMEOUT
 
-    def _request(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def _request(self, method: str, url: str, *, max_bytes: int = MAX_API_ANSWER_BYTES, **kwargs):
         headers = {"Authorization": f"Bearer {self.token}"}
         try:
-            with httpx.Client(timeout=self.timeout, follow_redirects=False) as http:
-                response = http.request(method, url, headers=headers, **kwargs)
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
-            raise WhatsAppUnavailable(f"WhatsApp API unreachable: {exc}") from exc
-        if response.status_code >= 500 or response.status_code == 429:
-            raise WhatsAppUnavailable(f"WhatsApp API error {response.status_code}: {response.text[:300]}")
-        if response.status_code >= 400:
-            raise WhatsAppRefused(f"WhatsApp API refused ({response.status_code}): {response.text[:300]}")
+            response = outbound_http.request(
+                method,
+                url,
+                headers=headers,
+                max_bytes=max_bytes,
+                timeout=self.timeout,
+                allow_hosts=internal_hosts(),
+                **kwargs,
+            )
+        except TooLarge as exc:
+            raise WhatsAppRefused(f"answer too large (over {max_bytes} bytes)") from exc
+        except OutboundError as exc:
+            if exc.transient:
+                raise WhatsAppUnavailable(f"WhatsApp API unreachable: {exc}") from exc
+            raise WhatsAppRefused(f"WhatsApp API request refused: {exc}") from exc
+        text = response.body[:300].decode("utf-8", "replace")
+        if response.status >= 500 or response.status == 429:
+            raise WhatsAppUnavailable(f"WhatsApp API error {response.status}: {text}")
+        if response.status >= 400:
+            raise WhatsAppRefused(f"WhatsApp API refused ({response.status}): {text}")
         return response
 
     def _send(self, payload: dict) -> str:
@@ -164,9 +185,12 @@ class WhatsAppClient:
         )
 
     def download_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str]:
-        """The media's bytes and MIME type. Refuses files over max_bytes
-        (WhatsAppRefused) without downloading them whole."""
-        info = self._request("GET", f"{self.base_url}/{media_id}")
+        """The media's bytes and MIME type. Refuses a media id that is not
+        digits and files over max_bytes (WhatsAppRefused) without downloading
+        them whole."""
+        if not MEDIA_ID.match(str(media_id)):
+            raise WhatsAppRefused("media id is not a WhatsApp media id")
+        info = self._request("GET", f"{self.base_url}/{quote(str(media_id), safe='')}")
         try:
             data = info.json()
             url = str(data["url"])
@@ -175,20 +199,5 @@ class WhatsAppClient:
         size = data.get("file_size")
         if isinstance(size, int) and size > max_bytes:
             raise WhatsAppRefused(f"media too large ({size} bytes)")
-        headers = {"Authorization": f"Bearer {self.token}"}
-        chunks, total = [], 0
-        try:
-            with httpx.Client(timeout=self.timeout, follow_redirects=False) as http:
-                with http.stream("GET", url, headers=headers) as response:
-                    if response.status_code >= 500 or response.status_code == 429:
-                        raise WhatsAppUnavailable(f"media download error {response.status_code}")
-                    if response.status_code >= 400:
-                        raise WhatsAppRefused(f"media download refused ({response.status_code})")
-                    for chunk in response.iter_bytes():
-                        total += len(chunk)
-                        if total > max_bytes:
-                            raise WhatsAppRefused(f"media too large (over {max_bytes} bytes)")
-                        chunks.append(chunk)
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
-            raise WhatsAppUnavailable(f"media download failed: {exc}") from exc
-        return b"".join(chunks), str(data.get("mime_type") or "")
+        media = self._request("GET", url, max_bytes=max_bytes)
+        return media.body, str(data.get("mime_type") or "")

@@ -23,9 +23,10 @@ from incidents import audit
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Place, Reporter, Submission
 from incidents.models import Channel, Incident
+from kitaaman.outbox import outbox_enqueue
 
 from .address import desa_from_address
-from .media import fetch_media
+from .media import ATTACH_TASK, media_url_check
 from .models import PartnerApplication, PartnerKey
 from .render import Open311Error
 from .submission import Open311Submission
@@ -159,9 +160,11 @@ def _as_open311(exc: ValidationError) -> Open311Error:
 
 
 @transaction.atomic
-def _intake(*, application, submission: Open311Submission, desa_code, photos, client_uuid, ip) -> tuple[Incident, bool]:
+def _intake(*, application, submission: Open311Submission, desa_code, client_uuid, ip) -> tuple[Incident, bool]:
     """The one call into the portal's intake command (validation, territory,
-    idempotency, notifications), as the web form makes it."""
+    idempotency, notifications), as the web form makes it. The photo at
+    media_url is fetched and attached by the worker (media.media_attach),
+    queued in the same transaction."""
     incident, created = report_submit(
         Submission(
             category=submission.category,
@@ -176,7 +179,6 @@ def _intake(*, application, submission: Open311Submission, desa_code, photos, cl
                 anonymous=True,
             ),
             details=submission.attributes,
-            photos=photos,
             # The partner application agreed to collect consent when registered.
             consent=True,
             channel=Channel.OPEN311,
@@ -195,6 +197,8 @@ def _intake(*, application, submission: Open311Submission, desa_code, photos, cl
                 "account_id": submission.account_id,
             },
         )
+        if submission.media_url:
+            outbox_enqueue(task_name=ATTACH_TASK, kwargs={"incident_id": incident.pk, "url": submission.media_url})
     return incident, created
 
 
@@ -218,11 +222,10 @@ def open311_request_submit(
         except ValidationError as exc:
             param = "address_id" if submission.address_id else "address_string"
             raise Open311Error(400, [f"{param}: {m}" for m in exc.messages])
-    photos = []
     if submission.media_url:
-        # Fetched before the transaction: no database lock waits on a slow host.
+        # Checked now without the network; fetched by the worker after the answer.
         try:
-            photos.append(fetch_media(submission.media_url))
+            media_url_check(submission.media_url)
         except ValidationError as exc:
             raise Open311Error(400, [f"media_url: {m}" for m in exc.messages])
     try:
@@ -230,7 +233,6 @@ def open311_request_submit(
             application=application,
             submission=submission,
             desa_code=desa_code,
-            photos=photos,
             client_uuid=current,
             ip=ip,
         )

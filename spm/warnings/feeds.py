@@ -2,7 +2,11 @@
 
 A feed URL may serve one CAP message, an Atom feed (entries embedding a CAP
 message or linking to one) or an RSS feed (items linking to CAP messages).
-Every download has a timeout, a size cap and a total deadline; XML is parsed
+Every download goes through kitaaman.outbound_http: a timeout, a size cap, a
+total deadline, and public addresses only (redirects checked again). A feed
+whose own host is listed in OUTBOUND_HTTP_INTERNAL_HOSTS may sit on the office
+network; its entries may then link back to that host, never to another
+internal address. XML is parsed
 with defusedxml with DTDs forbidden (entity bombs and external entities need
 one); every CAP message is validated against the OASIS schema and fully
 converted before anything is written. Only messages with status Actual whose
@@ -13,9 +17,6 @@ had, logs the error and is retried with a growing delay.
 """
 
 import logging
-import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from kitaaman import outbound_http
+from kitaaman.outbound_http import AddressRefused, BadRedirect, BadUrl, OutboundError, TooLarge, internal_hosts
 
 from .cap import CAP_NS, validation_errors
 from .geometry import BadGeometry, kabupaten_shape, parse_cap_circle, parse_cap_polygon
@@ -42,6 +46,7 @@ LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
 KEPT_KINDS = ("Alert", "Update", "Cancel")
 KABUPATEN_CODES = ("16.13", "1613")
+MAX_REDIRECTS = 3
 
 
 class FeedError(Exception):
@@ -54,20 +59,17 @@ class Parsed:
     withdraws: list = field(default_factory=list)  # (sender, identifier) of messages it updates/cancels
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urlsplit(newurl).scheme not in ("http", "https"):
-            raise FeedError(f"pengalihan ke alamat bukan http(s): {newurl[:100]}")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+def _link_hosts(feed_url: str) -> frozenset[str]:
+    """Hosts a feed's entries may link to on an internal address: only the
+    feed's own host, and only when that host is listed for internal use."""
+    host = (urlsplit(feed_url).hostname or "").lower()
+    return internal_hosts() & {host}
 
 
-_opener = urllib.request.build_opener(_HttpOnlyRedirects)
-
-
-def download(url: str, *, etag: str = "", last_modified: str = "") -> tuple[int, bytes, dict]:
-    """(status, body, headers); status 304 means unchanged. Raises FeedError."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise FeedError(f"alamat bukan http(s): {url[:100]}")
+def download(url: str, *, etag: str = "", last_modified: str = "", allow_hosts=frozenset()):
+    """(status, body, headers); status 304 means unchanged. Raises FeedError.
+    Through the guarded client: public addresses only, except hosts in
+    `allow_hosts`; redirects checked again."""
     timeout = settings.WARNINGS_FEED_TIMEOUT
     limit = settings.WARNINGS_FEED_MAX_BYTES
     headers = {
@@ -78,35 +80,33 @@ def download(url: str, *, etag: str = "", last_modified: str = "") -> tuple[int,
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    deadline = time.monotonic() + timeout * 3
+    shown = url[:100]
     try:
-        response = _opener.open(urllib.request.Request(url, headers=headers), timeout=timeout)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return 304, b"", {}
-        raise FeedError(f"HTTP {exc.code} dari {url[:100]}")
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        raise FeedError(f"tidak dapat dihubungi: {url[:100]} ({exc})")
-    with response:
-        declared = response.headers.get("Content-Length")
-        if declared and declared.isdecimal() and int(declared) > limit:
-            raise FeedError(f"terlalu besar: {declared} bita (batas {limit})")
-        chunks, size = [], 0
-        try:
-            while True:
-                # A server that drips bytes must not hold the worker past the deadline.
-                if time.monotonic() > deadline:
-                    raise FeedError(f"terlalu lama mengunduh {url[:100]}")
-                chunk = response.read(64 * 1024)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > limit:
-                    raise FeedError(f"terlalu besar: lebih dari {limit} bita")
-                chunks.append(chunk)
-        except (TimeoutError, OSError) as exc:
-            raise FeedError(f"unduhan terputus: {url[:100]} ({exc})")
-        return response.status, b"".join(chunks), dict(response.headers.items())
+        answer = outbound_http.request(
+            "GET",
+            url,
+            headers=headers,
+            max_bytes=limit,
+            timeout=timeout,
+            deadline=timeout * 3,
+            redirects=MAX_REDIRECTS,
+            allow_hosts=allow_hosts,
+        )
+    except BadUrl:
+        raise FeedError(f"alamat bukan http(s): {shown}")
+    except BadRedirect as exc:
+        raise FeedError(f"pengalihan ditolak dari {shown}: {exc}")
+    except AddressRefused:
+        raise FeedError(f"alamat jaringan internal ditolak: {shown}")
+    except TooLarge:
+        raise FeedError(f"terlalu besar: lebih dari {limit} bita")
+    except OutboundError as exc:
+        raise FeedError(f"tidak dapat dihubungi: {shown} ({exc})")
+    if answer.status == 304:
+        return 304, b"", {}
+    if answer.status >= 300:
+        raise FeedError(f"HTTP {answer.status} dari {shown}")
+    return answer.status, answer.body, answer.headers
 
 
 def parse_xml(body: bytes):
@@ -248,7 +248,9 @@ def read_feed(feed: ExternalFeed) -> tuple[list[Parsed], list[str], dict | None]
     Returns (messages kept, problems with single entries, response headers,
     or None when the feed is unchanged: 304); raises FeedError when the feed
     document itself is unusable."""
-    status, body, headers = download(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    status, body, headers = download(
+        feed.url, etag=feed.etag, last_modified=feed.last_modified, allow_hosts=internal_hosts()
+    )
     if status == 304:
         return [], [], None
     elements, links = split_document(parse_xml(body), feed.url)
@@ -256,7 +258,8 @@ def read_feed(feed: ExternalFeed) -> tuple[list[Parsed], list[str], dict | None]
     limit = settings.WARNINGS_FEED_MAX_ENTRIES
     for link in links[: max(limit - len(elements), 0)]:
         try:
-            elements.extend(split_document(parse_xml(download(link)[1]), link)[0])
+            body = download(link, allow_hosts=_link_hosts(feed.url))[1]
+            elements.extend(split_document(parse_xml(body), link)[0])
         except FeedError as exc:
             problems.append(f"{link[:100]}: {exc}")
     kept = []

@@ -67,6 +67,10 @@ class ImageHandler(BaseHTTPRequestHandler):
                 except OSError:
                     return
                 time.sleep(0.2)
+        elif self.path == "/lambat-foto.jpg":
+            # A sound photo from a slow host: answered after two seconds.
+            time.sleep(2.0)
+            self._send(200, jpeg_bytes())
         elif self.path == "/ke-foto":
             self._send(302, headers={"Location": "/foto.jpg"})
         elif self.path == "/ke-file":

@@ -39,6 +39,8 @@ def channel_settings(settings, provider):
     settings.WHATSAPP_TIMEOUT = 3
     settings.WHATSAPP_STATUS_TEMPLATE = "kabar_laporan"
     settings.SITE_URL = "https://kitaaman.example.test"
+    # The fake provider listens on 127.0.0.1: an internal address the gateways may reach only when listed.
+    settings.OUTBOUND_HTTP_INTERNAL_HOSTS = ["127.0.0.1"]
     return settings
 
 

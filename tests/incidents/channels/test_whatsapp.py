@@ -67,7 +67,7 @@ def test_a_bad_signature_is_401_and_nothing_is_stored(client, channel_settings):
 
 
 def test_location_and_image_make_a_report_with_the_point_and_a_clean_photo(wa, provider):
-    provider.media["MEDIA-1"] = jpeg_bytes(size=(800, 600), exif_gps=True)
+    provider.media["1000001"] = jpeg_bytes(size=(800, 600), exif_gps=True)
     (menu,) = wa(wa_message(text="lapor"))
     assert "Banjir" in menu
     (ask_desa,) = wa(wa_message(text=menu_number("bencana-banjir")))
@@ -76,7 +76,7 @@ def test_location_and_image_make_a_report_with_the_point_and_a_clean_photo(wa, p
     (ask_story,) = wa(wa_message("location", lat=lat + 0.001, lng=lng + 0.001))
     assert "foto" in ask_story.lower()
     # A photo with a caption: the caption is the story, the photo is kept.
-    replies = wa(wa_message("image", media_id="MEDIA-1", caption="Air masuk ke rumah warga setinggi lutut."))
+    replies = wa(wa_message("image", media_id="1000001", caption="Air masuk ke rumah warga setinggi lutut."))
     assert any("Foto diterima (1" in r for r in replies)
     assert any("YA" in r for r in replies)
     (done,) = wa(wa_message(text="YA"))
@@ -93,8 +93,8 @@ def test_location_and_image_make_a_report_with_the_point_and_a_clean_photo(wa, p
         assert not image.getexif().get_ifd(0x8825)  # no GPS left
     # The media was fetched with the access token, first its URL then its bytes.
     paths = [r["path"] for r in provider.requests if r["method"] == "GET"]
-    assert paths == ["/v23.0/MEDIA-1", "/lookaside/MEDIA-1"]
-    media_request = next(r for r in provider.requests if r["path"] == "/v23.0/MEDIA-1")
+    assert paths == ["/v23.0/1000001", "/lookaside/1000001"]
+    media_request = next(r for r in provider.requests if r["path"] == "/v23.0/1000001")
     assert media_request["headers"]["Authorization"] == f"Bearer {WA_TOKEN}"
     sent = provider.wa_sent()
     assert {m["to"] for m in sent} == {SENDER.lstrip("+")} and {m["type"] for m in sent} == {"text"}
@@ -108,9 +108,9 @@ def test_a_location_outside_the_kabupaten_is_refused(wa):
 
 
 def test_a_file_that_is_not_a_photo_is_refused_and_not_attached(wa, provider):
-    provider.media["MEDIA-BAD"] = b"<?php echo 'x'; ?>" * 10
+    provider.media["1000002"] = b"<?php echo 'x'; ?>" * 10
     wa(wa_message(text="LAPOR#banjir#Muara Rupit"))
-    replies = wa(wa_message("image", media_id="MEDIA-BAD", caption="Air naik setinggi pinggang di jalan."))
+    replies = wa(wa_message("image", media_id="1000002", caption="Air naik setinggi pinggang di jalan."))
     assert any("Foto tidak dapat dipakai" in r for r in replies)
     wa(wa_message(text="YA"))
     incident = Incident.objects.get()
@@ -119,10 +119,10 @@ def test_a_file_that_is_not_a_photo_is_refused_and_not_attached(wa, provider):
 
 
 def test_a_media_server_that_is_down_is_retried_later(wa, provider, committing):
-    provider.media["MEDIA-2"] = jpeg_bytes()
-    provider.failures[("GET", "/v23.0/MEDIA-2")] = [500]
+    provider.media["1000003"] = jpeg_bytes()
+    provider.failures[("GET", "/v23.0/1000003")] = [500]
     wa(wa_message(text="LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang di jalan"))
-    assert wa(wa_message("image", media_id="MEDIA-2")) == []
+    assert wa(wa_message("image", media_id="1000003")) == []
     message = InboundMessage.objects.order_by("id").last()
     assert message.state == "pending" and message.attempts == 1
     OutboxMessage.objects.filter(state="pending").update(available_at=message.created_at)
@@ -140,8 +140,8 @@ def test_other_kinds_of_message_get_the_help_text(wa):
 
 
 def test_a_photo_outside_a_report_is_explained(wa, provider):
-    provider.media["MEDIA-3"] = jpeg_bytes()
-    (reply,) = wa(wa_message("image", media_id="MEDIA-3"))
+    provider.media["1000004"] = jpeg_bytes()
+    (reply,) = wa(wa_message("image", media_id="1000004"))
     assert "LAPOR" in reply
 
 
@@ -214,9 +214,9 @@ def test_the_image_size_limit_is_checked_before_downloading(wa, provider, settin
     settings.MAX_PHOTO_BYTES = 1000
     buffer = io.BytesIO()
     Image.effect_noise((200, 200), 64).convert("RGB").save(buffer, "JPEG", quality=95)
-    provider.media["MEDIA-BIG"] = buffer.getvalue()
+    provider.media["1000005"] = buffer.getvalue()
     wa(wa_message(text="LAPOR#banjir#Muara Rupit"))
-    replies = wa(wa_message("image", media_id="MEDIA-BIG"))
+    replies = wa(wa_message("image", media_id="1000005"))
     assert any("Foto tidak dapat dipakai" in r for r in replies)
     assert not any(r["path"].startswith("/lookaside/") for r in provider.requests)
 

@@ -92,7 +92,9 @@ class Server:
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    # The feed server of these tests is on 127.0.0.1: listed, as an office feed server would be.
+    settings.OUTBOUND_HTTP_INTERNAL_HOSTS = ["127.0.0.1"]
     s = Server()
     yield s
     s.stop()
@@ -270,9 +272,10 @@ def test_external_entities_are_refused(server, caplog, doctype):
     assert "root:" not in ExternalFeed.objects.get().last_error
 
 
-def test_an_unreachable_feed_is_logged_and_retried(caplog):
+def test_an_unreachable_feed_is_logged_and_retried(caplog, settings):
     import socket
 
+    settings.OUTBOUND_HTTP_INTERNAL_HOSTS = ["127.0.0.1"]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
