@@ -61,7 +61,7 @@ class AlertInput(serializers.Serializer):
     onset = serializers.DateTimeField(required=False, allow_null=True, default=None)
     expires = serializers.DateTimeField()
     areas = serializers.ListField(
-        child=serializers.CharField(max_length=13),
+        child=serializers.CharField(max_length=13, validators=[validate_warning_text]),
         min_length=1,
         max_length=services.MAX_AREAS,
         help_text="Kode Kemendagri kecamatan (16.13.01) atau desa (16.13.01.1007).",

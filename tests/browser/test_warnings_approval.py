@@ -12,7 +12,7 @@ from django.apps import apps
 from incidents.reference.seed import seed_reference
 from spm.warnings import services
 from tests import factories
-from tests.browser.desk import PHONE, new_page, sign_in, sign_out
+from tests.browser.desk import DESKTOP, PHONE, new_page, sign_in, sign_out
 from tests.browser.test_warnings import no_horizontal_scroll, serious_violations
 from tests.spm.warnings.conftest import flood
 
@@ -101,5 +101,18 @@ def test_the_warnings_list_on_a_phone_for_each_viewer(browser, live_server, warn
     form.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"/petugas/peringatan/\d+/$"))
     assert page.locator("[data-testid=alert-state]").inner_text() == "Terbit"
+    assert page.errors == []
+    context.close()
+
+
+def test_the_warnings_list_on_a_laptop(browser, live_server, warnings_data, screenshot_dir):
+    personas, _live, _waiting = warnings_data
+    context, page = new_page(browser, DESKTOP)
+    sign_in(page, live_server.url, personas.tim_efektif.username, next_path="/petugas/peringatan/")
+    first = page.locator("table.warnings-table tbody tr").first
+    assert first.locator("[data-testid=viewer-state]").inner_text() == "Menunggu persetujuan Anda"
+    assert first.bounding_box()["y"] < 400
+    assert serious_violations(page) == []
+    page.screenshot(path=str(screenshot_dir / "persetujuan-6-daftar-laptop.png"))
     assert page.errors == []
     context.close()

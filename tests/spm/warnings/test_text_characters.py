@@ -95,6 +95,14 @@ def test_the_api_refuses_each_field_with_a_400(personas, field, char):
     assert not Alert.objects.exists()
 
 
+@pytest.mark.parametrize("char", ["\u0001", "\u0000", "\ud800"])
+def test_the_api_refuses_a_control_character_in_an_area_code(personas, char):
+    body = json.dumps(api_body(areas=[DESA_RUPIT, f"16.13.01{char}"]))
+    response = api(personas.mitra_bpbd).post(API, body, content_type="application/json")
+    assert response.status_code == 400 and "areas" in response.json()["error"]["fields"], response.content
+    assert not Alert.objects.exists()
+
+
 def test_the_api_refuses_a_control_character_in_references(personas, published):
     live = published()
     body = api_body(msg_type="Update", references=f"{live.identifier}\u0001")
