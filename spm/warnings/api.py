@@ -1,9 +1,10 @@
 """Staff API of the early warnings: /api/v1/warnings/.
 
 Same token/session authentication and error envelope as the rest of the
-staff API. A write the caller's role may never do is a 403 before any lookup;
-a warning that does not exist is a 404; the author of a draft publishing it
-is a 403 (four-eyes rule).
+staff API. A write the caller's role may never do is a 403 before any lookup
+(the *_check functions of permissions.py, as on the desk pages); a warning
+that does not exist is a 404; the author of a draft publishing it is a 403
+(four-eyes rule).
 """
 
 from django.http import Http404
@@ -12,7 +13,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,7 +25,8 @@ from kitaaman.http import client_ip
 from . import permissions, selectors, services
 from .cap import cap_url, public_url
 from .delivery import delivery_progress
-from .models import Alert, CapCategory, Certainty, EventType, MsgType, Severity, State, Urgency
+from .models import Alert, CancelReason, CapCategory, Certainty, EventType, MsgType, Severity, State, Urgency
+from .validators import validate_warning_text
 
 TAG = "Peringatan dini (petugas)"
 
@@ -43,16 +44,24 @@ class AlertInput(serializers.Serializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices)
     severity = serializers.ChoiceField(choices=Severity.choices)
     certainty = serializers.ChoiceField(choices=Certainty.choices)
-    headline = serializers.CharField(max_length=160)
-    description = serializers.CharField()
-    instruction = serializers.CharField(required=False, allow_blank=True, default="")
-    headline_en = serializers.CharField(max_length=160, required=False, allow_blank=True, default="")
-    description_en = serializers.CharField(required=False, allow_blank=True, default="")
-    instruction_en = serializers.CharField(required=False, allow_blank=True, default="")
+    headline = serializers.CharField(max_length=160, validators=[validate_warning_text])
+    description = serializers.CharField(validators=[validate_warning_text])
+    instruction = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_warning_text]
+    )
+    headline_en = serializers.CharField(
+        max_length=160, required=False, allow_blank=True, default="", validators=[validate_warning_text]
+    )
+    description_en = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_warning_text]
+    )
+    instruction_en = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_warning_text]
+    )
     onset = serializers.DateTimeField(required=False, allow_null=True, default=None)
     expires = serializers.DateTimeField()
     areas = serializers.ListField(
-        child=serializers.CharField(max_length=13),
+        child=serializers.CharField(max_length=13, validators=[validate_warning_text]),
         min_length=1,
         max_length=services.MAX_AREAS,
         help_text="Kode Kemendagri kecamatan (16.13.01) atau desa (16.13.01.1007).",
@@ -63,12 +72,28 @@ class AlertInput(serializers.Serializer):
         allow_blank=True,
         allow_null=True,
         default=None,
+        validators=[validate_warning_text],
         help_text="Untuk Update/Cancel: id atau identitas CAP peringatan yang terbit.",
     )
 
 
 class AlertCancelInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Alasan pembatalan (dikirim ke warga).")
+    reason_code = serializers.ChoiceField(
+        choices=CancelReason.choices,
+        required=False,
+        help_text="Alasan baku (dikirim ke warga): pembatalan terbit seketika.",
+    )
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_warning_text],
+        help_text=(
+            "Alasan yang ditulis sendiri (dikirim ke warga): pembatalan menjadi draf yang terbit setelah disetujui "
+            "orang kedua yang berwenang menerbitkan. Isi salah satu: reason_code atau reason."
+        ),
+    )
 
 
 class AlertAreaOutput(serializers.Serializer):
@@ -225,8 +250,7 @@ class WarningListCreateApi(WarningApiView):
         responses={201: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def post(self, request):
-        if not permissions.can_draft(request.user):
-            raise PermissionDenied
+        permissions.draft_check(request.user)
         data = AlertInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -263,12 +287,11 @@ class WarningPublishApi(WarningApiView):
         responses={200: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
     def post(self, request, id):
-        if not permissions.can_publish_any(request.user):
-            raise PermissionDenied
+        permissions.publish_check(request.user)
         alert = self.alert(id)
         try:
             alert = services.alert_publish(actor=request.user, alert_id=alert.pk, ip=client_ip(request))
-        except services.FourEyesViolation as exc:
+        except permissions.FourEyesViolation as exc:
             raise ApiError(str(exc), code="four_eyes", status_code=status.HTTP_403_FORBIDDEN)
         return self.detail(alert)
 
@@ -278,18 +301,26 @@ class WarningCancelApi(WarningApiView):
         tags=[TAG],
         operation_id="warnings_cancel",
         summary="Batalkan peringatan yang terbit (pesan CAP Cancel)",
-        description="Menerbitkan pesan Cancel yang merujuk peringatan ini dan mengirimkannya ke pelanggan.",
+        description=(
+            "Dengan reason_code (alasan baku) pesan Cancel yang merujuk peringatan ini terbit seketika dan dikirim ke "
+            "pelanggan (state published). Dengan reason (alasan yang ditulis sendiri) pesan Cancel menjadi draf "
+            "(state draft) yang terbit setelah orang kedua yang berwenang menerbitkan, bukan penyusunnya, "
+            "menyetujuinya lewat /publish/; sampai itu peringatan tetap berlaku."
+        ),
         parameters=[ID_PARAM],
         request=AlertCancelInput,
         responses={201: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
     )
     def post(self, request, id):
-        if not permissions.can_cancel(request.user):
-            raise PermissionDenied
+        permissions.cancel_check(request.user)
         alert = self.alert(id)
         data = AlertCancelInput(data=request.data)
         data.is_valid(raise_exception=True)
         cancel = services.alert_cancel(
-            actor=request.user, alert_id=alert.pk, reason=data.validated_data["reason"], ip=client_ip(request)
+            actor=request.user,
+            alert_id=alert.pk,
+            reason_code=data.validated_data.get("reason_code", ""),
+            reason=data.validated_data["reason"],
+            ip=client_ip(request),
         )
         return self.detail(cancel, status_code=status.HTTP_201_CREATED)

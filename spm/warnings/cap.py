@@ -38,8 +38,13 @@ def schema() -> xmlschema.XMLSchema:
 
 def validation_errors(document) -> list[str]:
     """Messages of every schema violation of a CAP document (bytes, str or an
-    ElementTree element); empty when it is valid."""
-    return [f"{err.path}: {err.reason}" for err in schema().iter_errors(document)]
+    ElementTree element); empty when it is valid. A document that is not even
+    well-formed XML (a draft holding a control character, saved before such
+    text was refused) is one error, not an exception."""
+    try:
+        return [f"{err.path}: {err.reason}" for err in schema().iter_errors(document)]
+    except ET.ParseError as exc:  # xmlschema's XMLResourceParseError is one too
+        return [f"XML: {exc}"]
 
 
 def cap_datetime(value: datetime) -> str:
@@ -166,7 +171,11 @@ def build_cap(alert: Alert, *, sent: datetime | None = None, status: str = "Actu
 
 
 def pretty(document: bytes | str) -> str:
-    """Indented text of an XML document, for the preview page."""
-    root = ET.fromstring(document)
+    """Indented text of an XML document, for the preview page (the text as it
+    is when it does not parse)."""
+    try:
+        root = ET.fromstring(document)
+    except ET.ParseError:
+        return document.decode("utf-8", "replace") if isinstance(document, bytes) else document
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", default_namespace=CAP_NS)

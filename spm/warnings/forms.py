@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
 
-from .models import CapCategory, Certainty, EventType, Severity, Urgency
+from .models import CancelReason, CapCategory, Certainty, EventType, Severity, Urgency
+from .validators import validate_warning_text
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H.%M", "%d-%m-%Y %H:%M"]
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -20,6 +21,7 @@ def _text(label, *, required=True, rows=3, max_length=5000, help_text=""):
         max_length=max_length,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
+        validators=[validate_warning_text],
     )
 
 
@@ -36,6 +38,7 @@ class AlertForm(forms.Form):
     headline = forms.CharField(
         label=_("Judul singkat"),
         max_length=160,
+        validators=[validate_warning_text],
         help_text=_("Paling banyak 160 karakter; menjadi awal SMS. Contoh: Banjir Sungai Rupit, warga bantaran siaga."),
     )
     description = _text(_("Uraian"), rows=4)
@@ -50,7 +53,12 @@ class AlertForm(forms.Form):
         help_text=_("Centang seluruh kecamatan, atau desa tertentu di dalamnya."),
         error_messages={"required": _("Pilih minimal satu kecamatan atau desa.")},
     )
-    headline_en = forms.CharField(label=_("Judul singkat (Inggris, tidak wajib)"), max_length=160, required=False)
+    headline_en = forms.CharField(
+        label=_("Judul singkat (Inggris, tidak wajib)"),
+        max_length=160,
+        required=False,
+        validators=[validate_warning_text],
+    )
     description_en = _text(_("Uraian (Inggris)"), required=False)
     instruction_en = _text(_("Yang harus dilakukan (Inggris)"), required=False)
 
@@ -92,8 +100,50 @@ class AlertForm(forms.Form):
         return data
 
 
+OTHER_REASON = "lainnya"
+
+
 class CancelForm(forms.Form):
-    reason = _text(_("Alasan pembatalan (dikirim ke warga)"), rows=2, max_length=2000)
+    """A reason from the list cancels at once; "other" sends the author's own
+    words for a second person's approval (services.alert_cancel decides)."""
+
+    reason_code = forms.ChoiceField(
+        label=_("Alasan pembatalan (dikirim ke warga)"),
+        choices=[
+            *CancelReason.choices,
+            (OTHER_REASON, _("Alasan lain, saya tulis sendiri (terbit setelah disetujui orang kedua)")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih alasan pembatalan."),
+            "invalid_choice": _("Alasan pembatalan tidak dikenal; pilih dari daftar."),
+        },
+    )
+    reason = _text(
+        _("Alasan lain"),
+        required=False,
+        rows=2,
+        max_length=2000,
+        help_text=_("Isi hanya bila memilih alasan lain."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        code, text = data.get("reason_code"), (data.get("reason") or "").strip()
+        if code == OTHER_REASON and not text and "reason" not in self.errors:
+            self.add_error("reason", _("Tuliskan alasan lain, atau pilih alasan dari daftar."))
+        elif code and code != OTHER_REASON and text:
+            self.add_error(
+                "reason", _("Kosongkan kolom alasan lain bila memilih alasan dari daftar, atau pilih “Alasan lain”.")
+            )
+        return data
+
+    def reasons(self) -> dict:
+        """The arguments of services.alert_cancel."""
+        code = self.cleaned_data["reason_code"]
+        if code == OTHER_REASON:
+            return {"reason": self.cleaned_data["reason"]}
+        return {"reason_code": code}
 
 
 class SubscribeForm(forms.Form):

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
 
+from .validators import validate_warning_text
+
 
 class EventType(models.TextChoices):
     BANJIR = "banjir", _("Banjir")
@@ -78,6 +80,32 @@ class MsgType(models.TextChoices):
     CANCEL = "Cancel", _("Pembatalan")
 
 
+class CancelReason(models.TextChoices):
+    """Reasons a published warning is cancelled at once, without a second
+    person: fixed words (CANCEL_TEXT), never the author's own."""
+
+    THREAT_PASSED = "ancaman-berlalu", _("Ancaman telah berlalu")
+    ISSUED_IN_ERROR = "salah-terbit", _("Diterbitkan karena kesalahan")
+    REPLACED = "diganti", _("Diganti peringatan baru")
+    BAD_SOURCE = "data-keliru", _("Data sumber keliru")
+
+
+# What residents read (and the CAP <note> of the msgType=Cancel message says)
+# for each fixed reason.
+CANCEL_TEXT = {
+    CancelReason.THREAT_PASSED: _(
+        "Peringatan ini dibatalkan karena ancaman telah berlalu. Tetap ikuti arahan petugas setempat."
+    ),
+    CancelReason.ISSUED_IN_ERROR: _(
+        "Peringatan ini dibatalkan karena diterbitkan akibat kesalahan. Abaikan peringatan tersebut."
+    ),
+    CancelReason.REPLACED: _(
+        "Peringatan ini dibatalkan dan diganti peringatan baru. Ikuti peringatan terbaru BPBD di portal KITA AMAN."
+    ),
+    CancelReason.BAD_SOURCE: _("Peringatan ini dibatalkan karena data sumbernya keliru. Abaikan peringatan tersebut."),
+}
+
+
 class State(models.TextChoices):
     DRAFT = "draft", _("Draf")
     PUBLISHED = "published", _("Terbit")
@@ -131,12 +159,16 @@ class Alert(models.Model):
     urgency = models.CharField(_("urgensi"), max_length=10, choices=Urgency.choices)
     severity = models.CharField(_("tingkat keparahan"), max_length=10, choices=Severity.choices)
     certainty = models.CharField(_("kepastian"), max_length=10, choices=Certainty.choices)
-    headline = models.CharField(_("judul singkat"), max_length=160)
-    description = models.TextField(_("uraian"))
-    instruction = models.TextField(_("yang harus dilakukan warga"))
-    headline_en = models.CharField(_("judul singkat (Inggris)"), max_length=160, blank=True)
-    description_en = models.TextField(_("uraian (Inggris)"), blank=True)
-    instruction_en = models.TextField(_("yang harus dilakukan (Inggris)"), blank=True)
+    headline = models.CharField(_("judul singkat"), max_length=160, validators=[validate_warning_text])
+    description = models.TextField(_("uraian"), validators=[validate_warning_text])
+    instruction = models.TextField(_("yang harus dilakukan warga"), validators=[validate_warning_text])
+    headline_en = models.CharField(
+        _("judul singkat (Inggris)"), max_length=160, blank=True, validators=[validate_warning_text]
+    )
+    description_en = models.TextField(_("uraian (Inggris)"), blank=True, validators=[validate_warning_text])
+    instruction_en = models.TextField(
+        _("yang harus dilakukan (Inggris)"), blank=True, validators=[validate_warning_text]
+    )
     onset = models.DateTimeField(_("mulai berlaku"), null=True, blank=True)
     expires = models.DateTimeField(_("berakhir"))
     sent = models.DateTimeField(_("waktu terbit"), null=True, blank=True)
@@ -189,6 +221,8 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.headline} ({self.get_state_display()})"
+
+    TEXT_FIELDS = ("headline", "description", "instruction", "headline_en", "description_en", "instruction_en")
 
     @property
     def is_draft(self):

@@ -5,23 +5,38 @@ publishing and cancelling, an audit row). Publishing freezes the CAP
 document, moves the message it updates or cancels out of "published", and
 queues delivery to the subscribers through the outbox, so a broker that is
 down delays the messages instead of failing the request or losing them.
+Saving a draft asks the people who may publish it for their approval
+(approval.approval_requested), through the outbox as well.
 """
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from incidents import audit
 from incidents.models import Desa, Kecamatan
 from kitaaman.outbox import outbox_enqueue
 
-from . import permissions
+from .approval import approval_requested
 from .cap import build_cap, validation_errors
-from .models import EVENT_CATEGORY, Alert, AlertArea, AlertEvent, EventAction, MsgType, State
+from .models import (
+    CANCEL_TEXT,
+    EVENT_CATEGORY,
+    Alert,
+    AlertArea,
+    AlertEvent,
+    CancelReason,
+    EventAction,
+    MsgType,
+    State,
+)
+from .permissions import cancel_check, draft_check, publish_check
 from .selectors import banner_changed
+from .validators import forbidden_characters, validate_warning_text
 
 DELIVER_TASK = "spm.warnings.tasks.deliver_alert"
 MAX_AREAS = 100
@@ -41,10 +56,6 @@ CONTENT_FIELDS = (
     "onset",
     "expires",
 )
-
-
-class FourEyesViolation(PermissionDenied):
-    """The person who drafted (or edited) a warning tried to publish it."""
 
 
 def _label(user) -> str:
@@ -140,9 +151,9 @@ def alert_create(
     now: datetime | None = None,
     **content,
 ) -> Alert:
-    """A draft warning (or a draft update/cancellation of a published one)."""
-    if not permissions.can_draft(actor):
-        raise PermissionDenied(_("Hanya petugas BPBD dan Tim Efektif yang dapat menyusun peringatan."))
+    """A draft warning (or a draft update/cancellation of a published one),
+    waiting for a second person's approval."""
+    draft_check(actor)
     now = now or timezone.now()
     unknown = set(content) - set(CONTENT_FIELDS)
     if unknown:
@@ -158,6 +169,7 @@ def alert_create(
     alert.save()
     _set_areas(alert, places)
     _event(alert, EventAction.CREATED, actor=actor, to_state=State.DRAFT, now=now, data={"msg_type": msg_type})
+    approval_requested(alert)
     return alert
 
 
@@ -166,8 +178,7 @@ def alert_edit(
     *, actor, alert_id: int, areas: list[str] | None = None, now: datetime | None = None, **content
 ) -> Alert:
     """Change a draft. The editor becomes one of its authors (four-eyes rule)."""
-    if not permissions.can_draft(actor):
-        raise PermissionDenied(_("Hanya petugas BPBD dan Tim Efektif yang dapat mengubah draf."))
+    draft_check(actor)
     now = now or timezone.now()
     alert = Alert.objects.select_for_update().get(pk=alert_id)
     if alert.state != State.DRAFT:
@@ -198,11 +209,30 @@ def alert_edit(
     return alert
 
 
+def _check_stored_text(alert: Alert) -> None:
+    """A draft saved before its fields were checked may hold characters no CAP
+    document can carry: say which field, instead of failing while publishing."""
+    dirty = [
+        str(Alert._meta.get_field(name).verbose_name)
+        for name in Alert.TEXT_FIELDS
+        if forbidden_characters(getattr(alert, name))
+    ]
+    if dirty:
+        raise ValidationError(
+            _(
+                "Draf ini memuat karakter kontrol atau karakter tak sah di kolom %(fields)s, sehingga tidak dapat "
+                "diterbitkan. Ubah draf dan hapus karakter itu, lalu minta persetujuan lagi."
+            )
+            % {"fields": ", ".join(dirty)}
+        )
+
+
 def _publish_locked(alert: Alert, *, actor, now: datetime) -> None:
     """Publish a locked draft: freeze its CAP document, retire what it
     references, queue delivery. The caller checked who may do it."""
     if alert.expires <= now:
         raise ValidationError({"expires": [_("Waktu berakhir sudah lewat; ubah draf sebelum menerbitkan.")]})
+    _check_stored_text(alert)
     referenced = None
     if alert.references_id:
         referenced = Alert.objects.select_for_update().get(pk=alert.references_id)
@@ -241,35 +271,77 @@ def _cancel_note(alert: Alert) -> str:
 @transaction.atomic
 def alert_publish(*, actor, alert_id: int, ip: str | None = None, now: datetime | None = None) -> Alert:
     """Publish a draft: a koordinator or Tim Efektif member who did not write it."""
-    if not permissions.can_publish_any(actor):
-        raise PermissionDenied(_("Hanya koordinator dan Tim Efektif yang dapat menerbitkan peringatan."))
+    publish_check(actor)
     now = now or timezone.now()
     alert = Alert.objects.select_for_update().get(pk=alert_id)
-    if permissions.is_author(actor, alert):
-        raise FourEyesViolation(
-            _("Penyusun atau pengubah draf tidak boleh menerbitkannya sendiri: minta orang kedua menerbitkan.")
-        )
+    publish_check(actor, alert)
     if alert.state != State.DRAFT:
         raise ValidationError(
             _("Peringatan ini bukan draf lagi (status: %(state)s).") % {"state": alert.get_state_display()}
         )
     _publish_locked(alert, actor=actor, now=now)
     audit.record("warning.published", user=actor, ip=ip, data={"alert": alert.pk, "identifier": alert.identifier})
+    if alert.msg_type == MsgType.CANCEL:
+        # A cancellation in its author's words, approved by this second person.
+        audit.record(
+            "warning.cancelled",
+            user=actor,
+            ip=ip,
+            data={"alert": alert.references_id, "identifier": alert.references.identifier, "cancel": alert.identifier},
+        )
     return alert
 
 
-@transaction.atomic
-def alert_cancel(*, actor, alert_id: int, reason: str, ip: str | None = None, now: datetime | None = None) -> Alert:
-    """Withdraw a published warning at once: a Cancel message referencing it is
-    published and sent to the same subscribers. Returns the Cancel message.
-
-    Cancelling only ever lowers the alarm, so it does not wait for a second
-    person; who did it and why is recorded on both messages and audited."""
-    if not permissions.can_cancel(actor):
-        raise PermissionDenied(_("Anda tidak berwenang membatalkan peringatan."))
-    reason = (reason or "").strip()
+def _cancel_reason(reason_code: str, reason: str) -> str:
+    """The words of the Cancel message: a fixed reason's text, or the author's
+    own (checked here, so a bad character is named on the reason field)."""
+    if reason_code and reason:
+        raise ValidationError(
+            {
+                "reason": [
+                    _(
+                        "Pilih salah satu: alasan dari daftar (terbit seketika) atau alasan yang Anda tulis sendiri "
+                        "(terbit setelah disetujui orang kedua)."
+                    )
+                ]
+            }
+        )
+    if reason_code:
+        if reason_code not in CancelReason.values:
+            raise ValidationError({"reason_code": [_("Alasan pembatalan tidak dikenal; pilih dari daftar.")]})
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(CANCEL_TEXT[reason_code])
     if not reason:
-        raise ValidationError({"reason": [_("Tuliskan alasan pembatalan.")]})
+        raise ValidationError({"reason": [_("Pilih alasan pembatalan dari daftar, atau tuliskan alasan lain.")]})
+    try:
+        validate_warning_text(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from None
+    return reason
+
+
+@transaction.atomic
+def alert_cancel(
+    *,
+    actor,
+    alert_id: int,
+    reason_code: str = "",
+    reason: str = "",
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> Alert:
+    """Withdraw a published warning with a Cancel message referencing it, sent
+    to the same subscribers. Returns the Cancel message.
+
+    With a reason from the fixed list (`reason_code`, CancelReason) the Cancel
+    is published at once: it only lowers the alarm, and its words are fixed
+    ones, not the author's. With the author's own words (`reason`) it is a
+    draft, published only when a second person who may publish approves it
+    (alert_publish, the same four-eyes rule): free text that reaches the public
+    page, the feeds and every subscriber is a message like any other."""
+    cancel_check(actor)
+    reason_code, reason = (reason_code or "").strip(), (reason or "").strip()
+    text = _cancel_reason(reason_code, reason)
     now = now or timezone.now()
     original = Alert.objects.select_for_update().get(pk=alert_id)
     _check_reference(MsgType.CANCEL, original)
@@ -281,22 +353,24 @@ def alert_cancel(*, actor, alert_id: int, reason: str, ip: str | None = None, no
         created_by=actor,
         created_at=now,
         headline=(_("DIBATALKAN: %(headline)s") % {"headline": original.headline})[:160],
-        description=reason,
+        description=text,
         instruction="",
         **{f: getattr(original, f) for f in ("event", "category", "urgency", "severity", "certainty", "expires")},
     )
+    cancel.full_clean(exclude=["identifier", "delivery_id", "instruction"])
     cancel.save()
     AlertArea.objects.bulk_create(
         [AlertArea(alert=cancel, kecamatan_id=a.kecamatan_id, desa_id=a.desa_id) for a in original.areas.all()]
     )
-    _event(cancel, EventAction.CREATED, actor=actor, to_state=State.DRAFT, now=now, data={"msg_type": "Cancel"})
+    data = {"msg_type": "Cancel", "reason_code": reason_code} if reason_code else {"msg_type": "Cancel"}
+    _event(cancel, EventAction.CREATED, actor=actor, to_state=State.DRAFT, now=now, data=data)
+    audit_data = {"alert": original.pk, "identifier": original.identifier, "cancel": cancel.identifier}
+    if not reason_code:
+        approval_requested(cancel)
+        audit.record("warning.cancel_requested", user=actor, ip=ip, data=audit_data)
+        return cancel
     _publish_locked(cancel, actor=actor, now=now)
-    audit.record(
-        "warning.cancelled",
-        user=actor,
-        ip=ip,
-        data={"alert": original.pk, "identifier": original.identifier, "cancel": cancel.identifier},
-    )
+    audit.record("warning.cancelled", user=actor, ip=ip, data={**audit_data, "reason_code": reason_code})
     return cancel
 
 

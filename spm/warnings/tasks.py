@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 
 from kitaaman.delivery import TransientDeliveryError
 
+from .approval import approval_send
 from .delivery import alert_deliver, send_confirmation
 from .feeds import feeds_fetch_due
 from .services import alerts_expire
@@ -52,6 +53,15 @@ def deliver_alert(self, alert_id: int):
 def send_subscription_confirmation(self, subscriber_id: int):
     try:
         return send_confirmation(subscriber_id=subscriber_id, final_attempt=_final(self))
+    except TransientDeliveryError as exc:
+        _retry(self, exc)
+
+
+@shared_task(name="spm.warnings.tasks.ask_for_approval", **DELIVERY_TASK)
+def ask_for_approval(self, alert_id: int):
+    """E-mail those who may publish a draft that it waits for them."""
+    try:
+        return approval_send(alert_id=alert_id, final_attempt=_final(self))
     except TransientDeliveryError as exc:
         _retry(self, exc)
 

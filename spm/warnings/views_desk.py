@@ -1,14 +1,16 @@
 """Staff pages of the early warnings (/petugas/peringatan/): list, draft,
 preview (area map, CAP XML, SMS text), publish, update, cancel.
 
-Every staff role reads; the services decide who writes (403 otherwise).
+Every staff role reads. Who writes is decided by the *_check functions of
+permissions.py, called here before a form is read (403 otherwise) and again by
+the services.
 """
 
 from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +22,7 @@ from incidents.permissions import can_create
 from kitaaman.access import role_required
 from kitaaman.http import client_ip
 
-from . import permissions, selectors, services
+from . import approval, permissions, selectors, services
 from .cap import alert_areas, areas_geojson, build_cap, pretty, validation_errors
 from .delivery import delivery_progress, sms_text, unsubscribe_url
 from .forms import AlertForm, CancelForm
@@ -76,9 +78,26 @@ def alert_list(request):
         reach = reach_by_alert(year=year, until=until, kecamatan=kecamatan or None)
         reach_total = sum(sum(v.values()) for v in reach.values())
     page = Paginator(qs, 30).get_page(request.GET.get("halaman"))
+    user = request.user
+    drafts = [a.pk for a in page if a.state == State.DRAFT]
+    authored = set(
+        Alert.objects.filter(pk__in=drafts).filter(approval.authored_by(user)).values_list("pk", flat=True)
+        if drafts
+        else ()
+    )
+    may_publish = permissions.can_publish_any(user)
+    now = timezone.now()
     rows = [
-        {"alert": a, "reach": sum((reach or {}).get(a.pk, {}).values()) if reach is not None else None} for a in page
+        {
+            "alert": a,
+            "reach": sum((reach or {}).get(a.pk, {}).values()) if reach is not None else None,
+            "for_viewer": approval.draft_state_for_viewer(
+                a, authored=a.pk in authored, may_publish=may_publish, now=now
+            ),
+        }
+        for a in page
     ]
+    can_draft, can_cancel = permissions.can_draft(user), permissions.can_cancel(user)
     return render(
         request,
         "warnings/desk/list.html",
@@ -93,7 +112,10 @@ def alert_list(request):
             year=year,
             until=until,
             reach_total=reach_total,
-            can_draft=permissions.can_draft(request.user),
+            can_draft=can_draft,
+            # Read-only is said only to those who can do nothing here.
+            read_only=not (can_draft or may_publish or can_cancel),
+            filtered=bool(state or kecamatan or year or until),
         ),
     )
 
@@ -101,8 +123,7 @@ def alert_list(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def alert_create(request):
-    if not permissions.can_draft(request.user):
-        raise PermissionDenied
+    permissions.draft_check(request.user)
     form = AlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +131,13 @@ def alert_create(request):
         except ValidationError as exc:
             _put_errors(form, exc)
         else:
-            messages.success(request, _("Draf tersimpan. Periksa pratinjau, lalu minta orang kedua menerbitkannya."))
+            messages.success(
+                request,
+                _(
+                    "Draf tersimpan. Koordinator dan Tim Efektif diberi tahu; draf terbit setelah orang kedua "
+                    "menyetujuinya."
+                ),
+            )
             return redirect("warnings:desk_detail", pk=alert.pk)
     return render(request, "warnings/desk/form.html", _context(request, form=form, mode="create"))
 
@@ -127,8 +154,7 @@ def _initial_from(alert: Alert) -> dict:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def alert_edit(request, pk):
-    if not permissions.can_draft(request.user):
-        raise PermissionDenied
+    permissions.draft_check(request.user)
     alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk, state=State.DRAFT)
     form = AlertForm(request.POST or None, initial=_initial_from(alert))
     if request.method == "POST" and form.is_valid():
@@ -148,8 +174,7 @@ def alert_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def alert_update(request, pk):
     """Draft an Update of a published warning, starting from its content."""
-    if not permissions.can_draft(request.user):
-        raise PermissionDenied
+    permissions.draft_check(request.user)
     original = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk)
     if original.state != State.PUBLISHED or original.msg_type == MsgType.CANCEL:
         messages.error(request, _("Hanya peringatan yang sedang terbit yang dapat diperbarui."))
@@ -218,12 +243,11 @@ def alert_detail(request, pk):
 @staff_required
 @require_POST
 def alert_publish(request, pk):
-    if not permissions.can_publish_any(request.user):
-        raise PermissionDenied
+    permissions.publish_check(request.user)
     alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk)
     try:
         services.alert_publish(actor=request.user, alert_id=alert.pk, ip=client_ip(request))
-    except services.FourEyesViolation as exc:
+    except permissions.FourEyesViolation as exc:
         messages.error(request, str(exc))
         return redirect("warnings:desk_detail", pk=alert.pk)
     except ValidationError as exc:
@@ -236,19 +260,28 @@ def alert_publish(request, pk):
 @staff_required
 @require_POST
 def alert_cancel(request, pk):
-    if not permissions.can_cancel(request.user):
-        raise PermissionDenied
+    permissions.cancel_check(request.user)
     alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Tuliskan alasan pembatalan."))
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
         return redirect("warnings:desk_detail", pk=alert.pk)
     try:
-        cancel = services.alert_cancel(
-            actor=request.user, alert_id=alert.pk, reason=form.cleaned_data["reason"], ip=client_ip(request)
-        )
+        cancel = services.alert_cancel(actor=request.user, alert_id=alert.pk, ip=client_ip(request), **form.reasons())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("warnings:desk_detail", pk=alert.pk)
-    messages.success(request, _("Peringatan dibatalkan; pemberitahuan pembatalan dikirim ke pelanggan."))
+    if cancel.state == State.DRAFT:
+        messages.success(
+            request,
+            _(
+                "Permintaan pembatalan tersimpan. Karena alasannya Anda tulis sendiri, pembatalan terbit setelah "
+                "koordinator atau Tim Efektif (bukan Anda) menyetujuinya; mereka sudah diberi tahu. Sampai itu, "
+                "peringatan tetap berlaku."
+            ),
+        )
+    else:
+        messages.success(request, _("Peringatan dibatalkan; pemberitahuan pembatalan dikirim ke pelanggan."))
     return redirect("warnings:desk_detail", pk=cancel.pk)

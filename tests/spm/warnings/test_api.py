@@ -96,8 +96,8 @@ def test_the_full_flow_by_token(personas):
     assert tim.post(f"{API}{update['id']}/publish/").status_code == 200
     assert client_for(personas.pimpinan).get(f"{API}{pk}/").json()["state"] == "superseded"
 
-    # Cancel the update.
-    response = bpbd.post(f"{API}{update['id']}/cancel/", {"reason": "Air sudah surut."}, format="json")
+    # Cancel the update with a reason from the list: published at once.
+    response = bpbd.post(f"{API}{update['id']}/cancel/", {"reason_code": "ancaman-berlalu"}, format="json")
     assert response.status_code == 201, response.content
     cancel = response.json()
     assert cancel["msg_type"] == "Cancel" and cancel["state"] == "published"

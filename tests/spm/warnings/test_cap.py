@@ -119,7 +119,7 @@ def test_round_trip_through_an_independent_cap_parser(personas, published):
             areas=[DESA_RUPIT],
         ).pk,
     )
-    cancel = services.alert_cancel(actor=personas.koordinator, alert_id=update.pk, reason="Air sudah surut.")
+    cancel = services.alert_cancel(actor=personas.koordinator, alert_id=update.pk, reason_code="ancaman-berlalu")
     for alert in (original, update, cancel):
         parsed = parse_independently(alert.cap_xml.encode())
         assert parsed.identifier == alert.identifier
@@ -151,7 +151,7 @@ def test_a_draft_preview_is_valid_and_marked_draft(personas, draft):
 def test_the_atom_feed_lists_active_messages_with_valid_cap(personas, published):
     first = published()
     second = published(headline="Longsor di jalan Rupit–Noman", event="tanah-longsor", areas=[DESA_RUPIT_2])
-    cancel = services.alert_cancel(actor=personas.koordinator, alert_id=second.pk, reason="Jalan sudah dibuka.")
+    cancel = services.alert_cancel(actor=personas.koordinator, alert_id=second.pk, reason_code="ancaman-berlalu")
     expired = published(headline="Sudah lewat", expires=timezone.now() + timedelta(hours=1))
     later = expired.expires + timedelta(seconds=1)
     assert services.alerts_expire(now=later) == 1

@@ -68,7 +68,7 @@ def test_a_cancelled_warning_says_so_and_links_the_cancellation(client, publishe
     from spm.warnings.services import alert_cancel
 
     live = published()
-    cancel = alert_cancel(actor=personas.koordinator, alert_id=live.pk, reason="Air surut.")
+    cancel = alert_cancel(actor=personas.koordinator, alert_id=live.pk, reason_code="ancaman-berlalu")
     html = client.get(f"/peringatan/{live.pk}/").content.decode()
     assert "sudah dibatalkan" in html and f'href="/peringatan/{cancel.pk}/"' in html
 
@@ -197,9 +197,9 @@ def test_update_and_cancel_from_the_published_warning_page(client, personas, pub
     assert response["Location"] == f"/petugas/peringatan/{update.pk}/"
     assert update.references == live and update.state == State.DRAFT
 
-    response = client.post(f"/petugas/peringatan/{live.pk}/batalkan/", {"reason": ""})
+    response = client.post(f"/petugas/peringatan/{live.pk}/batalkan/", {"reason_code": "lainnya", "reason": ""})
     assert Alert.objects.get(pk=live.pk).state == State.PUBLISHED
-    response = client.post(f"/petugas/peringatan/{live.pk}/batalkan/", {"reason": "Air surut."})
+    response = client.post(f"/petugas/peringatan/{live.pk}/batalkan/", {"reason_code": "ancaman-berlalu"})
     cancel = Alert.objects.get(msg_type="Cancel")
     assert response["Location"] == f"/petugas/peringatan/{cancel.pk}/"
     assert Alert.objects.get(pk=live.pk).state == State.CANCELLED
@@ -246,7 +246,7 @@ def test_the_banner_is_read_from_the_cache_and_renewed_on_every_change(client, p
         assert "Banjir susulan" in client.get("/").content.decode()
     assert not [q for q in queries.captured_queries if "warnings_" in q["sql"]]
     # A cancellation takes the warning off at once.
-    alert_cancel(actor=personas.koordinator, alert_id=live.pk, reason="Air surut.")
+    alert_cancel(actor=personas.koordinator, alert_id=live.pk, reason_code="ancaman-berlalu")
     assert "Banjir susulan" not in client.get("/").content.decode()
     # An expired warning leaves the banner at its expiry, before the sweep has run.
     soon = published(headline="Longsor Karang Dapo", expires=timezone.now() + timedelta(seconds=2))

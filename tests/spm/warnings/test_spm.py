@@ -90,7 +90,7 @@ def quarter(personas, monkeypatch, django_capture_on_commit_callbacks):
     a = publish(at(2026, 2, 10), areas=[DESA_RUPIT])
     with time_machine.travel(at(2026, 2, 10, 15), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            cancel = services.alert_cancel(actor=personas.koordinator, alert_id=a.pk, reason="Air surut.")
+            cancel = services.alert_cancel(actor=personas.koordinator, alert_id=a.pk, reason_code="ancaman-berlalu")
     b = publish(at(2026, 3, 5), areas=[NIBUNG], event="tanah-longsor", headline="Longsor di Nibung")
     with time_machine.travel(at(2026, 3, 6), tick=False):
         services.alert_create(actor=personas.mitra_bpbd, **flood(expires=at(2026, 3, 7), areas=[DESA_RUPIT]))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from incidents.models import AuditLog
 from kitaaman.models import OutboxMessage
-from spm.warnings import services
+from spm.warnings import permissions, services
 from spm.warnings.models import Alert, AlertEvent, State
 from tests.factories import DESA_RUPIT
 from tests.spm.warnings.conftest import DESA_RUPIT_2, KEC_NIBUNG, flood
@@ -51,17 +51,18 @@ def test_a_petugas_of_the_bpbd_drafts(personas):
 
 def test_the_author_cannot_publish_their_own_draft(personas, draft):
     alert = draft(actor=personas.tim_efektif)
-    with pytest.raises(services.FourEyesViolation):
+    with pytest.raises(permissions.FourEyesViolation):
         services.alert_publish(actor=personas.tim_efektif, alert_id=alert.pk)
     alert.refresh_from_db()
     assert alert.state == State.DRAFT and alert.sent is None and not alert.cap_xml
-    assert not OutboxMessage.objects.exists()
+    # Only the request for approval is queued: nothing is delivered to subscribers.
+    assert not OutboxMessage.objects.filter(task_name="spm.warnings.tasks.deliver_alert").exists()
 
 
 def test_whoever_edited_the_draft_cannot_publish_it_either(personas, draft):
     alert = draft()
     services.alert_edit(actor=personas.tim_efektif, alert_id=alert.pk, headline="Banjir Sungai Rupit: siaga")
-    with pytest.raises(services.FourEyesViolation):
+    with pytest.raises(permissions.FourEyesViolation):
         services.alert_publish(actor=personas.tim_efektif, alert_id=alert.pk)
     published = services.alert_publish(actor=personas.koordinator, alert_id=alert.pk)
     assert published.state == State.PUBLISHED
@@ -123,24 +124,24 @@ def test_an_update_needs_a_published_warning(personas, draft):
         services.alert_create(actor=personas.mitra_bpbd, msg_type="Update", **flood())
 
 
-def test_cancel_publishes_a_cancel_message_referencing_the_warning(personas, published):
+def test_cancel_with_a_listed_reason_publishes_a_cancel_message_at_once(personas, published):
     original = published()
-    cancel = services.alert_cancel(
-        actor=personas.mitra_bpbd, alert_id=original.pk, reason="Debit sungai turun, tidak ada luapan."
-    )
+    cancel = services.alert_cancel(actor=personas.mitra_bpbd, alert_id=original.pk, reason_code="ancaman-berlalu")
     original.refresh_from_db()
     assert original.state == State.CANCELLED
     assert cancel.msg_type == "Cancel" and cancel.state == State.PUBLISHED and cancel.references == original
     assert "<msgType>Cancel</msgType>" in cancel.cap_xml
     assert f",{original.identifier}," in cancel.cap_xml
-    assert "<note>Debit sungai turun, tidak ada luapan.</note>" in cancel.cap_xml
+    text = "Peringatan ini dibatalkan karena ancaman telah berlalu. Tetap ikuti arahan petugas setempat."
+    assert cancel.description == text and f"<note>{text}</note>" in cancel.cap_xml
     assert sorted(a.code for a in cancel.areas.all()) == sorted([DESA_RUPIT, DESA_RUPIT_2])
     event = original.events.get(action="cancelled")
-    assert (event.actor, event.note) == (personas.mitra_bpbd, "Debit sungai turun, tidak ada luapan.")
+    assert (event.actor, event.note) == (personas.mitra_bpbd, text)
+    assert cancel.events.get(action="created").data["reason_code"] == "ancaman-berlalu"
     assert AuditLog.objects.filter(action="warning.cancelled", actor=personas.mitra_bpbd).exists()
     # A cancelled warning cannot be cancelled or updated again.
     with pytest.raises(ValidationError):
-        services.alert_cancel(actor=personas.koordinator, alert_id=original.pk, reason="lagi")
+        services.alert_cancel(actor=personas.koordinator, alert_id=original.pk, reason_code="salah-terbit")
 
 
 @pytest.mark.parametrize("who", ["officer_rupit", "mitra_polres", "pimpinan"])
@@ -151,10 +152,22 @@ def test_read_only_roles_cannot_cancel(personas, published, who):
     assert Alert.objects.get(pk=original.pk).state == State.PUBLISHED
 
 
-def test_cancel_needs_a_reason(personas, published):
+@pytest.mark.parametrize(
+    "reasons, field",
+    [
+        ({"reason": "  "}, "reason"),
+        ({}, "reason"),
+        ({"reason_code": "tidak-ada"}, "reason_code"),
+        ({"reason_code": "ancaman-berlalu", "reason": "Air surut."}, "reason"),
+        ({"reason": "Air surut\u0001."}, "reason"),
+        ({"reason": "Air surut\ufffe."}, "reason"),
+    ],
+)
+def test_cancel_needs_one_clean_reason(personas, published, reasons, field):
     original = published()
-    with pytest.raises(ValidationError):
-        services.alert_cancel(actor=personas.koordinator, alert_id=original.pk, reason="  ")
+    with pytest.raises(ValidationError) as caught:
+        services.alert_cancel(actor=personas.koordinator, alert_id=original.pk, **reasons)
+    assert field in caught.value.message_dict
     assert Alert.objects.count() == 1
 
 
