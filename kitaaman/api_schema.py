@@ -38,3 +38,26 @@ def blank_or(schema: dict) -> dict:
     """A query parameter's schema when an empty value means "no filter" (what a
     form sends for a field left empty): the value, or the empty string."""
     return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+def lift_branch_defaults(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a blank-allowed field (an optional
+    e-mail, say) becomes `oneOf: [{format: email, default: ""}, {maxLength: 0}]`,
+    and "" is no e-mail, so the document is invalid OpenAPI. The default belongs
+    to the whole property: move it from the branch up beside the oneOf."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            branches = node.get("oneOf") or node.get("anyOf")
+            if isinstance(branches, list):
+                for branch in branches:
+                    if isinstance(branch, dict) and "default" in branch:
+                        node.setdefault("default", branch.pop("default"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
