@@ -5,7 +5,6 @@ import math
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -30,11 +29,12 @@ class PublicEventSerializer(serializers.Serializer):
     def get_kind_label(self, event) -> str:
         return str(EventKind(event.kind).label)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    # null for an event that changes no status (received, note, assignment).
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_status(self, event) -> str | None:
         return event.to_status or None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_status_label(self, event) -> str | None:
         return str(Status(event.to_status).label) if event.to_status else None
 
