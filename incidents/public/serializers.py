@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Category, EventKind, Status
-from incidents.public.layer import DEFAULT_PERIOD, PERIODS, PRECISION, LayerQuery
+from incidents.public.layer import DEFAULT_PERIOD, LAYER_FORMATS, PERIODS, PRECISION, LayerQuery
 from incidents.public.selectors import original_status, public_events, public_point
 
 
@@ -189,6 +189,19 @@ class PublicLayerQuerySerializer(serializers.Serializer):
         error_messages={"max_length": _("Batas peta terlalu panjang.")},
     )
 
+    format = serializers.ChoiceField(
+        choices=LAYER_FORMATS,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "compact (bawaan): properti singkat k, s, d, t dengan tabel nama, untuk peta situs. full: properti "
+            "bernama (category, status, desa, kecamatan, date, approximate) dan id fitur yang tetap, untuk "
+            "aplikasi GIS seperti QGIS."
+        ),
+        error_messages={"invalid_choice": _("Format harus compact atau full.")},
+    )
+
     def validate_since(self, value):
         if value > timezone.localdate():
             raise serializers.ValidationError(_("Tanggal tidak boleh di masa depan."))
@@ -216,6 +229,7 @@ class PublicLayerQuerySerializer(serializers.Serializer):
 
     def layer_query(self) -> LayerQuery:
         data = self.validated_data
+        full = data["format"] == "full"
         if data.get("since"):
-            return LayerQuery(since=data["since"], bbox=data["bbox"])
-        return LayerQuery.for_period(data["period"] or DEFAULT_PERIOD, bbox=data["bbox"])
+            return LayerQuery(since=data["since"], bbox=data["bbox"], full=full)
+        return LayerQuery.for_period(data["period"] or DEFAULT_PERIOD, bbox=data["bbox"], full=full)

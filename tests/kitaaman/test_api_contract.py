@@ -16,6 +16,7 @@ from openapi_core.exceptions import OpenAPIError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from incidents.models import Incident, Status
+from incidents.workflow.services import incident_transition
 from tests.factories import DESA_RUPIT, PASSWORD
 from tests.spm.warnings.conftest import flood
 
@@ -153,6 +154,17 @@ def test_reference_lists_agree_with_the_schema(spec):
     assert public.get("/api/v1/areas/").status_code == 200
     assert public.get("/api/v1/areas/", level="desa", kecamatan="16.13.01").status_code == 200
     assert public.get("/api/v1/reports/public.geojson").status_code == 200
+
+
+def test_both_forms_of_the_public_layer_agree_with_the_schema(spec, personas, make_incident):
+    incident = make_incident()
+    incident_transition(incident=incident, actor=personas.koordinator, to=Status.DIVERIFIKASI)
+    public = ContractClient(spec)
+    compact = public.get("/api/v1/reports/public.geojson")
+    full = public.get("/api/v1/reports/public.geojson", format="full")
+    assert "k" in compact.json()["features"][0]["properties"]
+    assert full.json()["features"][0]["properties"]["category"] == "bencana-banjir"
+    assert public.get("/api/v1/reports/public.geojson", format="kml", valid_request=False).status_code == 400
 
 
 def test_report_submit_and_track_agree_with_the_schema(spec, personas):
