@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # A separator some reader may split on, then quotes, then a formula character.
-SPLIT_FORMULA_RE = re.compile(r'([,;\t\r\n])(?="*[=+\-@])')
+SPLIT_FORMULA_RE = re.compile(r'([,;\t\r\n])(?="*[=+\-@\t\r])')
 
 
 def clean_text(text: str) -> str:

@@ -89,6 +89,7 @@ def starts_a_formula(cell: str) -> bool:
 def test_csv_cell_neutralises_a_formula_after_any_separator():
     assert csv_cell(SEMICOLON_ATTACK) == NEUTRALISED
     assert csv_cell("a,+1") == "a,'+1" and csv_cell('a\t"@x') == "a\t'\"@x" and csv_cell("baris\n=1") == "baris\n'=1"
+    assert csv_cell("a;\t=1") == "a;'\t'=1"  # a tab after the separator is a formula prefix too
     # Ordinary text keeps its punctuation.
     assert csv_cell("Jl. Merdeka; RT 02, dekat pasar") == "Jl. Merdeka; RT 02, dekat pasar"
 
