@@ -1,5 +1,7 @@
 """Schema pieces every API shares: the error envelope and its documented answers."""
 
+import copy
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -38,3 +40,61 @@ def blank_or(schema: dict) -> dict:
     """A query parameter's schema when an empty value means "no filter" (what a
     form sends for a field left empty): the value, or the empty string."""
     return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+def lift_branch_defaults(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a blank-allowed field (an optional
+    e-mail, say) becomes `oneOf: [{format: email, default: ""}, {maxLength: 0}]`,
+    and "" is no e-mail, so the document is invalid OpenAPI. The default belongs
+    to the whole property: move it from the branch up beside the oneOf."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            branches = node.get("oneOf") or node.get("anyOf")
+            if isinstance(branches, list):
+                for branch in branches:
+                    if isinstance(branch, dict) and "default" in branch:
+                        node.setdefault("default", branch.pop("default"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
+
+
+def inline_nullable_refs(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a nested serializer with
+    allow_null=True becomes `allOf: [{$ref: X}], nullable: true`. Under
+    OpenAPI 3.0.3 `nullable` only adds null to a `type` in the same schema, so
+    validators (openapi-core) and strict clients refuse the null the API
+    sends (a draft warning's `delivery`, the kabupaten-wide `kecamatan`).
+    Such a property gets X's own schema inline, with `nullable: true` beside
+    its `type`."""
+    components = result.get("components", {}).get("schemas", {})
+
+    def nullable_ref(node):
+        branches = node.get("allOf")
+        if node.get("nullable") is not True or not isinstance(branches, list) or len(branches) != 1:
+            return None
+        ref = branches[0].get("$ref", "") if isinstance(branches[0], dict) else ""
+        return components.get(ref.removeprefix("#/components/schemas/")) if ref else None
+
+    def walk(node):
+        if isinstance(node, dict):
+            target = nullable_ref(node)
+            if target is not None:
+                rest = {k: v for k, v in node.items() if k != "allOf"}
+                node.clear()
+                node.update(copy.deepcopy(target))
+                node.update(rest)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

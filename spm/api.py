@@ -25,6 +25,7 @@ from .serializers import (
     AchievementsOutput,
     AchievementsQuery,
     ActivityInput,
+    ActivityJsonInput,
     ActivityOutput,
     ActivityQuery,
     FiguresOutput,
@@ -168,7 +169,7 @@ class ActivitiesApi(SpmApiView):
     @extend_schema(
         operation_id="spm_activities_create",
         summary="Catat kegiatan (berkas bukti opsional, multipart)",
-        request={"application/json": ActivityInput, "multipart/form-data": ActivityInput},
+        request={"application/json": ActivityJsonInput, "multipart/form-data": ActivityInput},
         responses={201: ActivityOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
         tags=["spm"],
     )

@@ -8,7 +8,6 @@ equals /dasbor/ and the figures API. `espm_completeness` lists what is still
 missing before the file is worth sending.
 """
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from incidents.models import Kecamatan, SpmService
-from kitaaman.spreadsheet import csv_cell, xlsx_cell
+from kitaaman.spreadsheet import csv_writer, xlsx_cell
 
 from .calculations import ACTIVITY_SERVICES, ROMAN
 from .figures import DEFINITIONS, FigurePeriod, budget_figures, fmt_date_long, period_figures, service_key
@@ -541,7 +540,7 @@ def espm_csv(*, year: int, quarter: int) -> bytes:
     budgets = {f.extra["service"]: f for f in budget_figures(year)}
     status = "final" if fs.period_dict()["closed"] else "sementara"
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(CSV_HEADER)
     for s in fs.achievements["services"]:
         code, quality = s["code"], _number(s["quality"])
@@ -549,57 +548,51 @@ def espm_csv(*, year: int, quarter: int) -> bytes:
         for row in fs.kecamatan_rows:
             r = row["services"][code]
             writer.writerow(
-                csv_row(
-                    [
-                        *head,
-                        row["code"],
-                        row["name"],
-                        r["must_serve"],
-                        r["served"],
-                        _number(r["capaian"]),
-                        quality,
-                        _number(r["index"]),
-                        "",
-                        "",
-                        r["note"],
-                        r["quality_scope"],
-                        "",
-                        "",
-                        status,
-                    ]
-                )
+                [
+                    *head,
+                    row["code"],
+                    row["name"],
+                    r["must_serve"],
+                    r["served"],
+                    _number(r["capaian"]),
+                    quality,
+                    _number(r["index"]),
+                    "",
+                    "",
+                    r["note"],
+                    r["quality_scope"],
+                    "",
+                    "",
+                    status,
+                ]
             )
         for r in s["by_kecamatan"]:
             if r["code"] is None:
                 writer.writerow(
-                    csv_row(
-                        [*head, "", r["name"], r["must_serve"], r["served"], _number(r["capaian"]), quality]
-                        + [""] * 7
-                        + [status]
-                    )
+                    [*head, "", r["name"], r["must_serve"], r["served"], _number(r["capaian"]), quality]
+                    + [""] * 7
+                    + [status]
                 )
         capaian, index, budget = fs[service_key(code)], fs[service_key(code, "index")], budgets.get(code)
         a = assessments.get(code)
         writer.writerow(
-            csv_row(
-                [
-                    *head,
-                    KABUPATEN_CODE,
-                    _("Kabupaten Musi Rawas Utara"),
-                    capaian.denominator,
-                    capaian.numerator,
-                    _number(capaian.value),
-                    quality,
-                    _number(index.value),
-                    a.problems if a else "",
-                    a.follow_up if a else "",
-                    capaian.note,
-                    index.note,
-                    _number(budget.denominator) if budget else "",
-                    _number(budget.numerator) if budget else "",
-                    status,
-                ]
-            )
+            [
+                *head,
+                KABUPATEN_CODE,
+                _("Kabupaten Musi Rawas Utara"),
+                capaian.denominator,
+                capaian.numerator,
+                _number(capaian.value),
+                quality,
+                _number(index.value),
+                a.problems if a else "",
+                a.follow_up if a else "",
+                capaian.note,
+                index.note,
+                _number(budget.denominator) if budget else "",
+                _number(budget.numerator) if budget else "",
+                status,
+            ]
         )
     # BOM: spreadsheet programs then read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -608,10 +601,6 @@ def espm_csv(*, year: int, quarter: int) -> bytes:
 def _append(ws, values):
     # Text typed by the Tim Efektif (problems, follow-up, notes) is data, never a formula.
     ws.append([xlsx_cell(v) for v in values])
-
-
-def csv_row(values):
-    return [csv_cell(v) for v in values]
 
 
 def download(content: bytes, filename: str, content_type: str) -> HttpResponse:

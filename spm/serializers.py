@@ -140,6 +140,13 @@ class ActivityInput(StrictSerializer):
     evidence = serializers.FileField(required=False, help_text=_("Foto (JPEG/PNG/WebP) atau PDF, paling besar 10 MB."))
 
 
+class ActivityJsonInput(ActivityInput):
+    """The JSON body of an activity, for the schema: without `evidence`, which
+    only multipart/form-data can carry."""
+
+    evidence = None
+
+
 class ActivityOutput(serializers.Serializer):
     id = serializers.IntegerField()
     service = serializers.CharField(source="service.code")

@@ -12,7 +12,6 @@ whose identity the owner may see (never for anonymous reports: revealing
 those is a per-report, audited act on the report page).
 """
 
-import csv
 import json
 import logging
 import os
@@ -47,7 +46,7 @@ from incidents.models import (
 )
 from incidents.permissions import can_see_identity, is_desk_user
 from kitaaman.outbox import outbox_enqueue
-from kitaaman.spreadsheet import csv_cell, xlsx_cell
+from kitaaman.spreadsheet import csv_writer, xlsx_cell
 
 logger = logging.getLogger(__name__)
 
@@ -341,10 +340,10 @@ def write_csv(path: Path, rows) -> int:
     count = 0
     # BOM: Excel opens UTF-8 correctly only with it.
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = csv_writer(fh)
         writer.writerow(headers())
         for row in rows:
-            writer.writerow([csv_cell(v) for v in row])
+            writer.writerow(row)
             count += 1
     return count
 

@@ -19,7 +19,7 @@ from incidents.intake.quota import (
     report_accepted,
     report_wait,
 )
-from incidents.intake.serializers import ReportCreatedSerializer, ReportCreateSerializer
+from incidents.intake.serializers import ReportCreatedSerializer, ReportCreateJsonSerializer, ReportCreateSerializer
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
@@ -61,10 +61,12 @@ class ReportCreateApi(APIView):
                 description="Token perangkat dari POST /api/v1/reports/device-token/ (batas per perangkat).",
             )
         ],
+        # JSON without photos, multipart with them; each its own component, so a
+        # generated client has one type per content type (form-urlencoded is still
+        # accepted but not offered: it cannot carry photos).
         request={
-            "application/json": ReportCreateSerializer,
+            "application/json": ReportCreateJsonSerializer,
             "multipart/form-data": ReportCreateSerializer,
-            "application/x-www-form-urlencoded": ReportCreateSerializer,
         },
         responses={
             201: ReportCreatedSerializer,

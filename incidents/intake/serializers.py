@@ -203,6 +203,14 @@ class ReportCreateSerializer(StrictSerializer):
         return value
 
 
+class ReportCreateJsonSerializer(ReportCreateSerializer):
+    """The JSON body of a report, for the schema: the same fields without
+    `photos`, which only multipart/form-data can carry. A separate component
+    gives code generators one type per content type."""
+
+    photos = None
+
+
 class ReportCreatedSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     tracking_url = serializers.URLField()

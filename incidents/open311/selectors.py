@@ -27,6 +27,7 @@ from .render import Open311Error
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
 MAX_IDS = 1000
+MAX_SERVICE_CODES = 100
 OPEN, CLOSED = "open", "closed"
 
 QUESTION_DATATYPES = {
@@ -53,10 +54,10 @@ def open311_status(status: str) -> str:
     return OPEN if status in OPEN_STATUSES else CLOSED
 
 
-def public_requests() -> QuerySet[Incident]:
-    """The public map's reports with what a GeoReport request carries: the
-    last public note and the agency of the latest assignment as subqueries,
-    so a page of 1,000 costs one query."""
+def _with_request_fields(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    """What a GeoReport request carries besides the report: the last public
+    note and the agency of the latest assignment, as subqueries, so a page of
+    1,000 costs one query."""
     last_note = (
         IncidentEvent.objects.filter(incident=OuterRef("pk"), public=True)
         .exclude(note="")
@@ -66,9 +67,22 @@ def public_requests() -> QuerySet[Incident]:
     agency = (
         Assignment.objects.filter(incident=OuterRef("pk")).order_by("-assigned_at", "-id").values("agency__name")[:1]
     )
-    return public_map_incidents(extra_fields=("tracking_code", "updated_at", "due_at")).annotate(
-        o311_status_notes=Subquery(last_note), o311_agency=Subquery(agency)
-    )
+    return qs.annotate(o311_status_notes=Subquery(last_note), o311_agency=Subquery(agency))
+
+
+def public_requests() -> QuerySet[Incident]:
+    """The public map's reports, as GeoReport requests."""
+    return _with_request_fields(public_map_incidents(extra_fields=("tracking_code", "updated_at", "due_at")))
+
+
+def partner_request_get(raw_id: str, application) -> Incident | None:
+    """A request the partner application itself submitted, whatever its
+    status or visibility (it holds what it sent); None for any other."""
+    code = normalize_tracking_code(str(raw_id)[:40])
+    if not code:
+        return None
+    qs = Incident.objects.filter(tracking_code=code, partner_application=application)
+    return _with_request_fields(qs.select_related("category", "desa", "kecamatan")).first()
 
 
 def public_request_get(raw_id: str) -> Incident | None:
@@ -145,6 +159,19 @@ def _ids(value: str) -> list[str]:
     return [c for c in codes if c]
 
 
+def _service_codes(value: str) -> list[str]:
+    """service_code: one code or a comma list (the specification allows
+    several); every one must be known."""
+    codes = list(dict.fromkeys(v.strip()[:40] for v in value.split(",") if v.strip()))
+    if len(codes) > MAX_SERVICE_CODES:
+        raise Open311Error(400, _("service_code: terlalu banyak kode sekaligus."))
+    known = set(Category.objects.filter(code__in=[c for c in codes if "\x00" not in c]).values_list("code", flat=True))
+    for code in codes:
+        if code not in known:
+            raise Open311Error(400, _("service_code %(code)s tidak dikenal.") % {"code": code})
+    return codes
+
+
 def _statuses(value: str) -> set[str]:
     wanted = {v.strip().lower() for v in value.split(",") if v.strip()}
     unknown = wanted - {OPEN, CLOSED}
@@ -171,11 +198,9 @@ def requests_search(params, *, now: datetime | None = None) -> Page:
     ids = params.get("service_request_id", "").strip()
     if ids:
         return Page(list(qs.filter(tracking_code__in=_ids(ids))[:MAX_IDS]), None)
-    code = params.get("service_code", "").strip()
-    if code:
-        if "\x00" in code or not Category.objects.filter(code=code[:40]).exists():
-            raise Open311Error(400, _("service_code %(code)s tidak dikenal.") % {"code": code[:40]})
-        qs = qs.filter(category__code=code)
+    codes = _service_codes(params.get("service_code", ""))
+    if codes:
+        qs = qs.filter(category__code__in=codes)
     statuses = _statuses(params.get("status", ""))
     if statuses == {OPEN}:
         qs = qs.filter(status__in=OPEN_STATUSES)

@@ -139,6 +139,14 @@ def service_request(incident: Incident, point=None) -> dict:
     }
 
 
+def partner_request(incident: Incident) -> dict:
+    """A request as the partner application that submitted it reads it back:
+    the public shape, with the description it sent itself (the public shape
+    builds one from the category and the desa, since others' free text may
+    name people)."""
+    return service_request(incident) | {"description": incident.description}
+
+
 def service_notice(incident: Incident) -> str:
     notice = _("Laporan diterima dengan kode lacak %(code)s. Pantau perkembangannya di %(url)s.") % {
         "code": incident.tracking_code,

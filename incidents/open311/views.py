@@ -32,13 +32,24 @@ def _params(query) -> dict[str, str]:
 
 def _check_jurisdiction(params: dict) -> None:
     # One jurisdiction: the parameter may be left out, but a wrong one is a
-    # client pointed at the wrong server.
+    # client pointed at the wrong server (404, as the specification says).
     value = params.get("jurisdiction_id", "").strip()
     if value and value != settings.OPEN311_JURISDICTION_ID:
         raise Open311Error(
-            400,
+            404,
             _("jurisdiction_id tidak dikenal; server ini melayani %(id)s.") % {"id": settings.OPEN311_JURISDICTION_ID},
         )
+
+
+def _api_key(request) -> str:
+    """The partner's api_key from the form body or the query string (the
+    specification shows it in the body; many clients, such as python
+    `open311`, put it in the URL)."""
+    if request.method == "POST":
+        body_key = request.POST.get("api_key", "")
+        if body_key.strip():
+            return body_key
+    return request.GET.get("api_key", "")
 
 
 def open311_view(methods=("GET",)):
@@ -118,7 +129,7 @@ def _submit(request, fmt) -> HttpResponse:
     # Reading POST may raise TooManyFieldsSent/RequestDataTooBig (answered above).
     form = dict(request.POST.lists())
     # The key first: without a valid one nothing else is looked at.
-    key = open311_key_verify(request.POST.get("api_key", ""), ip=ip)
+    key = open311_key_verify(_api_key(request), ip=ip)
     # Submissions per partner key, whoever's address they come from (the portal's one limiter).
     wait = Bucket("open311", f"key:{key.pk}").take()
     if wait:
@@ -140,7 +151,15 @@ def _submit(request, fmt) -> HttpResponse:
 
 @open311_view()
 def request_detail(request, service_request_id, fmt):
-    _check_jurisdiction(_params(request.GET))
+    params = _params(request.GET)
+    _check_jurisdiction(params)
+    if params.get("api_key", "").strip():
+        # A partner reads back what it posted, before any officer has looked
+        # at it: its own description, never another application's request.
+        key = open311_key_verify(params["api_key"], ip=client_ip(request))
+        own = selectors.partner_request_get(service_request_id, key.application)
+        if own is not None:
+            return respond([shapes.partner_request(own)], fmt, root="service_requests")
     incident = selectors.public_request_get(service_request_id)
     if incident is None:
         raise Open311Error(404, _("Laporan %(id)s tidak ditemukan.") % {"id": service_request_id[:40]})

@@ -18,7 +18,7 @@ from incidents.intake.api import TAG_REPORTS
 from incidents.models import Category, Desa, Kecamatan
 from incidents.public import cache as public_cache
 from incidents.public import selectors as public_reads
-from incidents.public.layer import PERIODS, layer_bytes
+from incidents.public.layer import LAYER_FORMATS, PERIODS, layer_bytes
 from incidents.public.serializers import (
     AreaQuerySerializer,
     CategorySerializer,
@@ -64,8 +64,17 @@ def _lookup(*names):
     }
 
 
-PUBLIC_LAYER_SCHEMA = {
+POINT_SCHEMA = {
     "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Point"]},
+        "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+    },
+}
+COMPACT_LAYER_SCHEMA = {
+    "type": "object",
+    "title": "Ringkas (bawaan)",
     "required": ["type", "since", "more", "categories", "statuses", "desa", "features"],
     "properties": {
         "type": {"type": "string", "enum": ["FeatureCollection"]},
@@ -81,14 +90,7 @@ PUBLIC_LAYER_SCHEMA = {
                 "required": ["type", "geometry", "properties"],
                 "properties": {
                     "type": {"type": "string", "enum": ["Feature"]},
-                    "geometry": {
-                        "type": "object",
-                        "required": ["type", "coordinates"],
-                        "properties": {
-                            "type": {"type": "string", "enum": ["Point"]},
-                            "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
-                        },
-                    },
+                    "geometry": POINT_SCHEMA,
                     "properties": {
                         "type": "object",
                         "required": ["k", "s", "d", "t"],
@@ -109,6 +111,49 @@ PUBLIC_LAYER_SCHEMA = {
         },
     },
 }
+FULL_PROPERTIES = {
+    "category": ("string", "Kode kategori."),
+    "category_name": ("string", "Nama kategori."),
+    "category_group": ("string", "Kelompok kategori."),
+    "status": ("string", "Kode status."),
+    "status_name": ("string", "Nama status."),
+    "desa": ("string", "Kode Kemendagri desa/kelurahan."),
+    "desa_name": ("string", "Nama desa/kelurahan."),
+    "kecamatan": ("string", "Nama kecamatan."),
+    "date": ("string", "Tanggal diterima (WIB)."),
+    "approximate": ("boolean", "true: titik pusat desa, bukan lokasi persis."),
+}
+FULL_LAYER_SCHEMA = {
+    "type": "object",
+    "title": "Lengkap (format=full)",
+    "required": ["type", "since", "more", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "since": {"type": "string", "format": "date"},
+        "more": {"type": "boolean"},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "id", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "id": {"type": "string", "description": "Pengenal tetap titik ini (bukan kode lacak)."},
+                    "geometry": POINT_SCHEMA,
+                    "properties": {
+                        "type": "object",
+                        "required": list(FULL_PROPERTIES),
+                        "properties": {
+                            name: {"type": kind, "description": text} | ({"format": "date"} if name == "date" else {})
+                            for name, (kind, text) in FULL_PROPERTIES.items()
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+PUBLIC_LAYER_SCHEMA = {"anyOf": [COMPACT_LAYER_SCHEMA, FULL_LAYER_SCHEMA]}
 
 
 class TrackThrottle(AddressThrottle):
@@ -251,6 +296,8 @@ class PublicMapApi(APIView):
             "pelapor; laporan konflik ditunjukkan di titik pusat desa. Ringkas: setiap titik hanya membawa "
             "`k` (indeks di `categories`), `s` (indeks di `statuses`), `d` (indeks di `desa`), `t` (hari "
             "diterima, WIB, dihitung dari `since`: 0 = tanggal `since`) dan `a: 1` bila titiknya titik pusat desa. Koordinat dibulatkan 4 desimal. "
+            "Untuk aplikasi GIS (QGIS, GDAL): `format=full` memberi properti bernama (category, status, desa, "
+            "kecamatan, date, approximate) dan `id` fitur yang tetap pada setiap titik, tanpa tabel nama. "
             "Dengan ETag: kirim If-None-Match untuk jawaban 304 tanpa isi."
         ),
         parameters=[
@@ -261,6 +308,11 @@ class PublicMapApi(APIView):
                 ("period", PublicLayerQuerySerializer().fields["period"], {"type": "string", "enum": list(PERIODS)}),
                 ("since", PublicLayerQuerySerializer().fields["since"], {"type": "string", "format": "date"}),
                 ("bbox", PublicLayerQuerySerializer().fields["bbox"], {"type": "string", "maxLength": 120}),
+                (
+                    "format",
+                    PublicLayerQuerySerializer().fields["format"],
+                    {"type": "string", "enum": list(LAYER_FORMATS)},
+                ),
             )
         ],
         responses={

@@ -6,6 +6,12 @@ it was received, WIB, as days after `since`), plus `a: 1` when the point is the 
 than the reported point. Names are listed once in those lookup tables, not per
 feature. Points are rounded to PRECISION decimals (about 11 m), and where the
 privacy rule withholds the point (`public_places`) it is the desa centre.
+
+`full=True` is the same layer for generic GIS clients (QGIS, GDAL, ArcGIS),
+which read each feature on its own: named properties (category, status, desa,
+kecamatan, date received, approximate) and a feature `id`, without the lookup
+tables. The id is opaque and stable (a keyed hash of the report's row): not
+the tracking code, which opens the report's tracking page.
 """
 
 import heapq
@@ -16,6 +22,7 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from incidents.models import Category, Desa, Incident, Status
 from incidents.public.selectors import PUBLIC_MAP_STATUSES, public_places
@@ -23,6 +30,7 @@ from incidents.public.selectors import PUBLIC_MAP_STATUSES, public_places
 PRECISION = 4
 PERIODS = {"7d": 7, "30d": 30, "90d": 90}
 DEFAULT_PERIOD = "30d"
+LAYER_FORMATS = ("compact", "full")
 
 
 @dataclass(frozen=True)
@@ -30,13 +38,19 @@ class LayerQuery:
     since: date
     # (min lng, min lat, max lng, max lat), rounded to PRECISION; None: the whole kabupaten.
     bbox: tuple[float, float, float, float] | None = None
+    # True: named properties and feature ids (GIS clients); False: the compact form the map reads.
+    full: bool = False
 
     @classmethod
-    def for_period(cls, period: str, bbox=None) -> "LayerQuery":
-        return cls(since=timezone.localdate() - timezone.timedelta(days=PERIODS[period]), bbox=bbox)
+    def for_period(cls, period: str, bbox=None, full: bool = False) -> "LayerQuery":
+        return cls(since=timezone.localdate() - timezone.timedelta(days=PERIODS[period]), bbox=bbox, full=full)
 
     def cache_params(self) -> tuple:
-        return (self.since.isoformat(), ",".join(str(v) for v in self.bbox) if self.bbox else "all")
+        return (
+            self.since.isoformat(),
+            ",".join(str(v) for v in self.bbox) if self.bbox else "all",
+            "full" if self.full else "compact",
+        )
 
     def contains(self, lat: float, lng: float) -> bool:
         if self.bbox is None:
@@ -59,10 +73,13 @@ def public_layer(query: LayerQuery, limit: int | None = None) -> dict:
     categories = {c.pk: c for c in Category.objects.only("id", "code", "name", "name_en", "group")}
     shown = _shown_rows(query, desa, categories, limit + 1)
     more = len(shown) > limit
+    if query.full:
+        features = [_full_feature(place, row, desa, categories) for place, row in shown[:limit]]
+        return {"type": "FeatureCollection", "since": query.since.isoformat(), "more": more, "features": features}
     lookups = {"k": {}, "d": {}}
     statuses = {code: i for i, code in enumerate(PUBLIC_MAP_STATUSES)}
     features = []
-    for (lat, lng, approximate), (category_id, desa_code, status, created_at) in shown[:limit]:
+    for (lat, lng, approximate), (category_id, desa_code, status, created_at, _pk) in shown[:limit]:
         properties = {
             "k": lookups["k"].setdefault(category_id, len(lookups["k"])),
             "s": statuses[status],
@@ -89,6 +106,34 @@ def public_layer(query: LayerQuery, limit: int | None = None) -> dict:
     }
 
 
+def feature_id(pk: int) -> str:
+    """A report's id in the full layer: stable across requests, telling
+    nothing (not the tracking code, not the row number)."""
+    return salted_hmac("kitaaman.public.layer.feature", str(pk)).hexdigest()[:16]
+
+
+def _full_feature(place, row, desa: dict, categories: dict) -> dict:
+    (lat, lng, approximate), (category_id, desa_code, status, created_at, pk) = place, row
+    category, area = categories[category_id], desa[desa_code]
+    return {
+        "type": "Feature",
+        "id": feature_id(pk),
+        "geometry": {"type": "Point", "coordinates": [lng, lat]},
+        "properties": {
+            "category": category.code,
+            "category_name": category.display_name,
+            "category_group": category.group,
+            "status": status,
+            "status_name": str(Status(status).label),
+            "desa": desa_code,
+            "desa_name": area.name,
+            "kecamatan": area.kecamatan.name,
+            "date": timezone.localtime(created_at).date().isoformat(),
+            "approximate": approximate,
+        },
+    }
+
+
 def _shown_rows(query: LayerQuery, desa: dict, categories: dict, wanted: int) -> list:
     """Up to `wanted` (place, row) pairs, newest first, whose public place lies in the bbox.
 
@@ -101,7 +146,7 @@ def _shown_rows(query: LayerQuery, desa: dict, categories: dict, wanted: int) ->
         for (lat, lng, approximate), row in zip(places, batch, strict=True):
             lat, lng = _round(lat), _round(lng)
             if query.contains(lat, lng):
-                shown.append(((lat, lng, approximate), (row[3], row[2], row[4], row[5])))
+                shown.append(((lat, lng, approximate), (row[3], row[2], row[4], row[5], row[6])))
         if len(shown) >= wanted:
             break
     return shown[:wanted]

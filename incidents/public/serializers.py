@@ -5,12 +5,11 @@ import math
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Category, EventKind, Status
-from incidents.public.layer import DEFAULT_PERIOD, PERIODS, PRECISION, LayerQuery
+from incidents.public.layer import DEFAULT_PERIOD, LAYER_FORMATS, PERIODS, PRECISION, LayerQuery
 from incidents.public.selectors import original_status, public_events, public_point
 
 
@@ -30,11 +29,12 @@ class PublicEventSerializer(serializers.Serializer):
     def get_kind_label(self, event) -> str:
         return str(EventKind(event.kind).label)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    # null for an event that changes no status (received, note, assignment).
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_status(self, event) -> str | None:
         return event.to_status or None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_status_label(self, event) -> str | None:
         return str(Status(event.to_status).label) if event.to_status else None
 
@@ -189,6 +189,19 @@ class PublicLayerQuerySerializer(serializers.Serializer):
         error_messages={"max_length": _("Batas peta terlalu panjang.")},
     )
 
+    format = serializers.ChoiceField(
+        choices=LAYER_FORMATS,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "compact (bawaan): properti singkat k, s, d, t dengan tabel nama, untuk peta situs. full: properti "
+            "bernama (category, status, desa, kecamatan, date, approximate) dan id fitur yang tetap, untuk "
+            "aplikasi GIS seperti QGIS."
+        ),
+        error_messages={"invalid_choice": _("Format harus compact atau full.")},
+    )
+
     def validate_since(self, value):
         if value > timezone.localdate():
             raise serializers.ValidationError(_("Tanggal tidak boleh di masa depan."))
@@ -216,6 +229,7 @@ class PublicLayerQuerySerializer(serializers.Serializer):
 
     def layer_query(self) -> LayerQuery:
         data = self.validated_data
+        full = data["format"] == "full"
         if data.get("since"):
-            return LayerQuery(since=data["since"], bbox=data["bbox"])
-        return LayerQuery.for_period(data["period"] or DEFAULT_PERIOD, bbox=data["bbox"])
+            return LayerQuery(since=data["since"], bbox=data["bbox"], full=full)
+        return LayerQuery.for_period(data["period"] or DEFAULT_PERIOD, bbox=data["bbox"], full=full)

@@ -162,9 +162,9 @@ class AlertOutput(serializers.ModelSerializer):
     def get_page_url(self, obj) -> str | None:
         return public_url(obj) if obj.state != State.DRAFT else None
 
-    @extend_schema_field(AlertDeliveryOutput)
+    @extend_schema_field(AlertDeliveryOutput(allow_null=True))
     def get_delivery(self, obj):
-        """Messages to subscribers: sent, failed, waiting."""
+        """Messages to subscribers: sent, failed, waiting (null for a draft, which sends nothing)."""
         if obj.state == State.DRAFT:
             return None
         progress = delivery_progress(obj)

@@ -243,3 +243,83 @@ def test_staff_get_the_same_public_layer(client, personas, verified):
     verified(confidential=True)
     client.force_login(personas.koordinator)
     assert client.get(URL).json()["features"] == []
+
+
+# --- the self-describing form for GIS clients (format=full) -------------------------------------------
+
+FULL_PROPERTIES = {
+    "category",
+    "category_name",
+    "category_group",
+    "status",
+    "status_name",
+    "desa",
+    "desa_name",
+    "kecamatan",
+    "date",
+    "approximate",
+}
+
+
+def test_full_form_names_every_property_and_gives_each_feature_an_id(client, personas, verified, commit):
+    shown = verified(**INSIDE_LAWANG_AGUNG, desa=LAWANG_AGUNG, title="Judul internal", description="Uraian rahasia")
+    conflict = verified(category="konflik-perusahaan", lat=-2.71234, lng=102.88765)
+    hidden = verified(confidential=True)
+    response = client.get(URL, {"format": "full"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/geo+json")
+    data = response.json()
+    assert data["type"] == "FeatureCollection" and set(data) == {"type", "since", "more", "features"}
+    by_category = {f["properties"]["category"]: f for f in data["features"]}
+    assert set(by_category) == {"bencana-banjir", "konflik-perusahaan"}
+    flood = by_category["bencana-banjir"]
+    assert set(flood["properties"]) == FULL_PROPERTIES
+    assert flood["properties"] == {
+        "category": "bencana-banjir",
+        "category_name": shown.category.display_name,
+        "category_group": shown.category.group,
+        "status": Status.DIVERIFIKASI,
+        "status_name": str(Status.DIVERIFIKASI.label),
+        "desa": LAWANG_AGUNG,
+        "desa_name": shown.desa.name,
+        "kecamatan": shown.kecamatan.name,
+        "date": timezone.localtime(shown.created_at).date().isoformat(),
+        "approximate": False,
+    }
+    assert flood["geometry"] == {"type": "Point", "coordinates": [102.9002, -2.7001]}
+    # The same privacy as the compact form: the conflict at the desa centre, no text, no tracking codes.
+    rupit = Desa.objects.get(code=DESA_RUPIT)
+    assert by_category["konflik-perusahaan"]["properties"]["approximate"] is True
+    assert by_category["konflik-perusahaan"]["geometry"]["coordinates"] == [round(rupit.lng, 4), round(rupit.lat, 4)]
+    raw = response.content
+    for secret in (b"Judul internal", b"Uraian rahasia", b"2.7123", b"102.8876", *IDENTITY):
+        assert secret not in raw
+    for incident in (shown, conflict, hidden):
+        assert incident.tracking_code.encode() not in raw
+    # Ids: one per feature, distinct, not the row number, and the same when built again.
+    ids = [f["id"] for f in data["features"]]
+    assert len(set(ids)) == 2 and all(len(i) == 16 and not i.isdecimal() for i in ids)
+    public_cache.bump(public_cache.LAYER)
+    assert [f["id"] for f in client.get(URL, {"format": "full", "period": "7d"}).json()["features"]] == ids
+
+
+def test_compact_form_is_unchanged_by_default_and_when_asked_for(client, verified):
+    verified(**INSIDE_LAWANG_AGUNG, desa=LAWANG_AGUNG)
+    default = client.get(URL)
+    compact = client.get(URL, {"format": "compact"})
+    assert default.content == compact.content
+    data = default.json()
+    assert set(data) == {"type", "since", "more", "categories", "statuses", "desa", "features"}
+    (feature,) = data["features"]
+    assert set(feature) == {"type", "geometry", "properties"}  # no id
+    assert set(feature["properties"]) == {"k", "s", "d", "t"}
+    assert names(data) == [("bencana-banjir", Status.DIVERIFIKASI, "Lawang Agung", "Rupit")]
+    # The two forms are cached apart: asking for one never answers the other.
+    assert client.get(URL, {"format": "full"}).json()["features"][0]["properties"]["desa"] == LAWANG_AGUNG
+    assert client.get(URL).content == default.content
+
+
+def test_an_unknown_format_is_a_400_in_bahasa_indonesia(client):
+    response = client.get(URL, {"format": "shapefile"})
+    assert response.status_code == 400
+    assert "Format harus compact atau full" in response.json()["error"]["fields"]["format"][0]

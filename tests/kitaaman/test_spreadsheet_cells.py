@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kitaaman.spreadsheet import csv_cell, xlsx_cell
+from kitaaman.spreadsheet import FORMULA_PREFIXES, csv_cell, csv_writer, xlsx_cell
 
 INJECTIONS = ['=HYPERLINK("http://evil.example","klik")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1"]
 
@@ -64,3 +64,60 @@ def test_csv_export_keeps_negative_numbers_as_numbers(
     header, row = rows[0], rows[1]
     assert row[header.index("Lintang")] == "-2.4"
     assert row[header.index("Uraian")] == "'-- air naik --"
+
+
+# --- CSV read with another separator (Indonesian Excel splits on ";") -------------------------------
+
+SEMICOLON_ATTACK = "Banjir di dusun 2;=cmd|' /C calc'!A0"
+NEUTRALISED = "Banjir di dusun 2;'=cmd|' /C calc'!A0"
+
+
+def spreadsheet_cells(line: str, delimiter: str) -> list[str]:
+    """How a spreadsheet program set to another separator splits one line of the file."""
+    return next(csv.reader(io.StringIO(line), delimiter=delimiter))
+
+
+def starts_a_formula(cell: str) -> bool:
+    """A piece a spreadsheet would run (a number such as -2.4 is data)."""
+    try:
+        float(cell)
+        return False
+    except ValueError:
+        return cell.lstrip('"').startswith(FORMULA_PREFIXES)
+
+
+def test_csv_cell_neutralises_a_formula_after_any_separator():
+    assert csv_cell(SEMICOLON_ATTACK) == NEUTRALISED
+    assert csv_cell("a,+1") == "a,'+1" and csv_cell('a\t"@x') == "a\t'\"@x" and csv_cell("baris\n=1") == "baris\n'=1"
+    assert csv_cell("a;\t=1") == "a;'\t'=1"  # a tab after the separator is a formula prefix too
+    # Ordinary text keeps its punctuation.
+    assert csv_cell("Jl. Merdeka; RT 02, dekat pasar") == "Jl. Merdeka; RT 02, dekat pasar"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_csv_writer_never_lets_a_piece_start_a_formula_whatever_the_separator(delimiter):
+    buffer = io.StringIO()
+    writer = csv_writer(buffer)
+    writer.writerow(["Uraian", 7, -2.4])
+    writer.writerow([SEMICOLON_ATTACK, "=1+1", "\tx", "a\t=2"])
+    header, row = buffer.getvalue().splitlines()
+    assert row.startswith(f'"{NEUTRALISED}",')  # every cell quoted
+    cells = spreadsheet_cells(row, delimiter)
+    assert not [c for c in cells if starts_a_formula(c)], cells
+    if delimiter == ",":
+        assert spreadsheet_cells(header, delimiter) == ["Uraian", "7", "-2.4"]
+        assert cells == [NEUTRALISED, "'=1+1", "'\tx", "a\t'=2"]
+
+
+@pytest.mark.django_db
+def test_desk_csv_export_neutralises_a_semicolon_formula(
+    client, personas, make_incident, django_capture_on_commit_callbacks
+):
+    make_incident(description=SEMICOLON_ATTACK, lat=-2.4, lng=102.9)
+    client.force_login(personas.koordinator)
+    text = run_export(client, django_capture_on_commit_callbacks, "csv").decode("utf-8-sig")
+    for delimiter in (";", ",", "\t"):
+        for line in text.splitlines():
+            assert not [c for c in spreadsheet_cells(line, delimiter) if starts_a_formula(c)], (delimiter, line)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert NEUTRALISED in {r[rows[0].index("Uraian")] for r in rows[1:]}

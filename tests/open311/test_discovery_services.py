@@ -132,7 +132,8 @@ def test_jurisdiction_may_be_left_out_but_not_wrong(client, settings):
     settings.OPEN311_JURISDICTION_ID = "muratarakab.go.id"
     assert client.get("/open311/v2/services.json", {"jurisdiction_id": "muratarakab.go.id"}).status_code == 200
     response = client.get("/open311/v2/services.json", {"jurisdiction_id": "sfgov.org"})
-    assert response.status_code == 400
+    # The specification: an unknown jurisdiction_id is 404.
+    assert response.status_code == 404
     assert "muratarakab.go.id" in response.json()[0]["description"]
 
 

@@ -252,7 +252,6 @@ def test_reads_need_no_key_but_a_form_post_without_key_never_creates(client):
         ),
         ({"media_url": "ftp://contoh/foto.jpg"}, "media_url"),
         ({"description": "x" * 5001}, "description"),
-        ({"jurisdiction_id": "sfgov.org"}, "jurisdiction_id"),
     ],
 )
 def test_bad_input_is_400_and_stores_nothing(client, partner, change, fragment):
