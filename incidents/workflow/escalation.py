@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from incidents.hooks import snapshot
 from incidents.models import EventKind, Incident, Status
 from incidents.workflow.services import _changed, _event
-from kitaaman.delivery import Outgoing
+from kitaaman.outbound import Outgoing
 from kitaaman.outbox import outbox_enqueue
 
 ESCALATION_BATCH = 500
@@ -58,7 +58,7 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
                 data={"due_at": incident.due_at.isoformat(), "status": incident.status},
             )
             outbox_enqueue(
-                task_name="incidents.tasks.send_escalation_notice",
+                task_name="incidents.workflow.tasks.send_escalation_notice",
                 kwargs={"incident_id": incident.pk, "event_id": event.pk},
             )
             _changed(incident, previous)
