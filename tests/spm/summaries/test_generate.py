@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from incidents.models import Incident, Status
-from kitaaman.models import NotificationDelivery, OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
 from spm.rollup import rebuild_stats
 from spm.summaries.models import Summary, SummaryRun
 from spm.summaries.periods import WIB
@@ -230,7 +230,7 @@ def test_run_queues_the_mail_through_the_outbox_and_sends_once(november, persona
     mail.outbox.clear()
     summary_send(summary_id=summary.pk, revision=1)
     assert mail.outbox == []
-    assert NotificationDelivery.objects.filter(kind="summary", status="sent").count() == 2
+    assert OutboundMessage.objects.filter(kind="summary", status="sent").count() == 2
 
 
 @pytest.mark.django_db
@@ -265,7 +265,7 @@ def test_transient_smtp_error_is_retried_for_the_failed_recipient_only(november,
     with pytest.raises(TransientDeliveryError):
         summary_send(summary_id=summary.pk, revision=1, final_attempt=False)
     assert [m.to[0] for m in mail.outbox] == ["asisten1@example.test"]
-    row = NotificationDelivery.objects.get(recipient="tim@example.test")
+    row = OutboundMessage.objects.get(recipient="tim@example.test")
     assert row.status == "pending" and "SMTPServerDisconnected" in row.last_error
     # The retry sends only to the recipient still pending.
     summary_send(summary_id=summary.pk, revision=1, final_attempt=False)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kitaaman.celery import app
 from kitaaman.delivery import TransientDeliveryError
-from kitaaman.models import NotificationDelivery, OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
 from kitaaman.outbox import outbox_relay
 from kitaaman.sms import LocmemSmsBackend
 from spm.warnings import services
@@ -59,7 +59,7 @@ def test_publishing_sends_to_each_subscriber_of_the_warned_desa_once(
     # The task run again (a redelivery) sends nothing more.
     app.tasks[TASK].apply(kwargs={"alert_id": alert.pk}, task_id="again", throw=True)
     assert len(sent_to()) == 3
-    assert set(NotificationDelivery.objects.values_list("attempts", flat=True)) == {1}
+    assert set(OutboundMessage.objects.values_list("attempts", flat=True)) == {1}
 
 
 def test_a_kecamatan_area_reaches_all_its_desa(personas, draft, subscribers, django_capture_on_commit_callbacks):
@@ -101,7 +101,7 @@ def test_broker_down_during_publishing_then_back_delivers_exactly_once(
     for _ in range(2):
         app.tasks[TASK].apply(kwargs=published[0][1], task_id=published[0][2], throw=True)
     assert sorted(sent_to()) == sorted(EXPECTED)
-    rows = NotificationDelivery.objects.filter(message_id=alert.delivery_id)
+    rows = OutboundMessage.objects.filter(message_id=alert.delivery_id)
     assert sorted(rows.values_list("recipient", "status", "attempts")) == sorted((r, "sent", 1) for r in EXPECTED)
 
 
@@ -161,7 +161,7 @@ def test_someone_who_unsubscribed_before_a_retry_is_not_sent_the_retry(
     Subscriber.objects.filter(address="+6281200000002").delete()
     app.tasks[TASK].apply(kwargs={"alert_id": alert.pk}, throw=True)
     assert sorted(sent_to()) == sorted(["warga@example.test", "+6281200000001"])
-    gone = NotificationDelivery.objects.get(message_id=alert.delivery_id, recipient="+6281200000002")
+    gone = OutboundMessage.objects.get(message_id=alert.delivery_id, recipient="+6281200000002")
     assert (gone.status, gone.last_error) == ("failed", "unsubscribed")
     assert delivery_progress(alert)["failed"] == 1
 
