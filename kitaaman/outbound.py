@@ -105,9 +105,7 @@ def outbound_enqueue(*, message_id, kind: str, messages: list[Outgoing], **refs)
     with transaction.atomic():
         created = outbound_record(message_id=message_id, kind=kind, messages=messages, **refs)
         if OutboundMessage.objects.filter(message_id=message_id, state=State.PENDING).exists():
-            outbox_enqueue(
-                task_name=TASK_SEND_OUTBOUND, kwargs={"message_id": str(message_id)}, publish_on_commit=True
-            )
+            outbox_enqueue(task_name=TASK_SEND_OUTBOUND, kwargs={"message_id": str(message_id)}, publish_on_commit=True)
     return created
 
 

@@ -16,6 +16,7 @@ from incidents.models import Channel, Incident
 
 MESSAGE_CHANNELS = [(Channel.SMS.value, Channel.SMS.label), (Channel.WHATSAPP.value, Channel.WHATSAPP.label)]
 
+
 class InboundMessage(models.Model):
     """One message as the provider delivered it, stored before anything else
     happens to it; processing reads it from here, so a failure there never
@@ -68,6 +69,7 @@ class InboundMessage(models.Model):
     def __str__(self):
         return f"{self.channel} {self.provider_id}"
 
+
 class Conversation(models.Model):
     """A guided report in progress (or finished) with one sender on one channel."""
 
@@ -108,6 +110,7 @@ class Conversation(models.Model):
     def __str__(self):
         return f"{self.channel} {self.sender} {self.status}"
 
+
 class InboundMedia(models.Model):
     """A photo sent in a message, fetched from the provider and re-encoded
     (clean_photo) before it is kept: what is stored carries no EXIF or GPS."""
@@ -127,6 +130,7 @@ class InboundMedia(models.Model):
         verbose_name_plural = _("foto pesan masuk")
         constraints = [models.UniqueConstraint(fields=["inbound", "media_id"], name="inbound_media_unique")]
 
+
 class Contact(models.Model):
     """What the portal knows about a number on a channel: when it last wrote
     (WhatsApp's 24-hour window) and whether it said STOP."""
@@ -144,6 +148,7 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.number}"
+
 
 class BlockedNumber(models.Model):
     """A number whose messages are stored but neither processed nor answered."""

@@ -57,7 +57,9 @@ def deliver_incident_created(self, incident_id: int):
     )
 
 
-@task(name="incidents.notify.tasks.deliver_assignment", old_names=(f"{OLD_MODULE}.deliver_assignment",), **DELIVERY_TASK)
+@task(
+    name="incidents.notify.tasks.deliver_assignment", old_names=(f"{OLD_MODULE}.deliver_assignment",), **DELIVERY_TASK
+)
 def deliver_assignment(self, assignment_id: int):
     assignment = (
         Assignment.objects.select_related("agency", "incident__category", "incident__desa", "incident__kecamatan")

@@ -2,7 +2,6 @@
 
 import uuid
 
-
 from incidents.models import Incident
 from incidents.workflow.escalation import escalation_messages, incidents_escalate_overdue
 from kitaaman.models import OutboundMessage

@@ -62,9 +62,7 @@ def test_petugas_asks_and_the_koordinator_is_told(personas, verified, django_cap
     for body in (message.body, message.alternatives[0][0]):
         assert "Siti" not in body and "081234567890" not in body  # never the reporter
     assert [sms["to"] for sms in LocmemSmsBackend.outbox] == ["081200000009"]
-    assert set(OutboundMessage.objects.filter(kind="assignment_request").values_list("state", flat=True)) == {
-        "sent"
-    }
+    assert set(OutboundMessage.objects.filter(kind="assignment_request").values_list("state", flat=True)) == {"sent"}
 
 
 def test_a_second_request_while_one_is_pending_changes_nothing(personas, verified):

@@ -69,7 +69,9 @@ def test_retention_erases_closed_reports_once(personas, make_incident, settings)
 
 
 def test_retention_is_scheduled_daily():
-    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "incidents.privacy.tasks.retention_sweep")
+    entry = next(
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "incidents.privacy.tasks.retention_sweep"
+    )
     assert entry["schedule"].hour == {2}
 
 

@@ -196,9 +196,7 @@ def test_changing_the_category_moves_the_deadline(personas, make_incident):
 
 
 @pytest.mark.django_db
-def test_escalation_notice_redelivered_sends_nothing_twice(
-    personas, make_incident, django_capture_on_commit_callbacks
-):
+def test_escalation_notice_redelivered_sends_nothing_twice(personas, make_incident, django_capture_on_commit_callbacks):
     from incidents.workflow.tasks import send_escalation_notice
 
     incident = make_incident(category="konflik-antarwarga", reported_at=FRIDAY_16 - timedelta(days=30))

@@ -4,9 +4,10 @@ conversation on the report page, and blocking numbers (koordinator only)."""
 import pytest
 from django.test import Client
 
-from incidents.channels.models import BlockedNumber, InboundMessage, OutboundMessage
+from incidents.channels.models import BlockedNumber, InboundMessage
 from incidents.models import AuditLog, Incident
 from incidents.workflow.services import incident_assign
+from kitaaman.models import OutboundMessage
 from tests.incidents.channels.helpers import SENDER
 
 pytestmark = pytest.mark.django_db
