@@ -2,7 +2,7 @@
 
 Seeing a report is decided by `incidents.selectors.incidents_visible_to`
 alone; the functions here decide what a user may *do* with a report they can
-already see. Roles are Django groups (see incidents.seed.ROLES); a superuser
+already see. Roles are Django groups (see incidents.reference.seed.ROLES); a superuser
 acts with the koordinator's powers (but sees no anonymous reporter's identity,
 which is the koordinator's alone).
 

@@ -23,8 +23,6 @@ from incidents.channels.phone import normalize_number
 from incidents.channels.services import InboundPayload
 from incidents.models import Channel
 
-SUPPORTED_TYPES = ("text", "location", "image")
-
 
 class WhatsAppUnavailable(ConnectionError):
     """The API could not be reached or answered 5xx/429: try again later."""

@@ -117,7 +117,6 @@ def test_fire_response_time(personas, make_incident):
     )
     assert sla.response_minutes(fire) == 12
     assert sla.response_standard_minutes(fire) == 15
-    assert sla.response_on_time(fire) is True
     event = fire.events.order_by("-id").first()
     assert event.kind == EventKind.ARRIVED
 
