@@ -251,12 +251,6 @@ SMS_BACKEND = env("SMS_BACKEND", "kitaaman.sms.ConsoleSmsBackend")
 # A message claimed this long ago by a worker that never finished is sent again
 # (kitaaman/outbound.py; the old variable name is still read).
 OUTBOUND_STALE_CLAIM_SECONDS = env_int("OUTBOUND_STALE_CLAIM_SECONDS", env_int("NOTIFY_STALE_CLAIM_SECONDS", 600))
-# The transport of each channel of outgoing messages (kitaaman/transports.py).
-OUTBOUND_TRANSPORTS = {
-    "email": "kitaaman.transports.EmailTransport",
-    "sms": "kitaaman.transports.SmsTransport",
-    "whatsapp": "incidents.channels.transport.WhatsAppTransport",
-}
 
 # Reports by SMS and WhatsApp (incidents/channels; README "Laporan lewat SMS dan WhatsApp").
 # SMS Gateway for Android: the webhook's signing key, and its API for sending when

@@ -9,9 +9,9 @@ row fails at once). The provider clients stay where they are (Django's
 e-mail backends, kitaaman.sms backends, incidents.channels.whatsapp); a
 transport only wraps them and sorts their errors.
 
-Which class serves which channel is the OUTBOUND_TRANSPORTS setting, so an
-app that brings a channel (WhatsApp, in incidents.channels) plugs its
-transport in without kitaaman importing it.
+TRANSPORTS maps each channel to its class; an app that brings a channel
+(WhatsApp, incidents.channels) registers its transport when it is ready
+(transport_register), so kitaaman imports none of the apps it serves.
 """
 
 import smtplib
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
-from django.utils.module_loading import import_string
 
 from .sms import send_sms
 
@@ -104,9 +103,15 @@ class SmsTransport(Transport):
         return Sent(provider_id=str(provider_id or ""))
 
 
+TRANSPORTS: dict[str, type[Transport]] = {EmailTransport.channel: EmailTransport, SmsTransport.channel: SmsTransport}
+
+
+def transport_register(cls: type[Transport]) -> None:
+    TRANSPORTS[cls.channel] = cls
+
+
 def transport_for(channel: str) -> Transport:
     try:
-        path = settings.OUTBOUND_TRANSPORTS[channel]
+        return TRANSPORTS[channel]()
     except KeyError:
         raise PermanentError(f"no transport for channel {channel!r}")
-    return import_string(path)()

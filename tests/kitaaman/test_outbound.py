@@ -286,3 +286,19 @@ def test_whatsapp_refusal_fails_the_row_and_an_outage_keeps_it_pending(
     down.refresh_from_db()
     assert down.state == "failed" and "400" in down.last_error
     assert provider.wa_texts() == []
+
+
+def test_a_row_recorded_without_its_content_gets_it_when_its_task_runs_again(db):
+    """Rows migrated from the old delivery table had no content: the producer's
+    rerun (still queued) writes it, and the row is sent."""
+    message_id = "55555555-5555-5555-5555-555555555555"
+    OutboundMessage.objects.create(message_id=message_id, kind="assignment", channel="email", recipient="a@x.test")
+    outbound_enqueue(
+        message_id=message_id,
+        kind="assignment",
+        messages=[Outgoing(channel="email", recipient="a@x.test", subject="Penugasan", text="Isi")],
+    )
+    row = OutboundMessage.objects.get()
+    assert (row.subject, row.text) == ("Penugasan", "Isi")
+    outbound_send(message_id=message_id)
+    assert [(m.subject, m.body) for m in mail.outbox] == [("Penugasan", "Isi")]
