@@ -64,6 +64,16 @@ def test_the_report_page_shows_the_conversation_that_produced_it(sms_report, per
     assert f"/petugas/laporan/{sms_report.pk}/blokir-pengirim/" in page
 
 
+def test_the_conversation_holds_only_what_the_resident_was_sent(sms_report, personas):
+    """The ledger also holds the officers' alerts about the report: they are not part of the conversation."""
+    OutboundMessage.objects.create(
+        channel="sms", kind="incident_created", recipient="081200000001", text="Alert untuk petugas",
+        incident_id=sms_report.pk,
+    )  # fmt: skip
+    page = login(personas.koordinator).get(f"/petugas/laporan/{sms_report.pk}/").content.decode()
+    assert 'id="percakapan"' in page and "Alert untuk petugas" not in page
+
+
 def test_a_partner_agency_never_sees_the_conversation(sms_report, personas):
     incident_assign(incident=sms_report, actor=personas.koordinator, agency="bpbd")
     page = login(personas.mitra_bpbd).get(f"/petugas/laporan/{sms_report.pk}/").content.decode()
