@@ -55,9 +55,8 @@ def test_every_old_name_still_runs_the_task_now_named():
 def test_a_notification_queued_under_its_old_name_is_delivered(
     personas, make_incident, django_capture_on_commit_callbacks
 ):
-    from tests.factories import DESA_RUPIT
-
     from kitaaman.models import OutboxMessage
+    from tests.factories import DESA_RUPIT
 
     incident = make_incident("bencana-banjir", desa=DESA_RUPIT)
     OutboxMessage.objects.all().delete()  # as if queued before the rename: only the old name runs
