@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 TASK_SEND_OUTBOUND = "kitaaman.tasks.send_outbound"
 State = OutboundMessage.State
+# Longer than the sending task's whole retry schedule (about half an hour).
+LEFT_BEHIND = timedelta(hours=2)
 
 
 def stale_claim() -> timedelta:
@@ -188,3 +190,27 @@ def outbound_send(*, message_id, final_attempt: bool = False) -> dict:
             f"{busy} pesan sedang dikirim proses lain", retry_after=int(stale_claim().total_seconds()) + 1
         )
     return counts
+
+
+def outbound_requeue(*, older_than: timedelta = LEFT_BEHIND, limit: int = 500) -> int:
+    """Queue the sending task again for batches it left behind: rows still
+    pending long after they were written (their outbox row gave up
+    publishing), or left "sending" past the stale claim by a worker that died
+    after the task had used its last attempt. Rows without content (recorded
+    before the ledger kept it) wait for their producer. Returns how many batches."""
+    now = timezone.now()
+    stuck = (
+        OutboundMessage.objects.filter(
+            Q(state=State.PENDING, created_at__lt=now - older_than)
+            | Q(state=State.SENDING, claimed_at__lt=now - max(stale_claim(), older_than))
+        )
+        .exclude(text="")
+        .order_by()
+        .values_list("message_id", flat=True)
+        .distinct()
+    )
+    batches = list(stuck[:limit])
+    with transaction.atomic():
+        for message_id in batches:
+            outbox_enqueue(task_name=TASK_SEND_OUTBOUND, kwargs={"message_id": str(message_id)})
+    return len(batches)

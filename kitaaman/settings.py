@@ -432,6 +432,8 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention": {"task": "incidents.privacy.tasks.retention_sweep", "schedule": crontab(minute=30, hour=2)},
     # SMS/WhatsApp messages still pending after their task gave up (see incidents/channels/services.py).
     "channels-requeue": {"task": "incidents.channels.tasks.requeue_pending", "schedule": crontab(minute="*/15")},
+    # Outgoing messages the sending task left behind (see kitaaman/outbound.py).
+    "outbound-requeue": {"task": "kitaaman.tasks.requeue_outbound", "schedule": crontab(minute="7-59/15")},
     # Overdue as at each midnight WIB, the end of any period that ends then (spm/overdue.py).
     "overdue-snapshot": {"task": "spm.tasks.overdue_snapshot", "schedule": crontab(minute=5, hour=0)},
     "summary-weekly": {

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from .outbound import TASK_SEND_OUTBOUND, TransientDeliveryError, outbound_send
+from .outbound import TASK_SEND_OUTBOUND, TransientDeliveryError, outbound_requeue, outbound_send
 from .outbox import outbox_relay as relay
 
 DELIVERY_MAX_RETRIES = 5
@@ -52,3 +52,9 @@ def send(task, message_id: str):
 def send_outbound(self, message_id: str):
     """The one task that sends messages: every row of `message_id` not sent yet."""
     return send(self, message_id)
+
+
+# Not acks_late: a lost sweep costs nothing, the next one finds the same rows.
+@shared_task(name="kitaaman.tasks.requeue_outbound", ignore_result=True)
+def requeue_outbound():
+    return outbound_requeue()

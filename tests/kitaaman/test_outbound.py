@@ -301,3 +301,35 @@ def test_a_row_recorded_without_its_content_gets_it_when_its_task_runs_again(db)
     assert (row.subject, row.text) == ("Penugasan", "Isi")
     outbound_send(message_id=message_id)
     assert [(m.subject, m.body) for m in mail.outbox] == [("Penugasan", "Isi")]
+
+
+def test_the_sweep_queues_again_what_the_sending_task_left_behind(db, django_capture_on_commit_callbacks):
+    from kitaaman.outbound import outbound_requeue
+
+    long_ago = timezone.now() - timedelta(hours=3)
+    left = [Outgoing(channel="email", recipient=a, subject="s", text="t") for a in ("a@x.test", "b@x.test")]
+    outbound_enqueue(message_id="66666666-6666-6666-6666-666666666666", kind="escalation", messages=left)
+    OutboxMessage.objects.all().delete()  # its sending task gave up publishing
+    OutboundMessage.objects.filter(recipient="a@x.test").update(created_at=long_ago)
+    # Left "sending" by a worker that died after the task's last attempt.
+    outbound_enqueue(
+        message_id="77777777-7777-7777-7777-777777777777",
+        kind="escalation",
+        messages=[Outgoing(channel="email", recipient="c@x.test", subject="s", text="t")],
+    )
+    OutboundMessage.objects.filter(recipient="c@x.test").update(state="sending", claimed_at=long_ago, attempts=6)
+    # Recent, or without content, or done: left alone.
+    outbound_enqueue(
+        message_id="88888888-8888-8888-8888-888888888888",
+        kind="escalation",
+        messages=[Outgoing(channel="email", recipient="d@x.test", subject="s", text="t")],
+    )
+    OutboundMessage.objects.create(kind="assignment", channel="email", recipient="e@x.test", created_at=long_ago)
+    OutboxMessage.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbound_requeue() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@x.test", "b@x.test", "c@x.test"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbound_requeue() == 0
+    assert OutboundMessage.objects.get(recipient="e@x.test").state == "pending"
