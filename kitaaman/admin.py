@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import NotificationDelivery, OutboxMessage
+from .models import OutboundMessage, OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,8 +25,9 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     search_fields = ("=id",)
 
 
-@admin.register(NotificationDelivery)
-class NotificationDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "kind", "channel", "recipient", "subject", "status", "attempts", "sent_at")
-    list_filter = ("status", "channel", "kind")
-    search_fields = ("recipient", "=message_id", "=incident_id")
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "channel", "recipient", "subject", "state", "attempts", "template", "sent_at")
+    list_filter = ("state", "channel", "kind")
+    search_fields = ("recipient", "=id", "=message_id", "=incident_id")
+    exclude = ("html",)

@@ -58,15 +58,21 @@ class OutboxMessage(models.Model):
         return f"{self.task_name} {self.state}"
 
 
-class NotificationDelivery(models.Model):
-    """One message to one recipient, produced by one outbox message.
+class OutboundMessage(models.Model):
+    """One message to one recipient on one channel: every e-mail, SMS and
+    WhatsApp message that leaves the portal (staff notifications, answers and
+    news to residents, early warnings, summaries) is one row here, written
+    with its content and sent by one task (kitaaman.outbound).
 
-    The unique (message, recipient) key is what makes a redelivered task safe:
-    the second run finds the row already sent and does not send again."""
+    The unique (message_id, recipient) key is what makes a redelivered task
+    safe: the second run finds the row already sent and does not send again.
+    The row is claimed with a conditional UPDATE (pending -> sending) before
+    the provider is called."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Menunggu")
@@ -74,27 +80,68 @@ class NotificationDelivery(models.Model):
         SENT = "sent", _("Terkirim")
         FAILED = "failed", _("Gagal")
 
-    message_id = models.UUIDField(_("ID pesan antrean"), db_index=True)
-    kind = models.CharField(_("jenis pemberitahuan"), max_length=40)
-    channel = models.CharField(_("saluran"), max_length=8, choices=Channel.choices)
+    class Kind(models.TextChoices):
+        INCIDENT_CREATED = "incident_created", _("Laporan prioritas tinggi")
+        ASSIGNMENT = "assignment", _("Penugasan instansi")
+        ASSIGNMENT_REQUEST = "assignment_request", _("Permintaan penugasan")
+        STATUS_CHANGE = "status_change", _("Kabar laporan lewat e-mail")
+        ESCALATION = "escalation", _("Laporan melewati batas waktu")
+        WARNING = "warning", _("Peringatan dini")
+        WARNING_CONFIRM = "warning_confirm", _("Konfirmasi langganan peringatan")
+        WARNING_APPROVAL = "warning_approval", _("Peringatan menunggu persetujuan")
+        SUMMARY = "summary", _("Ringkasan berkala")
+        REPLY = "reply", _("Balasan")
+        STATUS = "status", _("Kabar laporan")
+        NOTICE = "notice", _("Pemberitahuan")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # What produced the message (the outbox row of the task, a warning's
+    # delivery id, ...): with the recipient, the key of one delivery.
+    message_id = models.UUIDField(_("ID pesan antrean"), default=uuid.uuid4, db_index=True)
+    kind = models.CharField(_("jenis"), max_length=40, choices=Kind.choices)
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(_("penerima"), max_length=254)
     subject = models.CharField(_("subjek"), max_length=255, blank=True)
-    # Plain reference, not a foreign key: kitaaman does not depend on the apps it serves.
+    text = models.TextField(_("isi pesan"), blank=True)
+    html = models.TextField(_("isi HTML"), blank=True)
+    # [{"name": file name, "path": name in default storage, "mimetype": ...}]
+    attachments = models.JSONField(_("lampiran"), default=list, blank=True)
+    # Body parameters of the pre-approved WhatsApp template, used when the
+    # 24-hour customer-service window has closed by the time it is sent.
+    template_params = models.JSONField(_("parameter templat"), default=list, blank=True)
+    template = models.CharField(_("templat yang dipakai"), max_length=100, blank=True)
+    # Plain references, not foreign keys: kitaaman does not depend on the apps it serves.
     incident_id = models.BigIntegerField(_("ID laporan"), null=True, blank=True, db_index=True)
-    status = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.PENDING)
+    event_id = models.BigIntegerField(_("ID riwayat laporan"), null=True, blank=True)
+    conversation_id = models.BigIntegerField(_("ID percakapan"), null=True, blank=True, db_index=True)
+    in_reply_to_id = models.BigIntegerField(_("ID pesan yang dibalas"), null=True, blank=True)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
+    provider_id = models.CharField(_("ID pesan dari penyedia"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("pengiriman pemberitahuan")
-        verbose_name_plural = _("pengiriman pemberitahuan")
+        ordering = ["created_at", "id"]
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
         constraints = [
-            models.UniqueConstraint(fields=["message_id", "recipient"], name="delivery_unique_recipient"),
+            models.UniqueConstraint(fields=["message_id", "recipient"], name="outbound_one_per_recipient"),
+            # News of one status change reaches one number once.
+            models.UniqueConstraint(
+                fields=["event_id", "recipient"],
+                condition=Q(event_id__isnull=False),
+                name="outbound_one_per_event_recipient",
+            ),
+            # One answer per message received (and per kind of answer).
+            models.UniqueConstraint(
+                fields=["in_reply_to_id", "kind"],
+                condition=Q(in_reply_to_id__isnull=False),
+                name="outbound_one_reply_per_kind",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.channel} {self.recipient} {self.status}"
+        return f"{self.channel} {self.recipient} {self.state}"

@@ -22,12 +22,39 @@ MAX_PUBLISH_ATTEMPTS = 20
 CLAIM_FOR = timedelta(minutes=10)
 
 
-def outbox_enqueue(*, task_name: str, kwargs: dict) -> OutboxMessage:
+def outbox_enqueue(*, task_name: str, kwargs: dict, publish_on_commit: bool = False) -> OutboxMessage:
+    """Write a task to publish (inside the caller's transaction). With
+    publish_on_commit (for callers in a worker, never in a request) the row
+    is published right after the commit instead of at the relay's next run;
+    a broker that is down then leaves it to the relay."""
     message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # robust: a failure here is logged, never turned into an error for a request that already committed.
         transaction.on_commit(lambda: outbox_relay(limit=100), robust=True)
+    elif publish_on_commit:
+        transaction.on_commit(lambda: outbox_publish(message.pk), robust=True)
     return message
+
+
+def outbox_publish(pk) -> bool:
+    """Publish one pending row now (the relay's work for a single row)."""
+    from .celery import app
+
+    with transaction.atomic():
+        qs = OutboxMessage.objects.filter(pk=pk, state=OutboxMessage.State.PENDING)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        message = qs.first()
+        if message is None:
+            return False
+        message.attempts += 1
+        try:
+            app.send_task(message.task_name, kwargs=message.kwargs, task_id=str(message.id))
+        except Exception as exc:
+            _backoff(message, exc)
+            return False
+        _mark_sent(message)
+    return True
 
 
 def _locked_batch(limit):

@@ -248,8 +248,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # only for the file-based backend
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITA AMAN Muratara <noreply@kitaaman.muratara.go.id>")
 SMS_BACKEND = env("SMS_BACKEND", "kitaaman.sms.ConsoleSmsBackend")
-# A notification claimed this long ago by a worker that never finished is sent again.
-NOTIFY_STALE_CLAIM_SECONDS = env_int("NOTIFY_STALE_CLAIM_SECONDS", 600)
+# A message claimed this long ago by a worker that never finished is sent again
+# (kitaaman/outbound.py; the old variable name is still read).
+OUTBOUND_STALE_CLAIM_SECONDS = env_int("OUTBOUND_STALE_CLAIM_SECONDS", env_int("NOTIFY_STALE_CLAIM_SECONDS", 600))
 
 # Reports by SMS and WhatsApp (incidents/channels; README "Laporan lewat SMS dan WhatsApp").
 # SMS Gateway for Android: the webhook's signing key, and its API for sending when
@@ -442,11 +443,13 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # Runs that pile up while no worker listens would all do the same work: let them expire.
     "outbox-relay": {"task": "kitaaman.tasks.outbox_relay", "schedule": 60.0, "options": {"expires": 55}},
-    "sla-sweep": {"task": "incidents.tasks.sla_sweep", "schedule": crontab(minute="*/15")},
+    "sla-sweep": {"task": "incidents.workflow.tasks.sla_sweep", "schedule": crontab(minute="*/15")},
     # UU 27/2022: reporters of reports closed longer than REPORTER_DATA_RETENTION_DAYS are erased.
-    "privacy-retention": {"task": "incidents.privacy.retention_sweep", "schedule": crontab(minute=30, hour=2)},
+    "privacy-retention": {"task": "incidents.privacy.tasks.retention_sweep", "schedule": crontab(minute=30, hour=2)},
     # SMS/WhatsApp messages still pending after their task gave up (see incidents/channels/services.py).
     "channels-requeue": {"task": "incidents.channels.tasks.requeue_pending", "schedule": crontab(minute="*/15")},
+    # Outgoing messages the sending task left behind (see kitaaman/outbound.py).
+    "outbound-requeue": {"task": "kitaaman.tasks.requeue_outbound", "schedule": crontab(minute="7-59/15")},
     # Overdue as at each midnight WIB, the end of any period that ends then (spm/overdue.py).
     "overdue-snapshot": {"task": "spm.tasks.overdue_snapshot", "schedule": crontab(minute=5, hour=0)},
     "summary-weekly": {

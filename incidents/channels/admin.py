@@ -1,9 +1,10 @@
-"""Messages in the admin, read-only: evidence of what arrived and what was
-sent, and the place to see a message whose processing was given up."""
+"""Messages in the admin, read-only: evidence of what arrived, and the place
+to see a message whose processing was given up. What was sent back is in
+the outbound ledger (kitaaman's admin, "pesan keluar")."""
 
 from django.contrib import admin
 
-from incidents.channels.models import BlockedNumber, Conversation, InboundMessage, OutboundMessage
+from incidents.channels.models import BlockedNumber, Conversation, InboundMessage
 from kitaaman.admin import ReadOnlyAdmin
 
 
@@ -13,13 +14,6 @@ class InboundMessageAdmin(ReadOnlyAdmin):
     list_filter = ("state", "channel")
     search_fields = ("=sender", "=provider_id")
     exclude = ("raw",)
-
-
-@admin.register(OutboundMessage)
-class OutboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "channel", "recipient", "kind", "state", "attempts", "template", "sent_at")
-    list_filter = ("state", "channel", "kind")
-    search_fields = ("=recipient", "=id")
 
 
 @admin.register(Conversation)

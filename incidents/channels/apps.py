@@ -11,3 +11,8 @@ class ChannelsConfig(AppConfig):
     def ready(self):
         # The outbox relay looks tasks up by name: register them in every process.
         from incidents.channels import tasks  # noqa: F401
+        from incidents.channels.transport import WhatsAppTransport
+        from kitaaman.transports import transport_register
+
+        # Answers on WhatsApp leave through the outbound ledger like every message.
+        transport_register(WhatsAppTransport)

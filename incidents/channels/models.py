@@ -1,11 +1,10 @@
-"""Messages that reach the portal by SMS or WhatsApp, the conversations they
-make up, and the answers that go back.
+"""Messages that reach the portal by SMS or WhatsApp and the conversations
+they make up (the answers that go back are rows of the outbound ledger,
+kitaaman.OutboundMessage).
 
 Numbers are stored in one canonical form (+62…, see phone.py), so the same
 person is the same sender on every channel and in every table.
 """
-
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import Channel, Incident, IncidentEvent
+from incidents.models import Channel, Incident
 
 MESSAGE_CHANNELS = [(Channel.SMS.value, Channel.SMS.label), (Channel.WHATSAPP.value, Channel.WHATSAPP.label)]
 
@@ -130,90 +129,6 @@ class InboundMedia(models.Model):
         verbose_name = _("foto pesan masuk")
         verbose_name_plural = _("foto pesan masuk")
         constraints = [models.UniqueConstraint(fields=["inbound", "media_id"], name="inbound_media_unique")]
-
-
-class OutboundMessage(models.Model):
-    """One message to one number: a reply in a conversation or news of a
-    report. Sent by a task through the outbox; the row is claimed before
-    sending, so a task run twice sends it once."""
-
-    class Kind(models.TextChoices):
-        REPLY = "reply", _("Balasan")
-        STATUS = "status", _("Kabar laporan")
-        NOTICE = "notice", _("Pemberitahuan")
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Menunggu")
-        SENDING = "sending", _("Sedang dikirim")
-        SENT = "sent", _("Terkirim")
-        FAILED = "failed", _("Gagal")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
-    recipient = models.CharField(_("penerima"), max_length=32)
-    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.REPLY)
-    text = models.TextField(_("isi pesan"))
-    # Body parameters of the pre-approved WhatsApp template, used when the
-    # 24-hour customer-service window has closed by the time it is sent.
-    template_params = models.JSONField(_("parameter templat"), default=list, blank=True)
-    template = models.CharField(_("templat yang dipakai"), max_length=100, blank=True)
-    conversation = models.ForeignKey(
-        Conversation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="outbound_messages",
-        verbose_name=_("percakapan"),
-    )
-    in_reply_to = models.ForeignKey(
-        InboundMessage,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="replies",
-        verbose_name=_("membalas pesan"),
-    )
-    incident = models.ForeignKey(
-        Incident,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="outbound_messages",
-        verbose_name=_("laporan"),
-    )
-    event = models.ForeignKey(
-        IncidentEvent,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="outbound_messages",
-        verbose_name=_("riwayat laporan"),
-    )
-    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(_("percobaan"), default=0)
-    last_error = models.TextField(_("galat terakhir"), blank=True)
-    provider_id = models.CharField(_("ID pesan dari penyedia"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
-    claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("pesan keluar")
-        verbose_name_plural = _("pesan keluar")
-        constraints = [
-            # News of one status change reaches one number once.
-            models.UniqueConstraint(
-                fields=["event", "recipient"], condition=Q(event__isnull=False), name="outbound_unique_event_recipient"
-            ),
-            # One answer per message received (and per kind of answer).
-            models.UniqueConstraint(
-                fields=["in_reply_to", "kind"], condition=Q(in_reply_to__isnull=False), name="outbound_unique_reply"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.channel} {self.recipient} {self.state}"
 
 
 class Contact(models.Model):

@@ -18,17 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from incidents.channels import engine, texts
-from incidents.channels.models import (
-    BlockedNumber,
-    Contact,
-    InboundMedia,
-    InboundMessage,
-    OutboundMessage,
-)
-from incidents.channels.outbound import outbound_enqueue
+from incidents.channels.models import BlockedNumber, Contact, InboundMedia, InboundMessage
+from incidents.channels.outbound import Kind, has_reply, reply_enqueue
 from incidents.channels.whatsapp import WhatsAppClient, WhatsAppRefused, WhatsAppUnavailable
 from incidents.intake.photos import clean_photo
 from incidents.models import Channel
+from kitaaman.models import OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -51,16 +46,10 @@ def _record_failure(inbound_id: int, exc: BaseException) -> bool:
         if inbound.attempts >= MAX_ATTEMPTS:
             inbound.state = InboundMessage.State.FAILED
             fields.append("state")
-            if not inbound.replies.filter(kind=OutboundMessage.Kind.REPLY).exists():
+            if not has_reply(inbound):
                 with translation.override(settings.LANGUAGE_CODE):
                     text = texts.processing_failed()
-                outbound_enqueue(
-                    channel=inbound.channel,
-                    recipient=inbound.sender,
-                    text=text,
-                    kind=OutboundMessage.Kind.REPLY,
-                    in_reply_to=inbound,
-                )
+                reply_enqueue(inbound, text)
         inbound.save(update_fields=fields)
     logger.warning("inbound %s not processed (attempt %s): %s", inbound_id, inbound.attempts, exc)
     return inbound.state == InboundMessage.State.FAILED
@@ -117,9 +106,7 @@ def _over_limit(inbound: InboundMessage) -> tuple[bool, bool]:
     ).count()
     if recent <= settings.CHANNELS_SENDER_LIMIT:
         return False, False
-    noticed = OutboundMessage.objects.filter(
-        recipient=inbound.sender, kind=OutboundMessage.Kind.NOTICE, created_at__gte=since
-    ).exists()
+    noticed = OutboundMessage.objects.filter(recipient=inbound.sender, kind=Kind.NOTICE, created_at__gte=since).exists()
     return True, not noticed
 
 
@@ -141,9 +128,7 @@ def _process(inbound: InboundMessage) -> None:
         if first_over:
             with translation.override(settings.LANGUAGE_CODE):
                 text = texts.too_many_messages()
-            outbound_enqueue(
-                channel=inbound.channel, recipient=inbound.sender, text=text, kind=OutboundMessage.Kind.NOTICE
-            )
+            reply_enqueue(inbound, text, kind=Kind.NOTICE, answered=False)
         return
     with translation.override(settings.LANGUAGE_CODE):
         reply = engine.handle(inbound, now=now)
@@ -151,14 +136,7 @@ def _process(inbound: InboundMessage) -> None:
     inbound.processed_at = now
     inbound.save(update_fields=["state", "processed_at", "conversation"])
     if reply:
-        outbound_enqueue(
-            channel=inbound.channel,
-            recipient=inbound.sender,
-            text=reply,
-            kind=OutboundMessage.Kind.REPLY,
-            in_reply_to=inbound,
-            conversation=inbound.conversation,
-        )
+        reply_enqueue(inbound, reply)
 
 
 def inbound_process_sender(*, channel: str, sender: str) -> int:

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from incidents.channels.models import BlockedNumber, Conversation, InboundMessage, OutboundMessage
+from incidents.channels.models import BlockedNumber, Conversation, InboundMessage
+from incidents.channels.outbound import RESIDENT_KINDS
+from kitaaman.models import OutboundMessage
 
 
 @dataclass
@@ -30,7 +32,9 @@ def conversation_for_incident(incident) -> dict | None:
     if not conversations:
         return None
     inbound = InboundMessage.objects.filter(conversation__in=conversations).prefetch_related("photos")
-    outbound = OutboundMessage.objects.filter(Q(conversation__in=conversations) | Q(incident=incident)).distinct()
+    outbound = OutboundMessage.objects.filter(
+        Q(conversation_id__in=[c.pk for c in conversations]) | Q(incident_id=incident.pk, kind__in=RESIDENT_KINDS)
+    )
     lines = [
         Line(
             incoming=True,

@@ -1,20 +1,21 @@
 """Tasks of the message channels, published by the outbox relay with the
 outbox row id as task id. Thin: primary keys in, one service call.
 
-Both are idempotent: processing takes only messages still pending (under the
-sender's lock) and sending claims the message row first, so a task that
-runs twice changes and sends nothing twice."""
+Processing is idempotent: it takes only messages still pending (under the
+sender's lock), so a task that runs twice changes nothing twice. Answers are
+sent by the outbound ledger's task (kitaaman.tasks.send_outbound)."""
 
 from celery import shared_task
 
 from incidents.channels.models import InboundMessage
-from incidents.channels.outbound import TransientSendError, outbound_send
 from incidents.channels.processing import inbound_process_sender
 from incidents.channels.services import inbound_pending_requeue
-from incidents.notify.tasks import TASK_OPTIONS, retry_countdown
+from kitaaman.outbound import TASK_SEND_OUTBOUND
+from kitaaman.task_names import ALIASES
+from kitaaman.tasks import DELIVERY_TASK, retry_countdown, send
 
 
-@shared_task(name="incidents.channels.tasks.process_inbound", **TASK_OPTIONS)
+@shared_task(name="incidents.channels.tasks.process_inbound", **DELIVERY_TASK)
 def process_inbound(self, inbound_id: int):
     message = InboundMessage.objects.filter(pk=inbound_id).values("channel", "sender").first()
     if message is None:
@@ -28,16 +29,14 @@ def process_inbound(self, inbound_id: int):
         raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries))
 
 
-@shared_task(name="incidents.channels.tasks.send_outbound", **TASK_OPTIONS)
+# The name answers were sent under before the outbound ledger was one: tasks
+# queued with it still run. An answer is its own batch (message id = row id).
+ALIASES["incidents.channels.tasks.send_outbound"] = TASK_SEND_OUTBOUND
+
+
+@shared_task(name="incidents.channels.tasks.send_outbound", **DELIVERY_TASK)
 def send_outbound(self, outbound_id: str):
-    request = self.request
-    final = not request.is_eager and request.retries >= self.max_retries
-    try:
-        return outbound_send(outbound_id=outbound_id, final_attempt=final)
-    except TransientSendError as exc:
-        if request.is_eager:
-            raise
-        raise self.retry(exc=exc, countdown=retry_countdown(request.retries))
+    return send(self, outbound_id)
 
 
 # Not acks_late: a lost sweep costs nothing, the next one finds the same messages.

@@ -30,7 +30,6 @@ from incidents.models import Channel
 from kitaaman import outbound_http
 from kitaaman.outbound_http import OutboundError, TooLarge, internal_hosts
 
-SUPPORTED_TYPES = ("text", "location", "image")
 MEDIA_ID = re.compile(r"^[0-9]{1,64}$")
 MAX_API_ANSWER_BYTES = 1024 * 1024
 

@@ -50,7 +50,7 @@ from kitaaman.spreadsheet import csv_writer, xlsx_cell
 
 logger = logging.getLogger(__name__)
 
-TASK_NAME = "incidents.tasks_export.export_run"
+TASK_NAME = "incidents.desk.tasks.export_run"
 FORMATS = ("csv", "xlsx")
 KEEP_DAYS = 7
 STALE_LOCK = timedelta(minutes=30)

@@ -1,5 +1,5 @@
 """Notification fan-out. Each notify_* function writes an outbox row inside the
-caller's transaction; delivery happens in Celery tasks (incidents.tasks_notify),
+caller's transaction; delivery happens in Celery tasks (incidents.notify.tasks),
 never in the request, so a broker that is down when the event happens delays
 the message instead of losing it (or failing the citizen's request).
 
@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from incidents.channels.outbound import status_update_enqueue
 from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
-from kitaaman.delivery import Outgoing
+from kitaaman.outbound import Outgoing
 from kitaaman.outbox import outbox_enqueue
 
-TASK_INCIDENT_CREATED = "incidents.tasks_notify.deliver_incident_created"
-TASK_ASSIGNMENT = "incidents.tasks_notify.deliver_assignment"
-TASK_STATUS_CHANGE = "incidents.tasks_notify.deliver_status_change"
-TASK_ASSIGNMENT_REQUEST = "incidents.tasks_notify.deliver_assignment_request"
+TASK_INCIDENT_CREATED = "incidents.notify.tasks.deliver_incident_created"
+TASK_ASSIGNMENT = "incidents.notify.tasks.deliver_assignment"
+TASK_STATUS_CHANGE = "incidents.notify.tasks.deliver_status_change"
+TASK_ASSIGNMENT_REQUEST = "incidents.notify.tasks.deliver_assignment_request"
 
 # Reports at or above this priority alert the officers at once.
 ALERT_PRIORITY = Priority.TINGGI

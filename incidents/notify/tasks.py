@@ -1,85 +1,66 @@
-"""Delivery of report notifications. The outbox relay publishes these with the
-outbox row id as the task id; that id keys every delivery row, so a task run
-twice (redelivery, retry, a second relay) sends each message once.
+"""Report notifications: who hears about a report, and what they read.
 
-Thin tasks: primary keys in, recipients resolved now, one delivery call.
+The outbox relay publishes these with the outbox row id as the task id;
+that id keys every message they write to the outbound ledger (one row per
+recipient, kitaaman/outbound.py), so a task run twice records each message
+once. Sending, claiming and retrying are the ledger's task's.
+
+Thin tasks: primary keys in, recipients resolved now, one ledger call.
 """
 
 import uuid
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from incidents.models import Assignment, EventKind, Incident, IncidentEvent
+from incidents.notify.messages import (
+    messages_assignment,
+    messages_assignment_request,
+    messages_incident_created,
+    messages_status_change,
+)
+from kitaaman.models import OutboundMessage
+from kitaaman.outbound import outbound_enqueue
+from kitaaman.task_names import task
+from kitaaman.tasks import DELIVERY_TASK
 
-from incidents.models import Assignment, Incident, IncidentEvent
-from incidents.notify.messages import messages_assignment, messages_incident_created, messages_status_change
-from kitaaman.delivery import TransientDeliveryError, deliver
-
-NOTIFY_MAX_RETRIES = 5
+Kind = OutboundMessage.Kind
+OLD_MODULE = "incidents.tasks_notify"
 
 
-def retry_countdown(retries: int) -> int:
-    # 1, 2, 4, 8, 16 minutes: well under the broker's visibility timeout.
-    return min(60 * 2**retries, 30 * 60)
-
-
-def _message_id(task, name, **kwargs):
-    if task.request.id:
-        return task.request.id
+def _message_id(request, name, **kwargs):
+    if request.id:
+        return request.id
     # Called directly (no task id): a stable id still makes a second call a no-op.
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kitaaman:{name}:{sorted(kwargs.items())}"))
 
 
-def _run(task, *, kind, messages, incident_id, **key):
-    request = task.request
-    # Eagerly (no broker) a retry would run at once inside the request; let the
-    # outbox retry the message later instead.
-    final = not request.is_eager and request.retries >= task.max_retries
-    try:
-        return deliver(
-            message_id=_message_id(task, kind, **key),
-            kind=kind,
-            messages=messages,
-            incident_id=incident_id,
-            final_attempt=final,
-        )
-    except TransientDeliveryError as exc:
-        if request.is_eager:
-            raise
-        raise task.retry(exc=exc, countdown=exc.retry_after or retry_countdown(request.retries))
+def _record(task_, *, kind, messages, incident_id, **key) -> int:
+    return outbound_enqueue(
+        message_id=_message_id(task_.request, str(kind), **key), kind=kind, messages=messages, incident_id=incident_id
+    )
 
 
-# Options of every task that delivers messages to people (here and in incidents.channels).
-TASK_OPTIONS = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "ignore_result": True,
-    "max_retries": NOTIFY_MAX_RETRIES,
-    # A database that blips is transient too.
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-}
-
-
-@shared_task(name="incidents.tasks_notify.deliver_incident_created", **TASK_OPTIONS)
+@task(
+    name="incidents.notify.tasks.deliver_incident_created",
+    old_names=(f"{OLD_MODULE}.deliver_incident_created",),
+    **DELIVERY_TASK,
+)
 def deliver_incident_created(self, incident_id: int):
-
     incident = Incident.objects.select_related("category", "desa", "kecamatan").filter(pk=incident_id).first()
     if incident is None:
         return None
-    return _run(
+    return _record(
         self,
-        kind="incident_created",
+        kind=Kind.INCIDENT_CREATED,
         messages=messages_incident_created(incident),
         incident_id=incident.pk,
         incident=incident_id,
     )
 
 
-@shared_task(name="incidents.tasks_notify.deliver_assignment", **TASK_OPTIONS)
+@task(
+    name="incidents.notify.tasks.deliver_assignment", old_names=(f"{OLD_MODULE}.deliver_assignment",), **DELIVERY_TASK
+)
 def deliver_assignment(self, assignment_id: int):
-
     assignment = (
         Assignment.objects.select_related("agency", "incident__category", "incident__desa", "incident__kecamatan")
         .filter(pk=assignment_id)
@@ -87,18 +68,21 @@ def deliver_assignment(self, assignment_id: int):
     )
     if assignment is None:
         return None
-    return _run(
+    return _record(
         self,
-        kind="assignment",
+        kind=Kind.ASSIGNMENT,
         messages=messages_assignment(assignment),
         incident_id=assignment.incident_id,
         assignment=assignment_id,
     )
 
 
-@shared_task(name="incidents.tasks_notify.deliver_status_change", **TASK_OPTIONS)
+@task(
+    name="incidents.notify.tasks.deliver_status_change",
+    old_names=(f"{OLD_MODULE}.deliver_status_change",),
+    **DELIVERY_TASK,
+)
 def deliver_status_change(self, incident_id: int, event_id: int):
-
     event = (
         IncidentEvent.objects.select_related("incident__category", "incident__desa", "incident__duplicate_of")
         .filter(pk=event_id, incident_id=incident_id)
@@ -106,20 +90,21 @@ def deliver_status_change(self, incident_id: int, event_id: int):
     )
     if event is None:
         return None
-    return _run(
+    return _record(
         self,
-        kind="status_change",
+        kind=Kind.STATUS_CHANGE,
         messages=messages_status_change(event.incident, event),
         incident_id=incident_id,
         event=event_id,
     )
 
 
-@shared_task(name="incidents.tasks_notify.deliver_assignment_request", **TASK_OPTIONS)
+@task(
+    name="incidents.notify.tasks.deliver_assignment_request",
+    old_names=(f"{OLD_MODULE}.deliver_assignment_request",),
+    **DELIVERY_TASK,
+)
 def deliver_assignment_request(self, incident_id: int, event_id: int):
-    from incidents.models import EventKind, IncidentEvent
-    from incidents.notify.messages import messages_assignment_request
-
     event = (
         IncidentEvent.objects.select_related("incident__category", "incident__desa", "incident__kecamatan")
         .filter(pk=event_id, incident_id=incident_id, kind=EventKind.ASSIGNMENT_REQUEST)
@@ -127,9 +112,9 @@ def deliver_assignment_request(self, incident_id: int, event_id: int):
     )
     if event is None:
         return None
-    return _run(
+    return _record(
         self,
-        kind="assignment_request",
+        kind=Kind.ASSIGNMENT_REQUEST,
         messages=messages_assignment_request(event.incident, event),
         incident_id=incident_id,
         event=event_id,

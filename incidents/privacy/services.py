@@ -1,6 +1,6 @@
 """Erasing and exporting a reporter's personal data.
 
-What is erased is who reported (name, phone, e-mail), the delivery log's
+What is erased is who reported (name, phone, e-mail), the outbound ledger's
 copy of their address, and the number an SMS/WhatsApp report came from; the report itself stays, because the kabupaten must
 account for what happened and what it did. Every erasure is a new version of
 the report with an internal history entry and an audit row; a retention run
@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import audit
-from incidents.channels.models import Conversation, InboundMessage, OutboundMessage
+from incidents.channels.models import Conversation, InboundMessage
+from incidents.channels.outbound import RESIDENT_KINDS
 from incidents.models import OPEN_STATUSES, EventKind, Incident, IncidentEvent
-from kitaaman.models import NotificationDelivery
+from kitaaman.models import OutboundMessage
 
 ERASED = "privacy.reporter_erased"
 SEARCH = "privacy.subject_search"
@@ -43,9 +44,9 @@ def _erase_one(incident_id: int, *, actor, reason: str, ip=None) -> bool:
     Incident.objects.filter(pk=locked.pk).update(
         reporter_name="", reporter_phone="", reporter_email="", version=F("version") + 1, updated_at=timezone.now()
     )
-    # The delivery log keeps recipients: the reporter's address goes too.
-    for row in NotificationDelivery.objects.filter(incident_id=locked.pk, recipient__in=contacts):
-        NotificationDelivery.objects.filter(pk=row.pk).update(recipient=f"dihapus-{row.pk}")
+    # The outbound ledger keeps recipients: the reporter's address goes too.
+    for row in OutboundMessage.objects.filter(incident_id=locked.pk, recipient__in=contacts):
+        OutboundMessage.objects.filter(pk=row.pk).update(recipient=f"dihapus-{row.pk}")
     _erase_channel_copies(locked.pk)
     why = _("masa simpan berakhir") if reason == "retention" else _("atas permintaan pelapor")
     IncidentEvent.objects.create(
@@ -67,9 +68,9 @@ def _erase_channel_copies(incident_id: int) -> None:
     messages. The texts stay, as the report's description does."""
     conversations = Conversation.objects.filter(incident_id=incident_id)
     InboundMessage.objects.filter(conversation__in=conversations).update(sender=ERASED_NUMBER, raw={})
-    OutboundMessage.objects.filter(Q(incident_id=incident_id) | Q(conversation__in=conversations)).update(
-        recipient=ERASED_NUMBER
-    )
+    OutboundMessage.objects.filter(
+        Q(incident_id=incident_id, kind__in=RESIDENT_KINDS) | Q(conversation_id__in=conversations.values("pk"))
+    ).update(recipient=ERASED_NUMBER)
     for conversation in conversations.only("pk"):
         # One open conversation per sender is a constraint: each gets its own placeholder.
         Conversation.objects.filter(pk=conversation.pk).update(sender=f"{ERASED_NUMBER}-{conversation.pk}")

@@ -14,7 +14,7 @@ from incidents.hooks import snapshot
 from incidents.models import EventKind, Incident, Status
 from incidents.roles import KOORDINATOR, PETUGAS
 from incidents.workflow.services import event_record, report_changed
-from kitaaman.delivery import Outgoing
+from kitaaman.outbound import Outgoing
 from kitaaman.outbox import outbox_enqueue
 
 ESCALATION_BATCH = 500
@@ -59,7 +59,7 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
                 data={"due_at": incident.due_at.isoformat(), "status": incident.status},
             )
             outbox_enqueue(
-                task_name="incidents.tasks.send_escalation_notice",
+                task_name="incidents.workflow.tasks.send_escalation_notice",
                 kwargs={"incident_id": incident.pk, "event_id": event.pk},
             )
             report_changed(incident, previous)

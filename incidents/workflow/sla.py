@@ -130,11 +130,3 @@ def response_minutes(incident) -> int | None:
 
 def response_standard_minutes(incident) -> int | None:
     return incident.category.response_minutes
-
-
-def response_on_time(incident) -> bool | None:
-    """Compared to the second, like the SPM count: 15 min 40 s is late against 15."""
-    standard = response_standard_minutes(incident)
-    if incident.arrived_at is None or incident.reported_at is None or standard is None:
-        return None
-    return (incident.arrived_at - incident.reported_at).total_seconds() <= standard * 60

@@ -8,7 +8,8 @@ Idempotence, because beat may fire twice and a worker may die mid-task:
 - summary_run claims a (kind, period, schedule) run with a conditional UPDATE,
   so a duplicate beat finds it taken;
 - summary_send claims (summary, revision) with a conditional UPDATE, and
-  every recipient is one delivery row, so a revision is never e-mailed twice.
+  every recipient is one row of the outbound ledger (kitaaman.outbound),
+  written with the claim, so a revision is never e-mailed twice.
 """
 
 import logging
@@ -26,7 +27,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kitaaman.delivery import Outgoing, deliver, record_pending
+from kitaaman.models import OutboundMessage
+from kitaaman.outbound import Outgoing, outbound_enqueue
 from kitaaman.outbox import outbox_enqueue
 
 from .attention import overdue_when
@@ -233,24 +235,26 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
         }
         text = render_to_string("emails/summary.txt", context)
         html = render_to_string("emails/summary.html", context)
-    summary.pdf.open("rb")
-    try:
-        pdf = summary.pdf.read()
-    finally:
-        summary.pdf.close()
-    attachment = (f"ringkasan-{summary.period_key}-r{summary.revision}.pdf", pdf, "application/pdf")
+    # Read from storage when the mail is sent; a later revision deletes the
+    # file, and a mail of a superseded revision then fails instead of going out.
+    attachment = {
+        "name": f"ringkasan-{summary.period_key}-r{summary.revision}.pdf",
+        "path": summary.pdf.name,
+        "mimetype": "application/pdf",
+    }
     return [
         Outgoing(channel="email", recipient=user.email, subject=subject, text=text, html=html, attachments=[attachment])
         for user in summary_recipients()
     ]
 
 
-def summary_send(*, summary_id: int, revision: int, final_attempt: bool = True) -> dict | None:
+def summary_send(*, summary_id: int, revision: int) -> int | None:
     """E-mail one revision of a summary to the Tim Efektif and the pimpinan.
 
-    The first call claims (summary, revision) with a conditional UPDATE; a
-    second call for the same revision only retries recipients left pending by
-    a transient error, and a call for a superseded revision sends nothing."""
+    The first call claims (summary, revision) with a conditional UPDATE and,
+    in the same transaction, writes one ledger row per recipient and queues
+    their sending; a second call for the same revision finds it claimed, and
+    a call for a superseded revision sends nothing. Returns how many rows are new."""
     with transaction.atomic():
         claimed = bool(
             Summary.objects.filter(pk=summary_id, revision=revision, mailed_revision__lt=revision).update(
@@ -261,15 +265,10 @@ def summary_send(*, summary_id: int, revision: int, final_attempt: bool = True) 
         if summary is None:
             logger.info("summary %s revision %s superseded; not sent", summary_id, revision)
             return None
-        messages = _summary_messages(summary)
-        if claimed:
-            # Recorded with the claim, so a worker dying right after it leaves
-            # pending rows for the redelivered task instead of a silent claim.
-            record_pending(message_id=summary_message_id(summary_id, revision), kind="summary", messages=messages)
-    return deliver(
-        message_id=summary_message_id(summary_id, revision),
-        kind="summary",
-        messages=messages,
-        final_attempt=final_attempt,
-        create_missing=False,
-    )
+        if not claimed:
+            return 0
+        return outbound_enqueue(
+            message_id=summary_message_id(summary_id, revision),
+            kind=OutboundMessage.Kind.SUMMARY,
+            messages=_summary_messages(summary),
+        )

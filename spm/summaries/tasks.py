@@ -7,8 +7,6 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from kitaaman.delivery import TransientDeliveryError
-
 from .periods import intended_run, period_for_run
 from .services import SummaryBusy, summary_run, summary_send
 
@@ -44,10 +42,7 @@ def generate_summary(self, period_key: str, send: bool = True):
     return summary.pk if summary else None
 
 
-@shared_task(
-    name="spm.summaries.tasks.send_summary",
-    **{**SUMMARY_TASK, "autoretry_for": (*TRANSIENT, TransientDeliveryError), "retry_backoff": 60},
-)
+@shared_task(name="spm.summaries.tasks.send_summary", **SUMMARY_TASK)
 def send_summary(self, summary_id: int, revision: int):
-    final = not self.request.is_eager and self.request.retries >= self.max_retries
-    summary_send(summary_id=summary_id, revision=revision, final_attempt=final)
+    """Write the revision's mails to the outbound ledger, whose task sends them."""
+    summary_send(summary_id=summary_id, revision=revision)

@@ -4,7 +4,7 @@ A draft (a new warning, an update, or a cancellation in the author's own
 words) is published only by someone who may publish and did not write it
 (permissions.publish_check). When a draft is saved, those people are told by
 e-mail: an outbox row is written in the draft's transaction and the task sends
-one message per person through kitaaman.delivery, keyed by the draft, so a
+one message per person through the outbound ledger (kitaaman.outbound), keyed by the draft, so a
 rerun or an edit of the draft never mails anyone twice. On the desk the same
 people see the draft in the "Menunggu persetujuan" block of their landing page
 (templatetags.warnings_desk) and on the warnings list.
@@ -20,15 +20,16 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from incidents.permissions import ADMIN
-from kitaaman.delivery import Outgoing, deliver
+from incidents.roles import ADMIN
+from kitaaman.models import OutboundMessage
+from kitaaman.outbound import Outgoing, outbound_enqueue
 from kitaaman.outbox import outbox_enqueue
 
 from .models import Alert, AlertEvent, EventAction, MsgType, State
 from .permissions import PUBLISHER_ROLES, can_publish_any
 
 APPROVAL_TASK = "spm.warnings.tasks.ask_for_approval"
-KIND = "warning_approval"
+KIND = OutboundMessage.Kind.WARNING_APPROVAL
 AUTHOR_ACTIONS = (EventAction.CREATED, EventAction.EDITED)
 # Roles held as groups; ADMIN is a superuser (incidents.permissions).
 PUBLISHER_GROUPS = sorted(PUBLISHER_ROLES - {ADMIN})
@@ -123,7 +124,7 @@ def approval_messages(alert: Alert) -> list[Outgoing]:
     ]
 
 
-def approval_send(*, alert_id: int, final_attempt: bool = False) -> dict | None:
+def approval_send(*, alert_id: int) -> int | None:
     """Task body: mail the approvers of a draft still waiting (safe to rerun)."""
     alert = (
         Alert.objects.select_related("created_by", "references")
@@ -132,9 +133,4 @@ def approval_send(*, alert_id: int, final_attempt: bool = False) -> dict | None:
     )
     if alert is None:
         return None
-    return deliver(
-        message_id=approval_message_id(alert),
-        kind=KIND,
-        messages=approval_messages(alert),
-        final_attempt=final_attempt,
-    )
+    return outbound_enqueue(message_id=approval_message_id(alert), kind=KIND, messages=approval_messages(alert))

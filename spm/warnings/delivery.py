@@ -2,9 +2,10 @@
 
 Recipients are fixed the first time the delivery task runs: the confirmed
 subscribers of every desa in the message's areas (a kecamatan area means all
-of its desa), one row per address. Each (message, address) is one
-NotificationDelivery row keyed by the alert's delivery_id, claimed before
-sending (kitaaman.delivery), so a task that runs twice sends nothing twice.
+of its desa), one row per address. Each (message, address) is one row of the
+outbound ledger keyed by the alert's delivery_id, written with its content
+in the same transaction (kitaaman.outbound) and sent by the ledger's task,
+which claims it before sending, so nothing is sent twice.
 """
 
 import uuid
@@ -18,14 +19,15 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from incidents.models import Desa
-from kitaaman.delivery import Outgoing, deliver
-from kitaaman.models import NotificationDelivery
+from kitaaman.models import OutboundMessage
+from kitaaman.outbound import Outgoing, outbound_enqueue
 
 from .cap import public_url
 from .models import Alert, AlertRecipient, MsgType, State, Subscriber
 
-KIND = "warning"
-KIND_CONFIRM = "warning_confirm"
+KIND = OutboundMessage.Kind.WARNING
+KIND_CONFIRM = OutboundMessage.Kind.WARNING_CONFIRM
+PENDING = OutboundMessage.State.PENDING
 SMS_LIMIT = 459  # three SMS segments
 
 
@@ -43,11 +45,9 @@ def subscribers_for(alert: Alert):
     return Subscriber.objects.filter(desa_id__in=covered_desa(alert), confirmed_at__isnull=False).select_related("desa")
 
 
-@transaction.atomic
 def record_recipients(alert: Alert) -> int:
-    """Fix the recipients of a message once (a rerun adds nothing). Recipients
-    and their delivery rows are written together: a worker dying in between
-    must not leave recipients that no delivery row will ever send to."""
+    """Fix the recipients of a message once (a rerun adds nothing); inside
+    alert_deliver's transaction, with their ledger rows."""
     if alert.recipients.exists():
         return 0
     rows, seen = [], set()
@@ -65,13 +65,6 @@ def record_recipients(alert: Alert) -> int:
             )
         )
     AlertRecipient.objects.bulk_create(rows, ignore_conflicts=True)
-    NotificationDelivery.objects.bulk_create(
-        [
-            NotificationDelivery(message_id=alert.delivery_id, kind=KIND, channel=r.channel, recipient=r.recipient)
-            for r in rows
-        ],
-        ignore_conflicts=True,
-    )
     return len(rows)
 
 
@@ -138,42 +131,40 @@ def _messages(alert: Alert, recipients, tokens: dict) -> list[Outgoing]:
     return out
 
 
-def alert_deliver(*, alert_id: int, final_attempt: bool = False) -> dict | None:
-    """Send a published message to its recipients (task body; safe to rerun)."""
+def alert_deliver(*, alert_id: int) -> int | None:
+    """Write a published message to the ledger for each recipient and queue
+    its sending (task body; safe to rerun). Recipients and their rows are
+    written together: a worker dying in between must not leave recipients
+    that no row will ever send to. Returns how many rows are new."""
     alert = Alert.objects.filter(pk=alert_id).exclude(state=State.DRAFT).first()
     if alert is None:
         return None
-    record_recipients(alert)
-    pending = NotificationDelivery.objects.filter(message_id=alert.delivery_id).exclude(status="sent")
-    todo = list(alert.recipients.filter(recipient__in=pending.values("recipient")))
-    tokens = dict(
-        Subscriber.objects.filter(address__in=[r.recipient for r in todo])
-        .order_by("-id")
-        .values_list("address", "token")
-    )
-    gone = [r.recipient for r in todo if r.recipient not in tokens]
-    if gone:
-        # Unsubscribed after the message went out to the queue: not sent, and said so.
-        pending.filter(recipient__in=gone, status="pending").update(status="failed", last_error="unsubscribed")
-    todo = [r for r in todo if r.recipient in tokens]
-    if not todo:
-        return {"sent": 0, "skipped": 0, "failed": len(gone), "retry": 0}
-    return deliver(
-        message_id=alert.delivery_id,
-        kind=KIND,
-        messages=_messages(alert, todo, tokens),
-        final_attempt=final_attempt,
-        create_missing=False,
-    )
+    with transaction.atomic():
+        record_recipients(alert)
+        ledger = OutboundMessage.objects.filter(message_id=alert.delivery_id)
+        # Recipients without a row, or with one recorded without its content (older rows).
+        done = ledger.exclude(state=PENDING, text="")
+        todo = list(alert.recipients.exclude(recipient__in=done.values("recipient")))
+        tokens = dict(
+            Subscriber.objects.filter(address__in=[r.recipient for r in todo])
+            .order_by("-id")
+            .values_list("address", "token")
+        )
+        gone = [r.recipient for r in todo if r.recipient not in tokens]
+        if gone:
+            # Unsubscribed after the message went out to the queue: not sent, and said so.
+            ledger.filter(recipient__in=gone, state=PENDING).update(state="failed", last_error="unsubscribed")
+        todo = [r for r in todo if r.recipient in tokens]
+        return outbound_enqueue(message_id=alert.delivery_id, kind=KIND, messages=_messages(alert, todo, tokens))
 
 
 def delivery_progress(alert: Alert) -> dict:
     """Sent/failed/pending counts of a message; before its recipients are
     fixed, pending is the number of confirmed subscribers in its areas."""
-    counts = NotificationDelivery.objects.filter(message_id=alert.delivery_id).aggregate(
-        sent=Count("id", filter=Q(status="sent")),
-        failed=Count("id", filter=Q(status="failed")),
-        pending=Count("id", filter=Q(status__in=("pending", "sending"))),
+    counts = OutboundMessage.objects.filter(message_id=alert.delivery_id).aggregate(
+        sent=Count("id", filter=Q(state="sent")),
+        failed=Count("id", filter=Q(state="failed")),
+        pending=Count("id", filter=Q(state__in=("pending", "sending"))),
         total=Count("id"),
     )
     counts["recorded"] = bool(counts["total"])
@@ -187,7 +178,7 @@ def confirmation_message_id(subscriber: Subscriber) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"kitaaman:warning-confirm:{subscriber.token}")
 
 
-def send_confirmation(*, subscriber_id: int, final_attempt: bool = False) -> dict | None:
+def send_confirmation(*, subscriber_id: int) -> int | None:
     """Ask a new subscriber to confirm (task body; one message per subscription)."""
     sub = Subscriber.objects.select_related("desa").filter(pk=subscriber_id, confirmed_at__isnull=True).first()
     if sub is None:
@@ -200,6 +191,4 @@ def send_confirmation(*, subscriber_id: int, final_attempt: bool = False) -> dic
         ) % {"desa": sub.desa.name, "link": link}
         subject = _("[KITA AMAN] Konfirmasi langganan peringatan dini")
     message = Outgoing(channel=sub.channel, recipient=sub.address, subject=subject, text=text)
-    return deliver(
-        message_id=confirmation_message_id(sub), kind=KIND_CONFIRM, messages=[message], final_attempt=final_attempt
-    )
+    return outbound_enqueue(message_id=confirmation_message_id(sub), kind=KIND_CONFIRM, messages=[message])

@@ -189,7 +189,7 @@ class Alert(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
-    # Keys every NotificationDelivery row of this message: one per recipient.
+    # Keys every outbound ledger row of this message (kitaaman.OutboundMessage): one per recipient.
     delivery_id = models.UUIDField(_("ID pengiriman"), default=uuid.uuid4, unique=True, editable=False)
     cap_xml = models.TextField(_("dokumen CAP terbit"), blank=True)
 
@@ -355,7 +355,7 @@ class Subscriber(models.Model):
 
 class AlertRecipient(models.Model):
     """Who one message went to, and for which desa: the delivery itself is the
-    NotificationDelivery row keyed (alert.delivery_id, recipient). A person
+    kitaaman.OutboundMessage row keyed (alert.delivery_id, recipient). A person
     subscribed to two desa of the same message is one row (sent once)."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("peringatan"))

@@ -22,7 +22,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from incidents.models import Desa, Kecamatan
-from kitaaman.models import NotificationDelivery
+from kitaaman.models import OutboundMessage
 
 from .models import Alert, AlertArea, AlertRecipient, MsgType, State, WarningSettings
 
@@ -49,8 +49,8 @@ def _counted_alerts(years):
 
 
 def _delivered(years, kecamatan) -> list[ReachRow]:
-    sent = NotificationDelivery.objects.filter(
-        message_id=OuterRef("alert__delivery_id"), recipient=OuterRef("recipient"), status="sent"
+    sent = OutboundMessage.objects.filter(
+        message_id=OuterRef("alert__delivery_id"), recipient=OuterRef("recipient"), state="sent"
     )
     qs = AlertRecipient.objects.filter(alert__in=_counted_alerts(years)).filter(Exists(sent))
     if kecamatan:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import Desa
+from kitaaman.models import OutboundMessage
 from kitaaman.outbox import outbox_enqueue
 
 from .models import Subscriber
@@ -84,6 +85,12 @@ def subscriber_unsubscribe(*, token: str) -> int:
     if subscriber is None:
         return 0
     deleted, _rows = Subscriber.objects.filter(address=subscriber.address).delete()
+    # Warnings not yet sent to the address are not sent (the ledger's task skips failed rows).
+    OutboundMessage.objects.filter(
+        kind__in=(OutboundMessage.Kind.WARNING, OutboundMessage.Kind.WARNING_CONFIRM),
+        recipient=subscriber.address,
+        state=OutboundMessage.State.PENDING,
+    ).update(state=OutboundMessage.State.FAILED, last_error="unsubscribed")
     return deleted
 
 

@@ -11,12 +11,12 @@ from django.urls import reverse
 from incidents.models import EventKind, Incident, IncidentEvent, StaffProfile
 from incidents.workflow.assignment_request import assignment_request_create
 from incidents.workflow.services import incident_assign, incident_transition
-from kitaaman.models import NotificationDelivery, OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
 from kitaaman.sms import LocmemSmsBackend
 from tests.factories import DESA_NIBUNG
 
 pytestmark = pytest.mark.django_db
-TASK = "incidents.tasks_notify.deliver_assignment_request"
+TASK = "incidents.notify.tasks.deliver_assignment_request"
 
 
 @pytest.fixture
@@ -62,9 +62,7 @@ def test_petugas_asks_and_the_koordinator_is_told(personas, verified, django_cap
     for body in (message.body, message.alternatives[0][0]):
         assert "Siti" not in body and "081234567890" not in body  # never the reporter
     assert [sms["to"] for sms in LocmemSmsBackend.outbox] == ["081200000009"]
-    assert set(NotificationDelivery.objects.filter(kind="assignment_request").values_list("status", flat=True)) == {
-        "sent"
-    }
+    assert set(OutboundMessage.objects.filter(kind="assignment_request").values_list("state", flat=True)) == {"sent"}
 
 
 def test_a_second_request_while_one_is_pending_changes_nothing(personas, verified):

@@ -54,7 +54,7 @@ def test_csv_export_of_the_filtered_queue(client, personas, make_incident, djang
     audit = AuditLog.objects.get(action="incident.export")
     assert audit.actor == personas.officer_rupit and audit.data["filters"] == {"category": "bencana-banjir"}
     # Enqueued through the outbox, never published directly.
-    assert OutboxMessage.objects.filter(task_name="incidents.tasks_export.export_run", state="sent").count() == 1
+    assert OutboxMessage.objects.filter(task_name="incidents.desk.tasks.export_run", state="sent").count() == 1
 
 
 def test_only_the_requester_may_download(client, personas, make_incident, django_capture_on_commit_callbacks):
@@ -120,7 +120,7 @@ def test_bad_filters_create_no_job(client, personas, django_capture_on_commit_ca
 def test_task_is_idempotent_and_registered(personas, make_incident):
     from kitaaman.celery import app
 
-    assert "incidents.tasks_export.export_run" in app.tasks
+    assert "incidents.desk.tasks.export_run" in app.tasks
     make_incident()
     job = export.export_request(user=personas.koordinator, params={}, fmt="csv")
     first = export.export_run(job_id=job["id"])

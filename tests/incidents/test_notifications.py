@@ -8,11 +8,13 @@ from django.core import mail
 from incidents.models import Agency, StaffProfile
 from incidents.workflow.services import incident_assign, incident_transition
 from kitaaman.celery import app
-from kitaaman.models import NotificationDelivery, OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
+from kitaaman.outbound import TASK_SEND_OUTBOUND
 from kitaaman.sms import LocmemSmsBackend
 from tests.factories import DESA_NIBUNG, DESA_RUPIT
 
 pytestmark = pytest.mark.django_db
+PRODUCER = "incidents.notify.tasks.deliver_incident_created"
 
 
 @pytest.fixture(autouse=True)
@@ -53,13 +55,17 @@ def test_high_priority_report_alerts_koordinator_and_officers_of_its_kecamatan(
     # Officers with a phone also get an SMS.
     assert [sms["to"] for sms in LocmemSmsBackend.outbox] == ["081200000001"]
     assert "Banjir" in LocmemSmsBackend.outbox[0]["text"]
-    rows = NotificationDelivery.objects.filter(incident_id=incident.pk)
-    assert sorted(rows.values_list("channel", "recipient", "status")) == [
+    rows = OutboundMessage.objects.filter(incident_id=incident.pk)
+    assert sorted(rows.values_list("channel", "recipient", "state")) == [
         ("email", "koordinator@example.test", "sent"),
         ("email", "rupit@example.test", "sent"),
         ("sms", "081200000001", "sent"),
     ]
-    assert OutboxMessage.objects.get().state == "sent"
+    # One outbox row for the task that writes the messages, one for the task that sends them.
+    assert sorted(OutboxMessage.objects.values_list("task_name", "state")) == [
+        (PRODUCER, "sent"),
+        (TASK_SEND_OUTBOUND, "sent"),
+    ]
 
 
 def test_officer_of_another_kecamatan_is_not_alerted(personas, make_incident, _run_outbox_on_commit):
@@ -134,13 +140,16 @@ def test_reporter_without_address_gets_nothing(personas, make_incident, _run_out
 def test_a_redelivered_task_does_not_send_twice(personas, make_incident, _run_outbox_on_commit):
     with _run_outbox_on_commit():
         make_incident("bencana-banjir", desa=DESA_RUPIT)
-    message = OutboxMessage.objects.get()
     assert len(mail.outbox) == 2
-    # The broker hands the same task (same id) to a worker again.
+    # The broker hands each task (same id) to a worker again.
     app.loader.import_default_modules()
-    app.tasks[message.task_name].apply(kwargs=message.kwargs, task_id=str(message.id), throw=True)
+    for message in OutboxMessage.objects.all():
+        with _run_outbox_on_commit():
+            app.tasks[message.task_name].apply(kwargs=message.kwargs, task_id=str(message.id), throw=True)
     assert len(mail.outbox) == 2
-    assert NotificationDelivery.objects.filter(message_id=message.id).count() == 2
+    producer = OutboxMessage.objects.get(task_name=PRODUCER)
+    assert OutboundMessage.objects.filter(message_id=producer.id).count() == 2
+    assert set(OutboundMessage.objects.values_list("attempts", flat=True)) == {1}
 
 
 def test_transient_smtp_error_retries_then_delivers(personas, make_incident, monkeypatch, _run_outbox_on_commit):
@@ -157,20 +166,21 @@ def test_transient_smtp_error_retries_then_delivers(personas, make_incident, mon
     monkeypatch.setattr(EmailBackend, "send_messages", flaky)
     with _run_outbox_on_commit():
         incident = make_incident("bencana-banjir", desa=DESA_RUPIT)
-    # Eagerly, the outbox keeps the message for a later relay run.
-    message = OutboxMessage.objects.get()
+    # Eagerly, the outbox keeps the sending task for a later relay run.
+    assert OutboxMessage.objects.get(task_name=PRODUCER).state == "sent"
+    message = OutboxMessage.objects.get(task_name=TASK_SEND_OUTBOUND)
     assert message.state == "pending" and message.attempts == 1 and "server went away" in message.last_error
     assert _recipients() == ["rupit@example.test"]
-    failed = NotificationDelivery.objects.get(recipient="koordinator@example.test")
-    assert failed.status == "pending" and failed.attempts == 1
+    failed = OutboundMessage.objects.get(recipient="koordinator@example.test")
+    assert failed.state == "pending" and failed.attempts == 1
     OutboxMessage.objects.filter(pk=message.pk).update(available_at=message.created_at)
     from kitaaman.outbox import outbox_relay
 
     assert outbox_relay() == 1
     assert _recipients() == ["koordinator@example.test", "rupit@example.test"]
     failed.refresh_from_db()
-    assert (failed.status, failed.attempts) == ("sent", 2)
-    assert NotificationDelivery.objects.filter(incident_id=incident.pk, status="sent").count() == 2
+    assert (failed.state, failed.attempts) == ("sent", 2)
+    assert OutboundMessage.objects.filter(incident_id=incident.pk, state="sent").count() == 2
 
 
 def test_refused_address_fails_without_retry(personas, make_incident, monkeypatch, _run_outbox_on_commit):
@@ -186,20 +196,28 @@ def test_refused_address_fails_without_retry(personas, make_incident, monkeypatc
     monkeypatch.setattr(EmailBackend, "send_messages", refuse)
     with _run_outbox_on_commit():
         make_incident("bencana-banjir", desa=DESA_RUPIT)
-    refused = NotificationDelivery.objects.get(recipient="koordinator@example.test")
-    assert refused.status == "failed" and "550" in refused.last_error
-    assert OutboxMessage.objects.get().state == "sent"
+    refused = OutboundMessage.objects.get(recipient="koordinator@example.test")
+    assert refused.state == "failed" and "550" in refused.last_error
+    assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
     assert _recipients() == ["rupit@example.test"]
 
 
-def test_delivery_task_retries_with_backoff_on_a_worker(personas, make_incident, monkeypatch):
-    """On a real worker (not eager) a transient error schedules a retry with a growing countdown."""
+def test_sending_task_retries_with_backoff_on_a_worker(personas, make_incident, monkeypatch):
+    """On a real worker (not eager) a transient error schedules a retry of the
+    one sending task with a growing countdown; the last attempt fails the rows."""
     from celery.exceptions import Retry
     from django.core.mail.backends.locmem import EmailBackend
 
     from incidents.notify import tasks as tasks_notify
+    from kitaaman import tasks as kitaaman_tasks
 
     incident = make_incident("bencana-banjir", desa=DESA_RUPIT)
+    producer = tasks_notify.deliver_incident_created
+    producer.push_request(id="11111111-1111-1111-1111-111111111111", is_eager=False)
+    try:
+        assert producer.run(incident_id=incident.pk) == 2
+    finally:
+        producer.pop_request()
 
     def down(self, messages):
         raise smtplib.SMTPConnectError(421, "try later")
@@ -211,22 +229,22 @@ def test_delivery_task_retries_with_backoff_on_a_worker(personas, make_incident,
         countdowns.append(countdown)
         return Retry(exc=exc, when=countdown)
 
-    task = tasks_notify.deliver_incident_created
+    task = kitaaman_tasks.send_outbound
     monkeypatch.setattr(task, "retry", fake_retry)
     for retries in range(3):
-        task.push_request(id="11111111-1111-1111-1111-111111111111", retries=retries, is_eager=False)
+        task.push_request(id="22222222-2222-2222-2222-222222222222", retries=retries, is_eager=False)
         try:
             with pytest.raises(Retry):
-                task.run(incident_id=incident.pk)
+                task.run(message_id="11111111-1111-1111-1111-111111111111")
         finally:
             task.pop_request()
     assert countdowns == [60, 120, 240]
     # The last allowed attempt records the failure instead of retrying.
-    task.push_request(id="11111111-1111-1111-1111-111111111111", retries=task.max_retries, is_eager=False)
+    task.push_request(id="22222222-2222-2222-2222-222222222222", retries=task.max_retries, is_eager=False)
     try:
-        task.run(incident_id=incident.pk)
+        task.run(message_id="11111111-1111-1111-1111-111111111111")
     finally:
         task.pop_request()
-    rows = NotificationDelivery.objects.filter(message_id="11111111-1111-1111-1111-111111111111")
-    assert set(rows.values_list("status", flat=True)) == {"failed"}
+    rows = OutboundMessage.objects.filter(message_id="11111111-1111-1111-1111-111111111111")
+    assert set(rows.values_list("state", flat=True)) == {"failed"}
     assert all(row.attempts == 4 for row in rows)

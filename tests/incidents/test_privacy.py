@@ -13,7 +13,7 @@ from django.utils import timezone
 from incidents.models import AuditLog, EventKind, Incident, IncidentEvent
 from incidents.privacy.tasks import retention_sweep
 from incidents.workflow.services import incident_transition
-from kitaaman.models import NotificationDelivery
+from kitaaman.models import OutboundMessage
 from tests.factories import DESA_NIBUNG
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +44,9 @@ def test_retention_erases_closed_reports_once(personas, make_incident, settings)
     still_open = make_incident()
     with time_machine.travel(timezone.now() - timedelta(days=500), tick=False):
         old_but_open = make_incident(desa=DESA_NIBUNG)
-    NotificationDelivery.objects.create(
+    OutboundMessage.objects.create(
         message_id="00000000-0000-0000-0000-000000000001", kind="status_change", channel="email",
-        recipient=EMAIL, incident_id=old.pk, status="sent",
+        recipient=EMAIL, incident_id=old.pk, state="sent",
     )  # fmt: skip
     version = old.version
 
@@ -56,7 +56,7 @@ def test_retention_erases_closed_reports_once(personas, make_incident, settings)
     assert old.version == version + 1  # a write like any other
     for untouched in (recent, still_open, old_but_open):
         assert identity(untouched) == ("Siti Aminah", "081234567890", "siti@example.test")
-    assert not NotificationDelivery.objects.filter(recipient=EMAIL).exists()
+    assert not OutboundMessage.objects.filter(recipient=EMAIL).exists()
     erased = AuditLog.objects.get(action="privacy.reporter_erased")
     assert erased.incident_id == old.pk and erased.data["reason"] == "retention" and erased.actor is None
     event = IncidentEvent.objects.filter(incident=old, kind=EventKind.EDIT).latest("id")
@@ -69,7 +69,9 @@ def test_retention_erases_closed_reports_once(personas, make_incident, settings)
 
 
 def test_retention_is_scheduled_daily():
-    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "incidents.privacy.retention_sweep")
+    entry = next(
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "incidents.privacy.tasks.retention_sweep"
+    )
     assert entry["schedule"].hour == {2}
 
 
@@ -161,7 +163,7 @@ def test_a_search_needs_a_contact(client, personas, reporter_reports):
 
 
 def test_a_report_by_sms_loses_its_sender_number(client, personas, make_incident):
-    from incidents.channels.models import Conversation, InboundMessage, OutboundMessage
+    from incidents.channels.models import Conversation, InboundMessage
 
     incident = make_incident(reporter_phone="+6281234567890", reporter_email="")
     conversation = Conversation.objects.create(channel="sms", sender="+6281234567890", status="done", incident=incident)
@@ -169,11 +171,21 @@ def test_a_report_by_sms_loses_its_sender_number(client, personas, make_incident
         channel="sms", provider_id="m1", sender="+6281234567890", text="BANJIR rumah terendam",
         raw={"phoneNumber": "+6281234567890"}, conversation=conversation,
     )  # fmt: skip
-    OutboundMessage.objects.create(channel="sms", recipient="+6281234567890", text="Terima kasih", incident=incident)
+    OutboundMessage.objects.create(
+        channel="sms", kind="reply", recipient="+6281234567890", text="Terima kasih", conversation_id=conversation.pk
+    )
+    OutboundMessage.objects.create(
+        channel="sms", kind="status", recipient="+6281234567890", text="Kabar laporan", incident_id=incident.pk
+    )
+    # Staff notified about the report keep their own address.
+    OutboundMessage.objects.create(
+        channel="sms", kind="incident_created", recipient="081200000001", text="Laporan baru", incident_id=incident.pk
+    )
     client.force_login(personas.koordinator)
     assert client.post(URL + "hapus/", {"telepon": "0812 3456 7890", "yakin": "on"}).status_code == 302
     assert identity(incident) == ("", "", "")
     for model, field in ((Conversation, "sender"), (InboundMessage, "sender"), (OutboundMessage, "recipient")):
         assert not model.objects.filter(**{field: "+6281234567890"}).exists(), model
+    assert OutboundMessage.objects.filter(recipient="081200000001").exists()
     message = InboundMessage.objects.get()
     assert message.raw == {} and message.text == "BANJIR rumah terendam"

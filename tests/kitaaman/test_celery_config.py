@@ -70,15 +70,16 @@ def test_tasks_are_registered_and_reliable():
         "spm.summaries.tasks.generate_scheduled_summary",
         "spm.summaries.tasks.generate_summary",
         "spm.summaries.tasks.send_summary",
-        "incidents.tasks_notify.deliver_incident_created",
-        "incidents.tasks_notify.deliver_assignment",
-        "incidents.tasks_notify.deliver_status_change",
+        "incidents.notify.tasks.deliver_incident_created",
+        "incidents.notify.tasks.deliver_assignment",
+        "incidents.notify.tasks.deliver_status_change",
+        "kitaaman.tasks.send_outbound",
     ):
         task = app.tasks[name]
         assert task.acks_late and task.reject_on_worker_lost, name
         assert 0 < task.max_retries <= 10, name
     assert "kitaaman.tasks.outbox_relay" in app.tasks
-    assert "incidents.tasks.sla_sweep" in app.tasks
+    assert "incidents.workflow.tasks.sla_sweep" in app.tasks
 
 
 def _fields(schedule: crontab):
@@ -90,7 +91,7 @@ def test_beat_schedule_entries_in_wib():
     assert set(beat) >= {"outbox-relay", "sla-sweep", "summary-weekly", "summary-monthly", "summary-quarterly"}
     assert beat["outbox-relay"]["task"] == "kitaaman.tasks.outbox_relay"
     assert beat["outbox-relay"]["schedule"] == 60.0
-    assert beat["sla-sweep"]["task"] == "incidents.tasks.sla_sweep"
+    assert beat["sla-sweep"]["task"] == "incidents.workflow.tasks.sla_sweep"
     assert beat["sla-sweep"]["schedule"].minute == {0, 15, 30, 45}
     all_days, all_months = set(range(1, 32)), set(range(1, 13))
     weekly, monthly, quarterly = (beat[f"summary-{k}"] for k in ("weekly", "monthly", "quarterly"))

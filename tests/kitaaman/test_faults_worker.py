@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 
 from incidents.models import Incident
-from kitaaman.models import NotificationDelivery, OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
 from kitaaman.outbox import outbox_relay
 from tests.factories import PASSWORD, RUPIT
 from tests.figures import record
@@ -49,15 +49,15 @@ def test_killed_mid_delivery_each_alert_is_sent_once(workers, personas, make_inc
         "a",
         EMAIL_BACKEND="tests.slow_mail.SlowFileBackend",
         KITAAMAN_TEST_MAIL_SECONDS=3,
-        NOTIFY_STALE_CLAIM_SECONDS=STALE_SECONDS,
+        OUTBOUND_STALE_CLAIM_SECONDS=STALE_SECONDS,
     )
     incident = make_incident("kebakaran-permukiman")  # high priority: the koordinator and Rupit's officers
     assert outbox_relay() == 1
-    deliveries = NotificationDelivery.objects.filter(incident_id=incident.pk)
+    deliveries = OutboundMessage.objects.filter(incident_id=incident.pk)
 
     # One e-mail out, the next one in the middle of being sent: kill the pool process.
     wait_for(
-        lambda: deliveries.filter(status="sent").count() == 1 and deliveries.filter(status="sending").exists(),
+        lambda: deliveries.filter(state="sent").count() == 1 and deliveries.filter(state="sending").exists(),
         40,
         "the first delivery\n" + workers.logs(),
     )
@@ -65,7 +65,7 @@ def test_killed_mid_delivery_each_alert_is_sent_once(workers, personas, make_inc
     os.kill(child, signal.SIGKILL)
 
     wait_for(
-        lambda: deliveries.count() == 4 and deliveries.filter(status="sent").count() == 4,
+        lambda: deliveries.count() == 4 and deliveries.filter(state="sent").count() == 4,
         90,
         "every delivery after the kill\n" + workers.logs(),
     )
@@ -77,6 +77,6 @@ def test_killed_mid_delivery_each_alert_is_sent_once(workers, personas, make_inc
     assert attempts[-1] == 2 and attempts.count(1) == 3  # only the cut-off send was claimed twice
     record(
         f"fault worker killed mid-delivery: reports {Incident.objects.count()}, outbox {OutboxMessage.objects.count()}, "
-        f"delivery rows {deliveries.count()} (sent {deliveries.filter(status='sent').count()}), "
+        f"delivery rows {deliveries.count()} (sent {deliveries.filter(state='sent').count()}), "
         f"e-mails written {sum(sent_to.values())} to {len(sent_to)} recipients"
     )

@@ -38,9 +38,9 @@ def test_a_rolled_back_change_leaves_no_message(broker):
 
 
 def test_relay_publishes_with_the_row_id_as_task_id(broker):
-    message = outbox_enqueue(task_name="incidents.tasks_notify.deliver_assignment", kwargs={"assignment_id": 7})
+    message = outbox_enqueue(task_name="incidents.notify.tasks.deliver_assignment", kwargs={"assignment_id": 7})
     assert outbox_relay() == 1
-    assert broker == [("incidents.tasks_notify.deliver_assignment", {"assignment_id": 7}, str(message.id))]
+    assert broker == [("incidents.notify.tasks.deliver_assignment", {"assignment_id": 7}, str(message.id))]
     message.refresh_from_db()
     assert message.state == "sent" and message.sent_at is not None and message.attempts == 1
     # A second relay run finds nothing to publish.

@@ -4,9 +4,10 @@ conversation on the report page, and blocking numbers (koordinator only)."""
 import pytest
 from django.test import Client
 
-from incidents.channels.models import BlockedNumber, InboundMessage, OutboundMessage
+from incidents.channels.models import BlockedNumber, InboundMessage
 from incidents.models import AuditLog, Incident
 from incidents.workflow.services import incident_assign
+from kitaaman.models import OutboundMessage
 from tests.incidents.channels.helpers import SENDER
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,16 @@ def test_the_report_page_shows_the_conversation_that_produced_it(sms_report, per
     assert "blokir-pengirim" not in page
     page = login(personas.koordinator).get(f"/petugas/laporan/{sms_report.pk}/").content.decode()
     assert f"/petugas/laporan/{sms_report.pk}/blokir-pengirim/" in page
+
+
+def test_the_conversation_holds_only_what_the_resident_was_sent(sms_report, personas):
+    """The ledger also holds the officers' alerts about the report: they are not part of the conversation."""
+    OutboundMessage.objects.create(
+        channel="sms", kind="incident_created", recipient="081200000001", text="Alert untuk petugas",
+        incident_id=sms_report.pk,
+    )  # fmt: skip
+    page = login(personas.koordinator).get(f"/petugas/laporan/{sms_report.pk}/").content.decode()
+    assert 'id="percakapan"' in page and "Alert untuk petugas" not in page
 
 
 def test_a_partner_agency_never_sees_the_conversation(sms_report, personas):

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 
 from incidents.channels import engine
-from incidents.channels.models import Contact, Conversation, InboundMessage, OutboundMessage
+from incidents.channels.models import Contact, Conversation, InboundMessage
 from incidents.channels.processing import MAX_ATTEMPTS
 from incidents.channels.tasks import requeue_pending
 from incidents.models import Category, Incident
 from incidents.workflow.services import incident_note_add, incident_transition
-from kitaaman.models import OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
 from kitaaman.outbox import outbox_relay
 from tests.incidents.channels.helpers import SENDER, menu_number, post_sms, sign_sms, sms_event
 

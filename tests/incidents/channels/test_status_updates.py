@@ -6,11 +6,10 @@ import socket
 import pytest
 from django.utils import timezone
 
-from incidents.channels.models import OutboundMessage
 from incidents.models import Incident
 from incidents.workflow.services import incident_assign, incident_note_add, incident_transition
 from kitaaman.celery import app
-from kitaaman.models import OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
 from kitaaman.outbox import outbox_relay
 from tests.incidents.channels.helpers import SENDER, post_wa, wa_body, wa_message
 from tests.kitaaman.test_celery_config import broker_at
@@ -42,7 +41,7 @@ def test_a_status_change_with_a_public_note_reaches_the_sms_reporter_once_also_w
             incident=incident, actor=personas.koordinator, to="diverifikasi", note="Tim BPBD menuju lokasi", public=True
         )
         assert outbox_relay() == 0
-    message = OutboxMessage.objects.get(task_name="incidents.channels.tasks.send_outbound", state="pending")
+    message = OutboxMessage.objects.get(task_name="kitaaman.tasks.send_outbound", state="pending")
     assert message.attempts == 1 and message.last_error
     assert len(provider.sms_texts()) == before
     # The broker is back: the relay publishes; the worker runs the task, and

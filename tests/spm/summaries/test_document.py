@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import mail
 
 from incidents.models import Incident, Status
+from kitaaman.models import OutboxMessage
 from spm.models import Signatory, TeamDecree
 from spm.rollup import rebuild_stats
 from spm.summaries.periods import WIB
@@ -217,7 +218,7 @@ def test_no_word_is_broken_in_the_pdf_tables(reports, tmp_path):
             assert not (tail and head and tail + head in words), (above, below)
 
 
-def test_the_title_says_what_the_document_is(client, personas, reports, tmp_path):
+def test_the_title_says_what_the_document_is(client, personas, reports, tmp_path, django_capture_on_commit_callbacks):
     summary = summary_generate(period_key=Q3, now=AFTER_Q3)
     page = _page(client, personas, summary)
     assert f"<h1>{TITLE}</h1>" in page and f"<title>{TITLE}" in page
@@ -226,7 +227,9 @@ def test_the_title_says_what_the_document_is(client, personas, reports, tmp_path
         path = tmp_path / "ringkasan.pdf"
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, timeout=60).stdout
         assert f"Title:           {TITLE}" in info
-    summary_send(summary_id=summary.pk, revision=summary.revision)
+    OutboxMessage.objects.all().delete()  # the reports' own alerts are not under test here
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_send(summary_id=summary.pk, revision=summary.revision)
     assert mail.outbox
     for message in mail.outbox:
         assert message.subject == f"[KITA AMAN] {TITLE} (revisi 1)"
@@ -234,13 +237,17 @@ def test_the_title_says_what_the_document_is(client, personas, reports, tmp_path
         assert "sementara" not in message.body.lower()
 
 
-def test_a_running_period_is_called_provisional_on_the_page_pdf_and_email(client, personas, reports, tmp_path):
+def test_a_running_period_is_called_provisional_on_the_page_pdf_and_email(
+    client, personas, reports, tmp_path, django_capture_on_commit_callbacks
+):
     summary = summary_generate(period_key="2026-Q4", now=datetime(2026, 11, 20, 12, 0, tzinfo=WIB))
     assert summary.provisional
     note = "SEMENTARA: periode ini belum berakhir saat ringkasan dibuat; angka masih dapat berubah."
     assert note in _page(client, personas, summary)
     assert note in _flat(_pdf_text(summary, tmp_path, "-l", "1"))
-    summary_send(summary_id=summary.pk, revision=summary.revision)
+    OutboxMessage.objects.all().delete()  # the reports' own alerts are not under test here
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_send(summary_id=summary.pk, revision=summary.revision)
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         assert message.subject.endswith("(revisi 1, sementara)")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from incidents.models import Incident, Status
-from kitaaman.models import NotificationDelivery, OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
 from spm.rollup import rebuild_stats
 from spm.summaries.models import Summary, SummaryRun
 from spm.summaries.periods import WIB
@@ -230,27 +230,52 @@ def test_run_queues_the_mail_through_the_outbox_and_sends_once(november, persona
     mail.outbox.clear()
     summary_send(summary_id=summary.pk, revision=1)
     assert mail.outbox == []
-    assert NotificationDelivery.objects.filter(kind="summary", status="sent").count() == 2
+    assert OutboundMessage.objects.filter(kind="summary", state="sent").count() == 2
 
 
 @pytest.mark.django_db
-def test_superseded_revision_is_not_sent(november, personas):
+def test_superseded_revision_is_not_sent(november, personas, django_capture_on_commit_callbacks):
+    OutboxMessage.objects.all().delete()  # the reports' own alerts are not under test here
     summary_generate(period_key=NOV)
     summary = summary_generate(period_key=NOV)
-    assert summary_send(summary_id=summary.pk, revision=1) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert summary_send(summary_id=summary.pk, revision=1) is None
     assert mail.outbox == []
-    summary_send(summary_id=summary.pk, revision=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_send(summary_id=summary.pk, revision=2)
     assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db
-def test_transient_smtp_error_is_retried_for_the_failed_recipient_only(november, personas, monkeypatch):
+def test_a_mail_of_a_revision_superseded_before_it_went_out_is_not_sent(
+    november, personas, django_capture_on_commit_callbacks
+):
+    """Its ledger rows were written, but the next revision replaced the PDF
+    they attach: they fail instead of sending an outdated summary."""
+    from kitaaman.outbound import outbound_send
+    from spm.summaries.services import summary_message_id
+
+    summary = summary_generate(period_key=NOV)
+    assert summary_send(summary_id=summary.pk, revision=1) == 2  # written, not sent yet (no commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_generate(period_key=NOV)  # the old PDF goes once the new revision commits
+    counts = outbound_send(message_id=summary_message_id(summary.pk, 1))
+    assert (counts["sent"], counts["failed"]) == (0, 2)
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_transient_smtp_error_is_retried_for_the_failed_recipient_only(
+    november, personas, monkeypatch, django_capture_on_commit_callbacks
+):
     import smtplib
 
     from django.core.mail.backends.locmem import EmailBackend
 
-    from kitaaman.delivery import TransientDeliveryError
+    from kitaaman.outbound import TASK_SEND_OUTBOUND, outbound_send
+    from spm.summaries.services import summary_message_id
 
+    OutboxMessage.objects.all().delete()  # the reports' own alerts are not under test here
     summary = summary_generate(period_key=NOV)
     real = EmailBackend.send_messages
     calls = {"n": 0}
@@ -262,16 +287,18 @@ def test_transient_smtp_error_is_retried_for_the_failed_recipient_only(november,
         return real(self, messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", flaky)
-    with pytest.raises(TransientDeliveryError):
-        summary_send(summary_id=summary.pk, revision=1, final_attempt=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_send(summary_id=summary.pk, revision=1)
     assert [m.to[0] for m in mail.outbox] == ["asisten1@example.test"]
-    row = NotificationDelivery.objects.get(recipient="tim@example.test")
-    assert row.status == "pending" and "SMTPServerDisconnected" in row.last_error
+    row = OutboundMessage.objects.get(recipient="tim@example.test")
+    assert row.state == "pending" and "SMTPServerDisconnected" in row.last_error
+    # Eagerly the outbox keeps the sending task for its next run.
+    assert OutboxMessage.objects.get(task_name=TASK_SEND_OUTBOUND).state == "pending"
     # The retry sends only to the recipient still pending.
-    summary_send(summary_id=summary.pk, revision=1, final_attempt=False)
+    outbound_send(message_id=summary_message_id(summary.pk, 1))
     assert sorted(m.to[0] for m in mail.outbox) == ["asisten1@example.test", "tim@example.test"]
     row.refresh_from_db()
-    assert (row.status, row.attempts) == ("sent", 2)
+    assert (row.state, row.attempts) == ("sent", 2)
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 
 from kitaaman.celery import app
-from kitaaman.models import NotificationDelivery
+from kitaaman.models import OutboundMessage
 from spm.warnings import services
 from spm.warnings.approval import approval_message_id
 from tests.factories import PASSWORD, staff_user_create
@@ -31,8 +31,8 @@ def test_a_bpbd_draft_mails_each_publisher_once_and_nobody_else(personas, draft,
     message = mail.outbox[0]
     assert message.subject.startswith("[KITA AMAN] Peringatan menunggu persetujuan: Banjir Sungai Rupit")
     assert f"/petugas/peringatan/{alert.pk}/" in message.body and "mitra_bpbd" in message.body
-    rows = NotificationDelivery.objects.filter(message_id=approval_message_id(alert))
-    assert sorted(rows.values_list("recipient", "status")) == sorted((a, "sent") for a in PUBLISHERS)
+    rows = OutboundMessage.objects.filter(message_id=approval_message_id(alert))
+    assert sorted(rows.values_list("recipient", "state")) == sorted((a, "sent") for a in PUBLISHERS)
 
     # The task run again (redelivery) and an edit of the draft mail nobody a second time.
     app.tasks["spm.warnings.tasks.ask_for_approval"].apply(kwargs={"alert_id": alert.pk}, task_id="x", throw=True)

@@ -9,13 +9,14 @@ from django.core import mail
 from django.utils import timezone
 
 from kitaaman.celery import app
-from kitaaman.delivery import TransientDeliveryError
-from kitaaman.models import NotificationDelivery, OutboxMessage
+from kitaaman.models import OutboundMessage, OutboxMessage
+from kitaaman.outbound import TASK_SEND_OUTBOUND, TransientDeliveryError
 from kitaaman.outbox import outbox_relay
 from kitaaman.sms import LocmemSmsBackend
 from spm.warnings import services
 from spm.warnings.delivery import delivery_progress, sms_text
 from spm.warnings.models import AlertRecipient, Subscriber
+from spm.warnings.subscriptions import subscriber_unsubscribe
 from tests.kitaaman.test_celery_config import broker_at
 from tests.spm.warnings.conftest import DESA_RUPIT_2
 
@@ -33,6 +34,13 @@ def _empty_sms_outbox():
 
 def sent_to():
     return [m["to"] for m in LocmemSmsBackend.outbox] + [m.to[0] for m in mail.outbox]
+
+
+def run_sending_tasks():
+    """What a worker does with the sending tasks queued in the outbox."""
+    app.loader.import_default_modules()
+    for message in OutboxMessage.objects.filter(task_name=TASK_SEND_OUTBOUND, state="pending"):
+        app.tasks[message.task_name].apply(kwargs=message.kwargs, task_id=str(message.id), throw=True)
 
 
 def test_publishing_sends_to_each_subscriber_of_the_warned_desa_once(
@@ -59,7 +67,8 @@ def test_publishing_sends_to_each_subscriber_of_the_warned_desa_once(
     # The task run again (a redelivery) sends nothing more.
     app.tasks[TASK].apply(kwargs={"alert_id": alert.pk}, task_id="again", throw=True)
     assert len(sent_to()) == 3
-    assert set(NotificationDelivery.objects.values_list("attempts", flat=True)) == {1}
+    assert set(OutboundMessage.objects.values_list("attempts", flat=True)) == {1}
+    assert set(OutboundMessage.objects.values_list("kind", "state")) == {("warning", "sent")}
 
 
 def test_a_kecamatan_area_reaches_all_its_desa(personas, draft, subscribers, django_capture_on_commit_callbacks):
@@ -102,9 +111,18 @@ def test_broker_down_during_publishing_then_back_delivers_exactly_once(
     assert published == [(TASK, {"alert_id": alert.pk}, str(message.id))]
     for _ in range(2):
         app.tasks[TASK].apply(kwargs=published[0][1], task_id=published[0][2], throw=True)
+    # The messages are written once; their sending goes out through the outbox
+    # too (one sending task per run), and the worker gets each twice.
+    assert sent_to() == []
+    assert OutboundMessage.objects.filter(message_id=alert.delivery_id).count() == 3
+    published.clear()
+    assert outbox_relay() == 2
+    assert {name for name, _kw, _id in published} == {TASK_SEND_OUTBOUND}
+    for name, kwargs, task_id in published * 2:
+        app.tasks[name].apply(kwargs=kwargs, task_id=task_id, throw=True)
     assert sorted(sent_to()) == sorted(EXPECTED)
-    rows = NotificationDelivery.objects.filter(message_id=alert.delivery_id)
-    assert sorted(rows.values_list("recipient", "status", "attempts")) == sorted((r, "sent", 1) for r in EXPECTED)
+    rows = OutboundMessage.objects.filter(message_id=alert.delivery_id)
+    assert sorted(rows.values_list("recipient", "state", "attempts")) == sorted((r, "sent", 1) for r in EXPECTED)
 
 
 def test_a_failed_send_is_retried_without_repeating_the_others(
@@ -125,7 +143,8 @@ def test_a_failed_send_is_retried_without_repeating_the_others(
     assert sorted(sent_to()) == sorted(EXPECTED - broken)
     progress = delivery_progress(alert)
     assert (progress["sent"], progress["pending"], progress["failed"]) == (2, 1, 0)
-    message = OutboxMessage.objects.get(task_name=TASK)
+    assert OutboxMessage.objects.get(task_name=TASK).state == "sent"
+    message = OutboxMessage.objects.get(task_name=TASK_SEND_OUTBOUND)
     assert message.state == "pending" and "gateway timeout" in message.last_error
     broken.clear()
     OutboxMessage.objects.filter(pk=message.pk).update(available_at=timezone.now())
@@ -140,6 +159,7 @@ def test_someone_who_unsubscribed_before_delivery_gets_nothing(personas, draft, 
     services.alert_publish(actor=personas.koordinator, alert_id=alert.pk)
     Subscriber.objects.filter(address="warga@example.test").delete()
     app.tasks[TASK].apply(kwargs={"alert_id": alert.pk}, throw=True)
+    run_sending_tasks()
     assert sorted(sent_to()) == sorted(EXPECTED - {"warga@example.test"})
     assert not AlertRecipient.objects.filter(recipient="warga@example.test").exists()
     assert delivery_progress(alert) == {"sent": 2, "failed": 0, "pending": 0, "total": 2, "recorded": True}
@@ -156,15 +176,17 @@ def test_someone_who_unsubscribed_before_a_retry_is_not_sent_the_retry(
     monkeypatch.setattr(LocmemSmsBackend, "send", down)
     alert = draft()
     services.alert_publish(actor=personas.koordinator, alert_id=alert.pk)
+    app.tasks[TASK].apply(kwargs={"alert_id": alert.pk}, throw=True)
     with pytest.raises(TransientDeliveryError):
-        app.tasks[TASK].apply(kwargs={"alert_id": alert.pk}, throw=True)
+        run_sending_tasks()
     assert sent_to() == ["warga@example.test"]
     monkeypatch.undo()
-    Subscriber.objects.filter(address="+6281200000002").delete()
-    app.tasks[TASK].apply(kwargs={"alert_id": alert.pk}, throw=True)
+    token = Subscriber.objects.filter(address="+6281200000002").values_list("token", flat=True).first()
+    assert subscriber_unsubscribe(token=token) == 1
+    run_sending_tasks()
     assert sorted(sent_to()) == sorted(["warga@example.test", "+6281200000001"])
-    gone = NotificationDelivery.objects.get(message_id=alert.delivery_id, recipient="+6281200000002")
-    assert (gone.status, gone.last_error) == ("failed", "unsubscribed")
+    gone = OutboundMessage.objects.get(message_id=alert.delivery_id, recipient="+6281200000002")
+    assert (gone.state, gone.last_error) == ("failed", "unsubscribed")
     assert delivery_progress(alert)["failed"] == 1
 
 
