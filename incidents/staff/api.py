@@ -10,7 +10,6 @@ from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents import audit, permissions
@@ -19,9 +18,16 @@ from incidents.desk.serializers import (
     TokenOutput,
 )
 from kitaaman.api_errors import ApiError
+from kitaaman.ratelimit import AddressThrottle
 from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
 
 TAG_AUTH = "Autentikasi"
+
+
+class TokenThrottle(AddressThrottle):
+    """Token requests per client address (the portal's one limiter)."""
+
+    scope = "token"
 
 
 class TokenApi(APIView):
@@ -29,8 +35,7 @@ class TokenApi(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [TokenThrottle]
 
     @extend_schema(
         tags=[TAG_AUTH],
