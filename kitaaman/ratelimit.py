@@ -222,6 +222,14 @@ class LocalWindows:
         with self._lock:
             self._logs.clear()
 
+    def buckets(self) -> int:
+        """How many buckets are kept."""
+        return len(self._logs)
+
+    def used(self, bucket) -> int:
+        """What is counted in a bucket (expired entries included until its next use)."""
+        return len(self._logs.get(bucket.key, ()))
+
 
 # KEYS: the buckets' keys. ARGV: member ("" only looks), then count and
 # window (ms) per key. Returns 0 (room taken, or there is room) or the wait in ms.

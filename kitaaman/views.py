@@ -45,6 +45,12 @@ def _remembered(key, check):
         return answer
 
 
+def probes_forget() -> None:
+    """Ask the broker and the cache again at the next probe (tests)."""
+    with _memo_lock:
+        _probe_memo.clear()
+
+
 def _broker_ok() -> bool:
     from .celery import app
 
@@ -59,7 +65,7 @@ def _broker_ok() -> bool:
 
 
 def _cache_state() -> str:
-    """"ok" (Redis answers), "down" (it does not: the portal works without it,
+    """ "ok" (Redis answers), "down" (it does not: the portal works without it,
     kitaaman.cache_backend), or "local" (no shared cache configured)."""
     backend = caches["default"]
     if not isinstance(backend, FailSoftRedisCache):

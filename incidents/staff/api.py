@@ -18,8 +18,8 @@ from incidents.desk.serializers import (
     TokenOutput,
 )
 from kitaaman.api_errors import ApiError
-from kitaaman.ratelimit import AddressThrottle
 from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
+from kitaaman.ratelimit import AddressThrottle
 
 TAG_AUTH = "Autentikasi"
 

@@ -16,9 +16,9 @@ READINESS_URLS = ["/readyz", "/healthz"]
 
 @pytest.fixture(autouse=True)
 def fresh_probe_memo():
-    views._probe_memo.clear()
+    views.probes_forget()
     yield
-    views._probe_memo.clear()
+    views.probes_forget()
 
 
 @pytest.fixture
