@@ -24,7 +24,6 @@ reverse proxy should rate-limit per address too (README).
 """
 
 import ipaddress
-import logging
 import threading
 import time
 import uuid
@@ -38,8 +37,6 @@ from rest_framework.throttling import BaseThrottle
 
 from kitaaman.cache_backend import CacheUnavailable, FailSoftRedisCache
 from kitaaman.http import client_ip
-
-logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 LOCAL_MAX_BUCKETS = 10_000
@@ -105,13 +102,8 @@ class Bucket:
         return f"kitaaman:rl:{self.scope}:{self.ident}"
 
     def take(self) -> int:
-        """Count one if there is room: 0, or the seconds to wait (nothing counted)."""
-        hold = hold_all([self])
-        return hold.wait
-
-    def wait(self) -> int:
-        """0 when there is room for one more; else seconds until there is (nothing counted)."""
-        return _store_call(lambda store: store.acquire([self], None))
+        """Count one if there is room: 0; else the seconds to wait, and nothing is counted."""
+        return hold_all([self]).wait
 
 
 @dataclass
@@ -156,12 +148,6 @@ def hold_all(buckets) -> Hold:
     return Hold(buckets, wait, None if wait else member, store)
 
 
-def wait_for(buckets) -> int:
-    """The longest wait among full buckets (0: every bucket has room). Counts nothing."""
-    buckets = tuple(buckets)
-    return _store_call(lambda store: store.acquire(buckets, None)) if buckets else 0
-
-
 # -- where the counts live ---------------------------------------------------
 
 
@@ -203,9 +189,8 @@ class LocalWindows:
                     wait = max(wait, log[-limit.count][0] + limit.seconds - now)
             if wait > 0:
                 return max(1, int(wait + 0.999))
-            if member is not None:
-                for log in logs:
-                    log.append((now, member))
+            for log in logs:
+                log.append((now, member))
             return 0
 
     def release(self, buckets, member) -> None:
@@ -231,8 +216,8 @@ class LocalWindows:
         return len(self._logs.get(bucket.key, ()))
 
 
-# KEYS: the buckets' keys. ARGV: member ("" only looks), then count and
-# window (ms) per key. Returns 0 (room taken, or there is room) or the wait in ms.
+# KEYS: the buckets' keys. ARGV: the member to add, then count and window (ms)
+# per key. Returns 0 (room taken in every bucket) or the wait in ms (nothing taken).
 ACQUIRE_SCRIPT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -250,11 +235,9 @@ for i, key in ipairs(KEYS) do
   end
 end
 if wait > 0 then return wait end
-if member ~= '' then
-  for i, key in ipairs(KEYS) do
-    redis.call('ZADD', key, now, member)
-    redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
-  end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
 end
 return 0
 """
@@ -268,7 +251,7 @@ class RedisWindows:
 
     def acquire(self, buckets, member) -> int:
         keys = [self.backend.make_key(b.key) for b in buckets]
-        args = [member or ""]
+        args = [member]
         for bucket in buckets:
             limit = bucket.rate()
             args += [limit.count, limit.seconds * 1000]
