@@ -73,10 +73,15 @@ class FailSoftRedisCache(RedisCache):
         if not probe and self.resting():
             raise CacheUnavailable("resting after a failure")
         try:
-            return call(self._cache.get_client(None, write=True))
+            answer = call(self._cache.get_client(None, write=True))
         except _failure_types() as exc:
             self._failed(exc)
             raise CacheUnavailable(str(exc)) from exc
+        if probe:
+            # Redis is back: every call may use it again at once.
+            with _state_lock:
+                _resting_until.pop(self._location, None)
+        return answer
 
     def _soft(self, method, fallback, *args, **kwargs):
         if self.resting():

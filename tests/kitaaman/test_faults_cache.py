@@ -254,6 +254,20 @@ def test_ready_names_the_cache(client, own_redis, cache_at):
     assert answer.json()["degraded"] == ["cache"]
 
 
+def test_a_ready_probe_that_finds_redis_back_ends_the_rest(client, own_redis, cache_at):
+    from django.core.cache import cache
+
+    cache_at(own_redis.url)
+    own_redis.stop()
+    cache.set("kitaaman:test", 1)  # fails: the process rests from Redis
+    own_redis.start()
+    cache.set("kitaaman:test", 2)
+    assert cache.get("kitaaman:test") is None  # still resting
+    assert client.get("/readyz").json()["checks"]["cache"] == "ok"
+    cache.set("kitaaman:test", 3)
+    assert cache.get("kitaaman:test") == 3
+
+
 def test_ready_names_a_hanging_cache_within_the_timeout(client, hanging, cache_at):
     cache_at(hanging.url)
     answer, took = timed(lambda: client.get("/readyz"))

@@ -1,4 +1,4 @@
-"""/livez (the process answers), /readyz (it can serve: database and broker)
+"""/livez (the process answers), /readyz (it can serve: the database; broker and cache named)
 and /healthz, the old name of /readyz that existing monitors poll."""
 
 from unittest import mock
