@@ -39,7 +39,9 @@ from kitaaman.cache_backend import CacheUnavailable, FailSoftRedisCache
 from kitaaman.http import client_ip
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-LOCAL_MAX_BUCKETS = 10_000
+# Each bucket keeps at most its count of timestamps (8-byte floats): 5,000
+# full buckets of 200 take about 35 MB.
+LOCAL_MAX_BUCKETS = 5_000
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,12 @@ class Hold:
     """Room taken in some buckets at once (wait == 0), or the seconds until
     there is room in all of them (nothing taken). `release` gives the room
     back unless `keep` was called; as a context manager it releases on the
-    way out, so an early return or an exception never costs the visitor."""
+    way out, so an early return or an exception never costs the visitor.
+    `entry` is what the store needs to find the room again."""
 
     buckets: tuple
     wait: int
-    member: str | None = None
+    entry: object = None
     store: object = None
     kept: bool = field(default=False)
 
@@ -123,10 +126,10 @@ class Hold:
         self.kept = True
 
     def release(self) -> None:
-        if self.member and not self.kept:
-            member, self.member = self.member, None
+        if self.entry is not None and not self.kept:
+            entry, self.entry = self.entry, None
             try:
-                self.store.release(self.buckets, member)
+                self.store.release(self.buckets, entry)
             except CacheUnavailable:
                 pass  # the entry leaves the window by itself
 
@@ -143,9 +146,8 @@ def hold_all(buckets) -> Hold:
     buckets = tuple(buckets)
     if not buckets:
         return Hold(buckets, 0)
-    member = f"{time.time_ns()}:{uuid.uuid4().hex[:12]}"
-    wait, store = _store_call(lambda store: (store.acquire(buckets, member), store))
-    return Hold(buckets, wait, None if wait else member, store)
+    wait, entry, store = _store_call(lambda store: (*store.acquire(buckets), store))
+    return Hold(buckets, wait, entry, store)
 
 
 # -- where the counts live ---------------------------------------------------
@@ -169,11 +171,12 @@ class LocalWindows:
                 self._logs.popitem(last=False)
         else:
             self._logs.move_to_end(key)
-        while log and log[0][0] <= now - seconds:
+        while log and log[0] <= now - seconds:
             log.popleft()
         return log
 
-    def acquire(self, buckets, member) -> int:
+    def acquire(self, buckets) -> tuple[int, float | None]:
+        """(0, the entry's time) when room was taken in every bucket; else (wait, None)."""
         with self._lock:
             now = self.clock()
             wait = 0.0
@@ -186,22 +189,19 @@ class LocalWindows:
                     wait = max(wait, limit.seconds)
                 elif len(log) >= limit.count:
                     # Room comes when the entry `count` places from the end leaves the window.
-                    wait = max(wait, log[-limit.count][0] + limit.seconds - now)
+                    wait = max(wait, log[-limit.count] + limit.seconds - now)
             if wait > 0:
-                return max(1, int(wait + 0.999))
+                return max(1, int(wait + 0.999)), None
             for log in logs:
-                log.append((now, member))
-            return 0
+                log.append(now)
+            return 0, now
 
-    def release(self, buckets, member) -> None:
+    def release(self, buckets, entry: float) -> None:
         with self._lock:
             for bucket in buckets:
                 log = self._logs.get(bucket.key)
-                if log is not None:
-                    for entry in log:
-                        if entry[1] == member:
-                            log.remove(entry)
-                            break
+                if log is not None and entry in log:
+                    log.remove(entry)
 
     def clear(self) -> None:
         with self._lock:
@@ -249,14 +249,18 @@ class RedisWindows:
     def __init__(self, backend: FailSoftRedisCache):
         self.backend = backend
 
-    def acquire(self, buckets, member) -> int:
+    def acquire(self, buckets) -> tuple[int, str | None]:
+        """(0, the entry's member) when room was taken in every bucket; else (wait, None)."""
+        member = f"{time.time_ns()}:{uuid.uuid4().hex[:12]}"
         keys = [self.backend.make_key(b.key) for b in buckets]
         args = [member]
         for bucket in buckets:
             limit = bucket.rate()
             args += [limit.count, limit.seconds * 1000]
         wait_ms = self.backend.run(lambda client: client.eval(ACQUIRE_SCRIPT, len(keys), *keys, *args))
-        return 0 if not wait_ms else max(1, (int(wait_ms) + 999) // 1000)
+        if wait_ms:
+            return max(1, (int(wait_ms) + 999) // 1000), None
+        return 0, member
 
     def release(self, buckets, member) -> None:
         keys = [self.backend.make_key(b.key) for b in buckets]

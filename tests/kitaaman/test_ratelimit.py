@@ -9,6 +9,7 @@ import pytest
 
 from kitaaman import ratelimit
 from kitaaman.ratelimit import Bucket, LocalWindows, Rate, hold_all
+from tests.figures import record
 from tests.kitaaman.test_faults_cache import cache_at, own_redis  # noqa: F401 (fixtures)
 
 THREADS = 30
@@ -48,7 +49,7 @@ def race(take, threads=THREADS):
 def test_local_no_overshoot_under_concurrency():
     store = LocalWindows()
     bucket = Bucket("test", "race", Rate(10, 3600))
-    answers = race(lambda: store.acquire([bucket], object()))
+    answers = race(lambda: store.acquire([bucket])[0])
     assert answers.count(0) == 10
     assert all(a > 0 for a in answers if a)
 
@@ -57,21 +58,40 @@ def test_local_sliding_window_holds_across_a_fixed_boundary():
     clock = FakeClock(now=3600 * 1000 - 1)  # one second before a whole hour
     store = LocalWindows(clock=clock)
     bucket = Bucket("test", "edge", Rate(10, 3600))
-    assert [store.acquire([bucket], n) for n in range(10)] == [0] * 10
+    assert [store.acquire([bucket])[0] for _ in range(10)] == [0] * 10
     clock.now += 2  # past the hour: a fixed window would start again from zero
-    waits = [store.acquire([bucket], n) for n in range(10)]
+    waits = [store.acquire([bucket])[0] for _ in range(10)]
     assert all(w > 0 for w in waits)
     # The wait says when the first of the ten leaves the window.
     assert waits[0] == 3600 - 2
     clock.now += 3600 - 2  # the ten counted an hour ago leave together
-    assert [store.acquire([bucket], n) for n in range(11)] == [0] * 10 + [3600]
+    assert [store.acquire([bucket])[0] for _ in range(11)] == [0] * 10 + [3600]
 
 
 def test_local_store_is_bounded():
     store = LocalWindows(max_buckets=100)
     for n in range(1000):
-        store.acquire([Bucket("test", f"ip{n}", Rate(1, 60))], n)
+        store.acquire([Bucket("test", f"ip{n}", Rate(1, 60))])
     assert store.buckets() == 100
+
+
+def test_local_store_stays_small_when_full():
+    import tracemalloc
+
+    store = LocalWindows()
+    tracemalloc.start()
+    try:
+        for n in range(1000):
+            bucket = Bucket("report_address", f"36.66.{n // 256}.{n % 256}", Rate(200, 3600))
+            for _ in range(201):
+                store.acquire([bucket])
+        used, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # 1000 buckets full to their count of 200 (the largest default rate).
+    assert store.used(bucket) == 200
+    assert used < 10_000_000, f"{used / 1e6:.1f} MB"
+    record(f"local limiter: 1000 full buckets of 200 take {used / 1e6:.1f} MB")
 
 
 def test_local_hold_released_gives_the_room_back(monkeypatch):
@@ -89,8 +109,8 @@ def test_all_buckets_or_none():
     store = LocalWindows()
     small = Bucket("test", "small", Rate(1, 3600))
     big = Bucket("test", "big", Rate(100, 3600))
-    assert store.acquire([small, big], "a") == 0
-    assert store.acquire([small, big], "b") > 0
+    assert store.acquire([small, big])[0] == 0
+    assert store.acquire([small, big])[0] > 0
     # The refused attempt took nothing from the bucket that had room.
     assert store.used(big) == 1
 
