@@ -41,6 +41,38 @@ class StaffIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+# Staff-only areas: even the login redirect an anonymous visitor gets there is private.
+PRIVATE_PREFIXES = ("/petugas/", "/dasbor/", "/ringkasan/", "/admin/")
+
+
+def _signed_in(request) -> bool:
+    # Only a visitor with a session cookie or an API token can be signed in:
+    # the others' session is never opened (that would add Vary: Cookie to
+    # public pages and cost a session lookup).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: private, no-store` on desk pages and on every answer
+    rendered for a signed-in user, so that no shared cache and no browser
+    disk cache keeps a reporter's name or an officer's queue after logout.
+    Anonymous public pages keep the headers their views set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(PRIVATE_PREFIXES) or _signed_in(request):
+            response["Cache-Control"] = "private, no-store"
+            if "Expires" in response:
+                del response["Expires"]
+        return response
+
+
 class PortalLocaleMiddleware(LocaleMiddleware):
     """Bahasa Indonesia unless the visitor chose English with the language switch.
 

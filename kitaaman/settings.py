@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Desk pages and anything rendered for a signed-in user: Cache-Control: private, no-store.
+    "kitaaman.middleware.PrivatePagesMiddleware",
     # A lost database connection or a failing media store: 503, never a 500.
     "kitaaman.middleware.ServiceUnavailableMiddleware",
 ]
@@ -357,6 +359,8 @@ REST_FRAMEWORK = {
         "report_address": env("THROTTLE_REPORT_ADDRESS", "200/hour"),
         "track": env("THROTTLE_TRACK", "120/hour"),
         "token": env("THROTTLE_TOKEN", "20/hour"),
+        # New device tokens per address, from the API or the form page.
+        "device_token": env("THROTTLE_DEVICE_TOKEN", "200/hour"),
         "open311": env("THROTTLE_OPEN311", "120/hour"),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
@@ -403,10 +407,14 @@ OPEN311_MEDIA_MAX_REDIRECTS = 3
 OPEN311_MEDIA_ALLOW_PRIVATE = env_bool("OPEN311_MEDIA_ALLOW_PRIVATE", False)
 
 # Cache: Redis when configured (shared between web processes, so rate limits
-# hold across workers), local memory otherwise.
+# hold across workers), local memory otherwise. A Redis that is down, refuses
+# or hangs is a cache miss within CACHE_TIMEOUT_MS, then left alone for
+# CACHE_RETRY_SECONDS (kitaaman/cache_backend.py): no request fails for it.
 CACHE_URL = env("CACHE_URL", "")
+CACHE_CONNECT_TIMEOUT = CACHE_SOCKET_TIMEOUT = env_int("CACHE_TIMEOUT_MS", 300) / 1000
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5)
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {"default": {"BACKEND": "kitaaman.cache_backend.FailSoftRedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kitaaman"}}
 

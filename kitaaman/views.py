@@ -2,6 +2,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
 from django.views import defaults
@@ -9,14 +10,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .api_errors import MESSAGES
+from .cache_backend import CacheUnavailable, FailSoftRedisCache
 
 # A monitor or load balancer asks every few seconds, from every web process:
-# the broker's answer is reused this long, so a probe never opens a broker
-# connection per hit (the database check runs on the request's own connection).
+# the broker's and the cache's answers are reused this long, so a probe never
+# opens a connection per hit (the database check runs on the request's own
+# connection).
 BROKER_CHECK_SECONDS = 10
 
-_broker_lock = threading.Lock()
-_broker_memo: dict = {}  # broker URL -> (checked at, ok)
+_memo_lock = threading.Lock()
+_probe_memo: dict = {}  # (what, URL) -> (checked at, answer)
 
 
 def _check_database():
@@ -32,21 +35,50 @@ def _check_broker():
         conn.ensure_connection(max_retries=1, timeout=3)
 
 
+def _remembered(key, check):
+    with _memo_lock:
+        checked_at, answer = _probe_memo.get(key, (None, None))
+        if checked_at is not None and time.monotonic() - checked_at < BROKER_CHECK_SECONDS:
+            return answer
+        answer = check()
+        _probe_memo[key] = (time.monotonic(), answer)
+        return answer
+
+
+def probes_forget() -> None:
+    """Ask the broker and the cache again at the next probe (tests)."""
+    with _memo_lock:
+        _probe_memo.clear()
+
+
 def _broker_ok() -> bool:
     from .celery import app
 
-    url = app.conf.broker_url
-    with _broker_lock:
-        checked_at, ok = _broker_memo.get(url, (None, False))
-        if checked_at is not None and time.monotonic() - checked_at < BROKER_CHECK_SECONDS:
-            return ok
+    def check():
         try:
             _check_broker()
-            ok = True
+            return True
         except Exception:
-            ok = False
-        _broker_memo[url] = (time.monotonic(), ok)
-        return ok
+            return False
+
+    return _remembered(("broker", app.conf.broker_url), check)
+
+
+def _cache_state() -> str:
+    """ "ok" (Redis answers), "down" (it does not: the portal works without it,
+    kitaaman.cache_backend), or "local" (no shared cache configured)."""
+    backend = caches["default"]
+    if not isinstance(backend, FailSoftRedisCache):
+        return "local"
+
+    def check():
+        try:
+            backend.run(lambda client: client.ping(), probe=True)
+            return "ok"
+        except CacheUnavailable:
+            return "down"
+
+    return _remembered(("cache", settings.CACHE_URL), check)
 
 
 @never_cache
@@ -60,11 +92,16 @@ def livez(request):
 @never_cache
 @require_safe
 def readyz(request):
-    """Can this process serve requests: the database on the request's own
-    connection, the broker as last seen (at most BROKER_CHECK_SECONDS old).
-    503 naming what is down. `/healthz` is the same answer."""
+    """Can this process serve requests? It can while the database answers:
+    a report is saved and answered without the broker (the outbox keeps
+    notifications until it is back) and without the cache (a miss; the rate
+    limiter counts in the process). So only the database makes it 503; the
+    broker and the cache, as last seen (at most BROKER_CHECK_SECONDS old),
+    are named under `checks`, and when either is down the answer stays 200
+    with status "degraded" and `degraded` naming them, for monitoring.
+    `/healthz` is the same answer."""
     checks = {}
-    down = []
+    down, degraded = [], []
     try:
         _check_database()
         checks["database"] = "ok"
@@ -77,10 +114,15 @@ def readyz(request):
         checks["broker"] = "ok"
     else:
         checks["broker"] = "down"
-        down.append("broker")
-    body = {"status": "ok" if not down else "down", "checks": checks}
+        degraded.append("broker")
+    checks["cache"] = _cache_state()
+    if checks["cache"] == "down":
+        degraded.append("cache")
+    body = {"status": "down" if down else "degraded" if degraded else "ok", "checks": checks}
     if down:
         body["down"] = down
+    if degraded:
+        body["degraded"] = degraded
     return JsonResponse(body, status=503 if down else 200)
 
 

@@ -116,7 +116,11 @@ def _portal_settings(request, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
+    from kitaaman.ratelimit import local_windows
+
     cache.clear()
+    # The limiter's counts kept in this process (no Redis, or Redis down).
+    local_windows.clear()
     # Tasks run in-process unless the test drives a real worker (marker `redis`).
     from kitaaman.celery import app
 

@@ -14,10 +14,10 @@ from rest_framework.views import APIView
 from incidents.intake.links import tracking_url
 from incidents.intake.quota import (
     DEVICE_HEADER,
+    device_token_bucket,
     device_token_issue,
     device_token_max_age,
-    report_accepted,
-    report_wait,
+    report_hold,
 )
 from incidents.intake.serializers import ReportCreatedSerializer, ReportCreateJsonSerializer, ReportCreateSerializer
 from incidents.intake.services import report_submit
@@ -91,9 +91,12 @@ class ReportCreateApi(APIView):
         ],
     )
     def post(self, request):
-        wait = report_wait(request)
-        if wait:
-            raise exceptions.Throttled(wait=wait)
+        with report_hold(request) as hold:
+            if hold.wait:
+                raise exceptions.Throttled(wait=hold.wait)
+            return self._create(request, hold)
+
+    def _create(self, request, hold):
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -112,7 +115,7 @@ class ReportCreateApi(APIView):
         except DjangoValidationError as exc:
             raise validation_error(exc)
         if created:
-            report_accepted(request)
+            hold.keep()
         return self._answer(
             incident.tracking_code,
             incident.status,
@@ -150,12 +153,16 @@ class DeviceTokenApi(APIView):
         description=(
             "Aplikasi atau antrean luring meminta token ini sekali dan mengirimkannya dalam header "
             "`X-Device-Token` bersama setiap laporan: batas laporan lalu berlaku per perangkat, bukan per "
-            "alamat yang dipakai bersama banyak ponsel. Token tidak memuat data pribadi."
+            "alamat yang dipakai bersama banyak ponsel. Token tidak memuat data pribadi. Token baru dibatasi "
+            "per alamat (429)."
         ),
         request=None,
-        responses={201: DeviceTokenOutput},
+        responses={201: DeviceTokenOutput, 429: ERR_429},
     )
     def post(self, request):
+        wait = device_token_bucket(request).take()
+        if wait:
+            raise exceptions.Throttled(wait=wait)
         body = {"device_token": device_token_issue(), "expires_in_days": device_token_max_age() // 86400}
         return Response(DeviceTokenOutput(body).data, status=status.HTTP_201_CREATED)
 

@@ -18,6 +18,14 @@ address. So the limit is not one small number per address:
   toward the address's crowd allowance (`report_address`, 200 an hour), the
   ceiling a hostile visitor minting tokens can reach.
 
+Room for a report is taken before it is saved and given back when it is
+not (`report_hold`): checking and counting are one step, so concurrent
+submissions never let one more through than the limit.
+
+Device tokens are limited per address too (`device_token`), whether asked
+for through the API or given by the form page (which then simply sets no
+cookie: the phone counts per address).
+
 Signed-in staff entering reports are not limited. The reverse proxy should
 still limit raw request rates per address (README).
 """
@@ -27,7 +35,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 
-from kitaaman.ratelimit import Bucket, address_key, wait_for
+from kitaaman.ratelimit import Bucket, Hold, address_key, hold_all
 
 DEVICE_COOKIE = "kitaaman_perangkat"
 DEVICE_HEADER = "X-Device-Token"
@@ -75,22 +83,24 @@ def _exempt(request) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def report_wait(request) -> int:
-    """0 when one more report from this request would be accepted by the
-    limiter; else the seconds until it would."""
-    return 0 if _exempt(request) else wait_for(_buckets(request))
+def report_hold(request) -> Hold:
+    """Room for one report from this request (hold.wait == 0), or the seconds
+    until there is. Call `hold.keep()` once the report is created; used as a
+    context manager, the room is given back otherwise (a refusal, a resend,
+    an error)."""
+    return hold_all([] if _exempt(request) else _buckets(request))
 
 
-def report_accepted(request) -> None:
-    """Count a report that was just created (never a refusal or a resend)."""
-    if not _exempt(request):
-        for bucket in _buckets(request):
-            bucket.spend()
+def device_token_bucket(request) -> Bucket:
+    """New device tokens per address, whatever asks for them (API or form page)."""
+    return Bucket("device_token", address_key(request))
 
 
 def set_device_cookie(request, response) -> None:
     """Give this browser a device token unless it already has a valid one."""
     if device_id(request.COOKIES.get(DEVICE_COOKIE)):
+        return
+    if device_token_bucket(request).take():
         return
     response.set_cookie(
         DEVICE_COOKIE,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from incidents.exceptions import StorageUnavailable
 from incidents.intake.forms import ReportForm, question_field_name
 from incidents.intake.offline import client_messages, page_config
-from incidents.intake.quota import report_accepted, report_wait, set_device_cookie
+from incidents.intake.quota import report_hold, set_device_cookie
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
@@ -148,12 +148,16 @@ def report(request):
 
     form = ReportForm(request.POST, request.FILES, categories=categories)
     attached = bool(request.FILES.getlist("photos"))
-    retry_after = report_wait(request)
-    if retry_after:
-        form.is_valid()
-        return _render_report(
-            request, form, status=429, rate_limited=True, retry_after=retry_after, photos_dropped=attached
-        )
+    with report_hold(request) as hold:
+        if hold.wait:
+            form.is_valid()
+            return _render_report(
+                request, form, status=429, rate_limited=True, retry_after=hold.wait, photos_dropped=attached
+            )
+        return _report_submit(request, form, categories, attached, hold)
+
+
+def _report_submit(request, form, categories, attached, hold):
     if request.POST.get("website"):
         # A bot filled the hidden field: it sees success, nothing is stored.
         return render(
@@ -183,7 +187,7 @@ def report(request):
         response["Retry-After"] = str(exc.retry_after)
         return response
     if created:
-        report_accepted(request)
+        hold.keep()
     return redirect("report_done", code=incident.tracking_code)
 
 

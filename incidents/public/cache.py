@@ -9,6 +9,10 @@ UPDATE, a restored backup) shows within KITAAMAN_PUBLIC_CACHE_SECONDS anyway.
 
 Serialized answers are stored as bytes with their gzip twin and an ETag: a
 phone that already has the answer gets a 304 with an empty body.
+
+A cache that cannot answer (Redis down or hanging) is an empty one
+(kitaaman.cache_backend): every answer is then built from the database, and
+a version bumped meanwhile is caught up by the expiry above.
 """
 
 import gzip

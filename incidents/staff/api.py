@@ -9,7 +9,6 @@ from drf_spectacular.utils import (
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from incidents import audit
@@ -20,8 +19,15 @@ from incidents.desk.serializers import (
 from incidents.staff.services import api_token_check
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
+from kitaaman.ratelimit import AddressThrottle
 
 TAG_AUTH = "Autentikasi"
+
+
+class TokenThrottle(AddressThrottle):
+    """Token requests per client address (the portal's one limiter)."""
+
+    scope = "token"
 
 
 class TokenApi(APIView):
@@ -29,8 +35,7 @@ class TokenApi(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
+    throttle_classes = [TokenThrottle]
 
     @extend_schema(
         tags=[TAG_AUTH],

@@ -457,18 +457,14 @@ def test_token_refusals_are_audited(personas):
 
 @pytest.mark.django_db
 def test_token_endpoint_is_throttled(personas, settings):
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import ScopedRateThrottle
-
-    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "token": "3/hour"}
-    original = ScopedRateThrottle.THROTTLE_RATES
-    ScopedRateThrottle.THROTTLE_RATES = rates
-    try:
-        c = APIClient()
-        statuses = [c.post(TOKEN, {"username": "nobody", "password": "x"}, format="json").status_code for _ in range(4)]
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = original
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token": "3/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    c = APIClient()
+    statuses = [c.post(TOKEN, {"username": "nobody", "password": "x"}, format="json").status_code for _ in range(4)]
     assert statuses[:3] == [400, 400, 400] and statuses[3] == 429
+    # Per address: another client is not held back by the first one's attempts.
+    other = c.post(TOKEN, {"username": "nobody", "password": "x"}, format="json", REMOTE_ADDR="36.66.10.9")
+    assert other.status_code == 400
 
 
 # --- schema --------------------------------------------------------------------------------------

@@ -129,6 +129,55 @@ def test_the_api_issues_device_tokens(client):
     assert api_report(client, token).status_code == 201
 
 
+def test_device_tokens_are_limited_per_address(client, rates):
+    rates(device_token="3/hour")
+    answers = [client.post(f"{API}device-token/", REMOTE_ADDR=NAT) for _ in range(4)]
+    assert [a.status_code for a in answers] == [201, 201, 201, 429]
+    assert int(answers[3]["Retry-After"]) > 0
+    assert answers[3].json()["error"]["code"] == "throttled"
+    # Another address is not held back.
+    assert client.post(f"{API}device-token/", REMOTE_ADDR="36.66.10.2").status_code == 201
+
+
+def test_the_form_page_counts_in_the_same_token_limit(client, rates):
+    from django.test import Client
+
+    rates(device_token="2/hour")
+    assert client.post(f"{API}device-token/", REMOTE_ADDR=NAT).status_code == 201
+    assert DEVICE_COOKIE in Client().get("/lapor/", REMOTE_ADDR=NAT).cookies
+    # The allowance is used up: the page still opens, without a new token (the phone counts per address).
+    page = Client().get("/lapor/", REMOTE_ADDR=NAT)
+    assert page.status_code == 200
+    assert DEVICE_COOKIE not in page.cookies
+    assert client.post(f"{API}device-token/", REMOTE_ADDR=NAT).status_code == 429
+
+
+def test_concurrent_reports_never_pass_the_limit(rates, transactional_db):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor == "sqlite":
+        pytest.skip("concurrent writers need PostgreSQL")
+    rates(report_submit="5/hour", report_address="50/hour")
+    barrier = threading.Barrier(8)
+    answers = []
+
+    def send():
+        barrier.wait()
+        answers.append(api_report(Client()).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [201] * 5 + [429] * 3
+    assert Incident.objects.count() == 5
+
+
 def test_ipv6_addresses_of_one_network_share_an_allowance(client, rates):
     rates(report_submit="2/hour")
     assert api_report(client, address="2001:db8:1:2::1").status_code == 201
