@@ -10,6 +10,7 @@ import hmac
 import json
 
 import pytest
+from django.test import Client
 
 from incidents.channels.models import Contact, Conversation, InboundMessage, OutboundMessage
 from incidents.channels.services import number_block
@@ -244,3 +245,31 @@ def test_a_username_only_sender_can_be_blocked(client, channel_settings, committ
         post_wa(client, _username_only("LAPOR", on_message=False))
     message = InboundMessage.objects.get()
     assert message.state == "ignored" and message.note == "blocked"
+
+
+# --- the desk reads what could not be read ---------------------------------------------------------
+
+
+def test_the_koordinator_reads_unreadable_messages_on_the_desk(client, channel_settings, committing, personas):
+    with committing():
+        post_wa(client, wa_body(wa_message("location", lat="x", lng="y"), wa_message(text="halo")))
+        post_sms_raw(client, b"{rusak <b>")
+    desk = Client()
+    desk.force_login(personas.koordinator)
+    response = desk.get("/petugas/pesan-tak-terbaca/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "location without coordinates" in page and SENDER in page
+    assert "{rusak &lt;b&gt;" in page  # shown as it came, escaped
+    assert "halo" not in page  # a message that was read is not listed
+    assert 'href="/petugas/pesan-tak-terbaca/"' in desk.get("/petugas/").content.decode()
+
+
+@pytest.mark.parametrize("persona", ["officer_rupit", "mitra_bpbd", "tim_efektif", "pimpinan"])
+def test_only_the_koordinator_reads_unreadable_messages(persona, personas, client, channel_settings, committing):
+    with committing():
+        post_sms_raw(client, b"{rusak")
+    desk = Client()
+    desk.force_login(getattr(personas, persona))
+    assert desk.get("/petugas/pesan-tak-terbaca/").status_code == 403
+    assert "pesan-tak-terbaca" not in desk.get("/petugas/").content.decode()
