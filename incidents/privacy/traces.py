@@ -155,6 +155,18 @@ def _channels_erase(identity: Identity) -> None:
     BlockedNumber.objects.filter(number__in=numbers).delete()
 
 
+def _raw_payloads_erase(identity: Identity) -> int:
+    """A payload that could not be read has no sender to find it by (or
+    another's): any raw payload that mentions the person goes."""
+    needles = identity.needles(with_short_names=False)
+    if not needles:
+        return 0
+    condition = Q()
+    for needle in needles:
+        condition |= Q(raw__icontains=needle)
+    return InboundMessage.objects.filter(condition).update(raw={})
+
+
 def _deliveries_erase(identity: Identity) -> None:
     condition = Q(recipient__in=identity.phones | identity.numbers)
     for email in identity.emails:
@@ -169,8 +181,9 @@ def traces_erase(identity: Identity) -> dict:
     if not identity:
         return {}
     _channels_erase(identity)
+    raw_payloads = _raw_payloads_erase(identity)
     _deliveries_erase(identity)
-    return {"audit_rows": _audit_redact(identity)}
+    return {"audit_rows": _audit_redact(identity), "raw_payloads": raw_payloads}
 
 
 def exports_erase(identity: Identity) -> int:

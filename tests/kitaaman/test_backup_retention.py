@@ -58,7 +58,7 @@ def test_a_backup_is_private_and_the_command_expires_old_ones(require_postgres, 
         os.umask(previous)
     folder = store / "hari-ini"
     assert mode(folder) == 0o700
-    assert {name: mode(folder / name) for name in (DUMP, MEDIA, MANIFEST)} == {DUMP: 0o600, MEDIA: 0o600, MANIFEST: 0o600}
+    assert [mode(folder / name) for name in (DUMP, MEDIA, MANIFEST)] == [0o600, 0o600, 0o600]
     assert not old.exists() and "kedaluwarsa dihapus" in out.getvalue()
     assert os.umask(0o022) == 0o022, "the process umask is restored"
 

@@ -25,7 +25,7 @@ from incidents.desk import export
 from incidents.models import AuditLog, Incident
 from incidents.open311.services import open311_key_create
 from tests.conftest import is_postgres, missing_service
-from tests.incidents.channels.helpers import post_sms, post_wa, sms_event, wa_body, wa_message
+from tests.incidents.channels.helpers import post_sms, post_wa, sign_sms, sms_event, wa_body, wa_message
 
 NAME = "Siti Rahmawati Kusuma"
 PHONE = "0812-7777-3131"
@@ -67,6 +67,10 @@ def media_text() -> str:
     return "\n".join(parts).lower()
 
 
+def post_sms_raw(client, body: bytes):
+    return client.post("/channels/sms/android/", body, content_type="application/json", **sign_sms(body))
+
+
 def found(text: str) -> list[str]:
     return [n for n in NEEDLES if n.lower() in text]
 
@@ -76,10 +80,14 @@ def reporter_everywhere(client, channel_settings, personas, make_incident, provi
     """One person on every channel, blocked, and in two desk exports."""
     web = make_incident(reporter_name=NAME, reporter_phone=PHONE, reporter_email=EMAIL)
     other = make_incident(reporter_name="Budi Santoso", reporter_phone="085200001111", reporter_email=OTHER_EMAIL)
-    assert post_sms(client, sms_event("LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang", sender=NUMBER)).status_code == 200
+    lapor = sms_event("LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang", sender=NUMBER)
+    assert post_sms(client, lapor).status_code == 200
     sms_report = Incident.objects.get(channel="sms")
     # A CEK outside any conversation: its sender and raw payload hold the number.
     assert post_sms(client, sms_event(f"CEK {web.tracking_code}", sender=NUMBER)).status_code == 200
+    # Unreadable, so stored raw with no sender to find it by.
+    raw = f'{{"event": "sms:received", "payload": {{"phoneNumber": "{NUMBER}", "message": "rusak'.encode()
+    assert post_sms_raw(client, raw).status_code == 200
     body = wa_body(
         wa_message(text="LAPOR#banjir#Muara Rupit#Air masuk rumah", sender=NUMBER),
         wa_message(text="halo", sender=NUMBER),
@@ -150,7 +158,7 @@ def test_nothing_of_the_erased_reporter_remains(reporter_everywhere, personas, a
     other = Incident.objects.get(pk=reporter_everywhere["other"].pk)
     assert other.reporter_email == OTHER_EMAIL
     assert not Contact.objects.exists() and not BlockedNumber.objects.exists()
-    assert InboundMessage.objects.count() == 5
+    assert InboundMessage.objects.count() == 6
     audit = AuditLog.objects.get(action="open311.request_submitted")
     assert audit.data["device_id"] == "[dihapus]" and audit.data["application"] == "Lapor Muratara App"
     # The koordinator's exports held the other reporter too: they are marked, to be built again.
