@@ -11,6 +11,9 @@ flagged for the desk.
 import hashlib
 import json
 import re
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
 
 REPLACEMENT = "\ufffd"
 # NUL and every UTF-16 surrogate: after JSON decoding, a surrogate still in a
@@ -63,3 +66,23 @@ def fingerprint(value) -> str:
     delivery of the same unreadable item is stored once)."""
     encoded = json.dumps(value, sort_keys=True, ensure_ascii=True, default=str).encode()
     return "unreadable:" + hashlib.sha256(encoded).hexdigest()
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def sane_time(value: datetime | None) -> datetime:
+    """A provider's timestamp if it is one the database can store and could
+    be true (a phone's clock may be off by hours, not by centuries), else now.
+    Messages are processed in this order, so a far-off value would jump the queue."""
+    now = timezone.now()
+    if value is None:
+        return now
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return now
+    return value if EARLIEST <= value <= now + FUTURE_SLACK else now

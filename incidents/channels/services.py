@@ -46,7 +46,16 @@ class InboundPayload:
     def as_unreadable(self, why: str) -> "InboundPayload":
         """The same message reduced to its raw payload, flagged for the desk."""
         sender = self.sender if len(self.sender) <= MAX_CONTACT_LENGTH else ""
-        return replace(self, sender=sender, text="", media=[], lat=None, lng=None, unreadable=why[:200])
+        return replace(
+            self,
+            sender=sender,
+            text="",
+            media=[],
+            lat=None,
+            lng=None,
+            received_at=timezone.now(),
+            unreadable=why[:200],
+        )
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from incidents.channels.cleaning import fingerprint
+from incidents.channels.cleaning import fingerprint, sane_time
 from incidents.channels.phone import normalize_number
 from incidents.channels.services import InboundPayload
 from incidents.models import Channel
@@ -61,10 +61,7 @@ def _received_at(value):
         received_at = parse_datetime(value) if isinstance(value, str) else None
     except ValueError:  # well formed but impossible ("2026-13-45T…")
         received_at = None
-    received_at = received_at or timezone.now()
-    if timezone.is_naive(received_at):
-        received_at = timezone.make_aware(received_at)
-    return received_at
+    return sane_time(received_at)
 
 
 def unreadable(raw, why: str, *, provider_id: str = "", sender: str = "") -> InboundPayload:

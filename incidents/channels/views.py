@@ -31,7 +31,7 @@ def _store(payloads) -> dict:
     for payload in payloads:
         try:
             _message, created = inbound_message_receive(payload=payload)
-        except (DatabaseError, ValueError, TypeError) as exc:
+        except (DatabaseError, ValueError, TypeError, OverflowError) as exc:
             # Cleaned already, so this is a value the database still refuses
             # (a field too long for its column…): keep it raw for the desk.
             logger.warning("channel webhook: message %s stored raw: %s", payload.provider_id, exc)

@@ -20,7 +20,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from incidents.channels.cleaning import fingerprint
+from incidents.channels.cleaning import fingerprint, sane_time
 from incidents.channels.phone import business_user_id, normalize_number
 from incidents.channels.services import InboundPayload
 from incidents.models import Channel
@@ -60,7 +60,7 @@ def signature_ok(*, body: bytes, header: str) -> bool:
 
 def _received_at(message: dict):
     try:
-        return datetime.fromtimestamp(int(message.get("timestamp")), tz=UTC)
+        return sane_time(datetime.fromtimestamp(int(message.get("timestamp")), tz=UTC))
     except (TypeError, ValueError, OverflowError, OSError):
         return timezone.now()
 

@@ -11,10 +11,12 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from incidents.channels.models import Contact, Conversation, InboundMessage, OutboundMessage
 from incidents.channels.services import number_block
 from incidents.models import Incident
+from tests.conftest import is_postgres
 from tests.incidents.channels.helpers import (
     SENDER,
     WA_APP_SECRET,
@@ -273,3 +275,52 @@ def test_only_the_koordinator_reads_unreadable_messages(persona, personas, clien
     desk.force_login(getattr(personas, persona))
     assert desk.get("/petugas/pesan-tak-terbaca/").status_code == 403
     assert "pesan-tak-terbaca" not in desk.get("/petugas/").content.decode()
+
+
+# --- values the database cannot store ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2026-02-30T10:00:00", "2999-01-01T00:00:00Z"]
+)
+def test_an_impossible_or_far_off_sms_time_is_replaced_by_now(client, channel_settings, committing, value):
+    event = sms_event("LAPOR")
+    event["payload"]["receivedAt"] = value
+    before = timezone.now()
+    with committing():
+        response = post_sms(client, event)
+    assert response.status_code == 200
+    message = InboundMessage.objects.get()
+    assert message.state == "processed" and before <= message.received_at <= timezone.now()
+
+
+@pytest.mark.parametrize("value", ["99999999999999", "-99999999999", "253402300799"])
+def test_an_impossible_whatsapp_timestamp_is_replaced_by_now(client, channel_settings, committing, value):
+    message = wa_message(text="LAPOR")
+    message["timestamp"] = value
+    before = timezone.now()
+    with committing():
+        assert post_wa(client, wa_body(message)).status_code == 200
+    assert before <= InboundMessage.objects.get().received_at <= timezone.now()
+
+
+def test_a_message_the_database_refuses_is_stored_raw_instead(client, channel_settings, committing, monkeypatch):
+    """Whatever slips past the reading (here a sender too long for its column,
+    refused by PostgreSQL), the message is kept raw and flagged, not lost."""
+    from incidents.channels import whatsapp
+
+    read = whatsapp.parse_webhook
+
+    def with_a_long_sender(body):
+        payloads = read(body)
+        payloads[0].sender = "+" + "1" * 300
+        return payloads
+
+    monkeypatch.setattr(whatsapp, "parse_webhook", with_a_long_sender)
+    with committing():
+        response = post_wa(client, wa_body(wa_message(text="LAPOR"), wa_message(text="halo")))
+    assert response.status_code == 200 and response.json()["stored"] == 2
+    if is_postgres():
+        flagged = InboundMessage.objects.get(state="unreadable")
+        assert flagged.sender == "" and flagged.note.startswith("DataError") and flagged.raw["text"]["body"] == "LAPOR"
+    assert InboundMessage.objects.get(text="halo").state == "processed"
