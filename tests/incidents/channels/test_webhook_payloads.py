@@ -12,6 +12,9 @@ import json
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from incidents.channels.models import Contact, Conversation, InboundMessage, OutboundMessage
 from incidents.channels.services import number_block
@@ -324,3 +327,35 @@ def test_a_message_the_database_refuses_is_stored_raw_instead(client, channel_se
         flagged = InboundMessage.objects.get(state="unreadable")
         assert flagged.sender == "" and flagged.note.startswith("DataError") and flagged.raw["text"]["body"] == "LAPOR"
     assert InboundMessage.objects.get(text="halo").state == "processed"
+
+
+# --- any signed payload: stored or ignored, never a 5xx ----------------------------------------------
+
+JSON_LEAF = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+JSON = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=12,
+)
+FIELD = st.sampled_from(["id", "from", "from_user_id", "type", "text", "timestamp", "location", "image"])
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(overrides=st.dictionaries(FIELD, JSON, max_size=4), entry_extra=JSON)
+def test_any_whatsapp_message_shape_is_answered_200(client, channel_settings, overrides, entry_extra):
+    good = wa_message(text="halo")
+    body = wa_body(good, {**wa_message(text="x"), **overrides})
+    body["entry"].append(entry_extra)
+    response = post_wa(client, body)
+    assert response.status_code == 200, response.content
+    assert InboundMessage.objects.get(provider_id=good["id"]).text == "halo"
+
+
+@hyp_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(payload=st.dictionaries(st.sampled_from(["message", "phoneNumber", "receivedAt", "sender"]), JSON))
+def test_any_sms_event_shape_is_answered_200(client, channel_settings, payload):
+    event = sms_event("halo")
+    event["payload"].update(payload)
+    response = post_sms(client, event)
+    assert response.status_code == 200, response.content
+    assert InboundMessage.objects.filter(provider_id=event["id"]).exists()
