@@ -7,7 +7,7 @@ task, so what a message says can never turn into an error for the provider."""
 
 import logging
 
-from django.db import DatabaseError
+from django.db import DataError
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,9 +31,11 @@ def _store(payloads) -> dict:
     for payload in payloads:
         try:
             _message, created = inbound_message_receive(payload=payload)
-        except (DatabaseError, ValueError, TypeError, OverflowError) as exc:
+        except (DataError, ValueError, TypeError, OverflowError) as exc:
             # Cleaned already, so this is a value the database still refuses
-            # (a field too long for its column…): keep it raw for the desk.
+            # (a field too long for its column…): keep it raw for the desk. A
+            # database that is down raises OperationalError: not caught, the
+            # delivery is answered 503 and retried.
             logger.warning("channel webhook: message %s stored raw: %s", payload.provider_id, exc)
             payload = payload.as_unreadable(f"{type(exc).__name__}: {exc}")
             _message, created = inbound_message_receive(payload=payload)
