@@ -188,6 +188,7 @@ def traces_erase(identity: Identity) -> dict:
 
 def exports_erase(identity: Identity) -> int:
     """Desk exports on disk that hold the person: deleted (files are not
-    transactional: called once the erasure has committed)."""
-    needles = identity.needles()
+    transactional: called once the erasure has committed). A short name
+    alone would match too many files; an export row carries the contact too."""
+    needles = identity.needles(with_short_names=False)
     return exports_purge(needles, redact=redactor(needles)) if needles else 0
