@@ -9,6 +9,12 @@ A backup is a folder with three files:
     manifest.json     when, from what, SHA-256 of both files, and row counts
                       (reports, photos, events, SPM figures) to check a restore
 
+Every file is written readable by its owner only (mode 0600, the folder 0700):
+a backup holds every reporter's name, phone and e-mail. Backups expire:
+`backups_prune` removes the backups in a folder older than
+BACKUP_RETENTION_DAYS, so data erased on a reporter's request is gone from
+the backups within that many days (the backup command prunes after writing).
+
 A restore checks both checksums first, refuses a target database that already
 holds tables or a non-empty media folder (unless told to replace them), then
 `pg_restore`s (or copies) the database and unpacks the media. Restoring into a
@@ -22,7 +28,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -112,12 +118,31 @@ def media_archive(target: Path, media_root: Path | None = None) -> int:
     return count
 
 
+def _private(path: Path) -> None:
+    """Readable by the owner only, whatever wrote it (pg_dump, the umask)."""
+    path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def backup_create(folder: Path) -> dict:
     """Write a backup into `folder` (created; must not hold a backup already)."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _private(folder)
     if (folder / MANIFEST).exists():
         raise BackupError(f"{folder} already holds a backup")
+    previous = os.umask(0o077)
+    try:
+        _write_parts(folder)
+    finally:
+        os.umask(previous)
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _write_parts(folder: Path) -> None:
+    for name in (DUMP, MEDIA):
+        # Created empty and private first: pg_dump writes into it, never world-readable.
+        (folder / name).touch(mode=0o600)
+        _private(folder / name)
     database_dump(folder / DUMP)
     files = media_archive(folder / MEDIA)
     manifest = {
@@ -128,7 +153,34 @@ def backup_create(folder: Path) -> dict:
         "counts": row_counts(),
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return manifest
+    for name in (DUMP, MEDIA, MANIFEST):
+        _private(folder / name)
+
+
+def _created(folder: Path) -> datetime | None:
+    try:
+        created = datetime.fromisoformat(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["created"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return created if created.tzinfo else created.replace(tzinfo=UTC)
+
+
+def backups_prune(root: Path, *, days: int | None = None, now: datetime | None = None) -> list[Path]:
+    """Remove the backups directly under `root` created more than `days`
+    (BACKUP_RETENTION_DAYS) ago. Only folders holding a readable manifest are
+    touched; anything else in `root` is left alone. Returns what was removed."""
+    days = settings.BACKUP_RETENTION_DAYS if days is None else days
+    root = Path(root)
+    if days <= 0 or not root.is_dir():
+        return []
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    removed = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()):
+        created = _created(folder)
+        if created is not None and created < cutoff:
+            shutil.rmtree(folder)
+            removed.append(folder)
+    return removed
 
 
 def manifest_read(folder: Path) -> dict:

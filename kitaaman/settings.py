@@ -509,6 +509,9 @@ THROTTLE_SUBSCRIBE = env("THROTTLE_SUBSCRIBE", "10/hour")
 # Personal data (UU 27/2022): days after a report is closed until its reporter's
 # name, phone and e-mail are erased by the daily retention run; 0 keeps them.
 REPORTER_DATA_RETENTION_DAYS = env_int("REPORTER_DATA_RETENTION_DAYS", 730)
+# A backup keeps what it held, erased reporters included, until it expires:
+# `manage.py backup` removes backups older than this from the folder it writes into.
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 14)
 
 # Called by incidents services after every change of a report (see incidents/hooks.py).
 KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed", "incidents.public.cache.incident_changed"]

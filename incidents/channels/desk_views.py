@@ -1,5 +1,6 @@
 """Desk pages of the message channels: the koordinator's list of blocked
-numbers, and blocking the sender of a report from the report's page."""
+numbers, the messages that could not be read, and blocking the sender of a
+report from the report's page."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from incidents import permissions
 from incidents.channels.forms import BlockNumberForm
 from incidents.channels.models import Conversation
-from incidents.channels.selectors import blocked_numbers
+from incidents.channels.selectors import blocked_numbers, messages_for_desk_review
 from incidents.channels.services import number_block, number_unblock
 from incidents.desk.views.common import _detail_url, _messages_from, _page, desk_required
 from incidents.selectors import incident_get_for_user
@@ -43,6 +44,13 @@ def blocked_list(request):
         status = 400
     context = {"form": form, "blocked": blocked_numbers()}
     return _page(request, "incidents/channels/blocked.html", context, status=status)
+
+
+@koordinator_required
+def unreadable_list(request):
+    """Messages stored but not understood (or given up): the desk reads them
+    as they came and answers the resident by hand if needed."""
+    return _page(request, "incidents/channels/unreadable.html", {"rows": messages_for_desk_review()})
 
 
 @require_POST

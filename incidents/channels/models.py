@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incidents.channels.phone import MAX_CONTACT_LENGTH
 from incidents.models import Channel, Incident
 
 MESSAGE_CHANNELS = [(Channel.SMS.value, Channel.SMS.label), (Channel.WHATSAPP.value, Channel.WHATSAPP.label)]
@@ -27,10 +28,13 @@ class InboundMessage(models.Model):
         PROCESSED = "processed", _("Diproses")
         IGNORED = "ignored", _("Diabaikan")
         FAILED = "failed", _("Gagal diproses")
+        # Stored as it came (cleaned) but not understood: the desk reads it.
+        UNREADABLE = "unreadable", _("Tidak terbaca")
 
     channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
     provider_id = models.CharField(_("ID pesan dari penyedia"), max_length=200)
-    sender = models.CharField(_("pengirim"), max_length=32)
+    # A +62… number, or a WhatsApp user id (BSUID) when the sender hides their number.
+    sender = models.CharField(_("pengirim"), max_length=MAX_CONTACT_LENGTH, blank=True)
     text = models.TextField(_("isi pesan"), blank=True)
     # [{"id": provider media id, "mime_type": ..., "caption": ...}]
     media = models.JSONField(_("lampiran"), default=list, blank=True)
@@ -80,7 +84,7 @@ class Conversation(models.Model):
         EXPIRED = "expired", _("Kedaluwarsa")
 
     channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
-    sender = models.CharField(_("pengirim"), max_length=32)
+    sender = models.CharField(_("pengirim"), max_length=MAX_CONTACT_LENGTH)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     step = models.CharField(_("langkah"), max_length=30, blank=True)
     # What the resident has given so far: category, desa, point, description, answers.
@@ -136,7 +140,7 @@ class Contact(models.Model):
     (WhatsApp's 24-hour window) and whether it said STOP."""
 
     channel = models.CharField(_("saluran"), max_length=10, choices=MESSAGE_CHANNELS)
-    number = models.CharField(_("nomor"), max_length=32)
+    number = models.CharField(_("nomor"), max_length=MAX_CONTACT_LENGTH)
     last_inbound_at = models.DateTimeField(_("pesan terakhir masuk"), null=True, blank=True)
     opted_out_at = models.DateTimeField(_("berhenti berlangganan kabar"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
@@ -153,7 +157,7 @@ class Contact(models.Model):
 class BlockedNumber(models.Model):
     """A number whose messages are stored but neither processed nor answered."""
 
-    number = models.CharField(_("nomor"), max_length=32, unique=True)
+    number = models.CharField(_("nomor"), max_length=MAX_CONTACT_LENGTH, unique=True)
     reason = models.CharField(_("alasan"), max_length=200, blank=True)
     blocked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,3 +32,21 @@ def normalize_number(raw) -> str:
 def whatsapp_id(number: str) -> str:
     """WhatsApp addresses a number without the plus."""
     return number.lstrip("+")
+
+
+# Meta's business-scoped user id (BSUID) of a WhatsApp user who hides their
+# number behind a username: a country code, a dot, an optional "ENT." for a
+# parent id, and up to 128 letters and digits ("ID.13491208655302741918").
+BUSINESS_USER_ID = re.compile(r"^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$")
+MAX_CONTACT_LENGTH = 140
+
+
+def business_user_id(raw) -> str:
+    """The BSUID as WhatsApp gave it, or "" when `raw` is not one."""
+    text = str(raw or "").strip()
+    return text if BUSINESS_USER_ID.match(text) else ""
+
+
+def contact_id(raw) -> str:
+    """A sender as stored: a canonical number, else a BSUID, else ""."""
+    return normalize_number(raw) or business_user_id(raw)

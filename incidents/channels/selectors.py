@@ -1,5 +1,6 @@
 """Reads of the message channels for the desk."""
 
+import json
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -63,3 +64,23 @@ def conversation_for_incident(incident) -> dict | None:
 
 def blocked_numbers():
     return BlockedNumber.objects.select_related("blocked_by").order_by("-created_at", "-id")
+
+
+UNREAD_PAGE = 100
+RAW_PREVIEW_CHARS = 2000
+
+
+def messages_for_desk_review(limit: int = UNREAD_PAGE) -> list[dict]:
+    """Messages the portal stored but could not read or could not process,
+    newest first, each with its raw payload as text (cut short). Carries the
+    sender: for users who may see a reporter's identity (the koordinator)."""
+    rows = InboundMessage.objects.filter(
+        state__in=(InboundMessage.State.UNREADABLE, InboundMessage.State.FAILED)
+    ).order_by("-created_at", "-id")[:limit]
+    result = []
+    for m in rows:
+        raw = json.dumps(m.raw, ensure_ascii=False, indent=1)
+        if len(raw) > RAW_PREVIEW_CHARS:
+            raw = raw[:RAW_PREVIEW_CHARS] + "…"
+        result.append({"message": m, "raw": raw})
+    return result

@@ -7,7 +7,7 @@ webhook answers as soon as that commits; nothing the processing does can
 turn into an error for the provider or lose the message.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import audit, permissions
+from incidents.channels.cleaning import clean_json, clean_text
 from incidents.channels.models import BlockedNumber, Contact, InboundMessage
-from incidents.channels.phone import normalize_number
+from incidents.channels.phone import MAX_CONTACT_LENGTH, contact_id
 from kitaaman.outbox import outbox_enqueue
 
 TASK_PROCESS_INBOUND = "incidents.channels.tasks.process_inbound"
@@ -38,12 +39,31 @@ class InboundPayload:
     lat: float | None = None
     lng: float | None = None
     raw: dict = field(default_factory=dict)
+    # Why the message could not be read ("" when it could): it is stored
+    # raw, flagged for the desk, and not processed.
+    unreadable: str = ""
+
+    def as_unreadable(self, why: str) -> "InboundPayload":
+        """The same message reduced to its raw payload, flagged for the desk."""
+        sender = self.sender if len(self.sender) <= MAX_CONTACT_LENGTH else ""
+        return replace(
+            self,
+            sender=sender,
+            text="",
+            media=[],
+            lat=None,
+            lng=None,
+            received_at=timezone.now(),
+            unreadable=why[:200],
+        )
 
 
 @transaction.atomic
 def inbound_message_receive(*, payload: InboundPayload) -> tuple[InboundMessage, bool]:
     """Store a message and enqueue its processing. Returns (message, created);
-    a provider id already stored (a retried webhook) creates nothing."""
+    a provider id already stored (a retried webhook) creates nothing. Text
+    and payload are cleaned here, whatever the channel; an unreadable
+    message is stored flagged and not processed."""
     existing = InboundMessage.objects.filter(channel=payload.channel, provider_id=payload.provider_id).first()
     if existing is not None:
         return existing, False
@@ -53,18 +73,22 @@ def inbound_message_receive(*, payload: InboundPayload) -> tuple[InboundMessage,
             message = InboundMessage.objects.create(
                 channel=payload.channel,
                 provider_id=payload.provider_id,
-                sender=payload.sender,
-                text=payload.text,
-                media=payload.media,
+                sender=clean_text(payload.sender),
+                text=clean_text(payload.text),
+                media=clean_json(payload.media),
                 lat=payload.lat,
                 lng=payload.lng,
                 received_at=payload.received_at,
                 created_at=now,
-                raw=payload.raw,
+                raw=clean_json(payload.raw),
+                state=InboundMessage.State.UNREADABLE if payload.unreadable else InboundMessage.State.PENDING,
+                note=clean_text(payload.unreadable)[:200],
             )
     except IntegrityError:
         # The same delivery arrived twice at once; the other request stored it.
         return InboundMessage.objects.get(channel=payload.channel, provider_id=payload.provider_id), False
+    if payload.unreadable:
+        return message, True
     contact, _created = Contact.objects.get_or_create(channel=payload.channel, number=payload.sender)
     # WhatsApp's 24-hour window runs from the resident's last message.
     Contact.objects.filter(pk=contact.pk).update(last_inbound_at=now)
@@ -101,7 +125,8 @@ def _require_koordinator(user) -> None:
 def number_block(*, user, number: str, reason: str = "", ip=None) -> BlockedNumber:
     """Stop processing and answering messages from `number` (koordinator only)."""
     _require_koordinator(user)
-    canonical = normalize_number(number)
+    # A number, or the WhatsApp user id of a sender who hides their number.
+    canonical = contact_id(number)
     if not canonical:
         raise ValidationError({"number": [_("Nomor telepon tidak valid.")]})
     reason = (reason or "").strip()

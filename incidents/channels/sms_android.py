@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from incidents.channels.cleaning import fingerprint, sane_time
 from incidents.channels.phone import normalize_number
 from incidents.channels.services import InboundPayload
 from incidents.models import Channel
@@ -45,10 +46,6 @@ class SmsGatewayRefused(Exception):
     """The gateway refused the message (bad number, bad credentials): do not retry."""
 
 
-class BadPayload(ValueError):
-    pass
-
-
 def signature_ok(*, body: bytes, timestamp: str, signature: str, now: float | None = None) -> bool:
     secret = settings.SMS_WEBHOOK_SECRET
     if not secret or not timestamp or not signature:
@@ -63,29 +60,52 @@ def signature_ok(*, body: bytes, timestamp: str, signature: str, now: float | No
     return hmac.compare_digest(expected, signature.strip().lower())
 
 
-def parse_event(event: dict) -> InboundPayload | None:
-    """The message of an `sms:received` event; None for the app's other
-    events (sent, delivered, ping). Raises BadPayload when it cannot be read."""
-    if not isinstance(event, dict):
-        raise BadPayload("not an object")
-    if event.get("event") != "sms:received":
-        return None
-    event_id = str(event.get("id") or "").strip()
-    payload = event.get("payload")
-    if not event_id or not isinstance(payload, dict):
-        raise BadPayload("missing id or payload")
-    sender = normalize_number(payload.get("phoneNumber") or payload.get("sender"))
-    if not sender:
-        raise BadPayload("missing or unreadable phoneNumber")
-    received_at = parse_datetime(str(payload.get("receivedAt") or "")) or timezone.now()
-    if timezone.is_naive(received_at):
-        received_at = timezone.make_aware(received_at)
+def _received_at(value):
+    try:
+        received_at = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible ("2026-13-45T…")
+        received_at = None
+    return sane_time(received_at)
+
+
+def unreadable(raw, why: str, *, provider_id: str = "", sender: str = "") -> InboundPayload:
+    """What could not be read, to be stored as it came and flagged for the desk."""
+    raw = raw if isinstance(raw, dict) else {"item": raw}
     return InboundPayload(
         channel=Channel.SMS,
-        provider_id=event_id[:200],
+        provider_id=provider_id or fingerprint(raw),
         sender=sender,
-        text=str(payload.get("message") or "")[:5000],
-        received_at=received_at,
+        received_at=timezone.now(),
+        raw=raw,
+        unreadable=why,
+    )
+
+
+def parse_event(event) -> InboundPayload | None:
+    """The message of an `sms:received` event (cleaned JSON); None for the
+    app's other events (sent, delivered, ping). An event that cannot be read
+    comes back flagged as unreadable, to be stored and shown to the desk."""
+    if not isinstance(event, dict):
+        return unreadable(event, "not an object")
+    if event.get("event") != "sms:received":
+        return None
+    event_id = event.get("id")
+    event_id = str(event_id).strip()[:200] if isinstance(event_id, str | int) else ""
+    payload = event.get("payload")
+    if not event_id or not isinstance(payload, dict):
+        return unreadable(event, "missing id or payload", provider_id=event_id)
+    sender = normalize_number(payload.get("phoneNumber") or payload.get("sender"))
+    if not sender:
+        return unreadable(event, "missing or unreadable phoneNumber", provider_id=event_id)
+    text = payload.get("message")
+    if text is not None and not isinstance(text, str | int | float):
+        return unreadable(event, "message is not text", provider_id=event_id, sender=sender)
+    return InboundPayload(
+        channel=Channel.SMS,
+        provider_id=event_id,
+        sender=sender,
+        text=str(text if text is not None else "")[:5000],
+        received_at=_received_at(payload.get("receivedAt")),
         raw=event,
     )
 

@@ -17,6 +17,7 @@ framework we do not use.
 
 import hashlib
 import hmac
+import math
 import re
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -24,7 +25,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils import timezone
 
-from incidents.channels.phone import normalize_number
+from incidents.channels.cleaning import fingerprint, sane_time
+from incidents.channels.phone import business_user_id, normalize_number
 from incidents.channels.services import InboundPayload
 from incidents.models import Channel
 from kitaaman import outbound_http
@@ -66,15 +68,48 @@ def signature_ok(*, body: bytes, header: str) -> bool:
 
 def _received_at(message: dict):
     try:
-        return datetime.fromtimestamp(int(message.get("timestamp")), tz=UTC)
+        return sane_time(datetime.fromtimestamp(int(message.get("timestamp")), tz=UTC))
     except (TypeError, ValueError, OverflowError, OSError):
         return timezone.now()
 
 
-def _message(message: dict) -> InboundPayload:
-    if not isinstance(message, dict) or not message.get("id"):
+def _identity(value) -> str:
+    """A sender's number (+62…) or, for a user who hides it behind a
+    username, their business-scoped user id; "" when neither."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    return business_user_id(text) or normalize_number("+" + text.lstrip("+"))
+
+
+def _sender(message: dict, contacts: list) -> str:
+    for key in ("from", "from_user_id", "user_id"):
+        found = _identity(message.get(key))
+        if found:
+            return found
+    # Only the change's contact names the sender (a username-only user may
+    # come with nothing but its user_id there): usable when it is the only one.
+    if len(contacts) == 1 and isinstance(contacts[0], dict):
+        return _identity(contacts[0].get("wa_id")) or _identity(contacts[0].get("user_id"))
+    return ""
+
+
+def _text_body(value) -> str:
+    if isinstance(value, dict):
+        value = value.get("body")
+    return value[:5000] if isinstance(value, str) else ""
+
+
+def _object(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _message(message: dict, contacts: list) -> InboundPayload:
+    if not isinstance(message, dict):
+        raise BadPayload("message is not an object")
+    if not isinstance(message.get("id"), str | int) or not str(message["id"]).strip():
         raise BadPayload("message without id")
-    sender = normalize_number("+" + str(message.get("from") or "").lstrip("+"))
+    sender = _sender(message, contacts)
     if not sender:
         raise BadPayload("message without a readable sender")
     kind = message.get("type")
@@ -86,38 +121,89 @@ def _message(message: dict) -> InboundPayload:
         raw=message,
     )
     if kind == "text":
-        payload.text = str((message.get("text") or {}).get("body") or "")[:5000]
+        payload.text = _text_body(message.get("text"))
     elif kind == "location":
-        location = message.get("location") or {}
+        location = _object(message.get("location"))
         try:
             payload.lat, payload.lng = float(location["latitude"]), float(location["longitude"])
         except (KeyError, TypeError, ValueError):
             raise BadPayload("location without coordinates")
+        if not (math.isfinite(payload.lat) and math.isfinite(payload.lng)):
+            raise BadPayload("location without coordinates")
     elif kind == "image":
-        image = message.get("image") or {}
-        if not image.get("id"):
+        image = _object(message.get("image"))
+        if not isinstance(image.get("id"), str | int) or not str(image["id"]).strip():
             raise BadPayload("image without media id")
-        payload.text = str(image.get("caption") or "")[:5000]
+        payload.text = _text_body(image.get("caption"))
         payload.media = [{"type": "image", "id": str(image["id"]), "mime_type": str(image.get("mime_type") or "")}]
     else:
         # Voice notes, videos, stickers…: kept, answered with the help text.
-        payload.media = [{"type": str(kind or "unknown")}]
+        payload.media = [{"type": str(kind or "unknown")[:40]}]
     return payload
 
 
-def parse_webhook(body: dict) -> list[InboundPayload]:
-    """The messages of a webhook POST. Raises BadPayload when it is not the Cloud API's shape."""
+def unreadable(raw, why: str, *, provider_id: str = "", sender: str = "") -> InboundPayload:
+    """What could not be read, to be stored as it came and flagged for the desk."""
+    raw = raw if isinstance(raw, dict) else {"item": raw}
+    return InboundPayload(
+        channel=Channel.WHATSAPP,
+        provider_id=provider_id or fingerprint(raw),
+        sender=sender,
+        received_at=timezone.now(),
+        raw=raw,
+        unreadable=why,
+    )
+
+
+def _read(message, contacts: list) -> InboundPayload:
+    try:
+        return _message(message, contacts)
+    except BadPayload as exc:
+        message_id = message.get("id") if isinstance(message, dict) else None
+        provider_id = str(message_id)[:200] if isinstance(message_id, str | int) and str(message_id).strip() else ""
+        sender = _sender(message, contacts) if isinstance(message, dict) else ""
+        return unreadable(message, str(exc), provider_id=provider_id, sender=sender)
+
+
+def _items(value) -> list:
+    """A list the notification should hold; an object alone counts as one."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def parse_webhook(body) -> list[InboundPayload]:
+    """The messages of a webhook POST (cleaned JSON), one payload each. What
+    cannot be read (a message, an entry or the whole notification) comes
+    back flagged as unreadable, never as an error that would lose the rest."""
     if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":
-        raise BadPayload("not a WhatsApp Business Account notification")
+        return [unreadable(body, "not a WhatsApp Business Account notification")]
     messages = []
-    for entry in body.get("entry") or []:
-        for change in (entry or {}).get("changes") or []:
-            value = (change or {}).get("value") or {}
-            if (change or {}).get("field") != "messages":
+    for entry in _items(body.get("entry")):
+        if not isinstance(entry, dict):
+            messages.append(unreadable(entry, "entry is not an object"))
+            continue
+        for change in _items(entry.get("changes")):
+            if not isinstance(change, dict):
+                messages.append(unreadable(change, "change is not an object"))
                 continue
-            for message in value.get("messages") or []:
-                messages.append(_message(message))
+            if change.get("field") != "messages":
+                continue
+            value = change.get("value")
+            if not isinstance(value, dict):
+                messages.append(unreadable(change, "change value is not an object"))
+                continue
+            contacts = value.get("contacts") if isinstance(value.get("contacts"), list) else []
+            messages.extend(_read(message, contacts) for message in _items(value.get("messages")))
     return messages
+
+
+def recipient_address(recipient: str) -> dict:
+    """How the Graph API is told who gets a message: "to" for a number,
+    "recipient" for a business-scoped user id (a user known only by username)."""
+    if business_user_id(recipient):
+        return {"recipient": recipient}
+    return {"to": recipient.lstrip("+")}
 
 
 # --- the Graph API client ----------------------------------------------------------------------------
@@ -155,11 +241,11 @@ class WhatsAppClient:
             raise WhatsAppRefused(f"WhatsApp API refused ({response.status}): {text}")
         return response
 
-    def _send(self, payload: dict) -> str:
+    def _send(self, to: str, payload: dict) -> str:
         response = self._request(
             "POST",
             f"{self.base_url}/{self.phone_number_id}/messages",
-            json={"messaging_product": "whatsapp", "recipient_type": "individual", **payload},
+            json={"messaging_product": "whatsapp", "recipient_type": "individual", **recipient_address(to), **payload},
         )
         try:
             return str(response.json()["messages"][0]["id"])
@@ -168,19 +254,19 @@ class WhatsAppClient:
             return ""
 
     def send_text(self, *, to: str, text: str) -> str:
-        return self._send({"to": to, "type": "text", "text": {"body": text[:4096], "preview_url": False}})
+        return self._send(to, {"type": "text", "text": {"body": text[:4096], "preview_url": False}})
 
     def send_template(self, *, to: str, name: str, language: str, params: list[str]) -> str:
         return self._send(
+            to,
             {
-                "to": to,
                 "type": "template",
                 "template": {
                     "name": name,
                     "language": {"code": language},
                     "components": [{"type": "body", "parameters": [{"type": "text", "text": str(p)} for p in params]}],
                 },
-            }
+            },
         )
 
     def download_media(self, media_id: str, *, max_bytes: int) -> tuple[bytes, str]:

@@ -12,11 +12,13 @@ whose identity the owner may see (never for anonymous reports: revealing
 those is a per-report, audited act on the report page).
 """
 
+import html
 import json
 import logging
 import os
 import time
 import uuid
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -54,6 +56,8 @@ TASK_NAME = "incidents.desk.tasks.export_run"
 FORMATS = ("csv", "xlsx")
 KEEP_DAYS = 7
 STALE_LOCK = timedelta(minutes=30)
+# Why a built file is gone before its time: it held a reporter's data that was erased.
+ERASED_ERROR = "erased"
 CHUNK = 2000
 
 WAITING, RUNNING, DONE, FAILED = "menunggu", "diproses", "selesai", "gagal"
@@ -192,6 +196,52 @@ def _remove_job(job_id):
             (export_dir() / f"{job_id}{suffix}").unlink()
         except OSError:
             pass
+
+
+# --- erasure ------------------------------------------------------------------------------------
+
+
+def _file_text(path: Path) -> str:
+    """A built file's text, lowercased, for searching (XLSX: its XML parts)."""
+    if path.suffix == ".csv":
+        return path.read_text(encoding="utf-8-sig", errors="replace").lower()
+    parts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                parts.append(html.unescape(archive.read(name).decode("utf-8", errors="replace")))
+    return "\n".join(parts).lower()
+
+
+def exports_purge(needles, *, redact) -> int:
+    """Delete every export file still on disk that holds one of `needles`
+    (an erased reporter's name, number or e-mail, lowercased) and redact the
+    job's filters; the job stays, marked failed, so its owner sees why and
+    may build it again without the erased data. Returns how many files."""
+    needles = [n for n in needles if n]
+    removed = 0
+    for job_path in export_dir().glob("*.json"):
+        try:
+            job = json.loads(job_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        changed = False
+        filters, filters_changed = redact(job.get("filters") or {})
+        if filters_changed:
+            job["filters"], changed = filters, True
+        target = export_dir() / f"{job_path.stem}.{job.get('format')}"
+        try:
+            text = _file_text(target) if target.is_file() else ""
+        except (OSError, zipfile.BadZipFile):
+            text = ""
+        if text and any(n in text for n in needles):
+            target.unlink(missing_ok=True)
+            removed += 1
+            job.update(status=FAILED, rows=None, size=None, error=ERASED_ERROR)
+            changed = True
+        if changed:
+            _write_job(job)
+    return removed
 
 
 # --- building the file ---------------------------------------------------------------------------

@@ -60,7 +60,9 @@ def export(request):
     form = ReporterLookupForm(request.POST)
     if not form.is_valid():
         return _render(request, form, None)
-    data = services.reporter_data_export(actor=request.user, incidents=_found(form), ip=client_ip(request))
+    data = services.reporter_data_export(
+        actor=request.user, incidents=_found(form), ip=client_ip(request), phone=form.cleaned_data.get("telepon", "")
+    )
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -79,6 +81,12 @@ def erase(request):
         lookup_form = ReporterLookupForm(request.POST)
         reports = _found(lookup_form) if lookup_form.is_valid() else None
         return _render(request, lookup_form, reports, erase_form=form)
-    count = services.reporter_data_erase(incidents=_found(form), actor=request.user, ip=client_ip(request))
+    count = services.reporter_data_erase(
+        incidents=_found(form),
+        actor=request.user,
+        ip=client_ip(request),
+        email=form.cleaned_data.get("email", ""),
+        phone=form.cleaned_data.get("telepon", ""),
+    )
     messages.success(request, _("Data pribadi pelapor dihapus dari %(n)s laporan.") % {"n": count})
     return redirect("desk:privacy")

@@ -10,6 +10,7 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
+from incidents import audit
 from incidents.models import AuditLog, EventKind, Incident, IncidentEvent
 from incidents.privacy.tasks import retention_sweep
 from incidents.workflow.services import incident_transition
@@ -189,3 +190,18 @@ def test_a_report_by_sms_loses_its_sender_number(client, personas, make_incident
     assert OutboundMessage.objects.filter(recipient="081200000001").exists()
     message = InboundMessage.objects.get()
     assert message.raw == {} and message.text == "BANJIR rumah terendam"
+
+
+def test_retention_also_removes_partner_ids_and_mentions_from_the_reports_audit(personas, make_incident, settings):
+    settings.REPORTER_DATA_RETENTION_DAYS = 365
+    old = closed(personas, make_incident, days_ago=400, reporter_email=EMAIL, reporter_phone=PHONE)
+    audit.record(
+        "open311.request_submitted",
+        incident=old,
+        data={"application": "Lapor Muratara App", "device_id": "android-123", "account_id": "warga-77"},
+    )
+    audit.record("incident.note", incident=old, data={"text": f"Pelapor Siti Aminah ({PHONE}) menelepon"})
+    assert retention_sweep() == 1
+    submitted = AuditLog.objects.get(action="open311.request_submitted")
+    assert submitted.data == {"application": "Lapor Muratara App", "device_id": "[dihapus]", "account_id": "[dihapus]"}
+    assert AuditLog.objects.get(action="incident.note").data == {"text": "Pelapor [dihapus] ([dihapus]) menelepon"}
