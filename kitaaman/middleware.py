@@ -7,10 +7,10 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .error_pages import error_page
 from .http import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -116,6 +116,6 @@ class ServiceUnavailableMiddleware:
                 {"error": {"code": code, "message": message, "retry_after": retry_after}}, status=503
             )
         else:
-            response = render(request, "503.html", {"message": message}, status=503)
+            response = error_page(request, 503, message=message)
         response["Retry-After"] = str(retry_after)
         return response
