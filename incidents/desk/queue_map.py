@@ -23,7 +23,7 @@ from incidents.models import Priority, Status
 
 # Newest first; a desk zoomed out over the whole kabupaten needs no more.
 MAP_LIMIT = 2000
-SUMMARY_CHARS = 80
+SUMMARY_CHARS = 60  # as in the queue's rows
 # About 11 m, as on the public layer: enough to tell houses apart on a zoomed map.
 PRECISION = 4
 

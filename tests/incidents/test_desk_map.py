@@ -1,16 +1,21 @@
 """The desk map (/petugas/peta/) and its GeoJSON: the same reports as the queue
 for the same filters, area-scoped, no reporter identity, clear errors."""
 
+import gzip
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from incidents.desk.queue_map import desk_map_geojson
+from incidents.demo.generator import DemoGenerator, ensure_demo_users
+from incidents.desk.queue_map import MAP_LIMIT, desk_map_geojson
 from incidents.models import Desa
 from incidents.workflow.assignment_request import assignment_request_create
 from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG, DESA_RUPIT, NIBUNG
+from tests.figures import record
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("desk:map")
@@ -199,3 +204,23 @@ def test_anonymous_and_non_staff_are_refused(client, django_user_model):
         assert response.status_code == 302 and reverse("login") in response["Location"]
     client.force_login(django_user_model.objects.create_user("warga", password="x"))
     assert client.get(DATA).status_code == 403
+
+
+def test_two_thousand_reports_fit_well_under_100_kb_compressed(client, personas):
+    """The cap (2,000 reports, "Semua") as a phone downloads it: compact
+    features, gzip. The role's default view is far smaller still."""
+    ensure_demo_users(reset_passwords=False)
+    DemoGenerator(seed=7, months=6).run(MAP_LIMIT + 50)
+    client.force_login(personas.koordinator)
+    response = client.get(DATA, {"status": ""}, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    body = gzip.decompress(response.content)
+    data = json.loads(body)
+    assert len(data["features"]) == MAP_LIMIT and data["truncated"] is True
+    assert len(response.content) < 80_000, len(response.content)
+    default = client.get(DATA, HTTP_ACCEPT_ENCODING="gzip")
+    record(
+        f"desk map layer, {MAP_LIMIT} reports: {len(body):,} B plain, {len(response.content):,} B gzip; "
+        f"koordinator's default: {len(default.content):,} B gzip"
+    )
+    assert len(default.content) < len(response.content)
