@@ -14,6 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -46,4 +49,22 @@ def error_page(request, status: int, exception=None, *, message: str = "") -> Ht
             return HttpResponse(template.render(context, request), status=status)
         except Exception:
             logger.exception("error page %s failed with the request; sending the plain one", status)
-    return HttpResponse(template.render(context), status=status)
+    try:
+        return HttpResponse(template.render(context), status=status)
+    except Exception:
+        # Even the frame failed (a static manifest missing after a bad deploy):
+        # the same words, no template.
+        logger.exception("error page %s failed; sending the bare one", status)
+        return HttpResponse(_bare_page(status), status=status)
+
+
+def _bare_page(status: int) -> str:
+    title = escape(_("Maaf, terjadi kesalahan pada sistem") if status >= 500 else _("Halaman tidak dapat ditampilkan"))
+    return (
+        f'<!DOCTYPE html><html lang="{escape(get_language() or "id")}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · KITA AMAN</title></head>'
+        f"<body><header><strong>KITA AMAN</strong></header><main><h1>{title}</h1>"
+        f"<p>{escape(_('Coba lagi beberapa saat lagi.'))}</p>"
+        f'<p><a href="/">{escape(_("Ke beranda"))}</a> · <a href="/lacak/">{escape(_("Lacak laporan"))}</a> · '
+        f'<a href="/petugas/">{escape(_("Meja petugas"))}</a></p></main></body></html>'
+    )

@@ -69,7 +69,7 @@ def test_404_in_english_follows_the_chosen_language(client):
     assert '<html lang="en">' in html
     # The frame's words come from the English catalogue (the new sentences
     # of the error pages follow once they are translated).
-    assert "In an emergency, call 112." in html and "Track a report" in html
+    assert "Emergency: call 112." in html and "Track a report" in html
 
 
 def test_petugas_of_another_area_gets_a_404_leading_back_to_the_desk(client, personas):
@@ -127,3 +127,18 @@ def test_api_keeps_the_json_envelope(error_urls):
         assert response.status_code == status
         assert response["Content-Type"].startswith("application/json")
         assert response.json()["error"]["code"]
+
+
+def test_500_without_its_frame_still_says_what_happened(error_urls, settings):
+    """A missing static manifest breaks every template using {% static %}:
+    the 500 then is a bare page in the same words, not the server's text."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = "/nonexistent-static-root"
+    response = Client(raise_request_exception=False).get("/crash/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Maaf, terjadi kesalahan pada sistem" in html and 'href="/lacak/"' in html
+    assert "rahasia internal" not in html
