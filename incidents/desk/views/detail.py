@@ -92,7 +92,7 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
         "incident": incident,
         "version": incident.version,
         "detail_answers": _detail_answers(incident),
-        "events": events_for_user(user, incident),
+        "events": list(events_for_user(user, incident)),
         "photos": list(incident.photos.all()),
         "assignments": [
             {

@@ -258,7 +258,8 @@ def home(request):
         "overdue_url": "?" + urlencode({**chosen, "overdue": "1"}),
         "requested_count": counts["assignment_requested"],
         "requested_url": "?" + urlencode({**base, "assignment_requested": "1"}),
-        "map_url": reverse("desk:map") + ("?" + urlencode(params) if params else ""),
+        # The role's default travels as no query; "Semua" as `?status=`.
+        "map_url": reverse("desk:map") + ("" if showing_work else "?" + urlencode(params or ALL_PARAMS)),
         "active_filters": len([k for k in params if k != "sort"]),
         "all_url": reverse("desk:home") + "?" + urlencode(ALL_PARAMS),
         "work_url": reverse("desk:home"),
