@@ -60,9 +60,11 @@ NARROW_FACTS = """() => {
 def test_report_page_on_a_phone_puts_the_actions_first_and_keeps_facts_readable(
     browser, live_server, personas, screenshot_dir
 ):
+    # A conflict report: its answers have long labels ("Apakah ada kekerasan...").
     incident = factories.make_incident(
+        category="konflik-perusahaan",
         desa=DESA_BATU_GAJAH,
-        description="Air sungai meluap sejak subuh dan masuk ke rumah warga di RT 03, jalan desa tergenang.",
+        description="Warga menutup jalan kebun karena sengketa batas lahan plasma dengan perusahaan.",
         location_detail="Dusun II, dekat jembatan gantung dan masjid Al-Ikhlas",
     )
     context, page = new_page(browser, PHONE)
