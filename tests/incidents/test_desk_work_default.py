@@ -104,3 +104,16 @@ def test_the_map_opens_on_the_same_work(client, personas, reports):
     assert everything.context["geojson_url"] == reverse("desk:map_geojson") + "?status="
     data = client.get(everything.context["geojson_url"]).json()
     assert codes(reports, "done") <= {f["properties"]["c"] for f in data["features"]}
+
+
+def test_the_koordinators_filter_is_in_the_staff_api_too(client, personas, reports):
+    client.force_login(personas.koordinator)
+    response = client.get("/api/v1/incidents/", {"awaiting_coordinator": "true"})
+    assert response.status_code == 200
+    body = response.json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert {row["tracking_code"] for row in rows} == codes(reports, "new", "requested", "nibung")
+    # The API itself has no role default: without filters, every report.
+    body = client.get("/api/v1/incidents/").json()
+    rows = body["results"] if isinstance(body, dict) else body
+    assert len(rows) == 5
