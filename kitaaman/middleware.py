@@ -7,10 +7,10 @@ from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .error_pages import error_page
 from .http import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -92,15 +92,31 @@ class PortalLocaleMiddleware(LocaleMiddleware):
 
 
 # Answers worth compressing; photos, PDFs and spreadsheets are compressed already.
-COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "application/manifest+json")
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/vnd.oai.openapi",  # the API schema, YAML or JSON
+    "image/svg+xml",
+)
+# Any structured-syntax suffix (RFC 6839): application/geo+json, problem+json,
+# manifest+json, cap+xml, atom+xml...
+COMPRESSIBLE_SUFFIXES = ("+json", "+xml")
+
+
+def is_compressible(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type.startswith(COMPRESSIBLE_TYPES) or media_type.endswith(COMPRESSIBLE_SUFFIXES)
 
 
 class TextGZipMiddleware(GZipMiddleware):
-    """Compresses pages, JSON and scripts for browsers that accept it (Django's
-    GZipMiddleware, including its BREACH mitigation), and leaves files alone."""
+    """Compresses pages, JSON, GeoJSON, XML and scripts for browsers that
+    accept it (Django's GZipMiddleware, including its BREACH mitigation), and
+    leaves files alone."""
 
     def process_response(self, request, response):
-        if not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES):
+        if not is_compressible(response.get("Content-Type", "")):
             return response
         return super().process_response(request, response)
 
@@ -132,6 +148,6 @@ class ServiceUnavailableMiddleware:
                 {"error": {"code": code, "message": message, "retry_after": retry_after}}, status=503
             )
         else:
-            response = render(request, "503.html", {"message": message}, status=503)
+            response = error_page(request, 503, message=message)
         response["Retry-After"] = str(retry_after)
         return response

@@ -46,6 +46,8 @@ SECRET_KEY = env("SECRET_KEY") or "django-insecure-kitaaman-development-key-do-n
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A rejected form gets the portal's 403 page, not Django's technical one.
+CSRF_FAILURE_VIEW = "kitaaman.views.csrf_failure"
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

@@ -5,12 +5,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import JsonResponse
-from django.views import defaults
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 from .api_errors import MESSAGES
 from .cache_backend import CacheUnavailable, FailSoftRedisCache
+from .error_pages import error_page
 
 # A monitor or load balancer asks every few seconds, from every web process:
 # the broker's and the cache's answers are reused this long, so a probe never
@@ -138,17 +140,30 @@ def _envelope(status: int, code: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": str(MESSAGES[status]())}}, status=status)
 
 
+@requires_csrf_token
 def bad_request(request, exception):
-    return _envelope(400, "bad_request") if _is_api(request) else defaults.bad_request(request, exception)
+    return _envelope(400, "bad_request") if _is_api(request) else error_page(request, 400, exception)
 
 
+@requires_csrf_token
 def permission_denied(request, exception):
-    return _envelope(403, "permission_denied") if _is_api(request) else defaults.permission_denied(request, exception)
+    return _envelope(403, "permission_denied") if _is_api(request) else error_page(request, 403, exception)
 
 
+@requires_csrf_token
 def page_not_found(request, exception):
-    return _envelope(404, "not_found") if _is_api(request) else defaults.page_not_found(request, exception)
+    return _envelope(404, "not_found") if _is_api(request) else error_page(request, 404, exception)
 
 
 def server_error(request):
-    return _envelope(500, "server_error") if _is_api(request) else defaults.server_error(request)
+    return _envelope(500, "server_error") if _is_api(request) else error_page(request, 500)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with an expired or missing CSRF token (a page left open
+    overnight, cookies blocked): the portal's 403 saying what to do, not
+    Django's technical page."""
+    if _is_api(request):
+        return _envelope(403, "permission_denied")
+    message = _("Formulir ini sudah kedaluwarsa atau cookie diblokir. Muat ulang halaman, lalu kirim lagi.")
+    return error_page(request, 403, message=message)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
@@ -18,7 +19,7 @@ from incidents.selectors import incident_get_for_user
 from kitaaman.access import role_required
 from kitaaman.http import client_ip
 
-koordinator_required = role_required(permissions.is_koordinator)
+koordinator_required = role_required(permissions.is_koordinator, who=gettext_lazy("koordinator"))
 
 
 @koordinator_required

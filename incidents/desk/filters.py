@@ -381,6 +381,13 @@ class IncidentFilter(django_filters.FilterSet):
         label=gettext_lazy("Hanya yang menunggu penugasan"),
         api_help=gettext_lazy("Hanya (true) atau tanpa (false) yang menunggu penugasan instansi dari koordinator"),
     )
+    awaiting_coordinator = FlagFilter(
+        method="filter_awaiting_coordinator",
+        label=gettext_lazy("Hanya yang menunggu koordinator (baru atau menunggu penugasan)"),
+        api_help=gettext_lazy(
+            "Hanya (true) laporan baru yang belum diverifikasi atau yang masih berjalan dan menunggu penugasan"
+        ),
+    )
     created_after = DateBoundFilter(
         field_name="created_at",
         lookup_expr="gte",
@@ -458,6 +465,14 @@ class IncidentFilter(django_filters.FilterSet):
         if value is None:
             return qs
         return qs.filter(assignment_requested_at__isnull=not value)
+
+    def filter_awaiting_coordinator(self, qs, name, value):
+        # The koordinator's work: new reports to verify, and open ones a petugas
+        # asked to be assigned to an agency.
+        if value is None:
+            return qs
+        waiting = Q(status=Status.BARU) | Q(assignment_requested_at__isnull=False, status__in=OPEN_STATUSES)
+        return qs.filter(waiting) if value else qs.exclude(waiting)
 
     def filter_search(self, qs, name, value):
         value = (value or "").strip()

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from kitaaman.access import role_required
@@ -10,7 +11,9 @@ from .models import Kind
 from .permissions import can_view_summaries
 from .selectors import summaries_visible_to
 
-summary_reader_required = role_required(can_view_summaries)
+summary_reader_required = role_required(
+    can_view_summaries, who=gettext_lazy("pimpinan (Asisten I) dan Tim Efektif SPM")
+)
 
 
 @require_GET

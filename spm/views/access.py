@@ -2,13 +2,14 @@
 Efektif writes (pimpinan gets 403 on every form and POST)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy
 
 from kitaaman.access import role_required
 
 from ..permissions import can_enter_data, can_view_dashboard
 
 # Anonymous: to the login page. Signed in without pimpinan/tim_efektif: 403.
-spm_viewer_required = role_required(can_view_dashboard)
+spm_viewer_required = role_required(can_view_dashboard, who=gettext_lazy("pimpinan (Asisten I) dan Tim Efektif SPM"))
 
 
 def require_writer(request):

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.models import Kecamatan
@@ -29,7 +30,9 @@ from .forms import AlertForm, CancelForm
 from .models import Alert, MsgType, State
 from .reach import reach_by_alert
 
-staff_required = role_required(permissions.can_read)
+staff_required = role_required(
+    permissions.can_read, who=gettext_lazy("petugas Satpol PP, koordinator dan instansi mitra")
+)
 
 
 def _context(request, **extra):

@@ -19,32 +19,47 @@
     return i < 0 ? RANK.length : i;
   }
 
+  // The layer is compact (incidents/desk/queue_map.py): names in lookup
+  // tables, short keys per feature. `report` expands one feature for a popup.
+  var layer = null;
+  var WIB = 7 * 3600;
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function when(p) {
+    var d = new Date((layer.t0 + p.t * 60 + WIB) * 1000);
+    return d.getUTCDate() + " " + layer.months[d.getUTCMonth()] + " " + d.getUTCFullYear() + " " +
+      two(d.getUTCHours()) + "." + two(d.getUTCMinutes()) + " WIB";
+  }
+  function statusOf(p) { return layer.statuses[p.s] || { code: "", name: "" }; }
+
   function popup(p) {
-    var html = '<div class="desk-popup"><a class="code" href="' + esc(p.url) + '">' + esc(p.code) + "</a> " +
-      '<span class="badge status-' + esc(p.status) + '">' + esc(p.status_label) + "</span>" +
-      (p.assignment_requested ? ' <span class="badge badge-request">' + esc(text("requested")) + "</span>" : "") +
-      "<div><strong>" + esc(p.category) + "</strong> · " + esc(p.priority_label) + "</div>" +
-      "<div>" + esc(p.summary) + "</div>" +
-      '<div class="small muted">' + esc(p.desa) + ", " + esc(p.kecamatan) + " · " + esc(p.created) + "</div>";
-    if (p.approximate) html += '<div class="small muted"><em>' + esc(text("approx")) + "</em></div>";
-    return html + '<a class="button button-small" href="' + esc(p.url) + '">' + esc(text("open")) + "</a></div>";
+    var st = statusOf(p), cat = layer.categories[p.k] || {}, place = layer.desa[p.d] || {};
+    var url = layer.url.replace("{}", p.i);
+    var html = '<div class="desk-popup"><a class="code" href="' + esc(url) + '">' + esc(p.c) + "</a> " +
+      '<span class="badge status-' + esc(st.code) + '">' + esc(st.name) + "</span>" +
+      (p.r ? ' <span class="badge badge-request">' + esc(text("requested")) + "</span>" : "") +
+      "<div><strong>" + esc(cat.name) + "</strong> · " + esc(layer.priorities[p.p] || "") + "</div>" +
+      "<div>" + esc(p.m) + "</div>" +
+      '<div class="small muted">' + esc(place.name) + ", " + esc(place.kecamatan) + " · " + esc(when(p)) + "</div>";
+    if (p.a) html += '<div class="small muted"><em>' + esc(text("approx")) + "</em></div>";
+    return html + '<a class="button button-small" href="' + esc(url) + '">' + esc(text("open")) + "</a></div>";
   }
 
   function pin(feature, latlng) {
-    var p = feature.properties;
+    var p = feature.properties, st = statusOf(p);
     var marker = window.L.marker(latlng, {
       icon: window.L.divIcon({
-        className: "desk-pin desk-pin-" + p.status + (p.assignment_requested ? " desk-pin-request" : ""),
+        className: "desk-pin desk-pin-" + st.code + (p.r ? " desk-pin-request" : ""),
         iconSize: [20, 20],
         iconAnchor: [10, 10],
         popupAnchor: [0, -10]
       }),
-      title: p.code + " · " + p.status_label,
-      alt: p.code + " · " + p.status_label,
+      title: p.c + " · " + st.name,
+      alt: p.c + " · " + st.name,
       keyboard: true,
       riseOnHover: true
     });
-    marker.deskStatus = p.status;
+    marker.deskStatus = st.code;
     return marker;
   }
 
@@ -62,6 +77,7 @@
   }
 
   function draw(map, data) {
+    layer = data;
     var features = (data && data.features) || [];
     if (!features.length) { say(text("empty")); return; }
     var group = window.L.markerClusterGroup({
@@ -72,7 +88,10 @@
     });
     var points = window.L.geoJSON(data, {
       pointToLayer: pin,
-      onEachFeature: function (feature, layer) { layer.bindPopup(popup(feature.properties), { maxWidth: 260 }); }
+      // Popups are built when opened, not 2,000 at once.
+      onEachFeature: function (feature, marker) {
+        marker.bindPopup(function () { return popup(feature.properties); }, { maxWidth: 260 });
+      }
     });
     // Frame the reports first, so the clusters are built once at the final zoom.
     map.fitBounds(points.getBounds(), { padding: [24, 24], maxZoom: 14, animate: false });

@@ -133,21 +133,24 @@ def test_queue_on_a_phone(browser, live_server, personas, screenshot_dir):
     page.locator("#queue-filter button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("table.queue tbody tr").count() == 1
-    assert page.locator("details.filter-fold .badge-count").inner_text() == "1 aktif"
+    # The words and the petugas's default (open reports) the form carried.
+    assert page.locator("details.filter-fold .badge-count").inner_text() == "2 aktif"
 
-    # An exact tracking code opens the report.
-    page.locator("details.filter-fold > summary").click()
+    # An exact tracking code opens the report (the filters stay open while one is chosen).
+    assert page.locator("details.filter-fold").get_attribute("open") is not None
     page.fill("#queue-filter input[name=q]", made[0].tracking_code.lower())
     page.locator("#queue-filter button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/petugas/laporan/{made[0].pk}/$"))
     assert serious_violations(page) == []
     context.close()
 
-    # On a desk the filters are open.
+    # On a desk too the filters stay folded until the user chooses one.
     context, page = new_page(browser, DESKTOP)
     sign_in(page, base, personas.koordinator.username)
-    assert page.locator("details.filter-fold").get_attribute("open") is not None
+    assert page.locator("details.filter-fold").get_attribute("open") is None
     assert page.locator("table.queue thead").is_visible()
+    page.goto(f"{base}/petugas/?category=bencana-banjir")
+    assert page.locator("details.filter-fold").get_attribute("open") is not None
     context.close()
 
 
@@ -168,6 +171,8 @@ def test_desk_map_with_a_filter(browser, live_server, personas, screenshot_dir):
     context, page = new_page(browser, DESKTOP)
     sign_in(page, base, personas.koordinator.username)
     page.goto(f"{base}/petugas/")
+    page.locator("#tab-all").click()  # every report, not the koordinator's work
+    page.wait_for_url(re.compile(r"status="))
     page.locator("#queue-map-link").click()
     page.wait_for_url(re.compile(r"/petugas/peta/"))
     page.wait_for_selector("#desk-map-status:has-text('laporan di peta')")

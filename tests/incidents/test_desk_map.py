@@ -1,16 +1,21 @@
 """The desk map (/petugas/peta/) and its GeoJSON: the same reports as the queue
 for the same filters, area-scoped, no reporter identity, clear errors."""
 
+import gzip
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from incidents.desk.queue_map import desk_map_geojson
+from incidents.demo.generator import DemoGenerator, ensure_demo_users
+from incidents.desk.queue_map import MAP_LIMIT, desk_map_geojson
 from incidents.models import Desa
 from incidents.workflow.assignment_request import assignment_request_create
 from incidents.workflow.services import incident_assign, incident_transition
 from tests.factories import DESA_NIBUNG, DESA_RUPIT, NIBUNG
+from tests.figures import record
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("desk:map")
@@ -26,7 +31,26 @@ def geojson(client, params=None):
 
 
 def codes(data):
-    return {f["properties"]["code"] for f in data["features"]}
+    return {f["properties"]["c"] for f in data["features"]}
+
+
+def expand(data, feature):
+    """A compact feature with its names looked up, as desk-map.js does."""
+    p = feature["properties"]
+    return {
+        "code": p["c"],
+        "url": data["url"].replace("{}", str(p["i"])),
+        "status": data["statuses"][p["s"]]["code"],
+        "status_label": data["statuses"][p["s"]]["name"],
+        "priority_label": data["priorities"][str(p["p"])],
+        "category": data["categories"][p["k"]]["name"],
+        "desa": data["desa"][p["d"]]["name"],
+        "kecamatan": data["desa"][p["d"]]["kecamatan"],
+        "summary": p["m"],
+        "approximate": bool(p.get("a")),
+        "assignment_requested": bool(p.get("r")),
+        "minutes": p["t"],
+    }
 
 
 def queue_codes(client, params):
@@ -55,29 +79,36 @@ def reports(personas, make_incident):
 
 def test_features_carry_what_the_map_needs_and_no_identity(client, personas, reports):
     client.force_login(personas.koordinator)
-    data = geojson(client)
+    data = geojson(client, {"status": ""})
     assert data["type"] == "FeatureCollection" and data["truncated"] is False
-    by_code = {f["properties"]["code"]: f for f in data["features"]}
+    by_code = {f["properties"]["c"]: f for f in data["features"]}
     flood = by_code[reports["flood"].tracking_code]
     assert flood["geometry"] == {"type": "Point", "coordinates": [102.853, -2.704]}
-    props = flood["properties"]
+    props = expand(data, flood)
     assert props["url"] == f"/petugas/laporan/{reports['flood'].pk}/"
     assert (props["status"], props["status_label"], props["approximate"]) == ("baru", "Baru", False)
     assert props["assignment_requested"] is True
-    assert props["created"].endswith("WIB") and props["summary"].startswith("Air sungai meluap")
+    assert props["summary"].startswith("Air sungai meluap")
+    assert (props["desa"], props["category"]) == ("Muara Rupit", reports["flood"].category.name)
+    # Received: minutes after t0, the oldest report's minute.
+    created = data["t0"] + props["minutes"] * 60
+    assert abs(created - reports["flood"].created_at.timestamp()) < 60
     desa = Desa.objects.get(code=DESA_RUPIT)
     fire = by_code[reports["fire"].tracking_code]
-    assert fire["geometry"]["coordinates"] == [round(desa.lng, 6), round(desa.lat, 6)]
-    assert fire["properties"]["approximate"] is True
-    text = client.get(DATA).content.decode()
+    assert fire["geometry"]["coordinates"] == [round(desa.lng, 4), round(desa.lat, 4)]
+    assert expand(data, fire)["approximate"] is True
+    text = client.get(DATA, {"status": ""}).content.decode()
     for secret in ("Siti Aminah", "081234567890", "siti@example.test"):
         assert secret not in text
+    # Names are listed once, not per feature.
+    assert text.count('"Muara Rupit"') == 1
 
 
 @pytest.mark.parametrize(
     "params",
     [
         {},
+        {"status": ""},
         {"status": "terbuka"},
         {"status": "ditolak"},
         {"category": "kebakaran-permukiman"},
@@ -96,7 +127,9 @@ def test_map_shows_exactly_what_the_queue_lists(client, personas, reports, param
 def test_officer_of_rupit_never_sees_a_nibung_report_on_the_map(client, personas, reports):
     client.force_login(personas.officer_rupit)
     nibung = reports["nibung"].tracking_code
-    assert codes(geojson(client)) == {reports[k].tracking_code for k in ("flood", "fire", "order")}
+    assert codes(geojson(client, {"status": ""})) == {reports[k].tracking_code for k in ("flood", "fire", "order")}
+    # By default: the open ones of their area (the rejected one is closed).
+    assert codes(geojson(client)) == {reports[k].tracking_code for k in ("flood", "fire")}
     assert nibung not in codes(geojson(client, {"q": nibung}))
     assert nibung not in codes(geojson(client, {"desa": DESA_RUPIT}))
     # Asking for another kecamatan outright finds nothing.
@@ -139,7 +172,7 @@ def test_the_limit_is_said_not_hidden(personas, reports):
     data = desk_map_geojson(personas.koordinator, {}, limit=2)
     assert len(data["features"]) == 2 and data["truncated"] is True
     # Newest first.
-    assert [f["properties"]["code"] for f in data["features"]] == [
+    assert [f["properties"]["c"] for f in data["features"]] == [
         reports["nibung"].tracking_code,
         reports["order"].tracking_code,
     ]
@@ -171,3 +204,23 @@ def test_anonymous_and_non_staff_are_refused(client, django_user_model):
         assert response.status_code == 302 and reverse("login") in response["Location"]
     client.force_login(django_user_model.objects.create_user("warga", password="x"))
     assert client.get(DATA).status_code == 403
+
+
+def test_two_thousand_reports_fit_well_under_100_kb_compressed(client, personas):
+    """The cap (2,000 reports, "Semua") as a phone downloads it: compact
+    features, gzip. The role's default view is far smaller still."""
+    ensure_demo_users(reset_passwords=False)
+    DemoGenerator(seed=7, months=6).run(MAP_LIMIT + 50)
+    client.force_login(personas.koordinator)
+    response = client.get(DATA, {"status": ""}, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    body = gzip.decompress(response.content)
+    data = json.loads(body)
+    assert len(data["features"]) == MAP_LIMIT and data["truncated"] is True
+    assert len(response.content) < 80_000, len(response.content)
+    default = client.get(DATA, HTTP_ACCEPT_ENCODING="gzip")
+    record(
+        f"desk map layer, {MAP_LIMIT} reports: {len(body):,} B plain, {len(response.content):,} B gzip; "
+        f"koordinator's default: {len(default.content):,} B gzip"
+    )
+    assert len(default.content) < len(response.content)

@@ -17,7 +17,9 @@ CONFLICT_MESSAGE = gettext_lazy(
 
 
 # Signed-in staff only: anonymous visitors go to the login page, other accounts get 403.
-desk_required = role_required(permissions.is_desk_user)
+desk_required = role_required(
+    permissions.is_desk_user, who=gettext_lazy("petugas Satpol PP, koordinator dan instansi mitra")
+)
 
 
 def _page(request, template, context, status=200):

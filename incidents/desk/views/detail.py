@@ -92,7 +92,7 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
         "incident": incident,
         "version": incident.version,
         "detail_answers": _detail_answers(incident),
-        "events": events_for_user(user, incident),
+        "events": list(events_for_user(user, incident)),
         "photos": list(incident.photos.all()),
         "assignments": [
             {
@@ -104,6 +104,8 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
             }
             for a in assignments
         ],
+        "can_complete_any": incident.status in OPEN_STATUSES
+        and any(permissions.can_complete_assignment(user, a) and not a.completed_at for a in assignments),
         "transition_forms": _transition_forms(user, incident, bound.get("transition_form")),
         "can_mark_duplicate": Status.DUPLIKAT in allowed,
         "duplicates": possible_duplicates(user, incident),

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from incidents.desk.forms import (
     BulkForm,
 )
 from incidents.desk.views.common import _age, _messages_from, _page, desk_required
+from incidents.desk.work import ALL_PARAMS, role_default_description, role_default_params
 from incidents.intake.tracking import looks_like_tracking_code
 from incidents.models import Priority, Status
 from incidents.selectors import incident_find_for_user
@@ -181,14 +183,21 @@ FILTER_SELECTS = ("status", "category", "kecamatan", "desa", "agency", "priority
 INVALID_FILTERS = gettext_lazy("Sebagian saringan tidak valid dan diabaikan. Periksa isian yang ditandai.")
 
 
+def opens_on_role_default(request) -> bool:
+    """The address names no filter, sort or page: the role's work is shown (incidents.desk.work)."""
+    return not any(k in request.GET for k in QUEUE_KEYS)
+
+
 def queue_filters(request):
     """The queue's filter form for this request and its cleaned params ({} when
-    there are none or they are invalid), plus whether they were valid. The
-    queue, its map and the map's GeoJSON all read their filters here."""
-    has_filters = any(k in request.GET for k in QUEUE_KEYS)
-    filters = IncidentFilter(request.GET if has_filters else None, user=request.user)
-    if not has_filters:
-        return filters.form, {}, True
+    they are invalid), plus whether they were valid. An address without any
+    filter opens on the role's work (`role_default_params`). The queue, its
+    map and the map's GeoJSON all read their filters here."""
+    data = request.GET
+    if opens_on_role_default(request):
+        data = QueryDict(mutable=True)
+        data.update(role_default_params(request.user))
+    filters = IncidentFilter(data, user=request.user)
     if filters.is_valid():
         return filters.form, filters.to_params(), True
     return filters.form, {}, False
@@ -228,10 +237,13 @@ def home(request):
         {"value": OPEN_ALIAS, "label": _("Masih berjalan"), "count": counts["open"]},
         *[{"value": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in Status],
     ]
-    base = {k: v for k, v in params.items() if k != "status"}
+    showing_work = opens_on_role_default(request)
+    # The role's default is not carried into the tabs: "Selesai" means all closed ones.
+    chosen = {} if showing_work else params
+    base = {k: v for k, v in chosen.items() if k != "status"}
     for tab in status_tabs:
         tab["url"] = "?" + urlencode({**base, "status": tab["value"]})
-        tab["active"] = params.get("status") == tab["value"]
+        tab["active"] = chosen.get("status") == tab["value"]
     can_write = permissions.can_write(user)
     rows = _rows(page.items, now, checkbox=can_write and permissions.can_create(user))
     context = {
@@ -243,12 +255,18 @@ def home(request):
         "params": params,
         "status_tabs": status_tabs,
         "overdue_count": counts["overdue"],
-        "overdue_url": "?" + urlencode({**params, "overdue": "1"}),
+        "overdue_url": "?" + urlencode({**chosen, "overdue": "1"}),
         "requested_count": counts["assignment_requested"],
         "requested_url": "?" + urlencode({**base, "assignment_requested": "1"}),
-        "map_url": reverse("desk:map") + ("?" + urlencode(params) if params else ""),
+        # The role's default travels as no query; "Semua" as `?status=`.
+        "map_url": reverse("desk:map") + ("" if showing_work else "?" + urlencode(params or ALL_PARAMS)),
         "active_filters": len([k for k in params if k != "sort"]),
-        "all_url": reverse("desk:home"),
+        "all_url": reverse("desk:home") + "?" + urlencode(ALL_PARAMS),
+        "work_url": reverse("desk:home"),
+        "showing_work": showing_work,
+        "work_description": role_default_description(user) if showing_work else "",
+        "showing_all": not chosen and not showing_work,
+        "chosen_filters": len([k for k in chosen if k != "sort"]),
         "next_url": link(cursor=page.next_cursor) if page.next_cursor else None,
         "prev_url": link(cursor=page.prev_cursor) if page.prev_cursor else None,
         "can_write": can_write,

@@ -5,13 +5,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from incidents.desk.queue_map import MAP_LIMIT, desk_map_geojson
+from incidents.desk.queue_map import MAP_LIMIT, desk_map_bytes
 from incidents.desk.views.common import _messages_from, _page, desk_required
-from incidents.desk.views.queue import INVALID_FILTERS, filter_selects, queue_filters
+from incidents.desk.views.queue import INVALID_FILTERS, filter_selects, opens_on_role_default, queue_filters
+from incidents.desk.work import ALL_PARAMS, role_default_description
 from incidents.models import Status
 
 
@@ -21,7 +22,10 @@ def map_page(request):
     form, params, valid = queue_filters(request)
     if not valid:
         messages.error(request, INVALID_FILTERS)
-    query = urlencode(params)
+    showing_work = opens_on_role_default(request)
+    # The role's default travels as is (no query: the same default on the list
+    # and in the data); anything else, or "Semua", is spelt out.
+    query = "" if showing_work else urlencode(params or ALL_PARAMS)
     suffix = f"?{query}" if query else ""
     bbox = settings.KABUPATEN_BBOX
     context = {
@@ -29,6 +33,9 @@ def map_page(request):
         "params": params,
         "selects": filter_selects(form),
         "active_filters": len([k for k in params if k != "sort"]),
+        "chosen_filters": 0 if showing_work else len([k for k in params if k != "sort"]),
+        "work_description": role_default_description(request.user) if showing_work else "",
+        "all_url": reverse("desk:map") + "?" + urlencode(ALL_PARAMS),
         "geojson_url": reverse("desk:map_geojson") + suffix,
         "list_url": reverse("desk:home") + suffix,
         "bbox": f"{bbox['min_lat']},{bbox['min_lng']},{bbox['max_lat']},{bbox['max_lng']}",
@@ -46,10 +53,10 @@ def map_geojson(request):
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse({"detail": str(INVALID_FILTERS), "errors": errors}, status=400)
     try:
-        data = desk_map_geojson(request.user, params)
+        body = desk_map_bytes(request.user, params)
     except ValidationError as exc:
         return JsonResponse({"detail": " ".join(_messages_from(exc))}, status=400)
-    response = JsonResponse(data, content_type="application/geo+json")
+    response = HttpResponse(body, content_type="application/geo+json")
     # The answer depends on who asks: never cached by a shared cache.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -47,6 +47,7 @@ def test_koordinator_reads_the_conversation_and_blocks_the_sender(
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/petugas/"))
 
+    page.locator("details.filter-fold > summary").click()  # folded until a filter is chosen
     page.select_option("select[name=channel]", "sms")
     page.locator("#queue-filter button[type=submit]").first.click()
     page.wait_for_load_state()

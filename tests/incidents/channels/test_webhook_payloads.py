@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from incidents.channels.models import Contact, Conversation, InboundMessage, OutboundMessage
+from incidents.channels.models import Contact, Conversation, InboundMessage
 from incidents.channels.services import number_block
 from incidents.models import Incident
+from kitaaman.models import OutboundMessage
 from tests.conftest import is_postgres
 from tests.incidents.channels.helpers import (
     SENDER,
