@@ -41,6 +41,26 @@ class StaffIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+# Marks every answer rendered for a signed-in user. The service worker keeps a
+# copy of /lapor/ for residents with no signal; a copy made for an officer on a
+# shared phone (logout button, the officer's CSRF token) must never be the one
+# a resident opens later, so the worker refuses to keep any answer carrying it.
+AUDIENCE_HEADER = "X-Kitaaman-Audience"
+AUDIENCE_SIGNED_IN = "signed-in"
+
+
+class AudienceMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response[AUDIENCE_HEADER] = AUDIENCE_SIGNED_IN
+        return response
+
+
 class PortalLocaleMiddleware(LocaleMiddleware):
     """Bahasa Indonesia unless the visitor chose English with the language switch.
 

@@ -9,6 +9,7 @@ public API (POST /api/v1/reports/, idempotent on client_uuid).
 
 import hashlib
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -18,8 +19,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from kitaaman.middleware import AUDIENCE_HEADER
 
 # Cached when the worker installs: what /lapor/ needs to open with no signal.
 PAGE_ASSETS = ("css/kitaaman.css", "js/antrean.js", "js/laporan-saya.js", "js/lapor.js", "img/favicon.svg")
@@ -29,6 +33,9 @@ MAP_JS = ("leaflet/leaflet.js", "js/lapor-peta.js")
 # A slow network answer for the form gives way to the device's copy after this long.
 PAGE_TIMEOUT_MS = 6000
 PHOTO_MAX_SIDE = 1600
+# Part of the worker's cache name: raise it when the worker's rules for what it
+# keeps change, so copies kept under the old rules are dropped on activation.
+CACHE_RULES = 2
 
 
 def _asset_fingerprint(names) -> str:
@@ -43,10 +50,30 @@ def _asset_fingerprint(names) -> str:
     return digest.hexdigest()[:16]
 
 
+def kept_for_residents(view):
+    """The form as an anonymous visitor gets it may be kept by the worker (no-cache:
+    the browser asks again each time, but may hold the copy); anything else (a
+    signed-in user's page, a POST's answer with what was typed) is never stored
+    anywhere, and sw.js refuses to keep it (`private`, `no-store`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and not request.user.is_authenticated:
+            patch_cache_control(response, no_cache=True, max_age=0)
+        else:
+            add_never_cache_headers(response)
+        return response
+
+    return wrapped
+
+
 def worker_config() -> dict:
     return {
-        "version": _asset_fingerprint(PAGE_ASSETS + MAP_JS),
+        "version": f"{CACHE_RULES}-{_asset_fingerprint(PAGE_ASSETS + MAP_JS)}",
         "page": reverse("report"),
+        "logout": reverse("logout"),
+        "audienceHeader": AUDIENCE_HEADER,
         "precache": [static(name) for name in PAGE_ASSETS] + [reverse("web_manifest")],
         # The map library and its images: cached the first time the map is opened.
         "runtimePrefixes": [settings.STATIC_URL + "leaflet/", static("js/lapor-peta.js")],
