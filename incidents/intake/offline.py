@@ -162,7 +162,6 @@ def client_messages() -> dict:
             "Jaringan terputus saat mengirim. Laporan disimpan di perangkat ini dan dikirim otomatis saat sinyal "
             "kembali. Jangan hapus data browser sampai laporan terkirim."
         ),
-        "delivered": _("Laporan terkirim. Kode lacak: %(code)s"),
         "stateWaiting": _("Menunggu sinyal"),
         "stateSending": _("Sedang dikirim"),
         "stateRefused": _("Ditolak: %(error)s"),
