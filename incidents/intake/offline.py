@@ -23,13 +23,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from incidents.public.maps import LEAFLET_JS, leaflet_loader
 from kitaaman.middleware import AUDIENCE_HEADER
 
 # Cached when the worker installs: what /lapor/ needs to open with no signal.
 PAGE_ASSETS = ("css/kitaaman.css", "js/antrean.js", "js/laporan-saya.js", "js/lapor.js", "img/favicon.svg")
 # Loaded only when the resident opens the map (and cached then).
-MAP_CSS = ("leaflet/leaflet.css",)
-MAP_JS = ("leaflet/leaflet.js", "js/lapor-peta.js")
+FORM_MAP_JS = ("js/lapor-peta.js",)
+MAP_JS = LEAFLET_JS + FORM_MAP_JS
 # A slow network answer for the form gives way to the device's copy after this long.
 PAGE_TIMEOUT_MS = 6000
 PHOTO_MAX_SIDE = 1600
@@ -76,7 +77,8 @@ def worker_config() -> dict:
         "audienceHeader": AUDIENCE_HEADER,
         "precache": [static(name) for name in PAGE_ASSETS] + [reverse("web_manifest")],
         # The map library and its images: cached the first time the map is opened.
-        "runtimePrefixes": [settings.STATIC_URL + "leaflet/", static("js/lapor-peta.js")],
+        "runtimePrefixes": [settings.STATIC_URL + "leaflet/"]
+        + [static(name) for name in MAP_JS if not name.startswith("leaflet/")],
         "queueScript": static("js/antrean.js"),
         "api": reverse("api-report-create"),
         "pageTimeoutMs": PAGE_TIMEOUT_MS,
@@ -128,18 +130,7 @@ def page_config() -> dict:
 
 def map_loader() -> dict:
     """What lapor.js loads when the resident opens the map."""
-    tiles = settings.LEAFLET_CONFIG["TILES"][0]
-    return {
-        "css": [static(name) for name in MAP_CSS],
-        "js": [static(name) for name in MAP_JS],
-        "tiles": tiles[1],
-        "attribution": tiles[2].get("attribution", ""),
-        "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
-        "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
-        "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
-        "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
-        "prefix": settings.LEAFLET_CONFIG["ATTRIBUTION_PREFIX"],
-    }
+    return leaflet_loader(FORM_MAP_JS)
 
 
 def client_messages() -> dict:

@@ -171,3 +171,12 @@ def test_anonymous_and_non_staff_are_refused(client, django_user_model):
         assert response.status_code == 302 and reverse("login") in response["Location"]
     client.force_login(django_user_model.objects.create_user("warga", password="x"))
     assert client.get(DATA).status_code == 403
+
+
+def test_desk_map_puts_leaflets_controls_in_the_pages_language(client, personas):
+    """peta-bahasa.js runs right after leaflet.js (before the map is made) with the page's words."""
+    client.force_login(personas.koordinator)
+    html = client.get(PAGE).content.decode()
+    leaflet = html.index("leaflet.js")
+    assert leaflet < html.index("js/peta-bahasa.js") < html.index("js/desk-map.js")
+    assert 'data-zoom-in="Perbesar" data-zoom-out="Perkecil"' in html
