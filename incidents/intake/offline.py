@@ -17,9 +17,9 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 

@@ -24,10 +24,7 @@ def test_no_other_wording_for_optional_fields_in_templates_or_forms():
         sources += list((settings.BASE_DIR / app).rglob("forms.py"))
     assert len(sources) > 20
     found = [
-        f"{path}: {other}"
-        for path in sources
-        for other in OTHER_WAYS
-        if other in path.read_text(encoding="utf-8")
+        f"{path}: {other}" for path in sources for other in OTHER_WAYS if other in path.read_text(encoding="utf-8")
     ]
     assert not found, found
 
