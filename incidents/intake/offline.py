@@ -4,7 +4,9 @@ and the texts and asset lists that the form's scripts read.
 The service worker is served from the site root (/sw.js) so that it may
 control /lapor/; it caches the form (which carries the category and desa
 lists) and its assets, and delivers reports kept on the device through the
-public API (POST /api/v1/reports/, idempotent on client_uuid).
+public API (POST /api/v1/reports/, idempotent on client_uuid). It keeps the
+form only as an anonymous visitor gets it (a phone may be shared with an
+officer) and drops its copy when someone signs out.
 """
 
 import hashlib

@@ -601,7 +601,8 @@
     showSignal();
     window.addEventListener("online", function () { showSignal(); flushNow(); });
     window.addEventListener("offline", showSignal);
-    // The service worker may deliver in the background (Background Sync): say so here too.
+    // The service worker may deliver in the background (Background Sync): the list follows;
+    // the news of a delivery is laporan-saya.js's banner.
     Q.listen(function (message) {
       renderWaiting().then(function () {
         // "Kept on this device" is no longer true once nothing waits.
