@@ -1,14 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from incidents.intake import offline
 from incidents.intake import views as intake
 from incidents.public import views as public
-from kitaaman.landing import PortalLoginView
+from kitaaman.landing import PortalLoginView, PortalLogoutView
 
 urlpatterns = [
     path("masuk/", PortalLoginView.as_view(), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", PortalLogoutView.as_view(), name="logout"),
     path("petugas/", include("incidents.desk.urls")),
     path("petugas/", include("incidents.channels.desk_urls")),
     path("channels/", include("incidents.channels.urls")),

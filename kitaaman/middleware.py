@@ -43,6 +43,12 @@ class StaffIdleTimeoutMiddleware:
 
 # Staff-only areas: even the login redirect an anonymous visitor gets there is private.
 PRIVATE_PREFIXES = ("/petugas/", "/dasbor/", "/ringkasan/", "/admin/")
+# Marks every answer rendered for a signed-in user. The service worker keeps a
+# copy of /lapor/ for residents with no signal; a copy made for an officer on a
+# shared phone (logout button, the officer's CSRF token) must never be the one
+# a resident opens later, so the worker refuses to keep any answer carrying it.
+AUDIENCE_HEADER = "X-Kitaaman-Audience"
+AUDIENCE_SIGNED_IN = "signed-in"
 
 
 def _signed_in(request) -> bool:
@@ -58,15 +64,19 @@ def _signed_in(request) -> bool:
 class PrivatePagesMiddleware:
     """`Cache-Control: private, no-store` on desk pages and on every answer
     rendered for a signed-in user, so that no shared cache and no browser
-    disk cache keeps a reporter's name or an officer's queue after logout.
-    Anonymous public pages keep the headers their views set."""
+    disk cache keeps a reporter's name or an officer's queue after logout;
+    answers for a signed-in user also carry AUDIENCE_HEADER for the service
+    worker. Anonymous public pages keep the headers their views set."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path_info.startswith(PRIVATE_PREFIXES) or _signed_in(request):
+        signed_in = _signed_in(request)
+        if signed_in:
+            response[AUDIENCE_HEADER] = AUDIENCE_SIGNED_IN
+        if signed_in or request.path_info.startswith(PRIVATE_PREFIXES):
             response["Cache-Control"] = "private, no-store"
             if "Expires" in response:
                 del response["Expires"]

@@ -102,7 +102,7 @@ class ActivityForm(forms.Form):
     people_reached = forms.IntegerField(label=_("Jumlah warga terlayani"), min_value=0, max_value=10_000_000)
     description = forms.CharField(label=_("Uraian kegiatan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     evidence = forms.FileField(
-        label=_("Berkas bukti (opsional)"),
+        label=_("Berkas bukti (tidak wajib)"),
         required=False,
         help_text=_("Foto (JPEG, PNG, WebP) atau PDF, paling besar 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
@@ -208,7 +208,7 @@ class MilestoneForm(forms.Form):
     )
     evidence_note = forms.CharField(label=_("Bukti (nomor dokumen/keterangan)"), required=False, max_length=500)
     evidence = forms.FileField(
-        label=_("Berkas bukti (opsional)"),
+        label=_("Berkas bukti (tidak wajib)"),
         required=False,
         help_text=_("Foto (JPEG, PNG, WebP) atau PDF, paling besar 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),

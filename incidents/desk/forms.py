@@ -93,7 +93,7 @@ class AssignmentRequestForm(AssignForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         agency = self.fields["agency"]
-        agency.label = _("Instansi yang diusulkan (opsional)")
+        agency.label = _("Instansi yang diusulkan (tidak wajib)")
         agency.required = False
         agency.empty_label = _("— koordinator yang memilih —")
         self.fields["note"].label = _("Catatan untuk koordinator (internal)")
@@ -259,8 +259,8 @@ class StaffReportForm(forms.Form):
         label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan"), empty_label=_("— pilih —")
     )
     location_detail = forms.CharField(label=_("Patokan/dusun"), required=False, max_length=200)
-    lat = forms.FloatField(label=_("Lintang (opsional)"), required=False)
-    lng = forms.FloatField(label=_("Bujur (opsional)"), required=False)
+    lat = forms.FloatField(label=_("Lintang (tidak wajib)"), required=False)
+    lng = forms.FloatField(label=_("Bujur (tidak wajib)"), required=False)
     reporter_name = forms.CharField(label=_("Nama pelapor"), required=False, max_length=120)
     reporter_phone = forms.CharField(label=_("Telepon pelapor"), required=False, max_length=30)
     reporter_email = forms.EmailField(label=_("E-mail pelapor"), required=False)

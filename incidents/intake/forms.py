@@ -85,7 +85,7 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "required": True, "maxlength": 5000}),
         help_text=_("Ceritakan singkat: apa yang terjadi, siapa yang terdampak, apa yang dibutuhkan."),
     )
-    title = forms.CharField(label=_("Judul singkat (boleh dikosongkan)"), required=False, max_length=200)
+    title = forms.CharField(label=_("Judul singkat (tidak wajib)"), required=False, max_length=200)
     occurred_at = forms.DateTimeField(
         label=_("Kapan terjadi?"),
         required=False,

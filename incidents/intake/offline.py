@@ -4,11 +4,14 @@ and the texts and asset lists that the form's scripts read.
 The service worker is served from the site root (/sw.js) so that it may
 control /lapor/; it caches the form (which carries the category and desa
 lists) and its assets, and delivers reports kept on the device through the
-public API (POST /api/v1/reports/, idempotent on client_uuid).
+public API (POST /api/v1/reports/, idempotent on client_uuid). It keeps the
+form only as an anonymous visitor gets it (a phone may be shared with an
+officer) and drops its copy when someone signs out.
 """
 
 import hashlib
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -16,19 +19,26 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from incidents.public.maps import LEAFLET_JS, leaflet_loader
+from kitaaman.middleware import AUDIENCE_HEADER
+
 # Cached when the worker installs: what /lapor/ needs to open with no signal.
 PAGE_ASSETS = ("css/kitaaman.css", "js/antrean.js", "js/laporan-saya.js", "js/lapor.js", "img/favicon.svg")
 # Loaded only when the resident opens the map (and cached then).
-MAP_CSS = ("leaflet/leaflet.css",)
-MAP_JS = ("leaflet/leaflet.js", "js/lapor-peta.js")
+FORM_MAP_JS = ("js/lapor-peta.js",)
+MAP_JS = LEAFLET_JS + FORM_MAP_JS
 # A slow network answer for the form gives way to the device's copy after this long.
 PAGE_TIMEOUT_MS = 6000
 PHOTO_MAX_SIDE = 1600
+# Part of the worker's cache name: raise it when the worker's rules for what it
+# keeps change, so copies kept under the old rules are dropped on activation.
+CACHE_RULES = 2
 
 
 def _asset_fingerprint(names) -> str:
@@ -43,13 +53,34 @@ def _asset_fingerprint(names) -> str:
     return digest.hexdigest()[:16]
 
 
+def kept_for_residents(view):
+    """The form as an anonymous visitor gets it may be kept by the worker (no-cache:
+    the browser asks again each time, but may hold the copy); anything else (a
+    signed-in user's page, a POST's answer with what was typed) is never stored
+    anywhere, and sw.js refuses to keep it (`private`, `no-store`)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and not request.user.is_authenticated:
+            patch_cache_control(response, no_cache=True, max_age=0)
+        else:
+            add_never_cache_headers(response)
+        return response
+
+    return wrapped
+
+
 def worker_config() -> dict:
     return {
-        "version": _asset_fingerprint(PAGE_ASSETS + MAP_JS),
+        "version": f"{CACHE_RULES}-{_asset_fingerprint(PAGE_ASSETS + MAP_JS)}",
         "page": reverse("report"),
+        "logout": reverse("logout"),
+        "audienceHeader": AUDIENCE_HEADER,
         "precache": [static(name) for name in PAGE_ASSETS] + [reverse("web_manifest")],
         # The map library and its images: cached the first time the map is opened.
-        "runtimePrefixes": [settings.STATIC_URL + "leaflet/", static("js/lapor-peta.js")],
+        "runtimePrefixes": [settings.STATIC_URL + "leaflet/"]
+        + [static(name) for name in MAP_JS if not name.startswith("leaflet/")],
         "queueScript": static("js/antrean.js"),
         "api": reverse("api-report-create"),
         "pageTimeoutMs": PAGE_TIMEOUT_MS,
@@ -101,18 +132,7 @@ def page_config() -> dict:
 
 def map_loader() -> dict:
     """What lapor.js loads when the resident opens the map."""
-    tiles = settings.LEAFLET_CONFIG["TILES"][0]
-    return {
-        "css": [static(name) for name in MAP_CSS],
-        "js": [static(name) for name in MAP_JS],
-        "tiles": tiles[1],
-        "attribution": tiles[2].get("attribution", ""),
-        "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
-        "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
-        "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
-        "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
-        "prefix": settings.LEAFLET_CONFIG["ATTRIBUTION_PREFIX"],
-    }
+    return leaflet_loader(FORM_MAP_JS)
 
 
 def client_messages() -> dict:
@@ -135,7 +155,6 @@ def client_messages() -> dict:
             "Jaringan terputus saat mengirim. Laporan disimpan di perangkat ini dan dikirim otomatis saat sinyal "
             "kembali. Jangan hapus data browser sampai laporan terkirim."
         ),
-        "delivered": _("Laporan terkirim. Kode lacak: %(code)s"),
         "stateWaiting": _("Menunggu sinyal"),
         "stateSending": _("Sedang dikirim"),
         "stateRefused": _("Ditolak: %(error)s"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from incidents.exceptions import StorageUnavailable
 from incidents.intake.forms import ReportForm, question_field_name
-from incidents.intake.offline import client_messages, page_config
+from incidents.intake.offline import client_messages, kept_for_residents, page_config
 from incidents.intake.quota import report_hold, set_device_cookie
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
@@ -136,7 +136,7 @@ def _map_errors(form, exc: ValidationError, category):
             form.add_error(field, message)
 
 
-@never_cache
+@kept_for_residents
 @require_http_methods(["GET", "POST"])
 def report(request):
     categories = list(Category.objects.filter(active=True))

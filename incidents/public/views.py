@@ -12,6 +12,7 @@ from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import Kecamatan, Status
 from incidents.public import cache as public_cache
 from incidents.public.layer import DEFAULT_PERIOD, PERIODS
+from incidents.public.maps import leaflet_loader
 from incidents.public.selectors import (
     category_counts_for_month,
     incident_by_tracking_code,
@@ -86,6 +87,7 @@ def home(request):
             "map_days": PERIODS[DEFAULT_PERIOD],
             "bbox": settings.KABUPATEN_BBOX,
             "kecamatan_points": figures["kecamatan_points"],
+            "map_loader": leaflet_loader(()),
         },
     )
 

@@ -81,13 +81,35 @@
       return (rows || []).sort(function (a, b) { return (b.at || 0) - (a.at || 0); });
     });
   }
-  function remember(code) {
+  /* `shown`: the caller shows the code itself (the page that sent it). A code sent
+   * with no page to show it (Background Sync, the tab closed) stays `unseen` until
+   * the resident's next visit says it was delivered (laporan-saya.js). */
+  function remember(code, shown) {
     return withStore(MINE, "readwrite", function (s) {
       var req = s.get(code);
       // Keep the first time it was accepted: a repeat answer is the same report.
-      req.onsuccess = function () { if (!req.result) s.put({ code: code, at: Date.now() }); };
+      req.onsuccess = function () { if (!req.result) s.put({ code: code, at: Date.now(), unseen: !shown }); };
       return null;
     });
+  }
+  /* Merge `changes` into the rows of `codes` ("Laporan saya"). */
+  function note(codes, changes) {
+    return withStore(MINE, "readwrite", function (s) {
+      codes.forEach(function (code) {
+        var req = s.get(code);
+        req.onsuccess = function () {
+          if (!req.result) return;
+          var row = req.result;
+          for (var k in changes) if (Object.prototype.hasOwnProperty.call(changes, k)) row[k] = changes[k];
+          s.put(row);
+        };
+      });
+      return null;
+    });
+  }
+  function seen(codes) { return note(codes, { unseen: false }); }
+  function unseen() {
+    return mine().then(function (rows) { return rows.filter(function (row) { return row.unseen === true; }); });
   }
 
   /* Tell the open pages (and the worker) that the lists changed; {type: "sent", code} when a report went. */
@@ -148,16 +170,17 @@
   }
 
   /* Send one record and keep the books. Resolves with
-   * {outcome: "sent"|"refused"|"later", code?, body?}; never rejects. */
-  function deliver(record, send) {
+   * {outcome: "sent"|"refused"|"later", code?, body?}; never rejects. `shown`: the
+   * caller shows the code itself (the form that is sending it right now). */
+  function deliver(record, send, shown) {
     return update(record.id, { state: STATE.SENDING }).then(function () {
       announce();
       return send(record);
     }).then(function (answer) {
       if (answer.status === 200 || answer.status === 201) {
         var code = answer.body && answer.body.tracking_code;
-        return remember(code).then(function () { return remove(record.id); }).then(function () {
-          announce({ type: "sent", code: code });
+        return remember(code, shown).then(function () { return remove(record.id); }).then(function () {
+          announce({ type: "sent", code: code, shown: !!shown });
           return { outcome: "sent", code: code, body: answer.body };
         });
       }
@@ -220,6 +243,9 @@
     update: update,
     mine: mine,
     remember: remember,
+    note: note,
+    seen: seen,
+    unseen: unseen,
     announce: announce,
     listen: listen,
     formData: formData,

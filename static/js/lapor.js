@@ -512,10 +512,11 @@
       if (reg.sync && reg.sync.register) return reg.sync.register(Q.SYNC_TAG);
     }).catch(function () { /* the online event and the next visit still send it */ });
   }
-  var delivered = [];
+  /* The confirmation itself is laporan-saya.js's banner at the top of the screen
+     (it also hears deliveries made by the service worker). */
   function showDelivered(codes) {
-    codes.forEach(function (code) { if (code && delivered.indexOf(code) === -1) delivered.push(code); });
-    if (delivered.length) tell(fmt(T.delivered, { code: delivered.join(", ") }), "");
+    var mine = window.kitaamanLaporanSaya;
+    if (mine) mine.delivered(codes, false);
   }
   var flushing = null;
   function flushNow() {
@@ -568,7 +569,8 @@
     }).then(function (record) {
       if (!record) return null;
       if (navigator.onLine === false) return kept();
-      return Q.locked(function () { return Q.deliver(record, xhrSender); }).then(function (result) {
+      // This page shows the code itself (the confirmation page), so no banner for it.
+      return Q.locked(function () { return Q.deliver(record, xhrSender, true); }).then(function (result) {
         if (result.outcome === "sent") {
           window.location.assign(CONFIG.doneUrl.replace("KODE", encodeURIComponent(result.code)));
           return null;
@@ -592,14 +594,20 @@
   });
 
   if (offline) {
+    // A reload (often with no signal) opens at the top, where the news of a
+    // delivery appears, not mid-form where the resident last was.
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
     if (uuidInput) uuidInput.value = newUuid();  // a page from the device's copy must not reuse an old one
     showSignal();
     window.addEventListener("online", function () { showSignal(); flushNow(); });
     window.addEventListener("offline", showSignal);
-    // The service worker may deliver in the background (Background Sync): say so here too.
+    // The service worker may deliver in the background (Background Sync): the list follows;
+    // the news of a delivery is laporan-saya.js's banner.
     Q.listen(function (message) {
-      if (message.type === "sent") showDelivered([message.code]);
-      renderWaiting();
+      renderWaiting().then(function () {
+        // "Kept on this device" is no longer true once nothing waits.
+        if (message.type === "sent" && panel && panel.hidden && news && /msg-warning/.test(news.className)) tell("");
+      });
     });
     if (sendNow) sendNow.addEventListener("click", flushNow);
     renderWaiting().then(flushNow);

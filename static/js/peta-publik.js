@@ -1,4 +1,5 @@
-/* Home page map: public reports from the public GeoJSON layer, drawn as circles (no icon images to fetch). */
+/* Home page map: public reports from the public GeoJSON layer, drawn as circles (no icon images to fetch).
+   Leaflet, its styles and the tiles load only when the visitor taps "Tampilkan peta". */
 (function () {
   "use strict";
   var COLORS = { konflik: "#b42318", bencana: "#1d4ed8", kebakaran: "#c2410c", ketertiban: "#6d28d9" };
@@ -69,11 +70,10 @@
         .addTo(map);
     }
   }
-  window.kitaamanPetaPublik = function (map) {
-    if (!wrap) return;
+  function drawReports(map, cfg) {
     var b = (wrap.getAttribute("data-bbox") || "").split(",").map(Number);
-    map.options.zoomSnap = 0.25;  // fit the kabupaten snugly on a narrow phone
     if (b.length === 4 && !isNaN(b[0])) map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { animate: false });
+    else map.setView(cfg.center, cfg.zoom, { animate: false });
     drawKecamatan(map);
     var url = wrap.getAttribute("data-geojson-url");
     if (!url || !window.fetch) { say(wrap.getAttribute("data-failed")); return; }
@@ -93,5 +93,53 @@
         }, 400);
       });
     }).catch(failed);
-  };
+  }
+
+  function loadStyle(href) {
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    document.head.appendChild(link);
+  }
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.body.appendChild(s);
+    });
+  }
+  function config() {
+    var node = document.getElementById("peta-publik-konfig");
+    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
+  }
+  var button = document.getElementById("buka-peta-publik");
+  function open() {
+    var cfg = config();
+    if (!cfg || !window.Promise) { say(wrap.getAttribute("data-failed")); return; }
+    button.disabled = true;
+    say(wrap.getAttribute("data-loading"));
+    cfg.css.forEach(loadStyle);
+    cfg.js.reduce(function (chain, src) {
+      return chain.then(function () { return loadScript(src); });
+    }, Promise.resolve()).then(function () {
+      var L = window.L;
+      wrap.hidden = false;
+      // zoomSnap: fit the kabupaten snugly on a narrow phone.
+      var map = L.map("petapublik", { minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, zoomSnap: 0.25 });
+      map.attributionControl.setPrefix(cfg.prefix || "");
+      L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
+      say("");
+      button.hidden = true;
+      button.setAttribute("aria-expanded", "true");
+      document.getElementById("peta-publik-biaya").hidden = true;
+      document.getElementById("peta-publik-legenda").hidden = false;
+      drawReports(map, cfg);
+    }, function () {
+      button.disabled = false;
+      say(wrap.getAttribute("data-failed"));
+    });
+  }
+  if (wrap && button) button.addEventListener("click", open);
 })();

@@ -62,7 +62,8 @@ def test_citizen_reports_a_flood_and_tracks_it(browser, live_server, reference_d
 
     page.goto(f"{live_server.url}/")
     page.wait_for_load_state("load")
-    # Public reports as circles; the confidential one is not among them.
+    # Public reports as circles, once the map is asked for; the confidential one is not among them.
+    page.get_by_role("button", name="Tampilkan peta").click()
     page.wait_for_selector("#petapublik path.leaflet-interactive")
     assert page.locator("#petapublik path.leaflet-interactive").count() == len(shown)
     shot(page, screenshot_dir, "01-beranda")

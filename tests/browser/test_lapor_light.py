@@ -144,6 +144,9 @@ def test_map_and_leaflet_load_only_when_the_resident_asks(browser, live_server, 
     page.wait_for_selector("#peta.leaflet-container")
     assert [u for u in requested if u.endswith(".js") and "leaflet" in u]
     expect(page.get_by_role("button", name="Buka peta")).to_be_hidden()
+    # Leaflet's controls in the page's language.
+    expect(page.locator("#peta .leaflet-control-zoom-in")).to_have_attribute("title", "Perbesar")
+    expect(page.locator("#peta .leaflet-control-zoom-out")).to_have_attribute("title", "Perkecil")
     # Desa centroids drawn even without tiles; a tap puts the point in the form.
     assert page.locator("#peta path.leaflet-interactive, #peta path").count() > 50
     page.locator("#peta").click()

@@ -75,7 +75,7 @@ def test_report_made_offline_is_delivered_once_when_the_signal_returns(browser, 
     expect(mine).to_have_count(1, timeout=30000)
     expect(page.locator("#antrean")).to_be_hidden()
     code = page.locator("#laporan-saya-daftar a").inner_text().strip()
-    expect(page.locator("#kabar-kirim")).to_contain_text(code)
+    expect(page.locator("#kabar-terkirim")).to_contain_text(code)
     incident = Incident.objects.get()
     assert incident.tracking_code == code
     assert incident.description == FLOOD

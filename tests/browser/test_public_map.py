@@ -1,5 +1,6 @@
-"""The home page map on a phone: markers from the compact public layer, popups
-in Bahasa Indonesia, the approximate place of a conflict said so."""
+"""The home page map on a phone: loaded only when asked for, markers from the
+compact public layer, popups and controls in Bahasa Indonesia, the approximate
+place of a conflict said so."""
 
 import os
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from incidents.models import Incident
 from incidents.reference.seed import seed_reference
+from tests.browser.a11y import assert_no_serious_violations
 from tests.browser.citizen import collect_errors, phone_context
 from tests.factories import DESA_NIBUNG, make_incident
 
@@ -35,8 +37,24 @@ def test_home_map_draws_public_reports_with_indonesian_popups(browser, live_serv
     layers = []
     page.on("response", lambda r: layers.append(r) if "public.geojson" in r.url else None)
 
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
     page.goto(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")
+    # Nothing of the map before the visitor asks for it: no Leaflet, no tiles, no layer.
+    assert not [u for u in requested if "leaflet" in u or "public.geojson" in u or "tile" in u], requested
+    expect(page.locator("#petapublik")).to_be_hidden()
+    page.screenshot(path="/tmp/h7/home-before-map.png", full_page=True)
+    assert_no_serious_violations(page, "/ before the map is opened")
+
+    page.get_by_role("button", name="Tampilkan peta").click()
     page.wait_for_selector("#petapublik path.leaflet-interactive")
+    # Leaflet's controls speak the page's language.
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Perbesar")
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Perkecil")
+    expect(page.get_by_role("button", name="Tampilkan peta")).to_be_hidden()
+    page.screenshot(path="/tmp/h7/home-after-map.png", full_page=True)
+    assert_no_serious_violations(page, "/ with the map open")
     markers = page.locator("#petapublik path.leaflet-interactive")
     assert markers.count() == 2  # the confidential report is not drawn
     assert layers and layers[0].status == 200 and layers[0].headers.get("content-encoding") == "gzip"

@@ -224,3 +224,12 @@ def test_two_thousand_reports_fit_well_under_100_kb_compressed(client, personas)
         f"koordinator's default: {len(default.content):,} B gzip"
     )
     assert len(default.content) < len(response.content)
+
+
+def test_desk_map_puts_leaflets_controls_in_the_pages_language(client, personas):
+    """peta-bahasa.js runs right after leaflet.js (before the map is made) with the page's words."""
+    client.force_login(personas.koordinator)
+    html = client.get(PAGE).content.decode()
+    leaflet = html.index("leaflet.js")
+    assert leaflet < html.index("js/peta-bahasa.js") < html.index("js/desk-map.js")
+    assert 'data-zoom-in="Perbesar" data-zoom-out="Perkecil"' in html

@@ -97,3 +97,33 @@ def test_required_questions_are_marked_for_the_browser_check(client):
     assert 'data-required data-label="Jumlah bangunan terbakar"' in block
     optional = html.split('id="field-d_kebakaran-permukiman_korban_luka"', 1)[1].split(">", 1)[0]
     assert "data-required" not in optional
+
+
+def test_pages_rendered_for_a_signed_in_user_are_marked_for_the_worker(client, personas):
+    """A shared phone: the worker must be able to tell the officer's /lapor/ from a resident's."""
+    config = worker_config(client.get("/sw.js").content.decode())
+    header = config["audienceHeader"]
+    anonymous = client.get("/lapor/")
+    assert anonymous.status_code == 200 and header not in anonymous
+    assert "no-store" not in anonymous.get("Cache-Control", "") and "private" not in anonymous.get("Cache-Control", "")
+
+    assert "no-cache" in anonymous["Cache-Control"]
+    refused = client.post("/lapor/", {"description": "Banjir"})
+    assert refused.status_code == 200 and "no-store" in refused["Cache-Control"]  # what was typed is never kept
+
+    client.force_login(personas.officer_rupit)
+    signed_in = client.get("/lapor/")
+    assert signed_in.status_code == 200
+    assert signed_in[header] == "signed-in"
+    assert "no-store" in signed_in["Cache-Control"] and "private" in signed_in["Cache-Control"]
+    assert 'action="/keluar/"' in signed_in.content.decode()  # what a resident must never be shown offline
+
+
+def test_signing_out_clears_the_browsers_cache_but_not_the_waiting_reports(client, personas):
+    config = worker_config(client.get("/sw.js").content.decode())
+    assert config["logout"] == "/keluar/"  # the request the worker watches to drop its page copies
+    client.force_login(personas.officer_rupit)
+    response = client.post("/keluar/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache"'  # never "storage": the queue lives in IndexedDB
+    assert "_auth_user_id" not in client.session

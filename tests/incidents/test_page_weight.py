@@ -2,8 +2,8 @@
 
 Counted as a phone receives it: the page and every asset it loads, compressed
 (gzip here; production's static files also have Brotli twins, smaller still).
-Leaflet and the map load only when the resident opens the map, so they are
-outside the budget. tests/browser/test_lapor_light.py weighs the real transfer
+Leaflet and the map load only when the visitor opens the map (here and on the
+home page), so they are outside the budget. tests/browser/test_lapor_light.py weighs the real transfer
 with production's static files.
 """
 
@@ -76,11 +76,21 @@ def test_page_weight_without_tiles_is_under_120_kb_compressed(client, path):
     assert total < BUDGET, f"{path} weighs {total} bytes compressed"
 
 
-def test_lapor_loads_the_map_only_on_request(client):
-    html = client.get("/lapor/").content.decode()
+def home_map_loader(html):
+    match = re.search(r'<script id="peta-publik-konfig" type="application/json">(.*?)</script>', html, re.S)
+    assert match, "the home map's configuration is missing"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize(("path", "loader_of"), [("/lapor/", map_loader), ("/", home_map_loader)])
+def test_maps_load_only_on_request(client, path, loader_of):
+    html = client.get(path).content.decode()
     assert not [u for u in assets_of(html) if "leaflet" in u], "Leaflet must wait until the map is opened"
-    loader = map_loader(html)
+    loader = loader_of(html)
     assert any(u.endswith("/leaflet.js") for u in loader["js"])
+    # Leaflet first, then its controls put in the page's language, then the page's map.
+    assert loader["js"][1].endswith("/peta-bahasa.js")
+    assert 'id="peta-bahasa"' in html and 'data-zoom-in="Perbesar"' in html
     for url in loader["js"] + loader["css"]:
         assert local_static_file(url), url
 
