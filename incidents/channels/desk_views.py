@@ -14,7 +14,7 @@ from incidents.channels.forms import BlockNumberForm
 from incidents.channels.models import Conversation
 from incidents.channels.selectors import blocked_numbers, messages_for_desk_review
 from incidents.channels.services import number_block, number_unblock
-from incidents.desk.views.common import _detail_url, _messages_from, _page, desk_required
+from incidents.desk.views.common import desk_page, desk_required, detail_url, messages_from
 from incidents.selectors import incident_get_for_user
 from kitaaman.access import role_required
 from kitaaman.http import client_ip
@@ -44,14 +44,14 @@ def blocked_list(request):
                 return redirect("channels_desk:blocked")
         status = 400
     context = {"form": form, "blocked": blocked_numbers()}
-    return _page(request, "incidents/channels/blocked.html", context, status=status)
+    return desk_page(request, "incidents/channels/blocked.html", context, status=status)
 
 
 @koordinator_required
 def unreadable_list(request):
     """Messages stored but not understood (or given up): the desk reads them
     as they came and answers the resident by hand if needed."""
-    return _page(request, "incidents/channels/unreadable.html", {"rows": messages_for_desk_review()})
+    return desk_page(request, "incidents/channels/unreadable.html", {"rows": messages_for_desk_review()})
 
 
 @require_POST
@@ -73,7 +73,7 @@ def block_reporter(request, pk):
     conversation = Conversation.objects.filter(incident=incident).order_by("-started_at").first()
     if conversation is None:
         messages.error(request, _("Laporan ini tidak masuk lewat SMS atau WhatsApp."))
-        return redirect(_detail_url(incident))
+        return redirect(detail_url(incident))
     try:
         number_block(
             user=request.user,
@@ -82,8 +82,8 @@ def block_reporter(request, pk):
             ip=client_ip(request),
         )
     except ValidationError as exc:
-        for text in _messages_from(exc):
+        for text in messages_from(exc):
             messages.error(request, text)
     else:
         messages.success(request, _("Nomor pengirim diblokir: pesannya tidak lagi diproses atau dibalas."))
-    return redirect(_detail_url(incident))
+    return redirect(detail_url(incident))

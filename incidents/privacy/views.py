@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents import permissions
-from incidents.desk.views.common import _page, desk_required
+from incidents.desk.views.common import desk_page, desk_required
 from incidents.privacy import services
 from incidents.privacy.forms import EraseForm, ReporterLookupForm
 from incidents.privacy.selectors import reports_of_reporter
@@ -31,7 +31,7 @@ def _found(form):
 
 
 def _render(request, form, reports, *, erase_form=None, status=200):
-    return _page(
+    return desk_page(
         request,
         "incidents/desk/privacy.html",
         {"form": form, "reports": reports, "erase_form": erase_form or EraseForm(initial=form.data or None)},

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents.desk.forms import ArrivalForm, AssignForm, AssignmentCompleteForm, NoteForm, TransitionForm, TriageForm
-from incidents.desk.views.common import CONFLICT_MESSAGE, _detail_url, _messages_from, desk_required
-from incidents.desk.views.detail import _render_detail
+from incidents.desk.views.common import CONFLICT_MESSAGE, desk_required, detail_url, messages_from
+from incidents.desk.views.detail import render_detail
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.models import Status
 from incidents.notify.reach import agency_unreachable_warning
@@ -28,7 +28,7 @@ from incidents.workflow.services import (
 )
 
 
-def _load_for_write(request, pk, check, *args):
+def load_for_write(request, pk, check, *args):
     """The report (404 outside the user's scope), after the service's own
     check of who may (403 whatever the form says)."""
     incident = incident_get_for_user(request.user, pk)
@@ -36,13 +36,13 @@ def _load_for_write(request, pk, check, *args):
     return incident
 
 
-def _run(request, incident, action, *, form=None, form_key=None, success=None):
+def action_run(request, incident, action, *, form=None, form_key=None, success=None):
     """Call a service; map its errors onto the page. Returns a response."""
     try:
         action()
     except VersionConflict:
         messages.error(request, CONFLICT_MESSAGE)
-        return redirect(_detail_url(incident))
+        return redirect(detail_url(incident))
     except TransitionNotAllowed as exc:
         allowed = ", ".join(str(Status(s).label) for s in exc.allowed) or _("tidak ada")
         messages.error(
@@ -50,7 +50,7 @@ def _run(request, incident, action, *, form=None, form_key=None, success=None):
             _("Perubahan status ini tidak dapat dilakukan sekarang. Yang dapat dilakukan: %(allowed)s.")
             % {"allowed": allowed},
         )
-        return redirect(_detail_url(incident))
+        return redirect(detail_url(incident))
     except ValidationError as exc:
         if form is not None and hasattr(exc, "message_dict"):
             for name, msgs in exc.message_dict.items():
@@ -58,20 +58,20 @@ def _run(request, incident, action, *, form=None, form_key=None, success=None):
                 for text in msgs:
                     form.add_error(target, text)
         else:
-            for text in _messages_from(exc):
+            for text in messages_from(exc):
                 messages.error(request, text)
-            return redirect(_detail_url(incident))
+            return redirect(detail_url(incident))
         messages.error(request, _("Periksa kembali isian yang ditandai."))
         fresh = incident_get_for_user(request.user, incident.pk)
-        return _render_detail(request, fresh, status=400, **{form_key: form})
+        return render_detail(request, fresh, status=400, **{form_key: form})
     if success:
         messages.success(request, success)
-    return redirect(_detail_url(incident))
+    return redirect(detail_url(incident))
 
 
-def _invalid(request, incident, form_key, form):
+def form_invalid(request, incident, form_key, form):
     messages.error(request, _("Periksa kembali isian yang ditandai."))
-    return _render_detail(request, incident, status=400, **{form_key: form})
+    return render_detail(request, incident, status=400, **{form_key: form})
 
 
 @require_POST
@@ -85,11 +85,11 @@ def transition(request, pk):
     target = form["to"].value() or ""
     key = "duplicate_form" if target == Status.DUPLIKAT else "transition_form"
     if not form.is_valid():
-        return _invalid(request, incident, key, form)
+        return form_invalid(request, incident, key, form)
     transition_check(request.user, incident, target)
     data = form.cleaned_data
     label = Status(data["to"]).label if data["to"] in Status.values else data["to"]
-    return _run(
+    return action_run(
         request,
         incident,
         lambda: incident_transition(
@@ -110,13 +110,13 @@ def transition(request, pk):
 @require_POST
 @desk_required
 def assign(request, pk):
-    incident = _load_for_write(request, pk, lambda user, _incident: assign_check(user))
+    incident = load_for_write(request, pk, lambda user, _incident: assign_check(user))
     form = AssignForm(request.POST, incident=incident)
     if not form.is_valid():
-        return _invalid(request, incident, "assign_form", form)
+        return form_invalid(request, incident, "assign_form", form)
     data = form.cleaned_data
     done = []
-    response = _run(
+    response = action_run(
         request,
         incident,
         lambda: done.append(
@@ -136,11 +136,11 @@ def assign(request, pk):
 @require_POST
 @desk_required
 def note(request, pk):
-    incident = _load_for_write(request, pk, note_check)
+    incident = load_for_write(request, pk, note_check)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, incident, "note_form", form)
-    return _run(
+        return form_invalid(request, incident, "note_form", form)
+    return action_run(
         request,
         incident,
         lambda: incident_note_add(
@@ -155,11 +155,11 @@ def note(request, pk):
 @require_POST
 @desk_required
 def update(request, pk):
-    incident = _load_for_write(request, pk, update_check, ["priority"])
+    incident = load_for_write(request, pk, update_check, ["priority"])
     form = TriageForm(request.POST, incident=incident)
     if not form.is_valid():
-        return _invalid(request, incident, "triage_form", form)
-    return _run(
+        return form_invalid(request, incident, "triage_form", form)
+    return action_run(
         request,
         incident,
         lambda: incident_update(
@@ -174,11 +174,11 @@ def update(request, pk):
 @require_POST
 @desk_required
 def arrival(request, pk):
-    incident = _load_for_write(request, pk, update_check, ["arrived_at"])
+    incident = load_for_write(request, pk, update_check, ["arrived_at"])
     form = ArrivalForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, incident, "arrival_form", form)
-    return _run(
+        return form_invalid(request, incident, "arrival_form", form)
+    return action_run(
         request,
         incident,
         lambda: incident_update(
@@ -204,12 +204,12 @@ def assignment_done(request, pk, assignment_pk):
     form = AssignmentCompleteForm(request.POST, prefix=f"a-{assignment.pk}")
     if not form.is_valid():
         messages.error(request, _("Periksa kembali isian yang ditandai."))
-        return _render_detail(request, incident, status=400, complete_form=form, complete_for=assignment.pk)
+        return render_detail(request, incident, status=400, complete_form=form, complete_for=assignment.pk)
     try:
         assignment_complete(assignment=assignment, actor=request.user, note=form.cleaned_data["note"])
     except ValidationError as exc:
-        for text in _messages_from(exc):
+        for text in messages_from(exc):
             messages.error(request, text)
-        return redirect(_detail_url(incident))
+        return redirect(detail_url(incident))
     messages.success(request, _("Tugas %(agency)s dinyatakan selesai.") % {"agency": assignment.agency})
-    return redirect(_detail_url(incident))
+    return redirect(detail_url(incident))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents.desk.forms import AssignmentRequestForm
-from incidents.desk.views.actions import _invalid, _load_for_write, _run
+from incidents.desk.views.actions import action_run, form_invalid, load_for_write
 from incidents.desk.views.common import desk_required
 from incidents.workflow.assignment_request import assignment_request_check, assignment_request_create
 
@@ -12,12 +12,12 @@ from incidents.workflow.assignment_request import assignment_request_check, assi
 @require_POST
 @desk_required
 def request_assignment(request, pk):
-    incident = _load_for_write(request, pk, assignment_request_check)
+    incident = load_for_write(request, pk, assignment_request_check)
     form = AssignmentRequestForm(request.POST, incident=incident, prefix="minta")
     if not form.is_valid():
-        return _invalid(request, incident, "request_form", form)
+        return form_invalid(request, incident, "request_form", form)
     data = form.cleaned_data
-    return _run(
+    return action_run(
         request,
         incident,
         lambda: assignment_request_create(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from incidents import permissions
 from incidents.desk.bulk import incidents_bulk_assign, incidents_bulk_verify
 from incidents.desk.forms import BulkForm
-from incidents.desk.views.common import _safe_next, desk_required
+from incidents.desk.views.common import desk_required, safe_next
 
 
 @require_POST
@@ -22,7 +22,7 @@ def bulk(request):
         for errors in form.errors.values():
             for text in errors:
                 messages.error(request, text)
-        return redirect(_safe_next(request))
+        return redirect(safe_next(request))
     data = form.cleaned_data
     if data["action"] == "verify":
         result = incidents_bulk_verify(
@@ -44,4 +44,4 @@ def bulk(request):
             _("%(n)s laporan gagal: %(list)s.")
             % {"n": len(result.failed), "list": "; ".join(f"{code} ({why})" for code, why in result.failed)},
         )
-    return redirect(_safe_next(request))
+    return redirect(safe_next(request))

@@ -22,24 +22,24 @@ desk_required = role_required(
 )
 
 
-def _page(request, template, context, status=200):
+def desk_page(request, template, context, status=200):
     context.setdefault("can_create", permissions.can_create(request.user))
     context.setdefault("can_block_numbers", permissions.is_koordinator(request.user))
     context.setdefault("can_handle_personal_data", permissions.can_handle_personal_data(request.user))
     return render(request, template, context, status=status)
 
 
-def _detail_url(incident):
+def detail_url(incident):
     return reverse("desk:detail", args=[incident.pk])
 
 
-def _messages_from(exc: ValidationError) -> list[str]:
+def messages_from(exc: ValidationError) -> list[str]:
     if hasattr(exc, "message_dict"):
         return [m for msgs in exc.message_dict.values() for m in msgs]
     return list(exc.messages)
 
 
-def _age(seconds: float) -> str:
+def age_label(seconds: float) -> str:
     """ "3 jam lalu": the largest unit only, which is what a queue needs."""
     minutes = int(seconds // 60)
     if minutes < 1:
@@ -58,7 +58,7 @@ def _age(seconds: float) -> str:
     return ngettext("%(n)d tahun lalu", "%(n)d tahun lalu", days // 365) % {"n": days // 365}
 
 
-def _safe_next(request):
+def safe_next(request):
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -18,7 +18,7 @@ from incidents.desk.forms import (
     TransitionForm,
     TriageForm,
 )
-from incidents.desk.views.common import _page, desk_required
+from incidents.desk.views.common import desk_page, desk_required
 from incidents.models import OPEN_STATUSES, Category, Status
 from incidents.selectors import events_for_user, incident_get_for_user
 from incidents.workflow import machine as workflow
@@ -76,7 +76,7 @@ def _assignment_request_context(user, incident, bound=None) -> dict:
     }
 
 
-def _render_detail(request, incident, *, show_identity=False, status=200, **bound):
+def render_detail(request, incident, *, show_identity=False, status=200, **bound):
     user = request.user
     can_edit = permissions.can_edit(user, incident)
     editable = permissions.editable_fields(user, incident)
@@ -141,13 +141,13 @@ def _render_detail(request, incident, *, show_identity=False, status=200, **boun
     # words: it shows where the reporter's identity does.
     context["conversation"] = conversation_for_incident(incident) if context["show_identity"] else None
     context["can_block_sender"] = permissions.is_koordinator(user)
-    return _page(request, "incidents/desk/detail.html", context, status=status)
+    return desk_page(request, "incidents/desk/detail.html", context, status=status)
 
 
 @desk_required
 def detail(request, pk):
     incident = incident_get_for_user(request.user, pk)
-    return _render_detail(request, incident)
+    return render_detail(request, incident)
 
 
 @require_POST
@@ -156,7 +156,7 @@ def reveal_identity(request, pk):
     incident = incident_get_for_user(request.user, pk)
     identity_check(request.user, incident)
     identity_view_record(user=request.user, incident=incident, ip=client_ip(request))
-    return _render_detail(request, incident, show_identity=True)
+    return render_detail(request, incident, show_identity=True)
 
 
 @desk_required

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from incidents.desk.forms import StaffReportForm
-from incidents.desk.views.common import _detail_url, _page, desk_required
+from incidents.desk.views.common import desk_page, desk_required, detail_url
 from incidents.intake.services import report_submit, staff_entry_check
 from incidents.intake.submission import Submission
 from incidents.selectors import incidents_visible_to
@@ -39,7 +39,7 @@ def create(request):
         else:
             if incidents_visible_to(request.user).filter(pk=incident.pk).exists():
                 messages.success(request, _("Laporan %(code)s dicatat.") % {"code": incident.tracking_code})
-                return redirect(_detail_url(incident))
+                return redirect(detail_url(incident))
             messages.success(
                 request,
                 _("Laporan %(code)s dicatat. Laporan ini berada di luar wilayah tugas Anda.")
@@ -47,7 +47,7 @@ def create(request):
             )
             return redirect("desk:home")
     status = 400 if request.method == "POST" else 200
-    return _page(
+    return desk_page(
         request,
         "incidents/desk/create.html",
         {"form": form},

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from incidents.desk import export as exports
 from incidents.desk.filters import IncidentFilter
 from incidents.desk.forms import ExportForm
-from incidents.desk.views.common import _messages_from, _page, desk_required
+from incidents.desk.views.common import desk_page, desk_required, messages_from
 from kitaaman.http import client_ip
 
 
@@ -33,7 +33,7 @@ def export_list(request):
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            for text in _messages_from(exc):
+            for text in messages_from(exc):
                 messages.error(request, text)
             return redirect("desk:exports")
         messages.success(
@@ -50,7 +50,7 @@ def export_list(request):
         job["filter_text"] = _describe_filters(request.user, job.get("filters") or {})
         stuck = job["status"] == exports.WAITING and now - job["created_dt"] > timedelta(minutes=5)
         job["can_retry"] = job["status"] == exports.FAILED or stuck
-    return _page(request, "incidents/desk/exports.html", {"jobs": jobs})
+    return desk_page(request, "incidents/desk/exports.html", {"jobs": jobs})
 
 
 def _describe_filters(user, params: dict) -> str:

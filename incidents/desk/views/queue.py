@@ -22,7 +22,7 @@ from incidents.desk.filters import FILTER_NAMES, OPEN_ALIAS, IncidentFilter
 from incidents.desk.forms import (
     BulkForm,
 )
-from incidents.desk.views.common import _age, _messages_from, _page, desk_required
+from incidents.desk.views.common import age_label, desk_page, desk_required, messages_from
 from incidents.desk.work import ALL_PARAMS, role_default_description, role_default_params
 from incidents.intake.tracking import looks_like_tracking_code
 from incidents.models import Priority, Status
@@ -80,7 +80,7 @@ def _rows(items, now, checkbox=False):
             "check_value": f"{incident.pk}:{incident.version}",
             "summary": escape((incident.title or incident.description)[:60]),
             "summary_is_title": bool(incident.title),
-            "age": escape(_age((now - incident.created_at).total_seconds())),
+            "age": escape(age_label((now - incident.created_at).total_seconds())),
             "created_iso": incident.created_at.isoformat(),
             "created_full": short(incident.created_at, year=True),
             "priority_label": labels["priority_of"][incident.priority],
@@ -223,7 +223,7 @@ def home(request):
         messages.warning(request, _("Tautan halaman tidak valid atau kedaluwarsa. Ditampilkan halaman pertama."))
         page = queue.incident_queue(user, params, rows_only=True)
     except ValidationError as exc:
-        for text in _messages_from(exc):
+        for text in messages_from(exc):
             messages.error(request, text)
         params = {}
         page = queue.incident_queue(user, params, rows_only=True)
@@ -280,7 +280,7 @@ def home(request):
         ),
         "read_only": not can_write,
     }
-    return _page(request, "incidents/desk/home.html", context)
+    return desk_page(request, "incidents/desk/home.html", context)
 
 
 QUEUE_KEYS = (*FILTER_NAMES, "sort", "cursor")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from incidents.desk.queue_map import MAP_LIMIT, desk_map_bytes
-from incidents.desk.views.common import _messages_from, _page, desk_required
+from incidents.desk.views.common import desk_page, desk_required, messages_from
 from incidents.desk.views.queue import INVALID_FILTERS, filter_selects, opens_on_role_default, queue_filters
 from incidents.desk.work import ALL_PARAMS, role_default_description
 from incidents.models import Status
@@ -42,7 +42,7 @@ def map_page(request):
         "legend": [(value, label) for value, label in Status.choices],
         "map_limit": MAP_LIMIT,
     }
-    return _page(request, "incidents/desk/map.html", context)
+    return desk_page(request, "incidents/desk/map.html", context)
 
 
 @require_GET
@@ -55,7 +55,7 @@ def map_geojson(request):
     try:
         body = desk_map_bytes(request.user, params)
     except ValidationError as exc:
-        return JsonResponse({"detail": " ".join(_messages_from(exc))}, status=400)
+        return JsonResponse({"detail": " ".join(messages_from(exc))}, status=400)
     response = HttpResponse(body, content_type="application/geo+json")
     # The answer depends on who asks: never cached by a shared cache.
     response["Cache-Control"] = "private, no-store"
