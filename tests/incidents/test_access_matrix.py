@@ -216,7 +216,7 @@ def test_lists_searches_and_counts_never_show_a_nibung_report_to_rupit(personas,
         assert nibung_report.tracking_code not in response.content.decode(), params
     assert f"/petugas/laporan/{mine.pk}/" in client.get("/petugas/").content.decode()
     mapped = client.get("/petugas/peta/laporan.geojson").json()["features"]
-    assert [f["properties"]["code"] for f in mapped] == [mine.tracking_code]
+    assert [f["properties"]["c"] for f in mapped] == [mine.tracking_code]
     counts = status_counts(personas.officer_rupit)
     assert counts["baru"] == 1 and sum(counts[s] for s in ("baru", "diverifikasi", "ditangani")) == 1
 
