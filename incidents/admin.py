@@ -33,6 +33,7 @@ from incidents.models import (
 from incidents.signals import fire_standard_changed
 from incidents.workflow.holidays import holiday_delete, holiday_save
 from incidents.workflow.services import identity_view_record
+from kitaaman.admin import ReadOnlyAdmin, ReadOnlyMixin
 from kitaaman.http import client_ip
 
 QUESTION_TYPES = {"text", "textarea", "integer", "boolean", "choice"}
@@ -54,17 +55,6 @@ class KecamatanListFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(kecamatan_id=self.value())
         return queryset
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CategoryForm(forms.ModelForm):
@@ -309,7 +299,7 @@ class PhotoInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdmin):
     list_display = (
         "tracking_code",
         "category",
@@ -326,7 +316,6 @@ class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("=tracking_code",)
     ordering = ("-created_at", "-id")
     # The changelist must not count a million rows on every page.
-    show_full_result_count = False
     list_per_page = 50
     inlines = [AssignmentInline, EventInline, PhotoInline]
     exclude = ("reporter_name", "reporter_phone", "reporter_email")
@@ -369,17 +358,16 @@ class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(IncidentEvent)
-class IncidentEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class IncidentEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "incident", "kind", "actor_label", "from_status", "to_status", "public")
     list_filter = ("kind", "public")
     list_select_related = ("incident__category",)
     search_fields = ("=incident__tracking_code",)
-    show_full_result_count = False
     raw_id_fields = ("incident", "actor")
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Evidence: nobody adds, changes or deletes audit rows, superusers included."""
 
     list_display = ("created_at", "action", "actor_label", "incident", "ip_address")
@@ -387,7 +375,6 @@ class AuditLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("incident__category",)
     search_fields = ("actor_label", "=incident__tracking_code", "=ip_address")
     date_hierarchy = "created_at"
-    show_full_result_count = False
     readonly_fields = ("created_at", "action", "actor", "actor_label", "incident", "ip_address", "data")
     fields = readonly_fields
 

@@ -1,8 +1,8 @@
 """Report aggregates kept current inside the transaction that changes a report.
 
 Every report contributes a vector of counters (see MEASURES) to one key per
-aggregate table. `incident_changed` (registered in
-settings.KITAAMAN_INCIDENT_CHANGE_HOOKS) takes away what the report
+aggregate table. `incident_changed` (a receiver of
+incidents.signals.incident_changed, connected in SpmConfig.ready) takes away what the report
 contributed before, as stored in IncidentStatState, and adds what it
 contributes now; `rebuild_stats` recomputes everything from the reports table
 and must give the same rows.
@@ -313,8 +313,8 @@ def _forget_fire_medians(old: IncidentStatState, new: IncidentStatState) -> None
         FireMedianCache.objects.filter(start__lte=max(days), end__gte=min(days)).delete()
 
 
-def incident_changed(*, incident, previous=None) -> None:
-    """Change hook: move the report from its old key to its new one.
+def incident_changed(*, incident, previous=None, **signal) -> None:
+    """Receiver of incidents.signals.incident_changed: move the report from its old key to its new one.
 
     `previous` (the snapshot before the change) is only used to tell a new
     report (None): the stored contribution is the exact amount to take away."""

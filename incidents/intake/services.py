@@ -13,7 +13,6 @@ from django.utils.translation import gettext_noop
 
 from incidents import permissions
 from incidents.audit import actor_label
-from incidents.hooks import incident_changed
 from incidents.intake.media import files_remove, photos_store
 from incidents.intake.photos import clean_photo
 from incidents.intake.submission import Submission
@@ -32,6 +31,7 @@ from incidents.models import (
 from incidents.notify.messages import notify_incident_created
 from incidents.reference import geo
 from incidents.selectors import incidents_visible_to
+from incidents.signals import announce_change
 from incidents.workflow import sla
 from kitaaman.localized import localized
 
@@ -399,5 +399,5 @@ def _created_event(incident: Incident, submission: Submission) -> None:
 
 def _after_create(incident: Incident) -> None:
     """Aggregates and notifications, inside this same transaction."""
-    incident_changed(incident, None)
+    announce_change(incident, None)
     notify_incident_created(incident)

@@ -70,7 +70,7 @@ def track(request, code=None):
 
 def home(request):
     """Anonymous and hit by everyone at once in a disaster: no query of the reports
-    table, figures from the rollup (KITAAMAN_MONTH_COUNTS_SOURCE), kept briefly in the cache."""
+    table, figures from the rollup (signals.month_counts_by_category), kept briefly in the cache."""
     month = month_range()[0].date().isoformat()
     # One cache entry for everything the page shows from the database.
     figures = public_cache.cached_value(

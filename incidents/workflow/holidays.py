@@ -23,8 +23,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from incidents.hooks import snapshot
 from incidents.models import OPEN_STATUSES, EventKind, Holiday, Incident, Status
+from incidents.signals import snapshot
 from incidents.workflow import sla
 from incidents.workflow.services import event_record, incident_lock, jsonable, report_changed, save_versioned
 
