@@ -10,6 +10,7 @@ from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -57,29 +58,43 @@ class KecamatanListFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The category page's sections, once: the form's fields are their sum.
+CATEGORY_FIELDSETS = (
+    (
+        None,
+        {
+            "fields": (
+                "code",
+                "name",
+                "name_en",
+                "group",
+                "description",
+                "description_en",
+                "default_priority",
+                "active",
+                "sort_order",
+            )
+        },
+    ),
+    (_("SPM dan kebencanaan"), {"fields": ("spm_service", "hazard", "dibi_code")}),
+    (
+        _("Batas waktu layanan"),
+        {
+            "fields": (
+                ("verify_within", "verify_unit"),
+                ("followup_within", "followup_unit"),
+                "response_minutes",
+            )
+        },
+    ),
+    (_("Pertanyaan tambahan (JSON)"), {"fields": ("questions",)}),
+)
+
+
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
-        fields = (
-            "code",
-            "name",
-            "name_en",
-            "group",
-            "description",
-            "description_en",
-            "default_priority",
-            "active",
-            "sort_order",
-            "spm_service",
-            "hazard",
-            "dibi_code",
-            "verify_within",
-            "verify_unit",
-            "followup_within",
-            "followup_unit",
-            "response_minutes",
-            "questions",
-        )
+        fields = flatten_fieldsets(CATEGORY_FIELDSETS)
         widgets = {"questions": forms.Textarea(attrs={"rows": 16, "cols": 100, "style": "font-family:monospace"})}
 
     def clean_questions(self):
@@ -120,36 +135,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ("group", "spm_service", "active")
     list_editable = ("active", "sort_order")
     search_fields = ("name", "code")
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "code",
-                    "name",
-                    "name_en",
-                    "group",
-                    "description",
-                    "description_en",
-                    "default_priority",
-                    "active",
-                    "sort_order",
-                )
-            },
-        ),
-        (_("SPM dan kebencanaan"), {"fields": ("spm_service", "hazard", "dibi_code")}),
-        (
-            _("Batas waktu layanan"),
-            {
-                "fields": (
-                    ("verify_within", "verify_unit"),
-                    ("followup_within", "followup_unit"),
-                    "response_minutes",
-                )
-            },
-        ),
-        (_("Pertanyaan tambahan (JSON)"), {"fields": ("questions",)}),
-    )
+    fieldsets = CATEGORY_FIELDSETS
 
     def has_delete_permission(self, request, obj=None):
         # Reports point at their category; retire it with "aktif" instead.

@@ -26,6 +26,19 @@ class ChangeStamped(models.Model):
         abstract = True
 
 
+class Singleton(models.Model):
+    """A settings record of which there is one row (pk 1; each model's check
+    constraint holds it there), made with its defaults on first read."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
 class OutboxMessage(models.Model):
     """A task to publish, written in the same transaction as the change that
     caused it. A relay publishes pending rows; the row's UUID is the Celery

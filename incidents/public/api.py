@@ -234,12 +234,16 @@ def _area_feature(area, parent_code, jenis):
     }
 
 
-class AreaListApi(APIView):
+class PublicGeoJSONApi(APIView):
+    """A GeoJSON read anyone may make (no sign-in), answered as GeoJSON whatever the client accepts."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer]
     content_negotiation_class = FirstRendererNegotiation
 
+
+class AreaListApi(PublicGeoJSONApi):
     @extend_schema(
         operation_id="areas_list",
         tags=[TAG_REFERENCE],
@@ -280,12 +284,7 @@ def _areas_bytes(level: str, parent: str) -> bytes:
     return GeoJSONRenderer().render({"type": "FeatureCollection", "features": features})
 
 
-class PublicMapApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    renderer_classes = [GeoJSONRenderer]
-    content_negotiation_class = FirstRendererNegotiation
-
+class PublicMapApi(PublicGeoJSONApi):
     @extend_schema(
         operation_id="reports_public_geojson",
         tags=[TAG_REPORTS],

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
+from kitaaman.models import Singleton
 
 from .validators import validate_warning_text
 
@@ -372,7 +373,7 @@ class AlertRecipient(models.Model):
         indexes = [models.Index(fields=["kecamatan", "alert"], name="alert_recipient_kec_idx")]
 
 
-class WarningSettings(models.Model):
+class WarningSettings(Singleton):
     """One row (pk=1): what the domain marks as unconfirmed."""
 
     class Reach(models.TextChoices):
@@ -411,11 +412,6 @@ class WarningSettings(models.Model):
 
     def __str__(self):
         return str(_("Pengaturan peringatan dini"))
-
-    @classmethod
-    def get(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class ExternalFeed(models.Model):
