@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from incidents.channels import guided, texts
 from incidents.channels.models import Contact, Conversation, InboundMessage
-from incidents.intake.tracking import normalize_tracking_code
-from incidents.public.selectors import incident_by_tracking_code, last_public_note
+from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
+from incidents.public.selectors import last_public_note
 
 STOP_WORDS = {"STOP", "BERHENTI", "UNREG"}
 START_WORDS = {"MULAI", "START"}

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.intake.api import TAG_REPORTS
+from incidents.intake.tracking import incident_by_tracking_code
 from incidents.models import Category, Desa, Kecamatan
 from incidents.public import cache as public_cache
-from incidents.public import selectors as public_reads
 from incidents.public.layer import LAYER_FORMATS, PERIODS, layer_bytes
 from incidents.public.serializers import (
     AreaQuerySerializer,
@@ -183,7 +183,7 @@ class ReportTrackApi(APIView):
         responses={200: PublicReportSerializer, 404: ERR_404, 429: ERR_429},
     )
     def get(self, request, tracking_code):
-        incident = public_reads.incident_by_tracking_code(tracking_code)
+        incident = incident_by_tracking_code(tracking_code)
         if incident is None:
             raise exceptions.NotFound(_("Kode lacak tidak ditemukan."))
         response = Response(PublicReportSerializer(incident).data)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from incidents import signals
 from incidents.intake.services import RECEIVED_NOTE
-from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import OPEN_STATUSES, Category, Channel, EventKind, Incident, IncidentEvent, Status
 from incidents.reference import geo
 
@@ -109,13 +108,6 @@ def _month_counts_from_reports(start: datetime, end: datetime) -> dict[int, int]
         .annotate(n=Count("id"))
         .values_list("category_id", "n")
     )
-
-
-def incident_by_tracking_code(raw_code: str):
-    code = normalize_tracking_code(raw_code)
-    if not code:
-        return None
-    return Incident.objects.select_related("category", "desa", "kecamatan").filter(tracking_code=code).first()
 
 
 def original_status(incident) -> str | None:

@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from incidents.intake.forms import TrackForm
-from incidents.intake.tracking import normalize_tracking_code
+from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
 from incidents.models import Kecamatan, Status
 from incidents.public import cache as public_cache
 from incidents.public.layer import DEFAULT_PERIOD, PERIODS
 from incidents.public.selectors import (
     category_counts_for_month,
-    incident_by_tracking_code,
     month_range,
     original_status,
     public_events,

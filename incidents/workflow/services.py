@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from incidents import audit, permissions
 from incidents.audit import actor_label
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
-from incidents.intake.services import MAX_DESCRIPTION, validate_details
 from incidents.models import Agency, Assignment, Category, Desa, EventKind, Incident, IncidentEvent, Priority, Status
 from incidents.notify.messages import notify_assignment, notify_status_change
+from incidents.report_content import MAX_DESCRIPTION, validate_details
 from incidents.selectors import incident_find_for_user, incidents_visible_to
 from incidents.signals import announce_change, snapshot
 from incidents.workflow import machine, sla
