@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from incidents.models import OPEN_STATUSES, Incident, Status
 
+from .aggregates import StatMonthly, StatOpenDue
 from .calculations import WIB
-from .models import StatMonthly, StatOpenDue
 
 
 def desk_status_counts(*, kecamatan_codes, now=None) -> dict:

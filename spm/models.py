@@ -7,7 +7,6 @@ computed in spm/calculations.py.
 
 import uuid
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,27 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan, SpmService
 from kitaaman.localized import localized
-from kitaaman.models import ChangeStamped, Singleton
+from kitaaman.models import ChangeStamped, Singleton, person_field
 
 # The report aggregates (spm/aggregates.py), the SK Tim Efektif and the
-# signatories (spm/decree.py) belong to this app too.
-from .aggregates import (  # noqa: F401
-    FINISH_BUCKETS,
-    FIRE_BUCKETS,
-    FIRE_MINUTE_EDGES,
-    HOUR_BUCKETS,
-    HOUR_EDGES,
-    MEASURES,
-    FireMedianCache,
-    IncidentStatState,
-    MeasuresMixin,
-    OverdueSnapshot,
-    OverdueSnapshotRun,
-    StatDaily,
-    StatMonthly,
-    StatMonthlyDesa,
-    StatOpenDue,
-)
+# signatories (spm/decree.py) belong to this app too: imported here so
+# Django registers them with the app's models.
+from . import aggregates  # noqa: F401
 from .decree import Signatory, TeamDecree  # noqa: F401
 
 
@@ -340,14 +324,7 @@ class Activity(models.Model):
     description = models.TextField(_("uraian kegiatan"))
     evidence = models.FileField(_("berkas bukti"), upload_to=evidence_upload_to, blank=True)
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dicatat oleh"),
-    )
+    created_by = person_field(_("dicatat oleh"))
     created_at = models.DateTimeField(_("dicatat"), default=timezone.now)
 
     class Meta:

@@ -11,8 +11,7 @@ from django.db.models import Sum
 
 from incidents.models import OPEN_STATUSES, Incident, SpmService
 
-from .calculations import NOT_COUNTED, REPORT_SERVICES, WIB, Period, make_period, pct
-from .models import (
+from .aggregates import (
     FINISH_BUCKETS,
     FIRE_BUCKETS,
     FIRE_MINUTE_EDGES,
@@ -23,6 +22,7 @@ from .models import (
     StatMonthly,
     StatMonthlyDesa,
 )
+from .calculations import NOT_COUNTED, REPORT_SERVICES, WIB, Period, make_period, pct
 from .rollup import fire_standards
 
 

@@ -16,7 +16,7 @@ from django.db.models import F
 
 from incidents.models import OPEN_STATUSES, Category, Incident, SpmService, Status
 
-from .models import (
+from .aggregates import (
     FIRE_MINUTE_EDGES,
     HOUR_EDGES,
     MEASURES,

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from incidents.models import Status
 
-from .models import Activity, Budget, Milestone, Signatory, StatMonthly, Target, TeamDecree
+from .aggregates import StatMonthly
+from .models import Activity, Budget, Milestone, Signatory, Target, TeamDecree
 
 
 def targets_list(*, year: int | None = None, service: str | None = None):

@@ -25,6 +25,7 @@ def registered_admins():
     import_module("spm.summaries.admin")
     import_module("spm.warnings.admin")
 
+
 EVIDENCE = [Incident, IncidentEvent, AuditLog, NotificationDelivery]
 DELETABLE = [Target, Budget, Activity, Summary, Alert, Subscriber]
 

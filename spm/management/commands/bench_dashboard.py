@@ -37,9 +37,9 @@ from django.utils import timezone
 from incidents.models import OPEN_STATUSES, Category, Desa, Incident, Kecamatan, Status
 from incidents.staff.services import staff_user_create
 from kitaaman.timing import median_ms
+from spm.aggregates import MeasuresMixin, StatDaily, StatMonthly, StatOpenDue
 from spm.calculations import NOT_COUNTED, REPORT_SERVICES, achievements, make_period
 from spm.figures import FigurePeriod, period_figures
-from spm.models import MeasuresMixin, StatDaily, StatMonthly, StatOpenDue
 from spm.overdue import overdue_at
 from spm.report_figures import achievements_from_raw, report_counts, report_total_from_raw
 
