@@ -181,7 +181,7 @@ class StatOpenDue(models.Model):
 
 class IncidentStatState(models.Model):
     """What each report currently contributes to the aggregates, so a change
-    removes exactly what was added before (also for fields the change hook's
+    removes exactly what was added before (also for fields the change signal's
     snapshot does not carry, such as the deadlines)."""
 
     incident = models.OneToOneField(

@@ -10,7 +10,7 @@ incidents/workflow/sla.py and the category's rule, as a triage edit does
 
 Every write of a holiday goes through holiday_save / holiday_delete (the admin
 calls them). Each report whose deadline moves gets an EDIT event naming the
-holiday, a new version, and goes through the change hook, so the open-due
+holiday, a new version, and is announced with the change signal, so the open-due
 aggregate (StatOpenDue, keyed on the due day) follows it.
 """
 
