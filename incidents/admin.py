@@ -10,6 +10,7 @@ from contextvars import ContextVar
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,7 @@ from incidents.models import (
 from incidents.signals import fire_standard_changed
 from incidents.workflow.holidays import holiday_delete, holiday_save
 from incidents.workflow.services import identity_view_record
+from kitaaman.admin import ReadOnlyAdmin, ReadOnlyMixin
 from kitaaman.http import client_ip
 
 QUESTION_TYPES = {"text", "textarea", "integer", "boolean", "choice"}
@@ -56,40 +58,43 @@ class KecamatanListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# The category page's sections, once: the form's fields are their sum.
+CATEGORY_FIELDSETS = (
+    (
+        None,
+        {
+            "fields": (
+                "code",
+                "name",
+                "name_en",
+                "group",
+                "description",
+                "description_en",
+                "default_priority",
+                "active",
+                "sort_order",
+            )
+        },
+    ),
+    (_("SPM dan kebencanaan"), {"fields": ("spm_service", "hazard", "dibi_code")}),
+    (
+        _("Batas waktu layanan"),
+        {
+            "fields": (
+                ("verify_within", "verify_unit"),
+                ("followup_within", "followup_unit"),
+                "response_minutes",
+            )
+        },
+    ),
+    (_("Pertanyaan tambahan (JSON)"), {"fields": ("questions",)}),
+)
 
 
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
-        fields = (
-            "code",
-            "name",
-            "name_en",
-            "group",
-            "description",
-            "description_en",
-            "default_priority",
-            "active",
-            "sort_order",
-            "spm_service",
-            "hazard",
-            "dibi_code",
-            "verify_within",
-            "verify_unit",
-            "followup_within",
-            "followup_unit",
-            "response_minutes",
-            "questions",
-        )
+        fields = flatten_fieldsets(CATEGORY_FIELDSETS)
         widgets = {"questions": forms.Textarea(attrs={"rows": 16, "cols": 100, "style": "font-family:monospace"})}
 
     def clean_questions(self):
@@ -130,36 +135,7 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ("group", "spm_service", "active")
     list_editable = ("active", "sort_order")
     search_fields = ("name", "code")
-    fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "code",
-                    "name",
-                    "name_en",
-                    "group",
-                    "description",
-                    "description_en",
-                    "default_priority",
-                    "active",
-                    "sort_order",
-                )
-            },
-        ),
-        (_("SPM dan kebencanaan"), {"fields": ("spm_service", "hazard", "dibi_code")}),
-        (
-            _("Batas waktu layanan"),
-            {
-                "fields": (
-                    ("verify_within", "verify_unit"),
-                    ("followup_within", "followup_unit"),
-                    "response_minutes",
-                )
-            },
-        ),
-        (_("Pertanyaan tambahan (JSON)"), {"fields": ("questions",)}),
-    )
+    fieldsets = CATEGORY_FIELDSETS
 
     def has_delete_permission(self, request, obj=None):
         # Reports point at their category; retire it with "aktif" instead.
@@ -309,7 +285,7 @@ class PhotoInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdmin):
     list_display = (
         "tracking_code",
         "category",
@@ -326,7 +302,6 @@ class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ("=tracking_code",)
     ordering = ("-created_at", "-id")
     # The changelist must not count a million rows on every page.
-    show_full_result_count = False
     list_per_page = 50
     inlines = [AssignmentInline, EventInline, PhotoInline]
     exclude = ("reporter_name", "reporter_phone", "reporter_email")
@@ -369,17 +344,16 @@ class IncidentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(IncidentEvent)
-class IncidentEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class IncidentEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "incident", "kind", "actor_label", "from_status", "to_status", "public")
     list_filter = ("kind", "public")
     list_select_related = ("incident__category",)
     search_fields = ("=incident__tracking_code",)
-    show_full_result_count = False
     raw_id_fields = ("incident", "actor")
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdmin):
     """Evidence: nobody adds, changes or deletes audit rows, superusers included."""
 
     list_display = ("created_at", "action", "actor_label", "incident", "ip_address")
@@ -387,7 +361,6 @@ class AuditLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("incident__category",)
     search_fields = ("actor_label", "=incident__tracking_code", "=ip_address")
     date_hierarchy = "created_at"
-    show_full_result_count = False
     readonly_fields = ("created_at", "action", "actor", "actor_label", "incident", "ip_address", "data")
     fields = readonly_fields
 

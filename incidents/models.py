@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kitaaman.localized import localized
+from kitaaman.models import person_field
 
 # Open311 partner applications and keys belong to this app (see incidents/open311/).
 from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
@@ -276,14 +277,7 @@ class Incident(models.Model):
         related_name="incidents",
         verbose_name=_("aplikasi mitra"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="incidents_entered",
-        verbose_name=_("dicatat oleh"),
-    )
+    created_by = person_field(_("dicatat oleh"), related_name="incidents_entered")
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BARU)
     priority = models.PositiveSmallIntegerField(_("prioritas"), choices=Priority.choices, default=Priority.SEDANG)
@@ -443,14 +437,7 @@ class IncidentEvent(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events", verbose_name=_("laporan"))
     kind = models.CharField(_("jenis"), max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="incident_events",
-        verbose_name=_("pelaku"),
-    )
+    actor = person_field(_("pelaku"), related_name="incident_events")
     actor_label = models.CharField(_("nama pelaku"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now)
     from_status = models.CharField(_("dari status"), max_length=12, choices=Status.choices, blank=True)
@@ -471,24 +458,11 @@ class Assignment(models.Model):
         Incident, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("laporan")
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("instansi"))
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("ditugaskan oleh"),
-    )
+    assigned_by = person_field(_("ditugaskan oleh"), blank=False)
     assigned_at = models.DateTimeField(_("ditugaskan pada"), default=timezone.now)
     note = models.TextField(_("catatan"), blank=True)
     completed_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diselesaikan oleh"),
-    )
+    completed_by = person_field(_("diselesaikan oleh"))
     completion_note = models.TextField(_("catatan penyelesaian"), blank=True)
 
     class Meta:
@@ -504,14 +478,7 @@ class AuditLog(models.Model):
     """Security-relevant actions besides report events: sign-ins, identity viewings, exports."""
 
     action = models.CharField(_("aksi"), max_length=60, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="audit_entries",
-        verbose_name=_("pengguna"),
-    )
+    actor = person_field(_("pengguna"), related_name="audit_entries")
     actor_label = models.CharField(_("nama pengguna"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     incident = models.ForeignKey(

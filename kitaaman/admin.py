@@ -3,19 +3,26 @@ from django.contrib import admin
 from .models import OutboundMessage, OutboxMessage
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Delivery records are evidence of what was sent; nobody edits them by hand."""
+class ReadOnlyMixin:
+    """For rows only the services write (reports, events, deliveries, figures
+    entered on the dashboard, warnings): the admin shows them, nobody adds or
+    edits them by hand. `deletable` lets an admin delete a row (where the
+    model allows it: obsolete or personal data)."""
 
-    show_full_result_count = False
+    deletable = False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return self.deletable and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    show_full_result_count = False  # no COUNT(*) over a large table on every page
 
 
 @admin.register(OutboxMessage)

@@ -42,26 +42,32 @@ def blank_or(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
+def each_object(node, visit) -> None:
+    """Call `visit` on every object (dict) of a JSON document, each before
+    what it contains (so what `visit` puts in is visited too)."""
+    if isinstance(node, dict):
+        visit(node)
+        for value in node.values():
+            each_object(value, visit)
+    elif isinstance(node, list):
+        for value in node:
+            each_object(value, visit)
+
+
 def lift_branch_defaults(result, generator, request, public):
     """drf-spectacular postprocessing hook: a blank-allowed field (an optional
     e-mail, say) becomes `oneOf: [{format: email, default: ""}, {maxLength: 0}]`,
     and "" is no e-mail, so the document is invalid OpenAPI. The default belongs
     to the whole property: move it from the branch up beside the oneOf."""
 
-    def walk(node):
-        if isinstance(node, dict):
-            branches = node.get("oneOf") or node.get("anyOf")
-            if isinstance(branches, list):
-                for branch in branches:
-                    if isinstance(branch, dict) and "default" in branch:
-                        node.setdefault("default", branch.pop("default"))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
+    def lift(node):
+        branches = node.get("oneOf") or node.get("anyOf")
+        if isinstance(branches, list):
+            for branch in branches:
+                if isinstance(branch, dict) and "default" in branch:
+                    node.setdefault("default", branch.pop("default"))
 
-    walk(result)
+    each_object(result, lift)
     return result
 
 
@@ -82,19 +88,13 @@ def inline_nullable_refs(result, generator, request, public):
         ref = branches[0].get("$ref", "") if isinstance(branches[0], dict) else ""
         return components.get(ref.removeprefix("#/components/schemas/")) if ref else None
 
-    def walk(node):
-        if isinstance(node, dict):
-            target = nullable_ref(node)
-            if target is not None:
-                rest = {k: v for k, v in node.items() if k != "allOf"}
-                node.clear()
-                node.update(copy.deepcopy(target))
-                node.update(rest)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
+    def inline(node):
+        target = nullable_ref(node)
+        if target is not None:
+            rest = {k: v for k, v in node.items() if k != "allOf"}
+            node.clear()
+            node.update(copy.deepcopy(target))
+            node.update(rest)
 
-    walk(result)
+    each_object(result, inline)
     return result

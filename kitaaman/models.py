@@ -7,23 +7,42 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def person_field(verbose_name, *, related_name="+", blank=True) -> models.ForeignKey:
+    """Who did something (wrote, assigned, revoked, published): the record
+    outlives the person's account, which leaves it empty (SET_NULL)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=blank,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
 class ChangeStamped(models.Model):
     """Who changed a row last and when: records that people edit (targets,
     budgets, checklists, milestones, population) carry them; the audit log
     keeps the history."""
 
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diubah oleh"),
-    )
+    updated_by = person_field(_("diubah oleh"))
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         abstract = True
+
+
+class Singleton(models.Model):
+    """A settings record of which there is one row (pk 1; each model's check
+    constraint holds it there), made with its defaults on first read."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
 
 
 class OutboxMessage(models.Model):

@@ -515,11 +515,6 @@ REPORTER_DATA_RETENTION_DAYS = env_int("REPORTER_DATA_RETENTION_DAYS", 730)
 # `manage.py backup` removes backups older than this from the folder it writes into.
 BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 14)
 
-# Called by incidents services after every change of a report (see incidents/hooks.py).
-KITAAMAN_INCIDENT_CHANGE_HOOKS = ["spm.rollup.incident_changed", "incidents.public.cache.incident_changed"]
-# The home page's month figures: {category id: count} from the SPM monthly
-# rollup; empty counts the reports table instead (incidents.public.selectors).
-KITAAMAN_MONTH_COUNTS_SOURCE = env("KITAAMAN_MONTH_COUNTS_SOURCE", "spm.selectors.month_counts_by_category")
 # Seconds the home page figures are kept in the cache (they lag reports by at most this).
 KITAAMAN_HOME_CACHE_SECONDS = env_int("KITAAMAN_HOME_CACHE_SECONDS", 60)
 # Seconds a cached public map layer or reference list lives at most: a change
@@ -527,8 +522,6 @@ KITAAMAN_HOME_CACHE_SECONDS = env_int("KITAAMAN_HOME_CACHE_SECONDS", 60)
 KITAAMAN_PUBLIC_CACHE_SECONDS = env_int("KITAAMAN_PUBLIC_CACHE_SECONDS", 120)
 # Markers in one public map layer answer (the newest first).
 KITAAMAN_PUBLIC_LAYER_LIMIT = env_int("KITAAMAN_PUBLIC_LAYER_LIMIT", 1000)
-# The desk's status counts from the SPM rollups (incidents/desk/queue.py); empty counts rows.
-KITAAMAN_DESK_COUNTS = "spm.desk_counts.desk_status_counts"
 
 # Test and CI switches
 KITAAMAN_REQUIRE_SERVICES = env_bool("KITAAMAN_REQUIRE_SERVICES", False)

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kitaaman.admin import ReadOnlyAdmin
+
 from . import services
 from .models import (
     Activity,
@@ -101,44 +103,29 @@ class PeriodAssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ReadOnlyAdmin):
+    # Entered on /dasbor/sasaran/ through spm.services (audit, replace-on-same-key).
+    deletable = True
     list_display = ("service", "year", "kecamatan", "hazard", "value", "note", "updated_at")
     list_filter = ("service", "year", "kecamatan")
 
-    # Entered on /dasbor/sasaran/ through spm.services (audit, replace-on-same-key).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Budget)
-class BudgetAdmin(admin.ModelAdmin):
+class BudgetAdmin(ReadOnlyAdmin):
+    # Entered on /dasbor/anggaran/ through spm.services (audit, replace-on-same-key).
+    deletable = True
     list_display = ("service", "year", "pagu", "realisasi", "note", "updated_at", "updated_by")
     list_filter = ("service", "year")
 
-    # Entered on /dasbor/anggaran/ through spm.services (audit, replace-on-same-key).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ReadOnlyAdmin):
+    # Entered on /dasbor/kegiatan/ through spm.services (evidence checks, audit).
+    deletable = True
     list_display = ("date", "service", "desa", "kind", "hazard", "people_reached")
     list_filter = ("service", "kind", "kecamatan")
     date_hierarchy = "date"
     raw_id_fields = ("desa",)
-
-    # Entered on /dasbor/kegiatan/ through spm.services (evidence checks, audit).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Milestone)

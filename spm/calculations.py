@@ -38,16 +38,9 @@ from django.utils.translation import gettext as _
 from incidents.models import Kecamatan, SpmService, Status
 from kitaaman.localized import localized
 
+from .aggregates import StatMonthly
 from .formatting import month_name, month_short
-from .models import (
-    Activity,
-    PeriodAssessment,
-    QualityItem,
-    Service,
-    SpmSettings,
-    StatMonthly,
-    Target,
-)
+from .models import Activity, PeriodAssessment, QualityItem, Service, SpmSettings, Target
 from .rollup import fire_standard_minutes
 from .warnings.reach import reach_by_month
 

@@ -1,7 +1,8 @@
-"""The desk's status counts from the rollups (settings.KITAAMAN_DESK_COUNTS).
+"""The desk's status counts from the rollups.
 
-incidents never imports spm: the desk reads this function by its dotted path,
-for users whose visibility is a set of kecamatan. The rollups are kept in the
+incidents never imports spm: SpmConfig.ready() provides this function to the
+slot incidents.signals.desk_status_counts, which the desk reads for users
+whose visibility is a set of kecamatan. The rollups are kept in the
 same transaction as every report change (spm.rollup), so the figures are
 exact, and reading them costs the same at ten thousand reports as at a
 million (rows per month x category x kecamatan x status, and per deadline
@@ -14,8 +15,8 @@ from django.utils import timezone
 
 from incidents.models import OPEN_STATUSES, Incident, Status
 
+from .aggregates import StatMonthly, StatOpenDue
 from .calculations import WIB
-from .models import StatMonthly, StatOpenDue
 
 
 def desk_status_counts(*, kecamatan_codes, now=None) -> dict:

@@ -4,16 +4,14 @@ national e-SPM application (results, budget, problems, the four stages).
 An XLSX (summary, one sheet per service, the budget) and a flat CSV. Every
 number comes from spm.figures: `period_figures` for the quarter and
 `budget_figures` for the year; this module only lays them out, so the file
-equals /dasbor/ and the figures API. `espm_completeness` lists what is still
-missing before the file is worth sending.
+equals /dasbor/ and the figures API. `export_gaps.espm_completeness` lists what
+is still missing before the file is worth sending.
 """
 
 import io
 import re
-from dataclasses import dataclass
 
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +19,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from incidents.models import Kecamatan, SpmService
+from incidents.models import SpmService
 from kitaaman.spreadsheet import csv_writer, xlsx_cell
 
-from .calculations import ACTIVITY_SERVICES, ROMAN
+from .calculations import ROMAN
+from .export_gaps import espm_completeness, quarter_assessments
 from .figures import DEFINITIONS, FigurePeriod, budget_figures, fmt_date_long, period_figures, service_key
-from .models import Budget, PeriodAssessment, Service, Target
-from .population.selectors import kecamatan_population
 
 HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 BOLD = Font(bold=True)
@@ -98,106 +95,8 @@ def _stages(assessment):
     ]
 
 
-def _assessments(year: int, quarter: int) -> dict:
-    return {
-        a.service.code: a
-        for a in PeriodAssessment.objects.filter(year=year, quarter=quarter, kecamatan__isnull=True).select_related(
-            "service"
-        )
-    }
-
-
 def quarter_figures(year: int, quarter: int):
     return period_figures(FigurePeriod.parse(f"{year}-Q{quarter}"))
-
-
-# --- completeness ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportGap:
-    message: str
-    href: str  # where to fill it ("" when there is no page)
-
-
-def _url(name: str, query: str = "") -> str:
-    try:
-        return reverse(name) + query
-    except NoReverseMatch:
-        return ""
-
-
-def espm_gaps(year: int, quarter: int) -> list[ExportGap]:
-    """What the e-SPM report of the quarter still lacks, each with where to fill it."""
-    period = _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}
-    services = list(Service.objects.order_by("sort_order", "code"))
-    assessments = _assessments(year, quarter)
-    with_target = set(Target.objects.filter(year=year).values_list("service__code", flat=True))
-    with_budget = set(Budget.objects.filter(year=year).values_list("service__code", flat=True))
-    gaps = []
-    for s in services:
-        if s.code in ACTIVITY_SERVICES and s.code not in with_target:
-            gaps.append(
-                ExportGap(
-                    _("Belum ada sasaran %(name)s tahun %(y)s: capaiannya tidak dapat dihitung.")
-                    % {"name": s.display_short_name, "y": year},
-                    _url("spm:targets", f"?year={year}"),
-                )
-            )
-    for s in services:
-        quality_href = _url("spm:quality", f"?service={s.code}&year={year}&quarter={quarter}")
-        assessment = assessments.get(s.code)
-        if assessment is None:
-            gaps.append(
-                ExportGap(
-                    _("Penilaian mutu %(name)s %(period)s belum diisi.")
-                    % {"name": s.display_short_name, "period": period},
-                    quality_href,
-                )
-            )
-            continue
-        empty = [
-            str(n)
-            for n, text in ((2, assessment.stage_needs), (3, assessment.stage_planning), (4, assessment.stage_delivery))
-            if not text.strip()
-        ]
-        if empty:
-            gaps.append(
-                ExportGap(
-                    _("Tahapan penerapan SPM %(name)s %(period)s belum diisi: tahap %(stages)s.")
-                    % {"name": s.display_short_name, "period": period, "stages": ", ".join(empty)},
-                    quality_href,
-                )
-            )
-    for s in services:
-        if s.code not in with_budget:
-            gaps.append(
-                ExportGap(
-                    _("Anggaran %(name)s tahun %(y)s (pagu dan realisasi) belum diisi.")
-                    % {"name": s.display_short_name, "y": year},
-                    _url("spm:budgets", f"?year={year}&service={s.code}"),
-                )
-            )
-    population = kecamatan_population(year=year)
-    missing = [
-        name for code, name in Kecamatan.objects.order_by("code").values_list("code", "name") if code not in population
-    ]
-    if missing:
-        gaps.append(
-            ExportGap(
-                _(
-                    "Jumlah penduduk belum dicatat untuk kecamatan %(list)s: laporan per 1.000 penduduk tidak dapat dihitung."
-                )
-                % {"list": ", ".join(missing)},
-                _url("admin:population_population_changelist"),
-            )
-        )
-    return gaps
-
-
-def espm_completeness(year: int, quarter: int) -> list[str]:
-    """What is missing for the quarter's e-SPM report, as sentences (empty: complete)."""
-    return [gap.message for gap in espm_gaps(year, quarter)]
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -205,7 +104,7 @@ def espm_completeness(year: int, quarter: int) -> list[str]:
 
 def espm_xlsx(*, year: int, quarter: int) -> bytes:
     fs = quarter_figures(year, quarter)
-    assessments = _assessments(year, quarter)
+    assessments = quarter_assessments(year, quarter)
     services = fs.achievements["services"]
     wb = Workbook()
     summary_title, budget_title = _("Ringkasan"), _("Anggaran")
@@ -536,7 +435,7 @@ CSV_HEADER = [
 
 def espm_csv(*, year: int, quarter: int) -> bytes:
     fs = quarter_figures(year, quarter)
-    assessments = _assessments(year, quarter)
+    assessments = quarter_assessments(year, quarter)
     budgets = {f.extra["service"]: f for f in budget_figures(year)}
     status = "final" if fs.period_dict()["closed"] else "sementara"
     buffer = io.StringIO()

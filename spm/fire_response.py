@@ -11,8 +11,8 @@ from django.db.models.functions import Greatest
 
 from incidents.models import Category, Incident, SpmService
 
+from .aggregates import FireMedianCache
 from .calculations import NOT_COUNTED
-from .models import FireMedianCache
 
 
 def _fire_median(*, start: datetime, end: datetime, kecamatan: str | None) -> float | None:

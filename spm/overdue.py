@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from incidents.models import OPEN_STATUSES, Assignment, Incident, Status
 
+from .aggregates import OverdueSnapshot, OverdueSnapshotRun, StatOpenDue
 from .calculations import NOT_COUNTED, WIB
 from .formatting import fmt_datetime
-from .models import OverdueSnapshot, OverdueSnapshotRun, StatOpenDue
 
 LIST_LIMIT = 2000
 

@@ -1,8 +1,8 @@
 """Report aggregates kept current inside the transaction that changes a report.
 
 Every report contributes a vector of counters (see MEASURES) to one key per
-aggregate table. `incident_changed` (registered in
-settings.KITAAMAN_INCIDENT_CHANGE_HOOKS) takes away what the report
+aggregate table. `incident_changed` (a receiver of
+incidents.signals.incident_changed, connected in SpmConfig.ready) takes away what the report
 contributed before, as stored in IncidentStatState, and adds what it
 contributes now; `rebuild_stats` recomputes everything from the reports table
 and must give the same rows.
@@ -16,7 +16,7 @@ from django.db.models import F
 
 from incidents.models import OPEN_STATUSES, Category, Incident, SpmService, Status
 
-from .models import (
+from .aggregates import (
     FIRE_MINUTE_EDGES,
     HOUR_EDGES,
     MEASURES,
@@ -99,25 +99,31 @@ def contribution(row: dict, *, service: str, fire_minutes: int | None) -> dict[s
         out["spm_served_ok"] = served
     verified = row["verified_at"]
     if verified is not None:
-        seconds = max(0, int((verified - reported).total_seconds()))
-        out["verified"] = 1
-        out["verify_seconds"] = seconds
-        out[f"vh{_bucket(seconds / 3600, HOUR_EDGES)}"] = 1
-        due = row["verify_due_at"]
-        out["verify_in_sla"] = int(due is None or verified <= due)
+        _add_step(out, VERIFY_STEP, reported, verified, row["verify_due_at"])
     received, entered = _local_day(reported), _local_day(row["created_at"])
     out["late_year"] = int(entered.year > received.year)
     out["late_quarter"] = int((entered.year, (entered.month - 1) // 3) > (received.year, (received.month - 1) // 3))
     out["late_month"] = int((entered.year, entered.month) > (received.year, received.month))
     resolved = row["resolved_at"]
     if resolved is not None and row["status"] == Status.SELESAI:
-        seconds = max(0, int((resolved - reported).total_seconds()))
-        out["resolved"] = 1
-        out["finish_seconds"] = seconds
-        out[f"fh{_bucket(seconds / 3600, HOUR_EDGES)}"] = 1
-        due = row["followup_due_at"]
-        out["finish_in_sla"] = int(due is None or resolved <= due)
+        _add_step(out, FINISH_STEP, reported, resolved, row["followup_due_at"])
     return {k: v for k, v in out.items() if v}
+
+
+# The measures of a step of handling: (done, seconds, within the deadline, histogram bucket prefix).
+VERIFY_STEP = ("verified", "verify_seconds", "verify_in_sla", "vh")
+FINISH_STEP = ("resolved", "finish_seconds", "finish_in_sla", "fh")
+
+
+def _add_step(out: dict, step: tuple, reported, done_at, due) -> None:
+    """A step done at `done_at`: counted, its time since the report summed and
+    bucketed in hours, and whether it met its deadline (none set counts as met)."""
+    done, total, in_sla, bucket = step
+    seconds = max(0, int((done_at - reported).total_seconds()))
+    out[done] = 1
+    out[total] = seconds
+    out[f"{bucket}{_bucket(seconds / 3600, HOUR_EDGES)}"] = 1
+    out[in_sla] = int(due is None or done_at <= due)
 
 
 def _local_day(value: datetime) -> date:
@@ -313,8 +319,8 @@ def _forget_fire_medians(old: IncidentStatState, new: IncidentStatState) -> None
         FireMedianCache.objects.filter(start__lte=max(days), end__gte=min(days)).delete()
 
 
-def incident_changed(*, incident, previous=None) -> None:
-    """Change hook: move the report from its old key to its new one.
+def incident_changed(*, incident, previous=None, **signal) -> None:
+    """Receiver of incidents.signals.incident_changed: move the report from its old key to its new one.
 
     `previous` (the snapshot before the change) is only used to tell a new
     report (None): the stored contribution is the exact amount to take away."""

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from incidents.models import Status
 
-from .models import Activity, Budget, Milestone, Signatory, StatMonthly, Target, TeamDecree
+from .aggregates import StatMonthly
+from .models import Activity, Budget, Milestone, Signatory, Target, TeamDecree
 
 
 def targets_list(*, year: int | None = None, service: str | None = None):
@@ -48,7 +49,8 @@ def milestones_list() -> list[Milestone]:
 def month_counts_by_category(*, month: date) -> dict[int, int]:
     """Reports received in a month (WIB) per category id, all statuses but
     duplicates and rejected: the home page figure, read from the monthly rollup
-    (settings.KITAAMAN_MONTH_COUNTS_SOURCE) instead of the reports table."""
+    instead of the reports table (provided to the slot
+    incidents.signals.month_counts_by_category in SpmConfig.ready)."""
     rows = (
         StatMonthly.objects.filter(month=month)
         .exclude(status__in=(Status.DUPLIKAT, Status.DITOLAK))

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from incidents.channels import guided, texts
 from incidents.channels.models import Contact, Conversation, InboundMessage
-from incidents.intake.tracking import normalize_tracking_code
-from incidents.public.selectors import incident_by_tracking_code
+from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
+from incidents.public.selectors import last_public_note
 
 STOP_WORDS = {"STOP", "BERHENTI", "UNREG"}
 START_WORDS = {"MULAI", "START"}
@@ -110,13 +110,10 @@ def _check(turn: guided.Turn, raw_code: str) -> None:
     # What /lacak/ shows: the current status and the last public note, never an internal one.
     last_change = incident.events.filter(Q(kind="transition") | Q(kind="created")).order_by("-created_at", "-id")
     changed = last_change.first()
-    note_event = (
-        incident.events.filter(public=True).exclude(note="").exclude(kind="created").order_by("-created_at", "-id")
-    ).first()
     turn.say(
         texts.check_answer(
             incident,
             changed_at=changed.created_at if changed else incident.created_at,
-            note=note_event.note if note_event else "",
+            note=last_public_note(incident),
         )
     )

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -43,9 +42,9 @@ from django.db.models import (
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from incidents import signals
 from incidents.desk.filters import incidents_filtered
 from incidents.models import OPEN_STATUSES, Assignment, Desa, Kecamatan, Status
 from incidents.selectors import incidents_visible_to, visible_kecamatan
@@ -384,12 +383,6 @@ def _scope_key(user) -> str:
     return "desk:counts:" + hashlib.sha256(repr((sql, sql_params)).encode()).hexdigest()
 
 
-@functools.cache
-def _counts_from_rollups():
-    path = getattr(settings, "KITAAMAN_DESK_COUNTS", "")
-    return import_string(path) if path else None
-
-
 def _counts_from_rows(qs, now) -> dict:
     counts = dict.fromkeys(Status.values, 0)
     counts.update(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
@@ -403,7 +396,7 @@ def status_counts(user) -> dict:
     `assignment_requested` and `open`, kept COUNTS_TTL seconds in the cache.
 
     When the user's visibility is a set of kecamatan (every role but mitra)
-    and the SPM rollups are installed (settings.KITAAMAN_DESK_COUNTS), the
+    and another app fills the slot signals.desk_status_counts (the SPM rollups), the
     counts are sums over the rollups: a few milliseconds cold, at any number
     of reports. Otherwise the rows are counted. The queue pages never count."""
     key = _scope_key(user)
@@ -412,7 +405,7 @@ def status_counts(user) -> dict:
         now = timezone.now()
         qs = incidents_visible_to(user).order_by()
         codes = visible_kecamatan(user)
-        from_rollups = _counts_from_rollups()
+        from_rollups = signals.desk_status_counts.function
         if from_rollups is not None and codes is not None:
             counts = from_rollups(kecamatan_codes=codes, now=now)
         else:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_noop
 
 from incidents import permissions
 from incidents.audit import actor_label
-from incidents.hooks import incident_changed
 from incidents.intake.media import files_remove, photos_store
 from incidents.intake.photos import clean_photo
 from incidents.intake.submission import Submission
@@ -31,11 +30,11 @@ from incidents.models import (
 )
 from incidents.notify.messages import notify_incident_created
 from incidents.reference import geo
+from incidents.report_content import MAX_DESCRIPTION, validate_details
 from incidents.selectors import incidents_visible_to
+from incidents.signals import announce_change
 from incidents.workflow import sla
-from kitaaman.localized import localized
 
-MAX_DESCRIPTION = 5000
 # Nothing in Muratara's records predates the kabupaten (2013); a year like 0245
 # is a typing error, whatever channel it came through.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -45,69 +44,6 @@ TRACKING_CODE_ATTEMPTS = 5
 
 # Written in Bahasa Indonesia; the tracking page words it again for its reader (public/selectors.py).
 RECEIVED_NOTE = gettext_noop("Laporan diterima melalui %(channel)s.")
-
-
-def validate_details(category: Category, raw) -> dict:
-    """Check the category's extra questions; returns the cleaned answers."""
-    if raw in (None, ""):
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ValidationError({"details": [_("Keterangan tambahan harus berupa objek.")]})
-    cleaned, errors = {}, {}
-    for q in category.questions:
-        code, qtype = q["code"], q.get("type", "text")
-        value = raw.get(code)
-        if isinstance(value, (dict, list)):
-            # Every question takes one value; a structure is not an answer (and
-            # printing a deep one would exhaust the stack).
-            errors[code] = [_("%(label)s harus berupa satu nilai.") % {"label": q["label"]}]
-            continue
-        if value in (None, "") or (qtype == "boolean" and value is None):
-            if q.get("required") and not (qtype == "boolean" and value is False):
-                errors[code] = [_("%(label)s wajib diisi.") % {"label": localized(q, "label")}]
-            continue
-        if qtype == "integer":
-            try:
-                if isinstance(value, bool):
-                    raise ValueError
-                if isinstance(value, float) and not value.is_integer():
-                    raise ValueError
-                number = int(str(value).strip())
-            except (TypeError, ValueError):
-                errors[code] = [_("%(label)s harus berupa bilangan bulat.") % {"label": localized(q, "label")}]
-                continue
-            if number < q.get("min", 0) or number > q.get("max", 10**7):
-                errors[code] = [_("%(label)s di luar batas yang wajar.") % {"label": localized(q, "label")}]
-                continue
-            cleaned[code] = number
-        elif qtype == "boolean":
-            if isinstance(value, bool):
-                cleaned[code] = value
-            elif str(value).lower() in ("true", "1", "ya", "on", "yes"):
-                cleaned[code] = True
-            elif str(value).lower() in ("false", "0", "tidak", "off", "no"):
-                cleaned[code] = False
-            else:
-                errors[code] = [_("%(label)s harus ya atau tidak.") % {"label": localized(q, "label")}]
-        elif qtype == "choice":
-            allowed = {c[0] for c in q.get("choices", [])}
-            if str(value) not in allowed:
-                errors[code] = [_("Pilihan untuk %(label)s tidak dikenal.") % {"label": localized(q, "label")}]
-                continue
-            cleaned[code] = str(value)
-        else:
-            text = str(value).strip()
-            if len(text) > 1000:
-                errors[code] = [
-                    _("%(label)s terlalu panjang (maksimal 1.000 karakter).") % {"label": localized(q, "label")}
-                ]
-                continue
-            cleaned[code] = text
-    if errors:
-        raise ValidationError(
-            {"details": [_("Periksa kembali keterangan tambahan.")], **{f"details.{k}": v for k, v in errors.items()}}
-        )
-    return cleaned
 
 
 def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None):
@@ -399,5 +335,5 @@ def _created_event(incident: Incident, submission: Submission) -> None:
 
 def _after_create(incident: Incident) -> None:
     """Aggregates and notifications, inside this same transaction."""
-    incident_changed(incident, None)
+    announce_change(incident, None)
     notify_incident_created(incident)

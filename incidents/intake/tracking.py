@@ -1,6 +1,8 @@
 import re
 import secrets
 
+from incidents.models import Incident
+
 # Alphabet without 0/O, 1/I/L and U: unambiguous when read aloud or typed from
 # a phone screen. 30 symbols, 9 of them = 44 random bits, shown as KA-XXXX-XXXXX.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -34,3 +36,12 @@ def looks_like_tracking_code(text: str) -> str:
     if not raw.startswith("KA") and "-" not in raw:
         return ""
     return code
+
+
+def incident_by_tracking_code(raw_code: str) -> Incident | None:
+    """The report a citizen's typed code names (its place and category
+    loaded), or None."""
+    code = normalize_tracking_code(raw_code)
+    if not code:
+        return None
+    return Incident.objects.select_related("category", "desa", "kecamatan").filter(tracking_code=code).first()

@@ -17,9 +17,8 @@ from incidents.intake.offline import client_messages, kept_for_residents, page_c
 from incidents.intake.quota import report_hold, set_device_cookie
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
-from incidents.intake.tracking import new_tracking_code
+from incidents.intake.tracking import incident_by_tracking_code, new_tracking_code
 from incidents.models import Category, Desa, Kecamatan
-from incidents.public.selectors import incident_by_tracking_code
 
 # Service error keys that are form fields of the same name.
 FORM_FIELDS = ("category", "description", "occurred_at", "kecamatan", "desa", "photos", "consent")

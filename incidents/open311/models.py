@@ -5,11 +5,12 @@ A key is shown once when issued and stored only as a SHA-256 digest; its first
 characters (the prefix) find the row without comparing every digest.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kitaaman.models import person_field
 
 
 class PartnerApplication(models.Model):
@@ -41,23 +42,9 @@ class PartnerKey(models.Model):
     prefix = models.CharField(_("awalan kunci"), max_length=16, unique=True)
     digest = models.CharField(_("sidik SHA-256"), max_length=64)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dibuat oleh"),
-    )
+    created_by = person_field(_("dibuat oleh"))
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dicabut oleh"),
-    )
+    revoked_by = person_field(_("dicabut oleh"))
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
 
     class Meta:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from incidents.desk.filters import DateBoundField
 from incidents.intake.tracking import normalize_tracking_code
-from incidents.models import OPEN_STATUSES, Assignment, Category, Incident, IncidentEvent
-from incidents.public.selectors import public_map_incidents
+from incidents.models import OPEN_STATUSES, Assignment, Category, Incident
+from incidents.public.selectors import last_public_note_subquery, public_map_incidents
 
 from .render import Open311Error
 
@@ -58,16 +58,10 @@ def _with_request_fields(qs: QuerySet[Incident]) -> QuerySet[Incident]:
     """What a GeoReport request carries besides the report: the last public
     note and the agency of the latest assignment, as subqueries, so a page of
     1,000 costs one query."""
-    last_note = (
-        IncidentEvent.objects.filter(incident=OuterRef("pk"), public=True)
-        .exclude(note="")
-        .order_by("-created_at", "-id")
-        .values("note")[:1]
-    )
     agency = (
         Assignment.objects.filter(incident=OuterRef("pk")).order_by("-assigned_at", "-id").values("agency__name")[:1]
     )
-    return qs.annotate(o311_status_notes=Subquery(last_note), o311_agency=Subquery(agency))
+    return qs.annotate(o311_status_notes=last_public_note_subquery(), o311_agency=Subquery(agency))
 
 
 def public_requests() -> QuerySet[Incident]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from incidents.intake.links import tracking_url
 from incidents.models import Category, Incident
-from incidents.public.selectors import public_point
+from incidents.public.selectors import note_for_reader, public_point
 from kitaaman.localized import choice_label, localized
 
 from .render import WIB, w3c_datetime
@@ -116,10 +116,11 @@ def service_request(incident: Incident, point=None) -> dict:
     """One public request (from selectors.public_requests); `point` from
     public_points when a whole page is shaped at once."""
     lat, lng, _approximate = point or public_point(incident)
+    note = getattr(incident, "o311_status_notes", None)
     return {
         "service_request_id": incident.tracking_code,
         "status": open311_status(incident.status),
-        "status_notes": getattr(incident, "o311_status_notes", None),
+        "status_notes": note_for_reader(note) if note else None,
         "service_name": incident.category.name,
         "service_code": incident.category.code,
         "description": _("%(category)s di %(desa)s, Kecamatan %(kecamatan)s")

@@ -9,12 +9,12 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from incidents.models import Category
+from incidents.report_content import MAX_DESCRIPTION
 
 from .render import Open311Error
 from .selectors import service_get
 
 MAX_FIELD = 200
-MAX_DESCRIPTION = 5000
 
 
 @dataclass

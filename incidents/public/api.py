@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.intake.api import TAG_REPORTS
+from incidents.intake.tracking import incident_by_tracking_code
 from incidents.models import Category, Desa, Kecamatan
 from incidents.public import cache as public_cache
-from incidents.public import selectors as public_reads
 from incidents.public.layer import LAYER_FORMATS, PERIODS, layer_bytes
 from incidents.public.serializers import (
     AreaQuerySerializer,
@@ -183,7 +183,7 @@ class ReportTrackApi(APIView):
         responses={200: PublicReportSerializer, 404: ERR_404, 429: ERR_429},
     )
     def get(self, request, tracking_code):
-        incident = public_reads.incident_by_tracking_code(tracking_code)
+        incident = incident_by_tracking_code(tracking_code)
         if incident is None:
             raise exceptions.NotFound(_("Kode lacak tidak ditemukan."))
         response = Response(PublicReportSerializer(incident).data)
@@ -234,12 +234,16 @@ def _area_feature(area, parent_code, jenis):
     }
 
 
-class AreaListApi(APIView):
+class PublicGeoJSONApi(APIView):
+    """A GeoJSON read anyone may make (no sign-in), answered as GeoJSON whatever the client accepts."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer]
     content_negotiation_class = FirstRendererNegotiation
 
+
+class AreaListApi(PublicGeoJSONApi):
     @extend_schema(
         operation_id="areas_list",
         tags=[TAG_REFERENCE],
@@ -280,12 +284,7 @@ def _areas_bytes(level: str, parent: str) -> bytes:
     return GeoJSONRenderer().render({"type": "FeatureCollection", "features": features})
 
 
-class PublicMapApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    renderer_classes = [GeoJSONRenderer]
-    content_negotiation_class = FirstRendererNegotiation
-
+class PublicMapApi(PublicGeoJSONApi):
     @extend_schema(
         operation_id="reports_public_geojson",
         tags=[TAG_REPORTS],

@@ -2,9 +2,10 @@
 and the home page figures, so a surge of readers costs no database work.
 
 Each entry is keyed by a version number of its scope. A change the public can
-see bumps the version after its transaction commits (`incident_changed`, a
-change hook; `reference_changed`, on a save of a category or an area). Every
-entry also expires after a short time, so a change made without a hook (a bulk
+see bumps the version after its transaction commits (`layer_on_change`, on
+the incident_changed signal; `reference_changed`, on a save of a category or
+an area). Every entry also expires after a short time, so a change made
+without the signal (a bulk
 UPDATE, a restored backup) shows within KITAAMAN_PUBLIC_CACHE_SECONDS anyway.
 
 Serialized answers are stored as bytes with their gzip twin and an ETag: a
@@ -32,9 +33,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
-from incidents.hooks import snapshot
 from incidents.models import Category, Desa, Kecamatan
 from incidents.public.selectors import PUBLIC_MAP_STATUSES
+from incidents.signals import incident_changed, snapshot
 
 LAYER = "layer"  # the public map layer: changes with public reports
 REFERENCE = "reference"  # categories and areas: change when an admin edits them
@@ -130,8 +131,9 @@ def layer_changed(previous: dict | None, current: dict) -> bool:
     return previous is None or any(previous[name] != current[name] for name in LAYER_FIELDS)
 
 
-def incident_changed(*, incident, previous=None) -> None:
-    """Change hook (settings.KITAAMAN_INCIDENT_CHANGE_HOOKS): a new layer version
+@receiver(incident_changed, dispatch_uid="public-cache-incident-changed")
+def layer_on_change(*, incident, previous=None, **signal) -> None:
+    """Receiver of incidents.signals.incident_changed: a new layer version
     once the change is committed, only when the public can see it. A report
     arriving as new is not on the map, so a surge of reports keeps the cache."""
     if layer_changed(previous, snapshot(incident)):

@@ -8,13 +8,12 @@ by an officer), when rejected or duplicates, and when the reporter asked.
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from incidents import signals
 from incidents.intake.services import RECEIVED_NOTE
-from incidents.intake.tracking import normalize_tracking_code
 from incidents.models import OPEN_STATUSES, Category, Channel, EventKind, Incident, IncidentEvent, Status
 from incidents.reference import geo
 
@@ -92,12 +91,12 @@ def month_range(now: datetime | None = None):
 def category_counts_for_month(now: datetime | None = None) -> list[dict]:
     """Reports received this month per category (all statuses but duplicates and rejected).
 
-    Read from settings.KITAAMAN_MONTH_COUNTS_SOURCE (a dotted path to a function
-    taking `month`, the first day, and returning {category id: count}; the SPM
-    rollup in this project) when set, else counted from the reports table."""
+    Read from the slot signals.month_counts_by_category when another app fills
+    it (the SPM monthly rollup in this project), else counted from the reports
+    table."""
     start, end = month_range(now)
-    source = getattr(settings, "KITAAMAN_MONTH_COUNTS_SOURCE", "")
-    counts = import_string(source)(month=start.date()) if source else _month_counts_from_reports(start, end)
+    source = signals.month_counts_by_category.function
+    counts = source(month=start.date()) if source else _month_counts_from_reports(start, end)
     return [{"category": c, "count": counts.get(c.id, 0)} for c in Category.objects.filter(active=True)]
 
 
@@ -109,13 +108,6 @@ def _month_counts_from_reports(start: datetime, end: datetime) -> dict[int, int]
         .annotate(n=Count("id"))
         .values_list("category_id", "n")
     )
-
-
-def incident_by_tracking_code(raw_code: str):
-    code = normalize_tracking_code(raw_code)
-    if not code:
-        return None
-    return Incident.objects.select_related("category", "desa", "kecamatan").filter(tracking_code=code).first()
 
 
 def original_status(incident) -> str | None:
@@ -136,7 +128,7 @@ def public_events(incident: Incident) -> list[IncidentEvent]:
         if not event.public:
             event.note = ""
         elif event.kind == EventKind.CREATED:
-            event.note = _received_note(event.note)
+            event.note = note_for_reader(event.note)
         event.actor_label = ""
         events.append(event)
     return events
@@ -161,7 +153,28 @@ def public_handling(incident) -> dict:
     }
 
 
-def _received_note(note: str) -> str:
+def public_notes(incident) -> QuerySet[IncidentEvent]:
+    """The notes the public may read of a report, newest first: every public
+    event with a note, the intake's received note included. `incident` is a
+    report or OuterRef("pk") (for a subquery over a page of reports)."""
+    return IncidentEvent.objects.filter(incident=incident, public=True).exclude(note="").order_by("-created_at", "-id")
+
+
+def last_public_note(incident) -> str:
+    """The last note the public may read of a report, in the reader's
+    language ("" when there is none): what /lacak/ shows last, CEK answers and
+    Open311 carries as status_notes."""
+    note = public_notes(incident).values_list("note", flat=True).first()
+    return note_for_reader(note) if note else ""
+
+
+def last_public_note_subquery() -> Subquery:
+    """last_public_note for each report of a queryset, as one subquery (the
+    stored wording: pass it through note_for_reader when shown)."""
+    return Subquery(public_notes(OuterRef("pk")).values("note")[:1])
+
+
+def note_for_reader(note: str) -> str:
     """The note the intake stores in Bahasa Indonesia, worded again in the
     reader's language; a note someone wrote stays as written."""
     with translation.override(settings.LANGUAGE_CODE):

@@ -8,14 +8,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from incidents.intake.forms import TrackForm
-from incidents.intake.tracking import normalize_tracking_code
+from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
 from incidents.models import Kecamatan, Status
 from incidents.public import cache as public_cache
 from incidents.public.layer import DEFAULT_PERIOD, PERIODS
 from incidents.public.maps import leaflet_loader
 from incidents.public.selectors import (
     category_counts_for_month,
-    incident_by_tracking_code,
     month_range,
     original_status,
     public_events,
@@ -71,7 +70,7 @@ def track(request, code=None):
 
 def home(request):
     """Anonymous and hit by everyone at once in a disaster: no query of the reports
-    table, figures from the rollup (KITAAMAN_MONTH_COUNTS_SOURCE), kept briefly in the cache."""
+    table, figures from the rollup (signals.month_counts_by_category), kept briefly in the cache."""
     month = month_range()[0].date().isoformat()
     # One cache entry for everything the page shows from the database.
     figures = public_cache.cached_value(

@@ -10,9 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incidents.hooks import snapshot
 from incidents.models import EventKind, Incident, Status
 from incidents.roles import KOORDINATOR, PETUGAS
+from incidents.signals import snapshot
 from incidents.workflow.services import event_record, report_changed
 from kitaaman.outbound import Outgoing
 from kitaaman.outbox import outbox_enqueue

@@ -10,7 +10,7 @@ incidents/workflow/sla.py and the category's rule, as a triage edit does
 
 Every write of a holiday goes through holiday_save / holiday_delete (the admin
 calls them). Each report whose deadline moves gets an EDIT event naming the
-holiday, a new version, and goes through the change hook, so the open-due
+holiday, a new version, and is announced with the change signal, so the open-due
 aggregate (StatOpenDue, keyed on the due day) follows it.
 """
 
@@ -23,8 +23,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from incidents.hooks import snapshot
 from incidents.models import OPEN_STATUSES, EventKind, Holiday, Incident, Status
+from incidents.signals import snapshot
 from incidents.workflow import sla
 from incidents.workflow.services import event_record, incident_lock, jsonable, report_changed, save_versioned
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from incidents import audit, permissions
 from incidents.audit import actor_label
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
-from incidents.hooks import incident_changed, snapshot
-from incidents.intake.services import MAX_DESCRIPTION, validate_details
 from incidents.models import Agency, Assignment, Category, Desa, EventKind, Incident, IncidentEvent, Priority, Status
 from incidents.notify.messages import notify_assignment, notify_status_change
+from incidents.report_content import MAX_DESCRIPTION, validate_details
 from incidents.selectors import incident_find_for_user, incidents_visible_to
+from incidents.signals import announce_change, snapshot
 from incidents.workflow import machine, sla
 
 
@@ -84,7 +84,7 @@ def event_record(incident, *, kind, actor, note="", public=False, from_status=""
 
 def report_changed(locked: Incident, previous: dict) -> None:
 
-    incident_changed(locked, previous)
+    announce_change(locked, previous)
 
 
 # --- who may: each service checks with these, and pages and API views call

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import export, services
 from ..calculations import ROMAN, make_period
+from ..export_gaps import espm_gaps
 from .access import spm_viewer_required
 
 
@@ -40,7 +41,7 @@ def _export(request, kind):
         return redirect("spm:dashboard")
     year, quarter = period
     if request.GET.get("confirm") != "1":
-        gaps = export.espm_gaps(year, quarter)
+        gaps = espm_gaps(year, quarter)
         if gaps:
             query = urlencode({"year": year, "quarter": quarter, "confirm": 1})
             return render(

@@ -1,35 +1,31 @@
 from django.contrib import admin
 
+from kitaaman.admin import ReadOnlyAdmin
+
 from .models import Alert, AlertEvent, ExternalAlert, ExternalFeed, Subscriber, WarningSettings
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class WrittenByServices(ReadOnlyAdmin):
     """Written by the services only (workflow, delivery, feed reader); the admin shows them."""
 
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    deletable = True
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdmin):
+class AlertAdmin(WrittenByServices):
     list_display = ("headline", "msg_type", "state", "event", "sent", "expires")
     list_filter = ("state", "msg_type", "event")
     search_fields = ("identifier", "headline")
 
 
 @admin.register(AlertEvent)
-class AlertEventAdmin(ReadOnlyAdmin):
+class AlertEventAdmin(WrittenByServices):
     list_display = ("created_at", "alert", "action", "from_state", "to_state", "actor_label")
     list_filter = ("action",)
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ReadOnlyAdmin):
+class SubscriberAdmin(WrittenByServices):
     list_display = ("desa", "channel", "created_at", "confirmed_at")
     list_filter = ("channel",)
     # Addresses are personal data: not searchable or listed in bulk.
@@ -43,7 +39,7 @@ class ExternalFeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExternalAlert)
-class ExternalAlertAdmin(ReadOnlyAdmin):
+class ExternalAlertAdmin(WrittenByServices):
     list_display = ("feed", "headline", "event", "sent", "expires", "withdrawn")
     list_filter = ("feed", "withdrawn")
     search_fields = ("identifier", "headline")

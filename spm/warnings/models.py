@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
+from kitaaman.models import Singleton, person_field
 
 from .validators import validate_warning_text
 
@@ -172,21 +173,8 @@ class Alert(models.Model):
     onset = models.DateTimeField(_("mulai berlaku"), null=True, blank=True)
     expires = models.DateTimeField(_("berakhir"))
     sent = models.DateTimeField(_("waktu terbit"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="alerts_drafted",
-        verbose_name=_("disusun oleh"),
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="alerts_published",
-        verbose_name=_("diterbitkan oleh"),
-    )
+    created_by = person_field(_("disusun oleh"), related_name="alerts_drafted", blank=False)
+    published_by = person_field(_("diterbitkan oleh"), related_name="alerts_published")
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     # Keys every outbound ledger row of this message (kitaaman.OutboundMessage): one per recipient.
@@ -300,14 +288,7 @@ class AlertEvent(models.Model):
     action = models.CharField(_("tindakan"), max_length=12, choices=EventAction.choices)
     from_state = models.CharField(_("dari status"), max_length=10, choices=State.choices, blank=True)
     to_state = models.CharField(_("ke status"), max_length=10, choices=State.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pelaku"),
-    )
+    actor = person_field(_("pelaku"))
     actor_label = models.CharField(_("nama pelaku"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now)
     note = models.TextField(_("alasan/catatan"), blank=True)
@@ -372,7 +353,7 @@ class AlertRecipient(models.Model):
         indexes = [models.Index(fields=["kecamatan", "alert"], name="alert_recipient_kec_idx")]
 
 
-class WarningSettings(models.Model):
+class WarningSettings(Singleton):
     """One row (pk=1): what the domain marks as unconfirmed."""
 
     class Reach(models.TextChoices):
@@ -411,11 +392,6 @@ class WarningSettings(models.Model):
 
     def __str__(self):
         return str(_("Pengaturan peringatan dini"))
-
-    @classmethod
-    def get(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
 
 class ExternalFeed(models.Model):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from incidents import signals
 from incidents.desk import queue
 from incidents.models import Incident, Status
 from incidents.selectors import incidents_visible_to
@@ -92,3 +93,15 @@ def test_a_user_without_a_role_counts_nothing(django_user_model, history):
     nobody = django_user_model.objects.create_user("warga", password="x")
     counts = queue.status_counts(nobody)
     assert counts["open"] == 0 and counts["overdue"] == 0 and sum(counts[s] for s in Status.values) == 0
+
+
+def test_without_rollups_the_rows_are_counted_and_agree(personas, history, monkeypatch):
+    """incidents alone (no app fills the slot) counts its own rows, to the same figures."""
+    cache.clear()
+    from_rollups = queue.status_counts(personas.koordinator)
+    monkeypatch.setattr(signals.desk_status_counts, "function", None)
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        from_rows = queue.status_counts(personas.koordinator)
+    assert not any("spm_statmonthly" in q["sql"] for q in ctx.captured_queries)
+    assert from_rows == from_rollups == counted(personas.koordinator)

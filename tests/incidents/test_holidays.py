@@ -11,7 +11,7 @@ import time_machine
 from incidents.models import EventKind, Holiday, IncidentEvent
 from incidents.workflow.holidays import holiday_delete, holiday_save
 from incidents.workflow.services import incident_transition
-from spm.models import IncidentStatState, StatOpenDue
+from spm.aggregates import IncidentStatState, StatOpenDue
 
 WIB = ZoneInfo("Asia/Jakarta")
 WED_30_DEC = datetime(2026, 12, 30, 10, 0, tzinfo=WIB)

@@ -22,7 +22,7 @@ from incidents.intake.submission import Submission
 from incidents.models import Category, Desa, Incident, IncidentEvent
 from incidents.reference import geo
 from kitaaman.models import OutboxMessage
-from spm.models import IncidentStatState
+from spm.aggregates import IncidentStatState
 from tests.factories import DESA_RUPIT, RUPIT
 from tests.incidents.test_api_reports import jpeg_bytes, payload
 from tests.incidents.test_optimistic_locking import race

@@ -129,7 +129,7 @@ def test_spm_counts_only_for_categories_feeding_a_service(seeded):
 
 
 def test_details_answer_the_category_questions(seeded):
-    from incidents.intake.services import validate_details
+    from incidents.report_content import validate_details
 
     for incident in Incident.objects.select_related("category")[:400]:
         assert validate_details(incident.category, incident.details) == incident.details

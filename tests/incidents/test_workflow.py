@@ -10,6 +10,7 @@ from incidents import permissions
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
 from incidents.models import AuditLog, EventKind, Incident, IncidentEvent, Status
 from incidents.public.selectors import public_events
+from incidents.signals import incident_changed
 from incidents.workflow import machine as workflow
 from incidents.workflow.services import assignment_complete, incident_assign, incident_note_add, incident_transition
 from tests.factories import DESA_NIBUNG
@@ -247,17 +248,20 @@ def test_stale_version_changes_nothing(personas):
 
 
 @pytest.mark.django_db
-def test_every_change_calls_the_hook(personas, settings, monkeypatch):
+def test_every_change_sends_the_change_signal(personas):
     calls = []
-    from incidents import hooks
 
-    monkeypatch.setattr(
-        hooks, "_hooks", lambda: [lambda incident, previous: calls.append((previous or {}).get("status"))]
-    )
-    incident = incident_in(Status.BARU, personas.koordinator)
-    calls.clear()
-    incident_transition(incident=incident, actor=personas.koordinator, to=Status.DIVERIFIKASI)
-    incident_assign(incident=incident, actor=personas.koordinator, agency="bpbd")
+    def receiver(*, incident, previous, **signal):
+        calls.append((previous or {}).get("status"))
+
+    incident_changed.connect(receiver, dispatch_uid="test-every-change")
+    try:
+        incident = incident_in(Status.BARU, personas.koordinator)
+        calls.clear()
+        incident_transition(incident=incident, actor=personas.koordinator, to=Status.DIVERIFIKASI)
+        incident_assign(incident=incident, actor=personas.koordinator, agency="bpbd")
+    finally:
+        incident_changed.disconnect(dispatch_uid="test-every-change")
     assert calls == [Status.BARU, Status.DIVERIFIKASI]
 
 

@@ -9,7 +9,7 @@ import time_machine
 
 from incidents.models import Agency
 from incidents.workflow.services import incident_assign, incident_transition, incident_update
-from spm.models import MEASURES, IncidentStatState, StatDaily, StatMonthly, StatMonthlyDesa, StatOpenDue
+from spm.aggregates import MEASURES, IncidentStatState, StatDaily, StatMonthly, StatMonthlyDesa, StatOpenDue
 from tests import factories
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from spm.models import StatDaily, StatMonthly
+from spm.aggregates import StatDaily, StatMonthly
 from tests.spm.conftest import seed_q1_2026
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from incidents.models import AuditLog, Kecamatan
 from spm import services
-from spm.export import espm_completeness
+from spm.export_gaps import espm_completeness
 from spm.models import QualityItem, Service
 from spm.population.services import population_save
 from tests import factories

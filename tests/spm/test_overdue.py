@@ -10,7 +10,7 @@ import time_machine
 
 from incidents.models import Agency, Incident
 from incidents.workflow.services import incident_assign, incident_transition
-from spm.models import OverdueSnapshot, OverdueSnapshotRun
+from spm.aggregates import OverdueSnapshot, OverdueSnapshotRun
 from spm.overdue import _from_aggregate, _from_reports, backlog, late_open, overdue_at, snapshot_take
 from spm.tasks import overdue_snapshot
 from tests.factories import DESA_NIBUNG

@@ -7,7 +7,7 @@ import time_machine
 
 from incidents.models import Incident
 from incidents.workflow.services import incident_transition, incident_update
-from spm.models import IncidentStatState, StatMonthly
+from spm.aggregates import IncidentStatState, StatMonthly
 from spm.rollup import rebuild_stats
 from tests import factories
 from tests.spm.conftest import at, stats_snapshot

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db import connection
 
 from incidents.reference.seed import seed_reference
-from spm.models import StatMonthly
+from spm.aggregates import StatMonthly
 from spm.rollup import rebuild_stats
 from spm.seed import seed_spm
 from tests import factories

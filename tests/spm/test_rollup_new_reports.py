@@ -9,7 +9,7 @@ import time_machine
 
 from incidents.models import Category
 from spm import rollup
-from spm.models import IncidentStatState, StatDaily, StatMonthly, StatOpenDue
+from spm.aggregates import IncidentStatState, StatDaily, StatMonthly, StatOpenDue
 from spm.rollup import rebuild_stats
 from tests import factories
 from tests.spm.conftest import at, stats_snapshot

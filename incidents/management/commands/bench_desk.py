@@ -16,7 +16,6 @@ small database and once with `--compare 10k.json` on the large one.
 """
 
 import json
-import statistics
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -34,6 +33,7 @@ from incidents.desk import queue
 from incidents.models import Assignment, Category, Desa, Incident, Kecamatan, Status
 from incidents.permissions import forget_access
 from incidents.staff.services import staff_user_create
+from kitaaman.timing import median_ms
 
 RUPIT = "16.13.01"
 FILTER = {"kecamatan": RUPIT, "status": Status.BARU, "overdue": "1"}
@@ -90,7 +90,7 @@ class Command(BaseCommand):
                 (
                     "dasar: halaman masuk /masuk/ (tanpa data laporan)",
                     None,
-                    self._median(lambda: self._get(floor, reverse("login"))),
+                    median_ms(lambda: self._get(floor, reverse("login")), self.runs),
                 )
             )
         width = max(len(r[0]) for r in rows)
@@ -109,15 +109,6 @@ class Command(BaseCommand):
             petugas=staff_user_create(username="bench_petugas_rupit", role="petugas", kecamatan_codes=[RUPIT]),
             admin=staff_user_create(username="bench_admin", role="admin"),
         )
-
-    def _median(self, fn):
-        fn()  # warm up
-        times = []
-        for _ in range(self.runs):
-            started = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - started) * 1000)
-        return statistics.median(times)
 
     def _deep_cursor(self, user, params):
         """A cursor at the 90th percentile of the newest-first order (found
@@ -164,7 +155,7 @@ class Command(BaseCommand):
             def page(params=params, cur=cur):
                 return self._get(client, url, {**params, **({"cursor": cur} if cur else {})})
 
-            rows.append((f"antrean {label}: {name}", self._median(query), self._median(page)))
+            rows.append((f"antrean {label}: {name}", median_ms(query, self.runs), median_ms(page, self.runs)))
         rows.append((f"antrean {label}: jumlah per status (tanpa cache, tiap 30 dtk)", None, counts_ms))
         return rows
 
@@ -183,7 +174,8 @@ class Command(BaseCommand):
             ),
         ]
         return [
-            (name, None, self._median(lambda params=params: self._get(client, url, params))) for name, params in cases
+            (name, None, median_ms(lambda params=params: self._get(client, url, params), self.runs))
+            for name, params in cases
         ]
 
     def _summary(self, rows):

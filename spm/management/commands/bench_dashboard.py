@@ -19,7 +19,6 @@ rebuilds the monthly table of those days from it, and measures the same pages
 again. `--profile` prints the slowest queries of each page.
 """
 
-import statistics
 import time
 from datetime import date, timedelta
 
@@ -37,9 +36,10 @@ from django.utils import timezone
 
 from incidents.models import OPEN_STATUSES, Category, Desa, Incident, Kecamatan, Status
 from incidents.staff.services import staff_user_create
+from kitaaman.timing import median_ms
+from spm.aggregates import MeasuresMixin, StatDaily, StatMonthly, StatOpenDue
 from spm.calculations import NOT_COUNTED, REPORT_SERVICES, achievements, make_period
 from spm.figures import FigurePeriod, period_figures
-from spm.models import MeasuresMixin, StatDaily, StatMonthly, StatOpenDue
 from spm.overdue import overdue_at
 from spm.report_figures import achievements_from_raw, report_counts, report_total_from_raw
 
@@ -155,17 +155,18 @@ class Command(BaseCommand):
         for label, params in self.periods:
             period = make_period(params["year"], params.get("quarter"), params.get("month"))
             kec = params.get("kecamatan")
-            page_ms = self._median(lambda p=params: self._get(url, p))
-            figures_ms = self._median(lambda p=period, k=kec: period_figures(FigurePeriod.of(p), kecamatan=k))
-            agg_ms = self._median(
+            page_ms = median_ms(lambda p=params: self._get(url, p), self.runs)
+            figures_ms = median_ms(lambda p=period, k=kec: period_figures(FigurePeriod.of(p), kecamatan=k), self.runs)
+            agg_ms = median_ms(
                 lambda p=params, per=period: (
                     achievements(**p),
                     report_counts(start=per.start, end=per.end, kecamatan=p.get("kecamatan")),
-                )
+                ),
+                self.runs,
             )
             raw_ms = same = None
             if raw:
-                raw_ms = self._median(lambda p=params: (achievements_from_raw(**p), report_total_from_raw(**p)))
+                raw_ms = median_ms(lambda p=params: (achievements_from_raw(**p), report_total_from_raw(**p)), self.runs)
                 same = self._same(params, period)
             rows.append((label, page_ms, figures_ms, agg_ms, raw_ms, same))
             if self.profile:
@@ -181,15 +182,6 @@ class Command(BaseCommand):
                 line += f"  {raw_ms:18.1f}  {'sama' if same else 'BERBEDA'}"
             self.stdout.write(line)
         return rows
-
-    def _median(self, fn):
-        fn()  # warm up
-        times = []
-        for _ in range(self.runs):
-            started = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - started) * 1000)
-        return statistics.median(times)
 
     def _get(self, url, params):
         response = self.client.get(url, params)
