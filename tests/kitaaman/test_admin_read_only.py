@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from incidents.models import AuditLog, Incident, IncidentEvent
 from kitaaman.admin import ReadOnlyMixin
-from kitaaman.models import NotificationDelivery
+from kitaaman.models import OutboundMessage
 from spm.models import Activity, Budget, Target
 from spm.summaries.models import Summary
 from spm.warnings.models import Alert, Subscriber
@@ -26,7 +26,7 @@ def registered_admins():
     import_module("spm.warnings.admin")
 
 
-EVIDENCE = [Incident, IncidentEvent, AuditLog, NotificationDelivery]
+EVIDENCE = [Incident, IncidentEvent, AuditLog, OutboundMessage]
 DELETABLE = [Target, Budget, Activity, Summary, Alert, Subscriber]
 
 
