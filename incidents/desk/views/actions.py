@@ -26,6 +26,7 @@ from incidents.workflow.services import (
     transition_check,
     update_check,
 )
+from kitaaman.form_errors import errors_onto_form
 
 
 def load_for_write(request, pk, check, *args):
@@ -52,11 +53,8 @@ def action_run(request, incident, action, *, form=None, form_key=None, success=N
         )
         return redirect(detail_url(incident))
     except ValidationError as exc:
-        if form is not None and hasattr(exc, "message_dict"):
-            for name, msgs in exc.message_dict.items():
-                target = name if name in form.fields else None
-                for text in msgs:
-                    form.add_error(target, text)
+        if form is not None and hasattr(exc, "error_dict"):
+            errors_onto_form(form, exc)
         else:
             for text in messages_from(exc):
                 messages.error(request, text)
