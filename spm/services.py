@@ -114,7 +114,7 @@ def _save_keyed(model, key: dict, values: dict, actor):
             # Someone saved the same key a moment ago: replace their values.
             row = model.objects.select_for_update().get(**key)
     previous = {name: getattr(row, name) for name in values}
-    for name, value in values.items():
+    for name, value in {**key, **values}.items():  # the key's objects too, so the caller reads them without a query
         setattr(row, name, value)
     row.updated_by = actor
     row.save(update_fields=[*values, "updated_by", "updated_at"])
@@ -142,38 +142,30 @@ def target_save(
         raise ValidationError(errors)
     key = {"service": service_obj, "year": year, "kecamatan": kec, "hazard": hazard}
     target, created, previous = _save_keyed(Target, key, {"value": value, "note": note}, actor)
-    old = previous["value"] if previous else None
     record(
         "spm.target.saved",
         user=actor,
-        data={
-            "target": target.pk,
-            "service": service_obj.code,
-            "year": year,
-            "kecamatan": kec.code if kec else None,
-            "hazard": hazard,
-            "value": value,
-            "previous_value": old,
-        },
+        data={**_target_audit(target), "previous_value": previous["value"] if previous else None},
     )
     return target, created
+
+
+def _target_audit(target: Target) -> dict:
+    """What the audit trail says about a target (saved or deleted)."""
+    return {
+        "target": target.pk,
+        "service": target.service.code,
+        "year": target.year,
+        "kecamatan": target.kecamatan_id,
+        "hazard": target.hazard,
+        "value": target.value,
+    }
 
 
 @transaction.atomic
 def target_delete(*, actor, target: Target) -> None:
     _require_writer(actor)
-    record(
-        "spm.target.deleted",
-        user=actor,
-        data={
-            "target": target.pk,
-            "service": target.service.code,
-            "year": target.year,
-            "kecamatan": target.kecamatan_id,
-            "hazard": target.hazard,
-            "value": target.value,
-        },
-    )
+    record("spm.target.deleted", user=actor, data=_target_audit(target))
     target.delete()
 
 
@@ -295,34 +287,25 @@ def activity_create(
     )
     _attach_evidence(activity, clean)
     activity.save()
-    record(
-        "spm.activity.created",
-        user=actor,
-        data={
-            "activity": activity.pk,
-            "service": service_obj.code,
-            "date": date_value.isoformat(),
-            "desa": desa_obj.code,
-            "people_reached": people,
-        },
-    )
+    record("spm.activity.created", user=actor, data=_activity_audit(activity))
     return activity
+
+
+def _activity_audit(activity: Activity) -> dict:
+    """What the audit trail says about an activity (created or deleted)."""
+    return {
+        "activity": activity.pk,
+        "service": activity.service.code,
+        "date": activity.date.isoformat(),
+        "desa": activity.desa_id,
+        "people_reached": activity.people_reached,
+    }
 
 
 @transaction.atomic
 def activity_delete(*, actor, activity: Activity) -> None:
     _require_writer(actor)
-    record(
-        "spm.activity.deleted",
-        user=actor,
-        data={
-            "activity": activity.pk,
-            "service": activity.service.code,
-            "date": activity.date.isoformat(),
-            "desa": activity.desa_id,
-            "people_reached": activity.people_reached,
-        },
-    )
+    record("spm.activity.deleted", user=actor, data=_activity_audit(activity))
     if activity.evidence:
         activity.evidence.delete(save=False)
     activity.delete()
