@@ -2,7 +2,6 @@
 activities (read: pimpinan, tim_efektif; write: tim_efektif). Anonymous calls
 get 401 (token authentication first), other roles 403."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -67,6 +66,15 @@ class SpmApiView(APIView):
         query.is_valid(raise_exception=True)
         return query.validated_data
 
+    def _kecamatan(self, params) -> dict | None:
+        """The kecamatan asked for ({"code", "name"}), None for the whole kabupaten; 400 when unknown."""
+        if not params.get("kecamatan"):
+            return None
+        kecamatan = Kecamatan.objects.filter(code=params["kecamatan"]).values("code", "name").first()
+        if kecamatan is None:
+            raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        return kecamatan
+
 
 class AchievementsApi(SpmApiView):
     @extend_schema(
@@ -78,11 +86,12 @@ class AchievementsApi(SpmApiView):
     )
     def get(self, request):
         params = self._query(AchievementsQuery, request)
-        kecamatan = params.get("kecamatan") or None
-        if kecamatan and not Kecamatan.objects.filter(code=kecamatan).exists():
-            raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        kecamatan = self._kecamatan(params)
         data = achievements(
-            year=params["year"], quarter=params.get("quarter"), month=params.get("month"), kecamatan=kecamatan
+            year=params["year"],
+            quarter=params.get("quarter"),
+            month=params.get("month"),
+            kecamatan=kecamatan["code"] if kecamatan else None,
         )
         return Response(data)
 
@@ -101,11 +110,7 @@ class FiguresApi(SpmApiView):
             period = FigurePeriod.parse(params["period"])
         except PeriodError as exc:
             raise exceptions.ValidationError({"period": [str(exc)]})
-        kecamatan = None
-        if params.get("kecamatan"):
-            kecamatan = Kecamatan.objects.filter(code=params["kecamatan"]).values("code", "name").first()
-            if kecamatan is None:
-                raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        kecamatan = self._kecamatan(params)
         result = period_figures(period, kecamatan=kecamatan["code"] if kecamatan else None)
         return Response({"period": result.period_dict(), "kecamatan": kecamatan, "figures": result.as_list()})
 
@@ -134,18 +139,16 @@ class TargetsApi(SpmApiView):
         body = TargetInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            target, created = services.target_save(
-                actor=request.user,
-                service=data["service"],
-                year=data["year"],
-                kecamatan=data.get("kecamatan"),
-                hazard=data.get("hazard", ""),
-                value=data["value"],
-                note=data.get("note", ""),
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict)
+        # A service's ValidationError becomes a 400 in kitaaman.api_errors.
+        target, created = services.target_save(
+            actor=request.user,
+            service=data["service"],
+            year=data["year"],
+            kecamatan=data.get("kecamatan"),
+            hazard=data.get("hazard", ""),
+            value=data["value"],
+            note=data.get("note", ""),
+        )
         return Response(TargetOutput(target).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -177,18 +180,15 @@ class ActivitiesApi(SpmApiView):
         body = ActivityInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        try:
-            activity = services.activity_create(
-                actor=request.user,
-                service=data["service"],
-                date_value=data["date"],
-                desa=data["desa"],
-                hazard=data.get("hazard", ""),
-                kind=data.get("kind", Activity.Kind.KIE),
-                people_reached=data["people_reached"],
-                description=data["description"],
-                evidence=data.get("evidence"),
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict)
+        activity = services.activity_create(
+            actor=request.user,
+            service=data["service"],
+            date_value=data["date"],
+            desa=data["desa"],
+            hazard=data.get("hazard", ""),
+            kind=data.get("kind", Activity.Kind.KIE),
+            people_reached=data["people_reached"],
+            description=data["description"],
+            evidence=data.get("evidence"),
+        )
         return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)

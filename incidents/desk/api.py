@@ -1,6 +1,5 @@
 """Staff API: /api/v1/incidents/ and its actions."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 
 from incidents import permissions, selectors
 from incidents.desk.filters import SORT_CHOICES, DateBoundFilter, FlagFilter, IncidentFilter
-from incidents.desk.queue import InvalidCursor, incident_queue
+from incidents.desk.queue import incident_queue
 from incidents.desk.serializers import (
     AssignmentCompleteInput,
     AssignmentCreatedOutput,
@@ -182,12 +181,8 @@ class IncidentListCreateApi(DeskApiView):
             raise exceptions.ValidationError({"limit": [_("Jumlah per halaman harus berupa angka.")]})
         if not 1 <= limit <= 200:
             raise exceptions.ValidationError({"limit": [_("Jumlah per halaman antara 1 dan 200.")]})
-        try:
-            page = incident_queue(request.user, params, cursor=params.get("cursor") or None, limit=limit)
-        except InvalidCursor as exc:
-            raise exceptions.ValidationError(exc.message_dict)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        # A bad filter or cursor (ValidationError) becomes a 400 in kitaaman.api_errors.
+        page = incident_queue(request.user, params, cursor=params.get("cursor") or None, limit=limit)
 
         def link(cursor):
             if not cursor:
