@@ -15,7 +15,18 @@ from incidents.models import Desa, Kecamatan
 from kitaaman.outbox import outbox_enqueue
 
 from .evidence import clean_evidence
-from .models import Activity, Budget, Hazard, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
+from .models import (
+    SOURCE_NOTE_MAX,
+    Activity,
+    Budget,
+    Hazard,
+    Milestone,
+    PeriodAssessment,
+    QualityCheck,
+    Service,
+    SpmSettings,
+    Target,
+)
 from .permissions import can_enter_data
 
 MAX_PEOPLE = 10_000_000
@@ -74,9 +85,9 @@ def _year(value, errors):
 
 
 def _note(value, errors):
-    """The free-text source note of a target or budget: trimmed, at most 500 characters."""
+    """The free-text source note of a target or budget: trimmed, at most SOURCE_NOTE_MAX characters."""
     note = (value or "").strip()
-    if len(note) > 500:
+    if len(note) > SOURCE_NOTE_MAX:
         errors["note"] = [_("Catatan terlalu panjang (maksimal 500 karakter).")]
     return note
 
