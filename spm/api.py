@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.models import Kecamatan
+from kitaaman.api_common import validated
 from kitaaman.api_schema import ApiErrorEnvelopeSerializer
 
 from . import selectors, services
@@ -61,11 +62,6 @@ class SpmApiView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [CanViewSpm]
 
-    def _query(self, serializer_class, request):
-        query = serializer_class(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return query.validated_data
-
     def _kecamatan(self, params) -> dict | None:
         """The kecamatan asked for ({"code", "name"}), None for the whole kabupaten; 400 when unknown."""
         if not params.get("kecamatan"):
@@ -85,7 +81,7 @@ class AchievementsApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(AchievementsQuery, request)
+        params = validated(AchievementsQuery, request.query_params)
         kecamatan = self._kecamatan(params)
         data = achievements(
             year=params["year"],
@@ -105,7 +101,7 @@ class FiguresApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(FiguresQuery, request)
+        params = validated(FiguresQuery, request.query_params)
         try:
             period = FigurePeriod.parse(params["period"])
         except PeriodError as exc:
@@ -124,7 +120,7 @@ class TargetsApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(TargetQuery, request)
+        params = validated(TargetQuery, request.query_params)
         qs = selectors.targets_list(year=params.get("year"), service=params.get("service"))
         return Response(TargetOutput(qs[:PAGE_LIMIT], many=True).data)
 
@@ -136,9 +132,7 @@ class TargetsApi(SpmApiView):
         tags=["spm"],
     )
     def post(self, request):
-        body = TargetInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(TargetInput, request.data)
         # A service's ValidationError becomes a 400 in kitaaman.api_errors.
         target, created = services.target_save(
             actor=request.user,
@@ -163,7 +157,7 @@ class ActivitiesApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(ActivityQuery, request)
+        params = validated(ActivityQuery, request.query_params)
         qs = selectors.activities_list(
             year=params.get("year"), service=params.get("service"), kecamatan=params.get("kecamatan")
         )
@@ -177,9 +171,7 @@ class ActivitiesApi(SpmApiView):
         tags=["spm"],
     )
     def post(self, request):
-        body = ActivityInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
+        data = validated(ActivityInput, request.data)
         activity = services.activity_create(
             actor=request.user,
             service=data["service"],
