@@ -33,6 +33,13 @@ class FirstRendererNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+def validated(serializer_class, data) -> dict:
+    """The validated input of an API call; a 400 with the fields (exceptions.ValidationError) when invalid."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
         return exceptions.ValidationError(exc.message_dict)

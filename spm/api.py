@@ -2,7 +2,6 @@
 activities (read: pimpinan, tim_efektif; write: tim_efektif). Anonymous calls
 get 401 (token authentication first), other roles 403."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.models import Kecamatan
+from kitaaman.api_common import validated
 from kitaaman.api_schema import ApiErrorEnvelopeSerializer
 
 from . import selectors, services
@@ -62,10 +62,14 @@ class SpmApiView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [CanViewSpm]
 
-    def _query(self, serializer_class, request):
-        query = serializer_class(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return query.validated_data
+    def _kecamatan(self, params) -> dict | None:
+        """The kecamatan asked for ({"code", "name"}), None for the whole kabupaten; 400 when unknown."""
+        if not params.get("kecamatan"):
+            return None
+        kecamatan = Kecamatan.objects.filter(code=params["kecamatan"]).values("code", "name").first()
+        if kecamatan is None:
+            raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        return kecamatan
 
 
 class AchievementsApi(SpmApiView):
@@ -77,12 +81,13 @@ class AchievementsApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(AchievementsQuery, request)
-        kecamatan = params.get("kecamatan") or None
-        if kecamatan and not Kecamatan.objects.filter(code=kecamatan).exists():
-            raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        params = validated(AchievementsQuery, request.query_params)
+        kecamatan = self._kecamatan(params)
         data = achievements(
-            year=params["year"], quarter=params.get("quarter"), month=params.get("month"), kecamatan=kecamatan
+            year=params["year"],
+            quarter=params.get("quarter"),
+            month=params.get("month"),
+            kecamatan=kecamatan["code"] if kecamatan else None,
         )
         return Response(data)
 
@@ -96,16 +101,12 @@ class FiguresApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(FiguresQuery, request)
+        params = validated(FiguresQuery, request.query_params)
         try:
             period = FigurePeriod.parse(params["period"])
         except PeriodError as exc:
             raise exceptions.ValidationError({"period": [str(exc)]})
-        kecamatan = None
-        if params.get("kecamatan"):
-            kecamatan = Kecamatan.objects.filter(code=params["kecamatan"]).values("code", "name").first()
-            if kecamatan is None:
-                raise exceptions.ValidationError({"kecamatan": [_("Kecamatan tidak dikenal.")]})
+        kecamatan = self._kecamatan(params)
         result = period_figures(period, kecamatan=kecamatan["code"] if kecamatan else None)
         return Response({"period": result.period_dict(), "kecamatan": kecamatan, "figures": result.as_list()})
 
@@ -119,7 +120,7 @@ class TargetsApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(TargetQuery, request)
+        params = validated(TargetQuery, request.query_params)
         qs = selectors.targets_list(year=params.get("year"), service=params.get("service"))
         return Response(TargetOutput(qs[:PAGE_LIMIT], many=True).data)
 
@@ -131,21 +132,17 @@ class TargetsApi(SpmApiView):
         tags=["spm"],
     )
     def post(self, request):
-        body = TargetInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        try:
-            target, created = services.target_save(
-                actor=request.user,
-                service=data["service"],
-                year=data["year"],
-                kecamatan=data.get("kecamatan"),
-                hazard=data.get("hazard", ""),
-                value=data["value"],
-                note=data.get("note", ""),
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict)
+        data = validated(TargetInput, request.data)
+        # A service's ValidationError becomes a 400 in kitaaman.api_errors.
+        target, created = services.target_save(
+            actor=request.user,
+            service=data["service"],
+            year=data["year"],
+            kecamatan=data.get("kecamatan"),
+            hazard=data.get("hazard", ""),
+            value=data["value"],
+            note=data.get("note", ""),
+        )
         return Response(TargetOutput(target).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -160,7 +157,7 @@ class ActivitiesApi(SpmApiView):
         tags=["spm"],
     )
     def get(self, request):
-        params = self._query(ActivityQuery, request)
+        params = validated(ActivityQuery, request.query_params)
         qs = selectors.activities_list(
             year=params.get("year"), service=params.get("service"), kecamatan=params.get("kecamatan")
         )
@@ -174,21 +171,16 @@ class ActivitiesApi(SpmApiView):
         tags=["spm"],
     )
     def post(self, request):
-        body = ActivityInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        try:
-            activity = services.activity_create(
-                actor=request.user,
-                service=data["service"],
-                date_value=data["date"],
-                desa=data["desa"],
-                hazard=data.get("hazard", ""),
-                kind=data.get("kind", Activity.Kind.KIE),
-                people_reached=data["people_reached"],
-                description=data["description"],
-                evidence=data.get("evidence"),
-            )
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict)
+        data = validated(ActivityInput, request.data)
+        activity = services.activity_create(
+            actor=request.user,
+            service=data["service"],
+            date_value=data["date"],
+            desa=data["desa"],
+            hazard=data.get("hazard", ""),
+            kind=data.get("kind", Activity.Kind.KIE),
+            people_reached=data["people_reached"],
+            description=data["description"],
+            evidence=data.get("evidence"),
+        )
         return Response(ActivityOutput(activity).data, status=status.HTTP_201_CREATED)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from incidents.models import Holiday, Kecamatan, SpmService
 from incidents.notify.reach import agencies_unreachable
+from kitaaman.links import page_href
 
 from .calculations import ACTIVITY_SERVICES
 from .models import Service, Signatory, Target, TeamDecree
@@ -57,13 +57,6 @@ def data_gaps(*, today: date | None = None) -> list[DataGap]:
     return sorted(gaps, key=lambda gap: gap.severity != DANGER)
 
 
-def _url(name: str, query: str = "") -> str:
-    try:
-        return reverse(name) + query
-    except NoReverseMatch:
-        return ""
-
-
 def _day(value: date) -> str:
     return formats.date_format(value, "j F Y")
 
@@ -82,7 +75,7 @@ def _tim() -> str:
 
 def _holidays(today: date) -> list[DataGap]:
     years = {row.year for row in Holiday.objects.filter(date__year__gte=today.year).dates("date", "year")}
-    href = _url("admin:incidents_holiday_add")
+    href = page_href("admin:incidents_holiday_add")
     gaps = []
     if today.year not in years:
         gaps.append(
@@ -135,7 +128,7 @@ def _targets(today: date) -> list[DataGap]:
                     message=_("Sasaran SPM %(service)s tahun %(year)s belum diisi: capaiannya tidak dapat dihitung.")
                     % {"service": names.get(code) or SpmService(code).label, "year": year},
                     who=_tim(),
-                    href=_url("spm:targets", f"?year={year}"),
+                    href=page_href("spm:targets", f"?year={year}"),
                     severity=severity,
                 )
             )
@@ -144,7 +137,7 @@ def _targets(today: date) -> list[DataGap]:
 
 def _population(today: date) -> list[DataGap]:
     figures = kecamatan_population(year=today.year)
-    href = _url("admin:population_population_changelist")
+    href = page_href("admin:population_population_changelist")
     who = _("Admin portal (angka dari BPS/Dukcapil)")
     if not figures:
         return [
@@ -195,7 +188,7 @@ def _agencies() -> list[DataGap]:
             )
             % {"list": ", ".join(names)},
             who=_admin(),
-            href=_url("admin:incidents_agency_changelist"),
+            href=page_href("admin:incidents_agency_changelist"),
         )
     ]
 
@@ -210,11 +203,11 @@ def _decree(today: date) -> list[DataGap]:
                 "number": last.number,
                 "date": _day(last.valid_until),
             }
-            return [DataGap("team-decree-expired", message, who, _url("admin:spm_teamdecree_add"), DANGER)]
+            return [DataGap("team-decree-expired", message, who, page_href("admin:spm_teamdecree_add"), DANGER)]
         message = _("SK Bupati tentang Tim Efektif penerapan SPM belum dicatat.")
-        return [DataGap("team-decree-missing", message, who, _url("admin:spm_teamdecree_add"), DANGER)]
+        return [DataGap("team-decree-missing", message, who, page_href("admin:spm_teamdecree_add"), DANGER)]
     gaps = []
-    href = _decree_href(decree)
+    href = page_href("admin:spm_teamdecree_change", args=[decree.pk])
     if decree.valid_until is not None and decree.valid_until <= today + timedelta(days=DECREE_NOTICE_DAYS):
         message = _("SK Tim Efektif %(number)s berakhir pada %(date)s: siapkan SK penggantinya.") % {
             "number": decree.number,
@@ -227,16 +220,9 @@ def _decree(today: date) -> list[DataGap]:
     return gaps
 
 
-def _decree_href(decree: TeamDecree) -> str:
-    try:
-        return reverse("admin:spm_teamdecree_change", args=[decree.pk])
-    except NoReverseMatch:
-        return ""
-
-
 def _signatories() -> list[DataGap]:
     gaps = []
-    href = _url("admin:spm_signatory_changelist")
+    href = page_href("admin:spm_signatory_changelist")
     for role, signatory in signatories().items():
         label = Signatory.Role(role).label
         if signatory is None:

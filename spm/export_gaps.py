@@ -4,10 +4,10 @@ filled: shown before the download and written into the file (spm.export)."""
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from incidents.models import Kecamatan
+from kitaaman.links import page_href
 
 from .calculations import ACTIVITY_SERVICES, ROMAN
 from .models import Budget, PeriodAssessment, Service, Target
@@ -30,13 +30,6 @@ class ExportGap:
     href: str  # where to fill it ("" when there is no page)
 
 
-def _url(name: str, query: str = "") -> str:
-    try:
-        return reverse(name) + query
-    except NoReverseMatch:
-        return ""
-
-
 def espm_gaps(year: int, quarter: int) -> list[ExportGap]:
     """What the e-SPM report of the quarter still lacks, each with where to fill it."""
     period = _("Triwulan %(q)s %(y)s") % {"q": ROMAN[quarter], "y": year}
@@ -51,11 +44,11 @@ def espm_gaps(year: int, quarter: int) -> list[ExportGap]:
                 ExportGap(
                     _("Belum ada sasaran %(name)s tahun %(y)s: capaiannya tidak dapat dihitung.")
                     % {"name": s.display_short_name, "y": year},
-                    _url("spm:targets", f"?year={year}"),
+                    page_href("spm:targets", f"?year={year}"),
                 )
             )
     for s in services:
-        quality_href = _url("spm:quality", f"?service={s.code}&year={year}&quarter={quarter}")
+        quality_href = page_href("spm:quality", f"?service={s.code}&year={year}&quarter={quarter}")
         assessment = assessments.get(s.code)
         if assessment is None:
             gaps.append(
@@ -85,7 +78,7 @@ def espm_gaps(year: int, quarter: int) -> list[ExportGap]:
                 ExportGap(
                     _("Anggaran %(name)s tahun %(y)s (pagu dan realisasi) belum diisi.")
                     % {"name": s.display_short_name, "y": year},
-                    _url("spm:budgets", f"?year={year}&service={s.code}"),
+                    page_href("spm:budgets", f"?year={year}&service={s.code}"),
                 )
             )
     population = kecamatan_population(year=year)
@@ -99,7 +92,7 @@ def espm_gaps(year: int, quarter: int) -> list[ExportGap]:
                     "Jumlah penduduk belum dicatat untuk kecamatan %(list)s: laporan per 1.000 penduduk tidak dapat dihitung."
                 )
                 % {"list": ", ".join(missing)},
-                _url("admin:population_population_changelist"),
+                page_href("admin:population_population_changelist"),
             )
         )
     return gaps

@@ -81,31 +81,6 @@ DEFINITIONS = {
         gettext_lazy("bagian dari laporan melewati batas yang diterima sebelum periode dimulai"),
     ),
 }
-for _code, _label in SpmService.choices:
-    DEFINITIONS[f"spm_{_code.replace('-', '_')}_achievement"] = (
-        gettext_lazy("Capaian SPM"),
-        gettext_lazy(
-            "warga terlayani sesuai standar dibagi warga yang harus dilayani (layanan kegiatan: kumulatif sejak "
-            "Januari terhadap sasaran tahunan); di atas 100 persen ditampilkan 100 persen dengan tanda periksa data"
-        ),
-    )
-    DEFINITIONS[f"spm_{_code.replace('-', '_')}_index"] = (
-        gettext_lazy("Indeks SPM"),
-        gettext_lazy(
-            "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan terakhir tahun itu yang sudah "
-            "berakhir pada akhir periode (tingkat kabupaten)"
-        ),
-    )
-
-
-for _code, _label in SpmService.choices:
-    DEFINITIONS[f"budget_{_code.replace('-', '_')}_realisation"] = (
-        gettext_lazy("Realisasi anggaran"),
-        gettext_lazy(
-            "realisasi anggaran layanan dibagi pagu anggaran layanan pada tahun itu (rupiah, seluruh kabupaten); "
-            "bisa di atas 100 persen bila anggaran berubah"
-        ),
-    )
 
 
 def service_key(code: str, what: str = "achievement") -> str:
@@ -114,6 +89,32 @@ def service_key(code: str, what: str = "achievement") -> str:
 
 def budget_key(code: str) -> str:
     return f"budget_{code.replace('-', '_')}_realisation"
+
+
+for _code, _label in SpmService.choices:
+    DEFINITIONS[service_key(_code)] = (
+        gettext_lazy("Capaian SPM"),
+        gettext_lazy(
+            "warga terlayani sesuai standar dibagi warga yang harus dilayani (layanan kegiatan: kumulatif sejak "
+            "Januari terhadap sasaran tahunan); di atas 100 persen ditampilkan 100 persen dengan tanda periksa data"
+        ),
+    )
+    DEFINITIONS[service_key(_code, "index")] = (
+        gettext_lazy("Indeks SPM"),
+        gettext_lazy(
+            "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan terakhir tahun itu yang sudah "
+            "berakhir pada akhir periode (tingkat kabupaten)"
+        ),
+    )
+# After every service's achievement and index, as the definition lists show them.
+for _code, _label in SpmService.choices:
+    DEFINITIONS[budget_key(_code)] = (
+        gettext_lazy("Realisasi anggaran"),
+        gettext_lazy(
+            "realisasi anggaran layanan dibagi pagu anggaran layanan pada tahun itu (rupiah, seluruh kabupaten); "
+            "bisa di atas 100 persen bila anggaran berubah"
+        ),
+    )
 
 
 def definitions() -> list[dict]:

@@ -127,6 +127,19 @@ class Figure:
         if not self.label and self.key in DEFINITIONS:
             self.label = str(DEFINITIONS[self.key][0])
 
+    @classmethod
+    def share(cls, key: str, numerator, denominator, denominator_label: str, **rest) -> "Figure":
+        """A percentage figure: numerator over denominator, None when the denominator is 0 or None."""
+        return cls(
+            key,
+            pct(numerator, denominator),
+            numerator=numerator,
+            denominator=denominator,
+            denominator_label=denominator_label,
+            unit="%",
+            **rest,
+        )
+
     @property
     def display(self) -> str:
         if self.value is None:
@@ -310,13 +323,11 @@ def period_figures(
         Figure("reports_entered_late", _entered_late(period, kecamatan, now, counts), unit="laporan"),
         Figure("fire_reports", fire["count"], unit="laporan"),
         Figure("fire_reports_without_arrival", fire["no_arrival"], unit="laporan"),
-        Figure(
+        Figure.share(
             "fire_on_time_share",
-            pct(fire["on_time"], fire["arrived"]),
-            numerator=fire["on_time"],
-            denominator=fire["arrived"],
-            denominator_label=_("laporan kebakaran dengan waktu tiba tercatat"),
-            unit="%",
+            fire["on_time"],
+            fire["arrived"],
+            _("laporan kebakaran dengan waktu tiba tercatat"),
             note="" if fire["arrived"] else _("tidak ada kasus"),
             extra={"standard_minutes": standard},
         ),
@@ -329,21 +340,17 @@ def period_figures(
             unit="menit",
             note="" if fire["arrived"] else _("tidak ada kasus"),
         ),
-        Figure(
+        Figure.share(
             "verified_on_time_share",
-            pct(verify["within_sla"], verify_den),
-            numerator=verify["within_sla"],
-            denominator=verify_den,
-            denominator_label=_("laporan sudah diverifikasi atau lewat batas verifikasi"),
-            unit="%",
+            verify["within_sla"],
+            verify_den,
+            _("laporan sudah diverifikasi atau lewat batas verifikasi"),
         ),
-        Figure(
+        Figure.share(
             "followup_on_time_share",
-            pct(finish["within_sla"], finish_den),
-            numerator=finish["within_sla"],
-            denominator=finish_den,
-            denominator_label=_("laporan sudah selesai atau lewat batas tindak lanjut"),
-            unit="%",
+            finish["within_sla"],
+            finish_den,
+            _("laporan sudah selesai atau lewat batas tindak lanjut"),
         ),
         Figure(
             "overdue_at_period_end",
@@ -389,14 +396,12 @@ def budget_figures(year: int) -> list[Figure]:
         else:
             note = ""
         out.append(
-            Figure(
-                key=budget_key(service.code),
+            Figure.share(
+                budget_key(service.code),
+                realisasi,
+                pagu,
+                _("rupiah pagu anggaran"),
                 label=service.display_short_name,
-                value=pct(realisasi, pagu) if budget else None,
-                numerator=realisasi,
-                denominator=pagu,
-                denominator_label=_("rupiah pagu anggaran"),
-                unit="%",
                 note=note,
                 extra={"service": service.code, "year": year, "source_note": budget.note if budget else ""},
             )

@@ -8,12 +8,19 @@ from incidents.models import Desa, Kecamatan
 
 from .calculations import ROMAN
 from .formatting import MONTHS
-from .models import Activity, Hazard, Milestone, Quarter, Service
+from .models import SOURCE_NOTE_MAX, Activity, Hazard, Milestone, Quarter, Service
 
 
 def year_choices():
     this = timezone.localdate().year
     return [(y, str(y)) for y in range(this + 1, 2019, -1)]
+
+
+def source_note_field(help_text) -> forms.CharField:
+    """The optional "Sumber data/catatan" of a target or budget."""
+    return forms.CharField(
+        label=_("Sumber data/catatan"), required=False, max_length=SOURCE_NOTE_MAX, help_text=help_text
+    )
 
 
 class DashboardFilterForm(forms.Form):
@@ -72,12 +79,7 @@ class TargetForm(forms.Form):
         label=_("Jenis bahaya"), required=False, choices=[("", _("Semua jenis bahaya"))] + Hazard.choices
     )
     value = forms.IntegerField(label=_("Jumlah warga yang harus dilayani"), min_value=0, max_value=10_000_000)
-    note = forms.CharField(
-        label=_("Sumber data/catatan"),
-        required=False,
-        max_length=500,
-        help_text=_("Misalnya: Kajian Risiko Bencana 2025, data penduduk desa rawan banjir."),
-    )
+    note = source_note_field(_("Misalnya: Kajian Risiko Bencana 2025, data penduduk desa rawan banjir."))
 
 
 class ActivityForm(forms.Form):
@@ -167,12 +169,7 @@ class BudgetForm(forms.Form):
         max_length=30,
         help_text=_("Realisasi sampai saat ini; boleh melebihi pagu bila ada perubahan anggaran."),
     )
-    note = forms.CharField(
-        label=_("Sumber data/catatan"),
-        required=False,
-        max_length=500,
-        help_text=_("Misalnya: DPA Satpol PP 2026, laporan realisasi SIPD per 30 September."),
-    )
+    note = source_note_field(_("Misalnya: DPA Satpol PP 2026, laporan realisasi SIPD per 30 September."))
 
 
 class AssessmentPickForm(forms.Form):

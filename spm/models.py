@@ -23,6 +23,9 @@ from kitaaman.models import ChangeStamped, Singleton, person_field
 from . import aggregates  # noqa: F401
 from .decree import Signatory, TeamDecree  # noqa: F401
 
+# The "sumber data/catatan" of a target or budget: the column, the form and the service check.
+SOURCE_NOTE_MAX = 500
+
 
 class Hazard(models.TextChoices):
     """Hazard types of Permendagri 101/2018 that matter in Muratara (codes as on Category.hazard)."""
@@ -249,7 +252,7 @@ class Target(ChangeStamped):
     )
     hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
     value = models.PositiveIntegerField(_("jumlah warga yang harus dilayani"))
-    note = models.CharField(_("sumber data/catatan"), max_length=500, blank=True)
+    note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-year", "service__sort_order", "kecamatan_id", "hazard"]
@@ -285,7 +288,7 @@ class Budget(ChangeStamped):
     realisasi = models.DecimalField(
         _("realisasi anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
     )
-    note = models.CharField(_("sumber data/catatan"), max_length=500, blank=True)
+    note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-year", "service__sort_order"]

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from kitaaman.api_fields import StrictSerializer
 
-from .models import Activity, Hazard, Quarter
+from .models import SOURCE_NOTE_MAX, Activity, Hazard, Quarter
 
 
 class AchievementsQuery(StrictSerializer):
@@ -110,7 +110,7 @@ class TargetInput(StrictSerializer):
     )
     hazard = serializers.ChoiceField(choices=Hazard.choices, required=False, allow_blank=True, default="")
     value = serializers.IntegerField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=SOURCE_NOTE_MAX)
 
 
 class TargetOutput(serializers.Serializer):

@@ -15,7 +15,18 @@ from incidents.models import Desa, Kecamatan
 from kitaaman.outbox import outbox_enqueue
 
 from .evidence import clean_evidence
-from .models import Activity, Budget, Hazard, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
+from .models import (
+    SOURCE_NOTE_MAX,
+    Activity,
+    Budget,
+    Hazard,
+    Milestone,
+    PeriodAssessment,
+    QualityCheck,
+    Service,
+    SpmSettings,
+    Target,
+)
 from .permissions import can_enter_data
 
 MAX_PEOPLE = 10_000_000
@@ -73,6 +84,54 @@ def _year(value, errors):
     return year
 
 
+def _note(value, errors):
+    """The free-text source note of a target or budget: trimmed, at most SOURCE_NOTE_MAX characters."""
+    note = (value or "").strip()
+    if len(note) > SOURCE_NOTE_MAX:
+        errors["note"] = [_("Catatan terlalu panjang (maksimal 500 karakter).")]
+    return note
+
+
+def _evidence(upload, field, errors):
+    """A checked evidence upload, or None (no upload, or its error put under `field`)."""
+    if not upload:
+        return None
+    try:
+        return clean_evidence(upload)
+    except ValidationError as exc:
+        errors[field] = exc.messages
+        return None
+
+
+def _attach_evidence(row, clean) -> None:
+    """Put a checked upload on an Activity, QualityCheck or Milestone, replacing the file it had."""
+    if not clean:
+        return
+    if row.evidence:
+        row.evidence.delete(save=False)
+    row.evidence = clean.file
+    row.evidence_content_type = clean.content_type
+
+
+def _save_keyed(model, key: dict, values: dict, actor):
+    """Create or replace the one row of `model` at `key` (locked for the
+    transaction). Returns (row, created, the replaced values or None)."""
+    row = model.objects.select_for_update().filter(**key).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                return model.objects.create(**key, **values, updated_by=actor), True, None
+        except IntegrityError:
+            # Someone saved the same key a moment ago: replace their values.
+            row = model.objects.select_for_update().get(**key)
+    previous = {name: getattr(row, name) for name in values}
+    for name, value in {**key, **values}.items():  # the key's objects too, so the caller reads them without a query
+        setattr(row, name, value)
+    row.updated_by = actor
+    row.save(update_fields=[*values, "updated_by", "updated_at"])
+    return row, False, previous
+
+
 @transaction.atomic
 def target_save(
     *, actor, service: str, year, kecamatan: str | None, value, hazard: str = "", note: str = ""
@@ -89,59 +148,35 @@ def target_save(
         kec = Kecamatan.objects.filter(code=str(kecamatan)).first()
         if kec is None:
             errors["kecamatan"] = [_("Kecamatan tidak dikenal.")]
-    note = (note or "").strip()
-    if len(note) > 500:
-        errors["note"] = [_("Catatan terlalu panjang (maksimal 500 karakter).")]
+    note = _note(note, errors)
     if errors:
         raise ValidationError(errors)
     key = {"service": service_obj, "year": year, "kecamatan": kec, "hazard": hazard}
-    target = Target.objects.select_for_update().filter(**key).first()
-    created = target is None
-    if created:
-        try:
-            with transaction.atomic():
-                target = Target.objects.create(**key, value=value, note=note, updated_by=actor)
-        except IntegrityError:
-            # Someone created the same key a moment ago: replace their value.
-            target = Target.objects.select_for_update().get(**key)
-            created = False
-    if not created:
-        old = target.value
-        target.value, target.note, target.updated_by = value, note, actor
-        target.save(update_fields=["value", "note", "updated_by", "updated_at"])
-    else:
-        old = None
+    target, created, previous = _save_keyed(Target, key, {"value": value, "note": note}, actor)
     record(
         "spm.target.saved",
         user=actor,
-        data={
-            "target": target.pk,
-            "service": service_obj.code,
-            "year": year,
-            "kecamatan": kec.code if kec else None,
-            "hazard": hazard,
-            "value": value,
-            "previous_value": old,
-        },
+        data={**_target_audit(target), "previous_value": previous["value"] if previous else None},
     )
     return target, created
+
+
+def _target_audit(target: Target) -> dict:
+    """What the audit trail says about a target (saved or deleted)."""
+    return {
+        "target": target.pk,
+        "service": target.service.code,
+        "year": target.year,
+        "kecamatan": target.kecamatan_id,
+        "hazard": target.hazard,
+        "value": target.value,
+    }
 
 
 @transaction.atomic
 def target_delete(*, actor, target: Target) -> None:
     _require_writer(actor)
-    record(
-        "spm.target.deleted",
-        user=actor,
-        data={
-            "target": target.pk,
-            "service": target.service.code,
-            "year": target.year,
-            "kecamatan": target.kecamatan_id,
-            "hazard": target.hazard,
-            "value": target.value,
-        },
-    )
+    record("spm.target.deleted", user=actor, data=_target_audit(target))
     target.delete()
 
 
@@ -184,27 +219,13 @@ def budget_save(*, actor, service, year, pagu, realisasi, note: str = "") -> tup
     year = _year(year, errors)
     pagu = _rupiah(pagu, "pagu", errors, _("Pagu anggaran"))
     realisasi = _rupiah(realisasi, "realisasi", errors, _("Realisasi anggaran"))
-    note = (note or "").strip()
-    if len(note) > 500:
-        errors["note"] = [_("Catatan terlalu panjang (maksimal 500 karakter).")]
+    note = _note(note, errors)
     if errors:
         raise ValidationError(errors)
     key = {"service": service_obj, "year": year}
-    budget = Budget.objects.select_for_update().filter(**key).first()
-    created = budget is None
-    if created:
-        try:
-            with transaction.atomic():
-                budget = Budget.objects.create(**key, pagu=pagu, realisasi=realisasi, note=note, updated_by=actor)
-        except IntegrityError:
-            # Saved by someone else a moment ago: replace their figures.
-            budget = Budget.objects.select_for_update().get(**key)
-            created = False
-    previous = None
-    if not created:
-        previous = {"pagu": str(budget.pagu), "realisasi": str(budget.realisasi)}
-        budget.pagu, budget.realisasi, budget.note, budget.updated_by = pagu, realisasi, note, actor
-        budget.save(update_fields=["pagu", "realisasi", "note", "updated_by", "updated_at"])
+    values = {"pagu": pagu, "realisasi": realisasi, "note": note}
+    budget, created, replaced = _save_keyed(Budget, key, values, actor)
+    previous = {"pagu": str(replaced["pagu"]), "realisasi": str(replaced["realisasi"])} if replaced else None
     record(
         "spm.budget.saved",
         user=actor,
@@ -261,12 +282,7 @@ def activity_create(
         errors["description"] = [_("Uraian kegiatan wajib diisi.")]
     elif len(description) > 2000:
         errors["description"] = [_("Uraian kegiatan terlalu panjang (maksimal 2.000 karakter).")]
-    clean = None
-    if evidence:
-        try:
-            clean = clean_evidence(evidence)
-        except ValidationError as exc:
-            errors["evidence"] = exc.messages
+    clean = _evidence(evidence, "evidence", errors)
     if errors:
         raise ValidationError(errors)
     activity = Activity(
@@ -280,38 +296,27 @@ def activity_create(
         description=description,
         created_by=actor,
     )
-    if clean:
-        activity.evidence = clean.file
-        activity.evidence_content_type = clean.content_type
+    _attach_evidence(activity, clean)
     activity.save()
-    record(
-        "spm.activity.created",
-        user=actor,
-        data={
-            "activity": activity.pk,
-            "service": service_obj.code,
-            "date": date_value.isoformat(),
-            "desa": desa_obj.code,
-            "people_reached": people,
-        },
-    )
+    record("spm.activity.created", user=actor, data=_activity_audit(activity))
     return activity
+
+
+def _activity_audit(activity: Activity) -> dict:
+    """What the audit trail says about an activity (created or deleted)."""
+    return {
+        "activity": activity.pk,
+        "service": activity.service.code,
+        "date": activity.date.isoformat(),
+        "desa": activity.desa_id,
+        "people_reached": activity.people_reached,
+    }
 
 
 @transaction.atomic
 def activity_delete(*, actor, activity: Activity) -> None:
     _require_writer(actor)
-    record(
-        "spm.activity.deleted",
-        user=actor,
-        data={
-            "activity": activity.pk,
-            "service": activity.service.code,
-            "date": activity.date.isoformat(),
-            "desa": activity.desa_id,
-            "people_reached": activity.people_reached,
-        },
-    )
+    record("spm.activity.deleted", user=actor, data=_activity_audit(activity))
     if activity.evidence:
         activity.evidence.delete(save=False)
     activity.delete()
@@ -350,13 +355,7 @@ def assessment_save(
         note = (data.get("note") or "").strip()
         if len(note) > 500:
             errors[f"note_{pk}"] = [_("Keterangan terlalu panjang (maksimal 500 karakter).")]
-        upload = data.get("evidence")
-        clean = None
-        if upload:
-            try:
-                clean = clean_evidence(upload)
-            except ValidationError as exc:
-                errors[f"evidence_{pk}"] = exc.messages
+        clean = _evidence(data.get("evidence"), f"evidence_{pk}", errors)
         cleaned[int(pk)] = (bool(data.get("met")), note, clean)
     if errors:
         raise ValidationError(errors)
@@ -377,11 +376,7 @@ def assessment_save(
     for pk, (met, note, clean) in cleaned.items():
         check, _c = QualityCheck.objects.get_or_create(assessment=assessment, item_id=pk)
         check.met, check.note = met, note
-        if clean:
-            if check.evidence:
-                check.evidence.delete(save=False)
-            check.evidence = clean.file
-            check.evidence_content_type = clean.content_type
+        _attach_evidence(check, clean)
         check.save()
     record(
         "spm.assessment.saved",
@@ -421,12 +416,7 @@ def milestone_update(
         completed_on = timezone.localdate()
     if completed_on and completed_on > timezone.localdate():
         errors["completed_on"] = [_("Tanggal selesai tidak boleh di masa depan.")]
-    clean = None
-    if evidence:
-        try:
-            clean = clean_evidence(evidence)
-        except ValidationError as exc:
-            errors["evidence"] = exc.messages
+    clean = _evidence(evidence, "evidence", errors)
     if errors:
         raise ValidationError(errors)
     before = {"status": milestone.status, "due_date": str(milestone.due_date or "")}
@@ -437,11 +427,7 @@ def milestone_update(
     milestone.completed_on = completed_on if status == Milestone.State.SELESAI else None
     milestone.evidence_note = (evidence_note or "").strip()[:500]
     milestone.updated_by = actor
-    if clean:
-        if milestone.evidence:
-            milestone.evidence.delete(save=False)
-        milestone.evidence = clean.file
-        milestone.evidence_content_type = clean.content_type
+    _attach_evidence(milestone, clean)
     milestone.save()
     record(
         "spm.milestone.updated",

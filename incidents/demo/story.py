@@ -71,6 +71,19 @@ class _Story:
             }
         )
 
+    def transition(self, at, from_status, to_status, note, data=None):
+        """A status change, made public by the report's officer."""
+        self.event(
+            EventKind.TRANSITION,
+            at,
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            public=True,
+            actor=self.officer,
+            data=data,
+        )
+
 
 class ReportStories:
     """The steps of one report's story; mixed into DemoGenerator, which holds the
@@ -188,16 +201,7 @@ class ReportStories:
             data = {"duplicate_of": original[0], "duplicate_of_code": original[1]}
         else:
             note, data = self.rng.choice(REJECT_NOTES), {}
-        story.event(
-            EventKind.TRANSITION,
-            t,
-            from_status=Status.BARU,
-            to_status=target,
-            note=note,
-            public=True,
-            actor=story.officer,
-            data=data,
-        )
+        story.transition(t, Status.BARU, target, note, data)
         story.version += 1
 
     def _verify(self, story, t):
@@ -206,15 +210,7 @@ class ReportStories:
         incident.verified_at = t
         incident.followup_due_at = self.days.deadline(t, *story.followup)
         incident.due_at = incident.followup_due_at
-        story.event(
-            EventKind.TRANSITION,
-            t,
-            from_status=Status.BARU,
-            to_status=Status.DIVERIFIKASI,
-            note=self.rng.choice(VERIFY_NOTES),
-            public=True,
-            actor=story.officer,
-        )
+        story.transition(t, Status.BARU, Status.DIVERIFIKASI, self.rng.choice(VERIFY_NOTES))
         story.version += 1
 
     def _handle(self, story, t2, *, resolve: bool):
@@ -248,15 +244,7 @@ class ReportStories:
         names = " dan ".join(str(a) for a in chosen) or "instansi terkait"
         incident.status = Status.DITANGANI
         incident.handled_at = t2
-        story.event(
-            EventKind.TRANSITION,
-            t2,
-            from_status=Status.DIVERIFIKASI,
-            to_status=Status.DITANGANI,
-            note=f"Laporan sedang ditangani oleh {names}.",
-            public=True,
-            actor=story.officer,
-        )
+        story.transition(t2, Status.DIVERIFIKASI, Status.DITANGANI, f"Laporan sedang ditangani oleh {names}.")
         story.version += 1 + len(chosen)
         if group == "kebakaran":
             self._fire_crew_arrives(story, t2)
@@ -302,15 +290,7 @@ class ReportStories:
         incident.status = Status.SELESAI
         incident.resolved_at = incident.closed_at = t3
         incident.due_at = None
-        story.event(
-            EventKind.TRANSITION,
-            t3,
-            from_status=Status.DITANGANI,
-            to_status=Status.SELESAI,
-            note=resolution,
-            public=True,
-            actor=story.officer,
-        )
+        story.transition(t3, Status.DITANGANI, Status.SELESAI, resolution)
         story.version += 1 + len(story.assignments)
 
     def _spm_counts(self, story):

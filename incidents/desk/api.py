@@ -1,6 +1,5 @@
 """Staff API: /api/v1/incidents/ and its actions."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 
 from incidents import permissions, selectors
 from incidents.desk.filters import SORT_CHOICES, DateBoundFilter, FlagFilter, IncidentFilter
-from incidents.desk.queue import InvalidCursor, incident_queue
+from incidents.desk.queue import incident_queue
 from incidents.desk.serializers import (
     AssignmentCompleteInput,
     AssignmentCreatedOutput,
@@ -55,7 +54,7 @@ from incidents.workflow.services import (
     transition_check,
     update_check,
 )
-from kitaaman.api_common import FirstRendererNegotiation
+from kitaaman.api_common import FirstRendererNegotiation, validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, blank_or, error
 from kitaaman.http import client_ip
@@ -182,12 +181,8 @@ class IncidentListCreateApi(DeskApiView):
             raise exceptions.ValidationError({"limit": [_("Jumlah per halaman harus berupa angka.")]})
         if not 1 <= limit <= 200:
             raise exceptions.ValidationError({"limit": [_("Jumlah per halaman antara 1 dan 200.")]})
-        try:
-            page = incident_queue(request.user, params, cursor=params.get("cursor") or None, limit=limit)
-        except InvalidCursor as exc:
-            raise exceptions.ValidationError(exc.message_dict)
-        except DjangoValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        # A bad filter or cursor (ValidationError) becomes a 400 in kitaaman.api_errors.
+        page = incident_queue(request.user, params, cursor=params.get("cursor") or None, limit=limit)
 
         def link(cursor):
             if not cursor:
@@ -214,9 +209,7 @@ class IncidentListCreateApi(DeskApiView):
     )
     def post(self, request):
         staff_entry_check(request.user)
-        data = IncidentCreateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(IncidentCreateInput, request.data)
         category = Category.objects.filter(code=v["category"], active=True).first()
         if category is None:
             raise exceptions.ValidationError({"category": [_("Kategori tidak dikenal.")]})
@@ -251,9 +244,7 @@ class IncidentDetailApi(DeskApiView):
 
         incident = self.incident(pk)
         update_check(request.user, incident)
-        data = IncidentUpdateInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
+        changes = dict(validated(IncidentUpdateInput, request.data))
         version = changes.pop("version")
         run_service(incident_update, incident=incident, actor=request.user, version=version, **changes)
         return self.detail_response(incident)
@@ -279,9 +270,7 @@ class IncidentTransitionApi(DeskApiView):
 
         incident = self.incident(pk)
         transition_check(request.user, incident)
-        data = TransitionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(TransitionInput, request.data)
         run_service(
             incident_transition,
             incident=incident,
@@ -308,9 +297,7 @@ class IncidentAssignmentApi(DeskApiView):
 
         incident = self.incident(pk)
         assign_check(request.user)
-        data = AssignmentInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(AssignmentInput, request.data)
         assignment = run_service(
             incident_assign,
             incident=incident,
@@ -343,11 +330,8 @@ class AssignmentCompleteApi(DeskApiView):
             Assignment.objects.select_related("agency", "incident"), incident=incident, agency__code=agency
         )
         complete_check(request.user, assignment)
-        data = AssignmentCompleteInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        assignment = run_service(
-            assignment_complete, assignment=assignment, actor=request.user, note=data.validated_data["note"]
-        )
+        note = validated(AssignmentCompleteInput, request.data)["note"]
+        assignment = run_service(assignment_complete, assignment=assignment, actor=request.user, note=note)
         assignment.refresh_from_db()
         return Response(AssignmentOutput(assignment).data)
 
@@ -365,14 +349,13 @@ class IncidentNoteApi(DeskApiView):
 
         incident = self.incident(pk)
         note_check(request.user, incident)
-        data = NoteInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(NoteInput, request.data)
         event = run_service(
             incident_note_add,
             incident=incident,
             actor=request.user,
-            text=data.validated_data["text"],
-            public=data.validated_data["public"],
+            text=data["text"],
+            public=data["public"],
         )
         return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
 

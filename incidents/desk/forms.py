@@ -295,6 +295,14 @@ class StaffReportForm(forms.Form):
             for q in category.questions or []
         }
 
+    @staticmethod
+    def field_for(key: str, category) -> str:
+        """The field an intake error key belongs to: "details.<question>" is that
+        question's field of the category; any other key is the field's own name."""
+        if key.startswith("details."):
+            return question_field_name(category.code, key.split(".", 1)[1])
+        return key
+
 
 class BulkForm(forms.Form):
     ACTIONS = [("verify", _("Verifikasi")), ("assign", _("Tugaskan ke instansi"))]

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from incidents.channels.outbound import status_update_enqueue
+from incidents.intake.links import tracking_url
 from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
 from kitaaman.outbound import Outgoing
 from kitaaman.outbox import outbox_enqueue
@@ -76,11 +77,7 @@ def desk_url(incident: Incident) -> str:
 
 
 def track_url(incident: Incident) -> str:
-    try:
-        path = reverse("track_code", args=[incident.tracking_code])
-    except NoReverseMatch:
-        path = f"/lacak/{incident.tracking_code}/"
-    return absolute_url(path)
+    return tracking_url(incident.tracking_code)
 
 
 def render_email(name: str, context: dict) -> tuple[str, str]:

@@ -31,6 +31,12 @@ from kitaaman.ratelimit import AddressThrottle
 
 TAG_REFERENCE = "Referensi"
 GEOJSON = "application/geo+json"
+NOT_MODIFIED = OpenApiResponse(description="Tidak berubah (ETag).")
+
+
+def geojson_responses(schema: dict) -> dict:
+    """A cached GeoJSON answer: the collection, 304 for a matching ETag, 400 for a bad query."""
+    return {(200, GEOJSON): OpenApiResponse(schema), (304, GEOJSON): NOT_MODIFIED, (400, GEOJSON): ERR_400}
 
 
 GEOJSON_SCHEMA = {
@@ -202,7 +208,7 @@ class CategoryListApi(APIView):
         description="Kategori aktif beserta pertanyaan tambahannya dan layanan SPM yang diisinya.",
         responses={
             200: CategorySerializer(many=True),
-            304: OpenApiResponse(description="Tidak berubah (ETag)."),
+            304: NOT_MODIFIED,
         },
     )
     def get(self, request):
@@ -253,11 +259,7 @@ class AreaListApi(PublicGeoJSONApi):
             "selain itu titik pusat. `parent` menyaring desa per kode kecamatan."
         ),
         parameters=[AreaQuerySerializer],
-        responses={
-            (200, "application/geo+json"): OpenApiResponse(GEOJSON_SCHEMA),
-            (304, "application/geo+json"): OpenApiResponse(description="Tidak berubah (ETag)."),
-            (400, "application/geo+json"): ERR_400,
-        },
+        responses=geojson_responses(GEOJSON_SCHEMA),
     )
     def get(self, request):
         query = AreaQuerySerializer(data=request.query_params)
@@ -314,11 +316,7 @@ class PublicMapApi(PublicGeoJSONApi):
                 ),
             )
         ],
-        responses={
-            (200, "application/geo+json"): OpenApiResponse(PUBLIC_LAYER_SCHEMA),
-            (304, "application/geo+json"): OpenApiResponse(description="Tidak berubah (ETag)."),
-            (400, "application/geo+json"): ERR_400,
-        },
+        responses=geojson_responses(PUBLIC_LAYER_SCHEMA),
     )
     def get(self, request):
         query = PublicLayerQuerySerializer(data=request.query_params)

@@ -17,6 +17,7 @@ from incidents.desk.serializers import (
     TokenOutput,
 )
 from incidents.staff.services import api_token_check
+from kitaaman.api_common import validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
 from kitaaman.ratelimit import AddressThrottle
@@ -45,13 +46,10 @@ class TokenApi(APIView):
         responses={200: TokenOutput, 400: ERR_400, 403: ERR_403, 429: ERR_429},
     )
     def post(self, request):
-        data = TokenInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(TokenInput, request.data)
         # authenticate() goes through django-axes (lockout) and sends
         # user_login_failed, which incidents.audit records.
-        user = authenticate(
-            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
-        )
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         # A locked-out account gets 429 from django-axes' middleware
         # (incidents.audit.lockout_response), whatever is answered here.
         if user is None or not user.is_active:

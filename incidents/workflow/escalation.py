@@ -2,15 +2,14 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import EventKind, Incident, Status
+from incidents.notify.messages import desk_url
 from incidents.roles import KOORDINATOR, PETUGAS
 from incidents.signals import snapshot
 from incidents.workflow.services import event_record, report_changed
@@ -82,10 +81,6 @@ def escalation_messages(incident: Incident) -> list:
             .values_list("email", flat=True)
         )
     )
-    try:
-        path = reverse("desk:detail", args=[incident.pk])
-    except NoReverseMatch:
-        path = f"/petugas/laporan/{incident.pk}/"
     subject = _("[KITA AMAN] Laporan %(code)s melewati batas waktu") % {"code": incident.tracking_code}
     text = _(
         "Laporan %(code)s (%(category)s, Kec. %(kecamatan)s) berstatus %(status)s dan telah melewati batas "
@@ -95,6 +90,6 @@ def escalation_messages(incident: Incident) -> list:
         "category": incident.category,
         "kecamatan": incident.kecamatan,
         "status": incident.get_status_display(),
-        "url": f"{getattr(settings, 'SITE_URL', '')}{path}",
+        "url": desk_url(incident),
     }
     return [Outgoing(channel="email", recipient=address, subject=subject, text=text) for address in recipients]

@@ -50,27 +50,26 @@ def kind_title(kind: str) -> str:
     }.get(kind, _("Ringkasan"))
 
 
-def period_label(summary) -> str:
+def _period_part(summary, part: str, fallback: str) -> str:
+    """The `part` (label, name, dates) of the summary's period; `fallback` when its key no longer parses."""
     try:
-        return parse_period(summary.period_key).label
+        return getattr(parse_period(summary.period_key), part)
     except PeriodError:
-        return summary.label
+        return fallback
+
+
+def period_label(summary) -> str:
+    return _period_part(summary, "label", summary.label)
 
 
 def document_title(summary) -> str:
     """Ringkasan Kepatuhan SPM Trantibumlinmas — Triwulan III 2026"""
-    try:
-        period = parse_period(summary.period_key).name
-    except PeriodError:
-        period = summary.label
+    period = _period_part(summary, "name", summary.label)
     return _("Ringkasan Kepatuhan SPM Trantibumlinmas — %(period)s") % {"period": period}
 
 
 def period_dates(summary) -> str:
-    try:
-        return parse_period(summary.period_key).dates
-    except PeriodError:
-        return summary.period_key
+    return _period_part(summary, "dates", summary.period_key)
 
 
 def provisional_note(summary) -> str:

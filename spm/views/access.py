@@ -1,7 +1,7 @@
 """Asisten I (pimpinan) and the Tim Efektif read every SPM page; only the Tim
 Efektif writes (pimpinan gets 403 on every form and POST)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
 from kitaaman.access import role_required
@@ -15,8 +15,3 @@ spm_viewer_required = role_required(can_view_dashboard, who=gettext_lazy("pimpin
 def require_writer(request):
     if not can_enter_data(request.user):
         raise PermissionDenied
-
-
-def apply_errors(form, exc: ValidationError):
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

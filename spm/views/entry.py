@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitaaman.form_errors import form_save
+
 from .. import selectors, services
 from ..calculations import make_period
 from ..figures import budget_figures
@@ -21,9 +23,16 @@ from ..forms import ActivityForm, AssessmentHeaderForm, AssessmentPickForm, Budg
 from ..models import Activity, Milestone, PeriodAssessment, QualityCheck, Service, SpmSettings, Target
 from ..permissions import can_enter_data
 from ..rollup import fire_standard_minutes
-from .access import apply_errors, require_writer, spm_viewer_required
+from .access import require_writer, spm_viewer_required
 
 # --- Targets ---------------------------------------------------------------------------
+
+
+def _year_param(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except (TypeError, ValueError):
+        return timezone.localdate().year
 
 
 @spm_viewer_required
@@ -32,32 +41,27 @@ def targets(request):
     if request.method == "POST":
         require_writer(request)
         form = TargetForm(request.POST)
-        if form.is_valid():
-            cd = form.cleaned_data
-            try:
-                target, created = services.target_save(
-                    actor=request.user,
-                    service=cd["service"].code,
-                    year=cd["year"],
-                    kecamatan=cd["kecamatan"].code if cd["kecamatan"] else None,
-                    hazard=cd["hazard"],
-                    value=cd["value"],
-                    note=cd["note"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("Sasaran disimpan.") if created else _("Sasaran yang sama sudah ada; nilainya diganti.")
-                )
-                return redirect(f"{reverse('spm:targets')}?year={cd['year']}")
-    else:
-        form = TargetForm(initial={"year": request.GET.get("year") or timezone.localdate().year}) if writer else None
-    year = request.GET.get("year") or timezone.localdate().year
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        year = timezone.localdate().year
+        saved = form_save(
+            form,
+            lambda cd: services.target_save(
+                actor=request.user,
+                service=cd["service"].code,
+                year=cd["year"],
+                kecamatan=cd["kecamatan"].code if cd["kecamatan"] else None,
+                hazard=cd["hazard"],
+                value=cd["value"],
+                note=cd["note"],
+            ),
+        )
+        if saved:
+            target, created = saved
+            messages.success(
+                request, _("Sasaran disimpan.") if created else _("Sasaran yang sama sudah ada; nilainya diganti.")
+            )
+            return redirect(f"{reverse('spm:targets')}?year={target.year}")
+    year = _year_param(request)
+    if request.method != "POST":
+        form = TargetForm(initial={"year": year}) if writer else None
     rows = selectors.targets_list(year=year)
     return render(request, "spm/targets.html", {"form": form, "rows": rows, "year": year, "can_enter_data": writer})
 
@@ -76,13 +80,6 @@ def target_delete(request, pk):
 # --- Budgets ---------------------------------------------------------------------------
 
 
-def _year_param(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except (TypeError, ValueError):
-        return timezone.localdate().year
-
-
 @spm_viewer_required
 def budgets(request):
     """Pagu and realisasi per service and year, entered like the targets:
@@ -91,27 +88,26 @@ def budgets(request):
     if request.method == "POST":
         require_writer(request)
         form = BudgetForm(request.POST)
-        if form.is_valid():
-            cd = form.cleaned_data
-            try:
-                _budget, created = services.budget_save(
-                    actor=request.user,
-                    service=cd["service"],
-                    year=cd["year"],
-                    pagu=cd["pagu"],
-                    realisasi=cd["realisasi"],
-                    note=cd["note"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Anggaran disimpan.")
-                    if created
-                    else _("Anggaran layanan ini untuk tahun itu sudah ada; angkanya diganti."),
-                )
-                return redirect(f"{reverse('spm:budgets')}?year={cd['year']}")
+        saved = form_save(
+            form,
+            lambda cd: services.budget_save(
+                actor=request.user,
+                service=cd["service"],
+                year=cd["year"],
+                pagu=cd["pagu"],
+                realisasi=cd["realisasi"],
+                note=cd["note"],
+            ),
+        )
+        if saved:
+            budget, created = saved
+            messages.success(
+                request,
+                _("Anggaran disimpan.")
+                if created
+                else _("Anggaran layanan ini untuk tahun itu sudah ada; angkanya diganti."),
+            )
+            return redirect(f"{reverse('spm:budgets')}?year={budget.year}")
     elif writer:
         initial = {"year": _year_param(request)}
         if request.GET.get("service"):
@@ -135,25 +131,23 @@ def activities(request):
     if request.method == "POST":
         require_writer(request)
         form = ActivityForm(request.POST, request.FILES)
-        if form.is_valid():
-            cd = form.cleaned_data
-            try:
-                services.activity_create(
-                    actor=request.user,
-                    service=cd["service"].code,
-                    date_value=cd["date"],
-                    desa=cd["desa"].code,
-                    hazard=cd["hazard"],
-                    kind=cd["kind"],
-                    people_reached=cd["people_reached"],
-                    description=cd["description"],
-                    evidence=cd.get("evidence"),
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Kegiatan dicatat."))
-                return redirect("spm:activities")
+        saved = form_save(
+            form,
+            lambda cd: services.activity_create(
+                actor=request.user,
+                service=cd["service"].code,
+                date_value=cd["date"],
+                desa=cd["desa"].code,
+                hazard=cd["hazard"],
+                kind=cd["kind"],
+                people_reached=cd["people_reached"],
+                description=cd["description"],
+                evidence=cd.get("evidence"),
+            ),
+        )
+        if saved:
+            messages.success(request, _("Kegiatan dicatat."))
+            return redirect("spm:activities")
     elif writer:
         form = ActivityForm(
             initial={"date": timezone.localdate(), "service": request.GET.get("service") or "info-bencana"}
@@ -305,14 +299,9 @@ def milestone_edit(request, pk):
     milestone = get_object_or_404(Milestone, pk=pk)
     if request.method == "POST":
         form = MilestoneForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.milestone_update(actor=request.user, milestone=milestone, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Rencana aksi diperbarui."))
-                return redirect("spm:milestones")
+        if form_save(form, lambda cd: services.milestone_update(actor=request.user, milestone=milestone, **cd)):
+            messages.success(request, _("Rencana aksi diperbarui."))
+            return redirect("spm:milestones")
     else:
         form = MilestoneForm(
             initial={

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from incidents.desk.api import IsDeskUser
-from kitaaman.api_common import ClearCursorPagination
+from kitaaman.api_common import ClearCursorPagination, validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_401, error
 from kitaaman.http import client_ip
@@ -251,9 +251,7 @@ class WarningListCreateApi(WarningApiView):
     )
     def post(self, request):
         permissions.draft_check(request.user)
-        data = AlertInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = dict(validated(AlertInput, request.data))
         areas, msg_type = values.pop("areas"), values.pop("msg_type")
         references = _referenced(values.pop("references"))
         if "category" not in values:
@@ -314,13 +312,12 @@ class WarningCancelApi(WarningApiView):
     def post(self, request, id):
         permissions.cancel_check(request.user)
         alert = self.alert(id)
-        data = AlertCancelInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AlertCancelInput, request.data)
         cancel = services.alert_cancel(
             actor=request.user,
             alert_id=alert.pk,
-            reason_code=data.validated_data.get("reason_code", ""),
-            reason=data.validated_data["reason"],
+            reason_code=data.get("reason_code", ""),
+            reason=data["reason"],
             ip=client_ip(request),
         )
         return self.detail(cancel, status_code=status.HTTP_201_CREATED)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kitaaman.form_errors import errors_onto_form
 from kitaaman.ratelimit import Bucket, Rate, address_key
 
 from . import selectors
@@ -90,9 +91,7 @@ def subscribe(request):
                     email=form.cleaned_data["email"],
                 )
             except ValidationError as exc:
-                for key, errors in exc.message_dict.items():
-                    for message in errors:
-                        form.add_error(key if key in form.fields else None, message)
+                errors_onto_form(form, exc)
             else:
                 # The same answer whether or not the address was already subscribed.
                 return render(request, "warnings/public/subscribe_sent.html", {"channel": subscriber.channel})

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from incidents.models import Kecamatan
 from incidents.permissions import can_create
 from kitaaman.access import role_required
+from kitaaman.form_errors import form_save
 from kitaaman.http import client_ip
 
 from . import approval, permissions, selectors, services
@@ -37,16 +38,6 @@ staff_required = role_required(
 
 def _context(request, **extra):
     return {"active": "warnings", "can_create": can_create(request.user), **extra}
-
-
-def _put_errors(form, exc: ValidationError):
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, errors in exc.message_dict.items():
-        for message in errors:
-            form.add_error(key if key in form.fields else None, message)
 
 
 def _spm_filter(request):
@@ -128,20 +119,19 @@ def alert_list(request):
 def alert_create(request):
     permissions.draft_check(request.user)
     form = AlertForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            alert = services.alert_create(actor=request.user, areas=form.cleaned_data["areas"], **form.content())
-        except ValidationError as exc:
-            _put_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Draf tersimpan. Koordinator dan Tim Efektif diberi tahu; draf terbit setelah orang kedua "
-                    "menyetujuinya."
-                ),
-            )
-            return redirect("warnings:desk_detail", pk=alert.pk)
+    if request.method == "POST" and (
+        alert := form_save(
+            form, lambda cd: services.alert_create(actor=request.user, areas=cd["areas"], **form.content())
+        )
+    ):
+        messages.success(
+            request,
+            _(
+                "Draf tersimpan. Koordinator dan Tim Efektif diberi tahu; draf terbit setelah orang kedua "
+                "menyetujuinya."
+            ),
+        )
+        return redirect("warnings:desk_detail", pk=alert.pk)
     return render(request, "warnings/desk/form.html", _context(request, form=form, mode="create"))
 
 
@@ -160,16 +150,12 @@ def alert_edit(request, pk):
     permissions.draft_check(request.user)
     alert = get_object_or_404(selectors.alerts_visible_to(request.user), pk=pk, state=State.DRAFT)
     form = AlertForm(request.POST or None, initial=_initial_from(alert))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alert_edit(
-                actor=request.user, alert_id=alert.pk, areas=form.cleaned_data["areas"], **form.content()
-            )
-        except ValidationError as exc:
-            _put_errors(form, exc)
-        else:
-            messages.success(request, _("Draf diperbarui."))
-            return redirect("warnings:desk_detail", pk=alert.pk)
+    if request.method == "POST" and form_save(
+        form,
+        lambda cd: services.alert_edit(actor=request.user, alert_id=alert.pk, areas=cd["areas"], **form.content()),
+    ):
+        messages.success(request, _("Draf diperbarui."))
+        return redirect("warnings:desk_detail", pk=alert.pk)
     return render(request, "warnings/desk/form.html", _context(request, form=form, mode="edit", alert=alert))
 
 
@@ -183,20 +169,16 @@ def alert_update(request, pk):
         messages.error(request, _("Hanya peringatan yang sedang terbit yang dapat diperbarui."))
         return redirect("warnings:desk_detail", pk=original.pk)
     form = AlertForm(request.POST or None, initial=_initial_from(original))
-    if request.method == "POST" and form.is_valid():
-        try:
-            alert = services.alert_create(
-                actor=request.user,
-                areas=form.cleaned_data["areas"],
-                msg_type=MsgType.UPDATE,
-                references=original,
-                **form.content(),
-            )
-        except ValidationError as exc:
-            _put_errors(form, exc)
-        else:
-            messages.success(request, _("Draf pembaruan tersimpan; terbit setelah disetujui orang kedua."))
-            return redirect("warnings:desk_detail", pk=alert.pk)
+    if request.method == "POST" and (
+        alert := form_save(
+            form,
+            lambda cd: services.alert_create(
+                actor=request.user, areas=cd["areas"], msg_type=MsgType.UPDATE, references=original, **form.content()
+            ),
+        )
+    ):
+        messages.success(request, _("Draf pembaruan tersimpan; terbit setelah disetujui orang kedua."))
+        return redirect("warnings:desk_detail", pk=alert.pk)
     return render(request, "warnings/desk/form.html", _context(request, form=form, mode="update", alert=original))
 
 

@@ -64,18 +64,22 @@
   }
   function put(record) { return withStore(WAITING, "readwrite", function (s) { return s.put(record); }); }
   function remove(id) { return withStore(WAITING, "readwrite", function (s) { return s["delete"](id); }); }
-  function update(id, changes) {
-    return withStore(WAITING, "readwrite", function (s) {
-      var req = s.get(id);
-      req.onsuccess = function () {
-        if (!req.result) return;
-        var row = req.result;
-        for (var k in changes) if (Object.prototype.hasOwnProperty.call(changes, k)) row[k] = changes[k];
-        s.put(row);
-      };
+  /* Merge `changes` into the stored rows of `keys` in `name`; a key with no row is skipped. */
+  function merge(name, keys, changes) {
+    return withStore(name, "readwrite", function (s) {
+      keys.forEach(function (key) {
+        var req = s.get(key);
+        req.onsuccess = function () {
+          if (!req.result) return;
+          var row = req.result;
+          for (var k in changes) if (Object.prototype.hasOwnProperty.call(changes, k)) row[k] = changes[k];
+          s.put(row);
+        };
+      });
       return null;
     });
   }
+  function update(id, changes) { return merge(WAITING, [id], changes); }
   function mine() {
     return withStore(MINE, "readonly", function (s) { return s.getAll(); }).then(function (rows) {
       return (rows || []).sort(function (a, b) { return (b.at || 0) - (a.at || 0); });
@@ -93,20 +97,7 @@
     });
   }
   /* Merge `changes` into the rows of `codes` ("Laporan saya"). */
-  function note(codes, changes) {
-    return withStore(MINE, "readwrite", function (s) {
-      codes.forEach(function (code) {
-        var req = s.get(code);
-        req.onsuccess = function () {
-          if (!req.result) return;
-          var row = req.result;
-          for (var k in changes) if (Object.prototype.hasOwnProperty.call(changes, k)) row[k] = changes[k];
-          s.put(row);
-        };
-      });
-      return null;
-    });
-  }
+  function note(codes, changes) { return merge(MINE, codes, changes); }
   function seen(codes) { return note(codes, { unseen: false }); }
   function unseen() {
     return mine().then(function (rows) { return rows.filter(function (row) { return row.unseen === true; }); });

@@ -156,3 +156,13 @@ def test_schema_lists_the_spm_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
     for path in ("/api/v1/spm/achievements/", "/api/v1/spm/targets/", "/api/v1/spm/activities/"):
         assert path in schema
+
+
+@pytest.mark.django_db
+def test_a_target_the_service_refuses_is_a_400_with_the_field(personas):
+    client = api(personas.tim_efektif)
+    body = {"service": "tibum", "year": 2026, "kecamatan": RUPIT, "value": 5}
+    response = client.post("/api/v1/spm/targets/", body, format="json")
+    assert response.status_code == 400
+    assert "dihitung dari laporan" in response.json()["error"]["fields"]["service"][0]
+    assert not Target.objects.exists()

@@ -26,6 +26,7 @@ from incidents.workflow.services import (
     transition_check,
     update_check,
 )
+from kitaaman.form_errors import errors_onto_form
 
 
 def load_for_write(request, pk, check, *args):
@@ -52,11 +53,8 @@ def action_run(request, incident, action, *, form=None, form_key=None, success=N
         )
         return redirect(detail_url(incident))
     except ValidationError as exc:
-        if form is not None and hasattr(exc, "message_dict"):
-            for name, msgs in exc.message_dict.items():
-                target = name if name in form.fields else None
-                for text in msgs:
-                    form.add_error(target, text)
+        if form is not None and hasattr(exc, "error_dict"):
+            errors_onto_form(form, exc)
         else:
             for text in messages_from(exc):
                 messages.error(request, text)
@@ -74,6 +72,23 @@ def form_invalid(request, incident, form_key, form):
     return render_detail(request, incident, status=400, **{form_key: form})
 
 
+def form_action(request, incident, form, form_key, action, success):
+    """A desk form's action: an invalid form is shown again under `form_key`;
+    a valid one runs `action(cleaned_data)` through action_run, and `success`
+    (a message, or a function of the cleaned data giving one) is shown after."""
+    if not form.is_valid():
+        return form_invalid(request, incident, form_key, form)
+    data = form.cleaned_data
+    return action_run(
+        request,
+        incident,
+        lambda: action(data),
+        form=form,
+        form_key=form_key,
+        success=success(data) if callable(success) else success,
+    )
+
+
 @require_POST
 @desk_required
 def transition(request, pk):
@@ -84,15 +99,14 @@ def transition(request, pk):
     form = TransitionForm(request.POST, prefix=prefix)
     target = form["to"].value() or ""
     key = "duplicate_form" if target == Status.DUPLIKAT else "transition_form"
-    if not form.is_valid():
-        return form_invalid(request, incident, key, form)
-    transition_check(request.user, incident, target)
-    data = form.cleaned_data
-    label = Status(data["to"]).label if data["to"] in Status.values else data["to"]
-    return action_run(
+    if form.is_valid():
+        transition_check(request.user, incident, target)
+    return form_action(
         request,
         incident,
-        lambda: incident_transition(
+        form,
+        key,
+        lambda data: incident_transition(
             incident=incident,
             actor=request.user,
             to=data["to"],
@@ -101,9 +115,10 @@ def transition(request, pk):
             version=data["version"],
             duplicate_of=data.get("duplicate_of") or None,
         ),
-        form=form,
-        form_key=key,
-        success=_("Status laporan diubah menjadi %(status)s.") % {"status": label},
+        lambda data: (
+            _("Status laporan diubah menjadi %(status)s.")
+            % {"status": Status(data["to"]).label if data["to"] in Status.values else data["to"]}
+        ),
     )
 
 
@@ -112,23 +127,20 @@ def transition(request, pk):
 def assign(request, pk):
     incident = load_for_write(request, pk, lambda user, _incident: assign_check(user))
     form = AssignForm(request.POST, incident=incident)
-    if not form.is_valid():
-        return form_invalid(request, incident, "assign_form", form)
-    data = form.cleaned_data
     done = []
-    response = action_run(
+    response = form_action(
         request,
         incident,
-        lambda: done.append(
+        form,
+        "assign_form",
+        lambda data: done.append(
             incident_assign(
                 incident=incident, actor=request.user, agency=data["agency"], note=data["note"], version=data["version"]
             )
         ),
-        form=form,
-        form_key="assign_form",
-        success=_("Laporan ditugaskan ke %(agency)s.") % {"agency": data["agency"]},
+        lambda data: _("Laporan ditugaskan ke %(agency)s.") % {"agency": data["agency"]},
     )
-    if done and (warning := agency_unreachable_warning(data["agency"])):
+    if done and (warning := agency_unreachable_warning(form.cleaned_data["agency"])):
         messages.warning(request, warning)
     return response
 
@@ -138,17 +150,13 @@ def assign(request, pk):
 def note(request, pk):
     incident = load_for_write(request, pk, note_check)
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return form_invalid(request, incident, "note_form", form)
-    return action_run(
+    return form_action(
         request,
         incident,
-        lambda: incident_note_add(
-            incident=incident, actor=request.user, text=form.cleaned_data["text"], public=form.is_public
-        ),
-        form=form,
-        form_key="note_form",
-        success=_("Catatan publik ditambahkan.") if form.is_public else _("Catatan internal ditambahkan."),
+        form,
+        "note_form",
+        lambda data: incident_note_add(incident=incident, actor=request.user, text=data["text"], public=form.is_public),
+        lambda data: _("Catatan publik ditambahkan.") if form.is_public else _("Catatan internal ditambahkan."),
     )
 
 
@@ -157,17 +165,13 @@ def note(request, pk):
 def update(request, pk):
     incident = load_for_write(request, pk, update_check, ["priority"])
     form = TriageForm(request.POST, incident=incident)
-    if not form.is_valid():
-        return form_invalid(request, incident, "triage_form", form)
-    return action_run(
+    return form_action(
         request,
         incident,
-        lambda: incident_update(
-            incident=incident, actor=request.user, version=form.cleaned_data["version"], **form.changes()
-        ),
-        form=form,
-        form_key="triage_form",
-        success=_("Data laporan disimpan."),
+        form,
+        "triage_form",
+        lambda data: incident_update(incident=incident, actor=request.user, version=data["version"], **form.changes()),
+        _("Data laporan disimpan."),
     )
 
 
@@ -176,20 +180,15 @@ def update(request, pk):
 def arrival(request, pk):
     incident = load_for_write(request, pk, update_check, ["arrived_at"])
     form = ArrivalForm(request.POST)
-    if not form.is_valid():
-        return form_invalid(request, incident, "arrival_form", form)
-    return action_run(
+    return form_action(
         request,
         incident,
-        lambda: incident_update(
-            incident=incident,
-            actor=request.user,
-            version=form.cleaned_data["version"],
-            arrived_at=form.cleaned_data["arrived_at"],
+        form,
+        "arrival_form",
+        lambda data: incident_update(
+            incident=incident, actor=request.user, version=data["version"], arrived_at=data["arrived_at"]
         ),
-        form=form,
-        form_key="arrival_form",
-        success=_("Waktu tiba di lokasi dicatat."),
+        _("Waktu tiba di lokasi dicatat."),
     )
 
 

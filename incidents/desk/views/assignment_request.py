@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents.desk.forms import AssignmentRequestForm
-from incidents.desk.views.actions import action_run, form_invalid, load_for_write
+from incidents.desk.views.actions import form_action, load_for_write
 from incidents.desk.views.common import desk_required
 from incidents.workflow.assignment_request import assignment_request_check, assignment_request_create
 
@@ -14,18 +14,13 @@ from incidents.workflow.assignment_request import assignment_request_check, assi
 def request_assignment(request, pk):
     incident = load_for_write(request, pk, assignment_request_check)
     form = AssignmentRequestForm(request.POST, incident=incident, prefix="minta")
-    if not form.is_valid():
-        return form_invalid(request, incident, "request_form", form)
-    data = form.cleaned_data
-    return action_run(
+    return form_action(
         request,
         incident,
-        lambda: assignment_request_create(
+        form,
+        "request_form",
+        lambda data: assignment_request_create(
             incident=incident, actor=request.user, agency=data["agency"], note=data["note"]
         ),
-        form=form,
-        form_key="request_form",
-        success=_(
-            "Permintaan penugasan dikirim ke koordinator. Anda akan melihat instansinya di sini setelah ditugaskan."
-        ),
+        _("Permintaan penugasan dikirim ke koordinator. Anda akan melihat instansinya di sini setelah ditugaskan."),
     )

@@ -10,6 +10,7 @@ from incidents.desk.views.common import desk_page, desk_required, detail_url
 from incidents.intake.services import report_submit, staff_entry_check
 from incidents.intake.submission import Submission
 from incidents.selectors import incidents_visible_to
+from kitaaman.form_errors import errors_onto_form
 
 
 @desk_required
@@ -30,12 +31,7 @@ def create(request):
                 )
             )
         except ValidationError as exc:
-            for name, msgs in exc.message_dict.items():
-                if name.startswith("details."):
-                    field = f"d_{data['category'].code}_{name.split('.', 1)[1]}"
-                    name = field if field in form.fields else None
-                for text in msgs:
-                    form.add_error(name if name in form.fields else None, text)
+            errors_onto_form(form, exc, field_name=lambda name: form.field_for(name, data["category"]))
         else:
             if incidents_visible_to(request.user).filter(pk=incident.pk).exists():
                 messages.success(request, _("Laporan %(code)s dicatat.") % {"code": incident.tracking_code})

@@ -39,25 +39,24 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from incidents.intake.photos import clean_photo
 
+def status_kb(field):
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
 def peak_kb():
     # VmHWM is this process's own peak; ru_maxrss would also count what a
     # forked parent held before exec.
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kb = status_kb("VmHWM")
+    return kb if kb is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 def current_kb():
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return peak_kb()
+    kb = status_kb("VmRSS")
+    return kb if kb is not None else peak_kb()
 
 raw = open(sys.argv[1], "rb").read()
 upload = SimpleUploadedFile("bench", raw)
