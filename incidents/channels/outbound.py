@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from incidents.channels import texts
+from incidents.channels.gsm import sms_text
 from incidents.channels.models import Contact, OutboundMessage
 from incidents.channels.phone import whatsapp_id
 from incidents.channels.whatsapp import WhatsAppClient
@@ -39,6 +40,9 @@ class TransientSendError(Exception):
 
 
 def outbound_enqueue(*, channel: str, recipient: str, text: str, **fields) -> OutboundMessage:
+    if channel == Channel.SMS:
+        # Every SMS in GSM-7: one "…" would make the whole message UCS-2 (70 characters a part).
+        text = sms_text(text)
     message = OutboundMessage.objects.create(channel=channel, recipient=recipient, text=text, **fields)
     outbox_enqueue(task_name=TASK_SEND_OUTBOUND, kwargs={"outbound_id": str(message.pk)})
     return message
