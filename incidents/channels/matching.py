@@ -99,7 +99,7 @@ def match_category(text: str, categories: list[Category]) -> list[Category]:
     when the words fit several ("kebakaran", "konflik")."""
     raw = (text or "").strip().lower()
     words = meaningful_words(raw)
-    number = parse_number(" ".join(words)) if words else None
+    number = parse_number(raw)
     if number is not None:
         return [categories[number - 1]] if 0 < number <= len(categories) else []
     exact = [c for c in categories if c.code == raw]
