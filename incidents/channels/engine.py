@@ -110,6 +110,10 @@ def _recent_report(turn: guided.Turn):
 
 def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> None:
     command, conversation = turn.command, turn.conversation
+    if not turn.text and any(m.get("type") in ("audio", "voice") for m in turn.inbound.media or []):
+        # WhatsApp voice notes: the portal cannot listen; whatever step was asked still is.
+        turn.say(texts.voice_note())
+        return
     if command in STOP_WORDS:
         _set_opt_out(turn, opted_out=True)
         turn.say(texts.opted_out())

@@ -32,6 +32,7 @@ SECRET_STEP = "secret"
 # What a "don't know" answer to a required text question is stored as.
 DONT_KNOW = "tidak tahu"
 LONG_TEXT = 60
+MENU = "MENU"
 
 
 @dataclass
@@ -118,6 +119,11 @@ def advance(turn: Turn, *, problem: str = "", submit_when_complete: bool = False
             turn.say(texts.category_choice(_category_choices(data)))
             return
         conversation.step = "category"
+        if data.get("parts") and not problem and not data.get("menu_shown"):
+            # The story came first: its category is usually one word away, the list costs two parts.
+            data["menu_shown"] = True
+            turn.say(texts.ask_category_short())
+            return
         turn.say(texts.category_menu(matching.active_categories(), problem=problem))
         return
     if not data.get("desa"):
@@ -160,6 +166,7 @@ def advance(turn: Turn, *, problem: str = "", submit_when_complete: bool = False
                 description=data["description"],
                 answers=_answer_labels(category, data["answers"]),
                 landmark=data.get("landmark", ""),
+                secret=bool(data.get("secret")),
                 room=texts.SINGLE if not data.get("answers") else 2 * texts.MULTI,
             ),
             whatsapp=turn.whatsapp,
@@ -241,6 +248,9 @@ def _set_category(turn: Turn, category: Category) -> None:
 
 def _answer_category(turn: Turn) -> None:
     categories = matching.active_categories()
+    if turn.command == MENU:
+        turn.say(texts.category_menu(categories))
+        return
     found = matching.match_category(turn.text, categories)
     if len(found) == 1:
         _set_category(turn, found[0])
@@ -264,8 +274,10 @@ def _answer_category_choice(turn: Turn) -> None:
     choices = _category_choices(turn.conversation.data)
     number = matching.parse_number(turn.text)
     found = [choices[number - 1]] if number and 0 < number <= len(choices) else []
-    found = found or matching.match_category(turn.text, choices) or matching.match_category(
-        turn.text, matching.active_categories()
+    found = (
+        found
+        or matching.match_category(turn.text, choices)
+        or matching.match_category(turn.text, matching.active_categories())
     )
     if len(found) == 1:
         _set_category(turn, found[0])

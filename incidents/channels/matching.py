@@ -26,6 +26,8 @@ NUMBER_WORDS = {
     "nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
 }  # fmt: skip
+# Words of several category names that say nothing about which one is meant.
+SHARED_WORDS = {"dan", "dengan", "atau", "warga", "alam", "bencana", "lainnya", "umum", "pelanggaran"}
 # Words residents use for a category that are not in its name, by category code.
 SYNONYMS = {
     "bencana-banjir": {"bandang", "banjir", "rob", "genangan", "terendam", "luapan"},
@@ -120,9 +122,8 @@ def match_category(text: str, categories: list[Category]) -> list[Category]:
 
 
 def _vocabulary(category: Category) -> set[str]:
-    return (
-        set(category.code.split("-")) | set(_words(category.name)) | SYNONYMS.get(category.code, set())
-    ) - {"dan", "dengan", "atau", "warga", "alam", "bencana", "lainnya", "umum", "pelanggaran"}
+    words = set(category.code.split("-")) | set(_words(category.name)) | SYNONYMS.get(category.code, set())
+    return words - SHARED_WORDS
 
 
 def parse_number(text: str) -> int | None:

@@ -26,8 +26,6 @@ from kitaaman.outbox import outbox_enqueue
 TASK_PROCESS_INBOUND = "incidents.channels.tasks.process_inbound"
 NUMBER_BLOCKED = "channels.number_blocked"
 NUMBER_UNBLOCKED = "channels.number_unblocked"
-# An addition joined to the description when it arrives this soon after the
-# report: the rest of a story the phone split.
 MAX_DESCRIPTION = 5000
 
 

@@ -86,6 +86,10 @@ def category_menu(categories, *, problem: str = "") -> str:
     return "\n".join(lines)
 
 
+def ask_category_short() -> str:
+    return _("Kejadian apa? Tulis namanya, mis. banjir, kebakaran, konflik. Balas MENU untuk daftar.")
+
+
 def category_choice(categories) -> str:
     lines = [_("Yang mana? Balas angkanya:")]
     lines += [f"{i}. {menu_name(c)}" for i, c in enumerate(categories, start=1)]
@@ -193,14 +197,24 @@ def confirm(data_lines: list[str], *, whatsapp: bool, photos: int) -> str:
 
 
 def summary_lines(
-    *, category, desa, description: str, answers: list[tuple[str, str]], landmark: str = "", room: int = SINGLE
+    *,
+    category,
+    desa,
+    description: str,
+    answers: list[tuple[str, str]],
+    landmark: str = "",
+    secret: bool = False,
+    room: int = SINGLE,
 ) -> list[str]:
     """The report in a few short lines; the story is cut (at a word) to fit `room` characters in all."""
     place = f"{desa.name} {landmark}".strip()
     lines = [f"{menu_name(category)}, {place}."]
     lines += [f"{label.rstrip('?')}: {value}" for label, value in answers]
+    if secret:
+        lines.append(_("Nama & nomor dirahasiakan."))
+    # What follows the story: the "YA to send" line (texts.confirm).
     fixed = sum(len(line) + 1 for line in lines) + 60
-    lines.append('"%s"' % cut_at_word(description, max(40, room - fixed - 2)))
+    lines.append(f'"{cut_at_word(description, max(40, room - fixed - 2))}"')
     return lines
 
 
@@ -233,9 +247,7 @@ def not_submitted(messages: list[str]) -> str:
 
 
 def report_received(incident, *, whatsapp: bool = False, with_privacy: bool = False) -> str:
-    text = _("Laporan diterima, kode %(code)s. Cek: CEK %(code)s") % {
-        "code": incident.tracking_code
-    }
+    text = _("Laporan diterima, kode %(code)s. Cek: CEK %(code)s") % {"code": incident.tracking_code}
     if whatsapp:
         text += " " + _site(reverse("track_code", args=[incident.tracking_code]))
     if with_privacy:
@@ -276,9 +288,11 @@ def status_update(incident, *, status: str, note: str) -> str:
     if note:
         whole = " ".join(note.split())
         if len(whole) > NOTE_IN_STATUS:
-            whole = cut_at_word(whole, NOTE_IN_STATUS) + " " + _("Selengkapnya: CEK %(code)s") % {
-                "code": incident.tracking_code
-            }
+            whole = (
+                cut_at_word(whole, NOTE_IN_STATUS)
+                + " "
+                + _("Selengkapnya: CEK %(code)s") % {"code": incident.tracking_code}
+            )
         text += " " + _("Catatan petugas: %(note)s") % {"note": whole}
     return text + " " + _("Balas STOP bila tak ingin kabar lagi.")
 

@@ -32,7 +32,7 @@ def test_segments_are_counted_as_the_network_bills_them():
 def test_sms_text_keeps_the_meaning_in_gsm7():
     text = "Tim “BPBD” – menuju lokasi… ‘segera’ 🚤 ç"
     plain = sms_text(text)
-    assert plain == 'Tim "BPBD" - menuju lokasi... \'segera\' c'
+    assert plain == "Tim \"BPBD\" - menuju lokasi... 'segera' c"
     assert is_gsm7(plain)
 
 
@@ -123,9 +123,11 @@ def test_a_story_in_three_sms_in_order_ends_whole_in_one_report(sms):
 def test_a_story_in_three_sms_arriving_2_1_3_ends_whole_in_one_report(client, channel_settings, committing, provider):
     start = datetime.now(UTC)
     (kept,) = _send_at(client, committing, provider, SPLIT_PARTS[1], start)
-    assert "Cerita Anda dicatat" in kept and not Incident.objects.exists()
+    assert "Cerita Anda dicatat" in kept and "MENU" in kept and segments(kept) == 1
+    assert not Incident.objects.exists()
     (done,) = _send_at(client, committing, provider, SPLIT_PARTS[0], start + timedelta(seconds=5))
-    _send_at(client, committing, provider, SPLIT_PARTS[2], start + timedelta(seconds=9))
+    (added,) = _send_at(client, committing, provider, SPLIT_PARTS[2], start + timedelta(seconds=9))
+    assert segments(kept) + segments(done) + segments(added) == 3
     incident = Incident.objects.get()
     assert incident.tracking_code in done
     head = SPLIT_PARTS[0].split("#", 3)[3]
@@ -142,7 +144,9 @@ def test_a_second_sms_of_the_story_in_the_guided_conversation_is_kept(sms):
     (reply,) = sms("Jalan ke pasar putus dan dua orang tua sakit belum bisa keluar.")
     assert "Tambahan cerita dicatat" in reply and "YA" in reply
     sms("ya.")
-    assert Incident.objects.get().description == STORY + " Jalan ke pasar putus dan dua orang tua sakit belum bisa keluar."
+    assert (
+        Incident.objects.get().description == STORY + " Jalan ke pasar putus dan dua orang tua sakit belum bisa keluar."
+    )
 
 
 def test_a_message_hours_after_the_report_is_added_to_it_and_shown_on_the_desk(sms, personas):
@@ -253,8 +257,10 @@ def test_tidak_ada_and_number_words_for_a_number(sms):
 
 
 def test_lapor_followed_by_words_starts_the_story(sms):
-    (menu,) = sms("LAPOR air sungai naik masuk rumah warga sejak subuh")
-    assert "Kejadian apa?" in menu
+    (ask,) = sms("LAPOR air sungai naik masuk rumah warga sejak subuh")
+    assert "Kejadian apa?" in ask and segments(ask) == 1
+    (menu,) = sms("menu")
+    assert "3. Banjir" in menu
     sms("banjir")
     (reply,) = sms("Muara Rupit")
     assert "Banjir, Muara Rupit" in reply and "air sungai naik masuk rumah warga" in reply

@@ -59,7 +59,9 @@ def test_a_status_change_with_a_public_note_reaches_the_sms_reporter_once_also_w
         app.tasks[name].apply(kwargs=kwargs, task_id=task_id, throw=True)
     news = provider.sms_texts()[before:]
     assert len(news) == 1
-    assert incident.tracking_code in news[0] and "sudah dicek petugas" in news[0] and "Tim BPBD menuju lokasi" in news[0]
+    assert (
+        incident.tracking_code in news[0] and "sudah dicek petugas" in news[0] and "Tim BPBD menuju lokasi" in news[0]
+    )
     assert OutboundMessage.objects.get(kind="status").state == "sent"
 
 

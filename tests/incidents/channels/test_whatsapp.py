@@ -241,3 +241,14 @@ def test_the_admin_lists_messages_read_only(admin_client, wa):
     assert admin_client.post(f"/admin/channels/inboundmessage/{message.pk}/delete/", {"post": "yes"}).status_code == 403
     assert admin_client.get("/admin/channels/outboundmessage/").status_code == 200
     assert admin_client.get("/admin/channels/blockednumber/add/").status_code == 403
+
+
+def test_a_voice_note_is_answered_with_please_type_and_the_step_stays(wa):
+    wa(wa_message(text="LAPOR"))
+    wa(wa_message(text=menu_number("bencana-banjir")))
+    wa(wa_message(text="Noman"))
+    (reply,) = wa(wa_message("audio"))
+    assert "tidak dapat mendengar pesan suara" in reply and "ketik" in reply
+    assert "Terlalu singkat" not in reply and "terlalu pendek" not in reply
+    (summary,) = wa(wa_message(text="Air masuk ke rumah warga setinggi lutut."))
+    assert "Banjir, Noman" in summary
