@@ -1,4 +1,4 @@
-"""What a message says, decided first: STOP/MULAI, CEK <kode>, BATAL,
+"""What a message says, decided first: STOP/MULAI, CEK <kode>, DAFTAR <desa>, BATAL,
 RAHASIA, LAPOR (start the guided report, with or without the first words of
 the story, or the one-message form LAPOR#jenis#desa#cerita), an answer to
 the step a conversation is at, more of a report made within the day (added
@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.channels import guided, matching, story, texts
+from incidents.channels import guided, matching, story, subscribe, texts
 from incidents.channels.models import Contact, Conversation, InboundMessage
 from incidents.channels.services import report_make_secret, reporter_addition_add
 from incidents.intake.tracking import normalize_tracking_code
@@ -117,6 +117,8 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
     if command in STOP_WORDS:
         _set_opt_out(turn, opted_out=True)
         turn.say(texts.opted_out())
+        if subscribe.unsubscribe(turn):
+            turn.say(texts.warnings_stopped())
         return
     if command in START_WORDS:
         _set_opt_out(turn, opted_out=False)
@@ -126,6 +128,11 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
     # Inside a report, "cek dulu…" may be part of the story: only a code makes it a command.
     if check and (conversation is None or normalize_tracking_code(check.group(1))):
         _check(turn, check.group(1))
+        return
+    daftar = subscribe.DAFTAR.match(turn.text)
+    # Inside a report "daftar …" may be part of the story.
+    if daftar and conversation is None:
+        subscribe.request(turn, daftar.group(1))
         return
     if command in CANCEL_WORDS:
         if conversation is None:
@@ -154,6 +161,9 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
         return
     if conversation is None:
         _outside_conversation(turn, expired=expired)
+        return
+    if conversation.step == subscribe.STEP:
+        subscribe.answer(turn)
         return
     if resumed:
         turn.say(texts.resumed())

@@ -325,3 +325,33 @@ def processing_failed() -> str:
 
 def story_kept() -> str:
     return _("Cerita Anda dicatat.")
+
+
+def subscribe_usage() -> str:
+    return _("Untuk menerima peringatan bencana desa Anda, tulis DAFTAR nama-desa, contoh: DAFTAR Muara Rupit.")
+
+
+def subscribe_which(names: list[str]) -> str:
+    return _("Desa yang mana? Tulis DAFTAR dengan salah satu: %(names)s.") % {"names": ", ".join(names)}
+
+
+def subscribe_ask(desa: str) -> str:
+    return _("Terima peringatan bencana untuk desa %(desa)s lewat SMS ke nomor ini? Balas YA atau TIDAK.") % {
+        "desa": desa
+    }
+
+
+def subscribed(desa: str) -> str:
+    return _("Nomor ini terdaftar menerima peringatan desa %(desa)s. Balas BERHENTI untuk berhenti.") % {"desa": desa}
+
+
+def subscribe_cancelled() -> str:
+    return _("Tidak didaftarkan.")
+
+
+def subscribe_unavailable() -> str:
+    return _("Maaf, pendaftaran peringatan lewat SMS belum dapat dilakukan untuk nomor ini.")
+
+
+def warnings_stopped() -> str:
+    return _("Peringatan bencana ke nomor ini juga dihentikan.")
