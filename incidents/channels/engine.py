@@ -32,6 +32,8 @@ STOP_WORDS = {"STOP", "BERHENTI", "UNREG"}
 START_WORDS = {"MULAI", "START"}
 CANCEL_WORDS = {"BATAL", "BATALKAN"}
 CHECK = re.compile(r"^CEK\b[\s:#]*(.*)$", re.IGNORECASE | re.DOTALL)
+REPLY = re.compile(r"^BALAS\b[\s:#]*(.*)$", re.IGNORECASE | re.DOTALL)
+COURTESY = {"terima", "kasih", "makasih", "trims", "tks", "thanks", "ok", "oke", "okey", "siap", "baik", "sip", "ya"}
 SECRET_WORDS = {"rahasia", "rahasiakan", "dirahasiakan", "rahasiain", "dirahasiain"}
 # A conversation left this long is dropped; before that it is taken up again.
 RESUME_LIMIT = timedelta(days=1)
@@ -129,6 +131,10 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
     if check and (conversation is None or normalize_tracking_code(check.group(1))):
         _check(turn, check.group(1))
         return
+    reply = REPLY.match(turn.text)
+    if reply and conversation is None:
+        _reply_to_report(turn, reply.group(1))
+        return
     daftar = subscribe.DAFTAR.match(turn.text)
     # Inside a report "daftar …" may be part of the story.
     if daftar and conversation is None:
@@ -152,11 +158,10 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
             guided.start(turn)
         guided.one_message(turn)
         return
-    if first == "LAPOR":
+    # Inside a report, "lapor pak, air naik…" is the story, not a new report.
+    if command == "LAPOR" or (first == "LAPOR" and conversation is None):
         guided.start(turn)
-        rest = turn.text[len("LAPOR") :].strip(" :,.-")
-        if story.looks_like_story(rest):
-            story.add_part(turn.conversation.data, rest, turn.inbound.received_at, head=True)
+        _lapor_words(turn, turn.text[len("LAPOR") :].strip(" :,.-"))
         guided.advance(turn)
         return
     if conversation is None:
@@ -170,11 +175,38 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
     guided.answer(turn)
 
 
+def _lapor_words(turn: guided.Turn, rest: str) -> None:
+    """LAPOR followed by words: the start of the story, or the category ("LAPOR banjir")."""
+    if story.looks_like_story(rest):
+        story.add_part(turn.conversation.data, rest, turn.inbound.received_at, head=True)
+        return
+    found = matching.match_category(rest, matching.active_categories()) if rest else []
+    if len(found) == 1:
+        turn.conversation.data.update(category=found[0].pk, answers={})
+    elif found:
+        turn.conversation.data["category_choices"] = [c.pk for c in found]
+
+
+def _reply_to_report(turn: guided.Turn, raw: str) -> None:
+    """BALAS <kode> <pesan>: an addition to one's own report, at any time."""
+    code, _sep, text = raw.strip().partition(" ")
+    incident = incident_by_tracking_code(code) if code else None
+    if incident is None or incident.reporter_phone != turn.inbound.sender or not text.strip():
+        turn.confused = True
+        turn.say(texts.reply_usage())
+        return
+    reporter_addition_add(incident=incident, channel=turn.inbound.channel, text=text, join=False)
+    turn.say(texts.story_added(incident.tracking_code))
+
+
 def _outside_conversation(turn: guided.Turn, *, expired: bool) -> None:
     if guided.has_photos(turn.inbound):
         turn.say(texts.photo_outside_report())
         return
     done = _recent_report(turn) if turn.text else None
+    if done is not None and set(matching.meaningful_words(turn.text)) <= COURTESY:
+        # "makasih", "ok" after the report: a paid answer would only cost the Pemda.
+        return
     if done is not None:
         # More of the story, or a correction: on the report, for the officers.
         join = turn.inbound.received_at - done.closed_at <= story.WINDOW

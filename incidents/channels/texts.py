@@ -355,3 +355,9 @@ def subscribe_unavailable() -> str:
 
 def warnings_stopped() -> str:
     return _("Peringatan bencana ke nomor ini juga dihentikan.")
+
+
+def reply_usage() -> str:
+    return _(
+        "Untuk menambah cerita pada laporan Anda, tulis BALAS kode-laporan pesan, contoh: BALAS KA-ABCD-EFGHJ air sudah surut."
+    )

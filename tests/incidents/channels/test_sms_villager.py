@@ -275,3 +275,29 @@ def test_what_was_not_understood_is_named(sms):
     sms("banjir")
     (reply,) = sms("Kota Atlantis")
     assert 'Belum dimengerti nama desa "Kota Atlantis"' in reply
+
+
+def test_balas_adds_to_ones_own_report_only(sms):
+    sms("LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang sejak subuh")
+    incident = Incident.objects.get()
+    Conversation.objects.update(closed_at=Conversation.objects.get().closed_at - timedelta(days=3))
+    (reply,) = sms(f"balas {incident.tracking_code} air sudah surut pak")
+    assert reply == f"Tambahan cerita dicatat pada laporan {incident.tracking_code}."
+    assert incident.events.filter(data__reporter_addition=True, note__contains="air sudah surut").exists()
+    (reply,) = sms(f"BALAS {incident.tracking_code} bukan laporan saya", sender="+6285200001111")
+    assert "BALAS kode-laporan" in reply
+    assert incident.events.filter(data__reporter_addition=True).count() == 1
+
+
+def test_thanks_after_the_report_costs_nothing(sms):
+    sms("LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang sejak subuh")
+    assert sms("makasih pak") == []
+    assert sms("ok") == []
+    assert not Incident.objects.get().events.filter(data__reporter_addition=True).exists()
+
+
+def test_lapor_with_the_category_skips_the_menu(sms):
+    (reply,) = sms("lapor banjir")
+    assert "desa/kelurahan mana" in reply
+    (reply,) = sms("LAPOR kebakaran", sender="+6285200001111")
+    assert "Yang mana?" in reply and segments(reply) == 1
