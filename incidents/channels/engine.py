@@ -71,10 +71,19 @@ def _is_idle(conversation: Conversation, now) -> bool:
     return conversation.last_activity_at < now - timedelta(minutes=settings.CHANNELS_CONVERSATION_IDLE_MINUTES)
 
 
+def _confused_key(channel: str, sender: str) -> str:
+    return f"channels:confused:{channel}:{sender}"
+
+
+def confusion_noticed(*, channel: str, sender: str) -> bool:
+    """Whether the number has had the notice that its messages are not understood."""
+    return (cache.get(_confused_key(channel, sender)) or 0) > MAX_CONFUSED
+
+
 def _limit_confusion(turn: guided.Turn) -> str:
     """The reply, unless it would be a fourth "not understood" in a row: then
     one notice, and nothing after it until a message is understood."""
-    key = f"channels:confused:{turn.inbound.channel}:{turn.inbound.sender}"
+    key = _confused_key(turn.inbound.channel, turn.inbound.sender)
     if not turn.confused:
         cache.delete(key)
         return "\n".join(turn.lines)

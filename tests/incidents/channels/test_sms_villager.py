@@ -87,13 +87,21 @@ def test_an_officers_long_note_is_never_cut_mid_word(sms, personas, provider, co
 
 
 def test_a_flood_of_confusion_is_answered_three_times_then_one_notice(sms):
-    replies = [sms(f"asdf {i}") for i in range(10)]
+    # 22 messages: past the sender limit (20) too, and still one notice in all.
+    replies = [sms(f"asdf {i}") for i in range(22)]
     answered = [r for r in replies if r]
-    assert len(answered) == 4
+    assert len(answered) == 4 and sum(len(r) for r in answered) == 4
     assert all("LAPOR" in r[0] for r in answered[:3]) and "belum kami mengerti" in answered[3][0]
-    # Something understood starts the count again.
+    assert sum(segments(r[0]) for r in answered) <= 4
+
+
+def test_something_understood_starts_the_count_again(sms):
+    for i in range(4):
+        sms(f"asdf {i}")
     (menu,) = sms("LAPOR")
     assert "Kejadian apa?" in menu
+    (reply,) = sms("xyzq")
+    assert "Belum dimengerti" in reply
 
 
 # --- nothing of the story lost -------------------------------------------------------------------------
