@@ -117,7 +117,8 @@ def match_category(text: str, categories: list[Category]) -> list[Category]:
     for word in words:
         fits = {c.pk for c in categories if _word_matches(word, _vocabulary(c))}
         if fits:
-            found = fits if found is None else (found & fits or found)
+            # Words that point different ways ("rumah terendam"): the resident chooses among all.
+            found = fits if found is None else (found & fits or found | fits)
     return [c for c in categories if found and c.pk in found]
 
 

@@ -156,7 +156,7 @@ def ask_question(question: dict, *, problem: str = "") -> str:
     elif qtype == "boolean":
         lines.append(_("%(label)s Balas YA atau TIDAK.") % {"label": label})
     elif qtype == "integer":
-        lines.append(_("%(label)s Balas dengan angka, atau TIDAK TAHU.") % {"label": label})
+        lines.append(_("%(label)s Balas dengan angka (0 bila tidak ada).") % {"label": label})
     else:
         lines.append(_("%(label)s? Balas TIDAK TAHU bila tidak tahu.") % {"label": label.rstrip("?")})
     return "\n".join(lines)

@@ -230,6 +230,12 @@ def test_a_word_of_several_categories_lists_only_those(sms, word, listed):
     assert "3." not in reply and segments(reply) == 1
 
 
+def test_words_pointing_two_ways_offer_both(sms):
+    sms("LAPOR")
+    (reply,) = sms("rumah terendam")
+    assert "Yang mana?" in reply and "Banjir" in reply and "Kebakaran permukiman" in reply
+
+
 @pytest.mark.parametrize("yes", ["ya", "ya.", "iya", "ya pak", "y", "Ya Bu"])
 def test_yes_the_way_people_write_it(sms, yes):
     for text in ("LAPOR", "3", "Muara Rupit", STORY):
@@ -254,6 +260,12 @@ def test_answers_people_give_to_the_questions(sms):
     assert incident.desa.name == "Pauh I" and incident.location_detail == "dusun 3"
     assert incident.details["perusahaan"] == "tidak tahu" and incident.details["ada_kekerasan"] is False
     assert incident.details["pokok_masalah"] == "tanah-sumber-daya"
+
+
+def test_tidak_ada_is_zero_for_a_number(sms):
+    sms("lapor#kebakaran permukiman#Noman#Rumah warga terbakar tadi malam")
+    (summary,) = sms("tidak ada")
+    assert "Jumlah bangunan terbakar: 0" in summary
 
 
 def test_tidak_ada_and_number_words_for_a_number(sms):
