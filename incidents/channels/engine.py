@@ -162,8 +162,14 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
         return
     first = command.split(" ", 1)[0] if command else ""
     if guided.ONE_MESSAGE.match(turn.text):
-        # Pieces of the same story that arrived before it stay with it.
-        if not (conversation is not None and story.within_window(conversation.data, turn.inbound.received_at)):
+        # Pieces of the same story that arrived just before it (a story still
+        # waiting for its category) stay with it; anything else starts afresh.
+        story_first = (
+            conversation is not None
+            and conversation.step in ("category", "category_choice")
+            and story.within_window(conversation.data, turn.inbound.received_at)
+        )
+        if not story_first:
             guided.start(turn)
         guided.one_message(turn)
         return
