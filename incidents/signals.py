@@ -74,3 +74,11 @@ desk_status_counts = Source("the desk's status counts")
 # Reports received in a month per category id, all statuses but duplicates and
 # rejected: function(*, month: date) -> {category id: count}.
 month_counts_by_category = Source("the home page's month figures")
+
+# Sent by the SMS channel (inside the processing transaction) when a number
+# asks for the warnings of a desa by SMS and confirms with YA, with `number`
+# and `desa_code`; and when it sends BERHENTI, with `number` (`desa_code`
+# None: every subscription of the number ends). The warnings app keeps the
+# subscribers; a receiver returns how many subscriptions it changed.
+warnings_sms_subscribe = Signal()
+warnings_sms_unsubscribe = Signal()

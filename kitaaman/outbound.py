@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .gsm import sms_text
 from .models import OutboundMessage
 from .outbox import outbox_enqueue
 from .transports import is_transient, transport_for
@@ -72,11 +73,17 @@ def unique_by_recipient(messages):
     return result
 
 
+def sms_ready(channel: str, text: str) -> str:
+    """Every SMS in GSM-7: one "…" would make the whole message UCS-2 (70
+    characters a part). What is stored is what is sent."""
+    return sms_text(text) if channel == OutboundMessage.Channel.SMS else text
+
+
 def _content(message: Outgoing) -> dict:
     return {
         "channel": message.channel,
         "subject": message.subject[:255],
-        "text": message.text,
+        "text": sms_ready(message.channel, message.text),
         "html": message.html,
         "attachments": list(message.attachments),
     }
@@ -117,7 +124,7 @@ def outbound_message_enqueue(*, channel: str, recipient: str, text: str, kind: s
     the same answer (event and number, or message answered and kind) is queued already."""
     pk = uuid.uuid4()
     message = OutboundMessage.objects.create(
-        id=pk, message_id=pk, channel=channel, recipient=recipient, text=text, kind=kind, **fields
+        id=pk, message_id=pk, channel=channel, recipient=recipient, text=sms_ready(channel, text), kind=kind, **fields
     )
     outbox_enqueue(task_name=TASK_SEND_OUTBOUND, kwargs={"message_id": str(pk)})
     return message

@@ -1,7 +1,10 @@
-"""The guided report: a category from a menu, the desa (by name, from a
-numbered list per kecamatan, or a shared location), what happened, the
-category's required questions, photos (WhatsApp), confirm; and the
-one-message form LAPOR#jenis#desa#uraian, which fills in what it can.
+"""The guided report: a category from a menu (by number, name, synonym or
+a word one letter off), the desa (by name, with a dusun/RT kept as the
+landmark, from a numbered list per kecamatan, or a shared location), what
+happened (in as many SMS as it takes: story.py), the category's required
+questions, for a conflict whether to keep the reporter secret, photos
+(WhatsApp), confirm; and the one-message form LAPOR#jenis#desa#cerita, which
+fills in what it can.
 
 Each step asks for the first thing still missing (`advance`), so a
 conversation that starts from the one-message form or loses a field to a
@@ -16,17 +19,20 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from incidents.channels import matching, texts
+from incidents.channels import matching, story, texts
 from incidents.channels.models import Conversation, InboundMedia, InboundMessage
 from incidents.channels.submit import conversation_client_uuid, conversation_report_submit
 from incidents.intake.services import resolve_location
 from incidents.models import Category, Channel, Desa
 
-YES_WORDS = {"YA", "Y", "IYA", "YES", "OK", "KIRIM"}
-NO_WORDS = {"TIDAK", "TDK", "T", "NO", "ENGGAK", "GAK"}
 ONE_MESSAGE = re.compile(r"^LAPOR\s*#", re.IGNORECASE)
 MIN_DESCRIPTION = 10
 QUESTION_STEP = "question"
+SECRET_STEP = "secret"
+# What a "don't know" answer to a required text question is stored as.
+DONT_KNOW = "tidak tahu"
+LONG_TEXT = 60
+MENU = "MENU"
 
 
 @dataclass
@@ -37,6 +43,8 @@ class Turn:
     now: object
     conversation: Conversation | None = None
     lines: list = field(default_factory=list)
+    # The reply says something was not understood (engine.py counts these).
+    confused: bool = False
 
     @property
     def whatsapp(self) -> bool:
@@ -105,7 +113,17 @@ def advance(turn: Turn, *, problem: str = "", submit_when_complete: bool = False
     data = conversation.data
     category = _category(data)
     if category is None:
+        if data.get("category_choices"):
+            conversation.step = "category_choice"
+            turn.say(problem)
+            turn.say(texts.category_choice(_category_choices(data)))
+            return
         conversation.step = "category"
+        if data.get("parts") and not problem and not data.get("menu_shown"):
+            # The story came first: its category is usually one word away, the list costs two parts.
+            data["menu_shown"] = True
+            turn.say(texts.ask_category_short())
+            return
         turn.say(texts.category_menu(matching.active_categories(), problem=problem))
         return
     if not data.get("desa"):
@@ -120,6 +138,7 @@ def advance(turn: Turn, *, problem: str = "", submit_when_complete: bool = False
         conversation.step = "description"
         turn.say(problem)
         turn.say(texts.ask_description(whatsapp=turn.whatsapp))
+        _tell_privacy(turn)
         return
     question = _next_question(category, data.setdefault("answers", {}))
     if question is not None:
@@ -127,11 +146,18 @@ def advance(turn: Turn, *, problem: str = "", submit_when_complete: bool = False
         data["question"] = question["code"]
         turn.say(texts.ask_question(question, problem=problem))
         return
+    if category.is_conflict and "secret" not in data:
+        conversation.step = SECRET_STEP
+        turn.say(problem)
+        _tell_privacy(turn)
+        turn.say(texts.ask_secret())
+        return
     if submit_when_complete:
         _submit(turn)
         return
     conversation.step = "confirm"
     turn.say(problem)
+    _tell_privacy(turn)
     turn.say(
         texts.confirm(
             texts.summary_lines(
@@ -139,11 +165,27 @@ def advance(turn: Turn, *, problem: str = "", submit_when_complete: bool = False
                 desa=_desa(data),
                 description=data["description"],
                 answers=_answer_labels(category, data["answers"]),
+                landmark=data.get("landmark", ""),
+                secret=bool(data.get("secret")),
+                room=texts.SINGLE if not data.get("answers") else 2 * texts.MULTI,
             ),
             whatsapp=turn.whatsapp,
             photos=len(_conversation_photos(conversation)),
         )
     )
+
+
+def _tell_privacy(turn: Turn) -> None:
+    """Once in every conversation, before anything is sent: who sees the number."""
+    data = turn.conversation.data
+    if not data.get("privacy_told"):
+        turn.say(texts.privacy())
+        data["privacy_told"] = True
+
+
+def _category_choices(data) -> list[Category]:
+    by_pk = {c.pk: c for c in matching.active_categories()}
+    return [by_pk[pk] for pk in data.get("category_choices") or [] if pk in by_pk]
 
 
 def _choices(data) -> list[Desa]:
@@ -168,6 +210,8 @@ def answer(turn: Turn) -> None:
         return
     handler = {
         "category": _answer_category,
+        "category_choice": _answer_category_choice,
+        SECRET_STEP: _answer_secret,
         "desa": _answer_desa,
         "kecamatan": _answer_kecamatan,
         "desa_choice": _answer_desa_choice,
@@ -181,15 +225,77 @@ def answer(turn: Turn) -> None:
     handler(turn)
 
 
+def _story_goes_on(turn: Turn, *, anytime: bool = False) -> bool:
+    """More story (free words, not the answer asked for) arriving soon after
+    the last part, or `anytime` before confirming: kept, acknowledged in one
+    line, and the step asked again."""
+    data = turn.conversation.data
+    if not data.get("parts") or not story.looks_like_story(turn.text):
+        return False
+    if not anytime and not story.within_window(data, turn.inbound.received_at):
+        return False
+    story.add_part(data, turn.text, turn.inbound.received_at)
+    turn.say(texts.story_added())
+    advance(turn)
+    return True
+
+
+def _set_category(turn: Turn, category: Category) -> None:
+    turn.conversation.data["category"] = category.pk
+    turn.conversation.data["answers"] = {}
+    turn.conversation.data.pop("category_choices", None)
+
+
 def _answer_category(turn: Turn) -> None:
     categories = matching.active_categories()
-    found = matching.match_category(turn.text, categories)
-    if len(found) != 1:
-        advance(turn, problem=texts.answer_not_understood())
+    if turn.command == MENU:
+        turn.say(texts.category_menu(categories))
         return
-    turn.conversation.data["category"] = found[0].pk
-    turn.conversation.data["answers"] = {}
-    advance(turn)
+    found = matching.match_category(turn.text, categories)
+    if len(found) == 1:
+        _set_category(turn, found[0])
+        advance(turn)
+        return
+    if found:
+        turn.conversation.data["category_choices"] = [c.pk for c in found]
+        advance(turn)
+        return
+    if story.looks_like_story(turn.text):
+        # The story first, the category after: keep it and ask.
+        story.add_part(turn.conversation.data, turn.text, turn.inbound.received_at)
+        turn.say(texts.story_kept())
+        advance(turn)
+        return
+    turn.confused = True
+    advance(turn, problem=texts.category_not_understood(turn.text, len(categories)))
+
+
+def _answer_category_choice(turn: Turn) -> None:
+    choices = _category_choices(turn.conversation.data)
+    number = matching.parse_number(turn.text)
+    found = [choices[number - 1]] if number and 0 < number <= len(choices) else []
+    found = (
+        found
+        or matching.match_category(turn.text, choices)
+        or matching.match_category(turn.text, matching.active_categories())
+    )
+    if len(found) == 1:
+        _set_category(turn, found[0])
+        advance(turn)
+        return
+    turn.confused = True
+    advance(turn, problem=texts.answer_not_understood(turn.text))
+
+
+def _answer_secret(turn: Turn) -> None:
+    if matching.is_yes(turn.text) or matching.is_no(turn.text):
+        turn.conversation.data["secret"] = matching.is_yes(turn.text)
+        advance(turn)
+        return
+    if _story_goes_on(turn):
+        return
+    turn.confused = True
+    advance(turn, problem=texts.answer_not_understood(turn.text))
 
 
 def _set_desa(turn: Turn, desa: Desa, *, lat=None, lng=None) -> None:
@@ -217,21 +323,37 @@ def _answer_desa(turn: Turn) -> None:
     _desa_by_name(turn)
 
 
-def _desa_by_name(turn: Turn) -> None:
-    if not turn.text:
-        advance(turn, problem=texts.answer_not_understood())
-        return
-    match = matching.match_desa(turn.text)
+def desa_from_text(data: dict, text: str) -> bool:
+    """Fill the desa (or the candidates) from what was typed; a dusun, RT or
+    landmark after the name is kept as the landmark. False when nothing fits."""
+    name, landmark = matching.split_landmark(text)
+    match = matching.match_desa(name)
+    if match.desa is None and not match.choices and landmark:
+        match, landmark = matching.match_desa(text), ""
+    if landmark:
+        data["landmark"] = landmark[:200]
     if match.desa is not None:
-        _set_desa(turn, match.desa)
-        advance(turn)
-        return
-    data = turn.conversation.data
+        data["desa"] = match.desa.code
+        data.pop("choices", None)
+        return True
     if match.choices:
         data["choices"] = [d.code for d in match.choices]
+        return True
+    data.pop("choices", None)
+    return False
+
+
+def _desa_by_name(turn: Turn) -> None:
+    if not turn.text:
+        turn.confused = True
+        advance(turn, problem=texts.answer_not_understood())
+        return
+    if desa_from_text(turn.conversation.data, turn.text):
         advance(turn)
         return
-    data.pop("choices", None)
+    if _story_goes_on(turn):
+        return
+    turn.confused = True
     advance(turn, problem=texts.desa_not_found(turn.text))
 
 
@@ -251,7 +373,8 @@ def _answer_kecamatan(turn: Turn) -> None:
             turn.conversation.step = "desa_choice"
             turn.say(texts.desa_menu(desa_list))
             return
-        _show_kecamatan(turn, problem=texts.answer_not_understood())
+        turn.confused = True
+        _show_kecamatan(turn, problem=texts.answer_not_understood(turn.text))
         return
     _desa_by_name(turn)
 
@@ -267,7 +390,8 @@ def _answer_desa_choice(turn: Turn) -> None:
             _set_desa(turn, choices[index])
             advance(turn)
             return
-        turn.say(texts.desa_menu(choices, problem=texts.answer_not_understood(), with_kecamatan=True))
+        turn.confused = True
+        turn.say(texts.desa_menu(choices, problem=texts.answer_not_understood(turn.text), with_kecamatan=True))
         return
     if turn.inbound.lat is not None:
         _answer_desa(turn)
@@ -282,9 +406,10 @@ def _answer_description(turn: Turn) -> None:
         turn.say(texts.ask_description(whatsapp=True))
         return
     if len(text) < MIN_DESCRIPTION:
+        turn.confused = True
         turn.say(texts.description_too_short())
         return
-    turn.conversation.data["description"] = text
+    story.add_part(turn.conversation.data, text, turn.inbound.received_at, head=True)
     advance(turn)
 
 
@@ -295,31 +420,41 @@ def _answer_question(turn: Turn) -> None:
     if question is None:
         advance(turn)
         return
-    value = _parse_answer(question, turn.command, turn.text)
+    free_text = question.get("type", "text") in ("text", "textarea")
+    # A company's name is a few words; a long message right after the story is more story.
+    if free_text and len(turn.text) >= LONG_TEXT and _story_goes_on(turn):
+        return
+    value = _parse_answer(question, turn.text)
+    if value is None and _story_goes_on(turn):
+        return
     if value is None:
-        advance(turn, problem=texts.answer_not_understood())
+        turn.confused = True
+        advance(turn, problem=texts.answer_not_understood(turn.text))
         return
     turn.conversation.data.setdefault("answers", {})[code] = value
     turn.conversation.data.pop("question", None)
     advance(turn)
 
 
-def _parse_answer(question: dict, command: str, text: str):
+def _parse_answer(question: dict, text: str):
     qtype = question.get("type", "text")
     if qtype == "choice":
         choices = question.get("choices", [])
-        if command.isdecimal() and 1 <= int(command) <= len(choices):
-            return choices[int(command) - 1][0]
-        return None
+        index = matching.match_choice(text, choices)
+        return choices[index][0] if index is not None else None
     if qtype == "boolean":
-        if command in YES_WORDS:
+        if matching.is_yes(text):
             return True
-        if command in NO_WORDS:
+        if matching.is_no(text):
             return False
         return None
     if qtype == "integer":
-        digits = command.replace(".", "")
-        return int(digits) if digits.isdecimal() else None
+        if " ".join(matching.meaningful_words(text)) == "tidak ada":
+            return 0
+        digits = text.strip().replace(".", "")
+        return int(digits) if digits.isdecimal() else matching.parse_number(text)
+    if matching.is_dont_know(text):
+        return DONT_KNOW
     return text[:1000] if text else None
 
 
@@ -341,10 +476,13 @@ def _answer_confirm(turn: Turn) -> None:
     if _take_photos(turn) and not turn.text:
         turn.say(texts.confirm_hint())
         return
-    if turn.command in YES_WORDS:
+    if matching.is_yes(turn.text):
         _submit(turn)
         return
-    advance(turn)
+    if _story_goes_on(turn, anytime=True):
+        return
+    turn.confused = True
+    advance(turn, problem=texts.answer_not_understood(turn.text))
 
 
 # --- photos ----------------------------------------------------------------------------------------
@@ -406,6 +544,8 @@ def _submit(turn: Turn) -> None:
             lat=data.get("lat"),
             lng=data.get("lng"),
             details=data.get("answers") or {},
+            landmark=data.get("landmark", ""),
+            secret=bool(data.get("secret")),
             photos=photos,
             client_uuid=conversation_client_uuid(conversation.pk),
         )
@@ -418,7 +558,9 @@ def _submit(turn: Turn) -> None:
         advance(turn, problem=texts.not_submitted(messages))
         return
     close(conversation, Conversation.Status.DONE, turn.now, incident=incident)
-    turn.say(texts.report_received(incident))
+    told = bool(data.get("privacy_told"))
+    data["privacy_told"] = True
+    turn.say(texts.report_received(incident, whatsapp=turn.whatsapp, with_privacy=not told))
 
 
 def one_message(turn: Turn) -> None:
@@ -432,21 +574,17 @@ def one_message(turn: Turn) -> None:
     if category_text:
         found = matching.match_category(category_text, matching.active_categories())
         if len(found) == 1:
-            data["category"] = found[0].pk
-            data["answers"] = {}
+            _set_category(turn, found[0])
+        elif found:
+            data["category_choices"] = [c.pk for c in found]
         else:
-            problems.append(texts.answer_not_understood())
-    if desa_text:
-        match = matching.match_desa(desa_text)
-        if match.desa is not None:
-            data["desa"] = match.desa.code
-        elif match.choices:
-            data["choices"] = [d.code for d in match.choices]
-        else:
-            problems.append(texts.desa_not_found(desa_text))
-    if len(description) >= MIN_DESCRIPTION:
-        data["description"] = description
+            problems.append(texts.category_not_understood(category_text, len(matching.active_categories())))
+    if desa_text and not desa_from_text(data, desa_text):
+        problems.append(texts.desa_not_found(desa_text))
+    if len(description) >= MIN_DESCRIPTION or (description and data.get("parts")):
+        story.add_part(data, description, turn.inbound.received_at, head=True)
     elif description:
         problems.append(texts.description_too_short())
+    turn.confused = bool(problems)
     _take_photos(turn)
-    advance(turn, problem=" ".join(problems), submit_when_complete=not problems)
+    advance(turn, problem=" ".join(problems), submit_when_complete=not problems and not data.get("category_choices"))

@@ -125,7 +125,8 @@ def _process(inbound: InboundMessage) -> None:
     over, first_over = _over_limit(inbound)
     if over:
         _ignore(inbound, IGNORED_FLOOD, now)
-        if first_over:
+        # One notice per flood: a number already told it is not understood gets no second one.
+        if first_over and not engine.confusion_noticed(channel=inbound.channel, sender=inbound.sender):
             with translation.override(settings.LANGUAGE_CODE):
                 text = texts.too_many_messages()
             reply_enqueue(inbound, text, kind=Kind.NOTICE, answered=False)

@@ -1,4 +1,5 @@
-"""Writes of the message channels: storing what arrives, blocking numbers.
+"""Writes of the message channels: storing what arrives, blocking numbers,
+what a reporter adds to a report already made by SMS/WhatsApp.
 
 Every channel's webhook turns its payload into an InboundPayload and calls
 `inbound_message_receive`, which stores it (once per provider id) and
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,11 +21,13 @@ from incidents import audit, permissions
 from incidents.channels.cleaning import clean_json, clean_text
 from incidents.channels.models import BlockedNumber, Contact, InboundMessage
 from incidents.channels.phone import MAX_CONTACT_LENGTH, contact_id
+from incidents.models import EventKind, Incident, IncidentEvent
 from kitaaman.outbox import outbox_enqueue
 
 TASK_PROCESS_INBOUND = "incidents.channels.tasks.process_inbound"
 NUMBER_BLOCKED = "channels.number_blocked"
 NUMBER_UNBLOCKED = "channels.number_unblocked"
+MAX_DESCRIPTION = 5000
 
 
 @dataclass
@@ -148,3 +152,48 @@ def number_unblock(*, user, blocked_id: int, ip=None) -> None:
         return
     audit.record(NUMBER_UNBLOCKED, user=user, ip=ip, data={"number": blocked.number})
     blocked.delete()
+
+
+def reporter_label(channel: str) -> str:
+    return _("Pelapor (%(channel)s)") % {"channel": "SMS" if channel == "sms" else "WhatsApp"}
+
+
+@transaction.atomic
+def reporter_addition_add(*, incident: Incident, channel: str, text: str, join: bool, now=None) -> IncidentEvent:
+    """What the reporter sent after the report was made, on its timeline
+    (internal: it may name people). With `join` (the rest of a story that
+    arrived in parts) it is also appended to the description."""
+    now = now or timezone.now()
+    text = " ".join((text or "").split())[:2000]
+    if join:
+        description = f"{incident.description} {text}"[:MAX_DESCRIPTION]
+        Incident.objects.filter(pk=incident.pk).update(
+            description=description, version=F("version") + 1, updated_at=now
+        )
+        incident.description = description
+    return IncidentEvent.objects.create(
+        incident=incident,
+        kind=EventKind.NOTE,
+        actor_label=reporter_label(channel),
+        note=_("Tambahan dari pelapor: %(text)s") % {"text": text},
+        data={"reporter_addition": True, "channel": channel, "joined": join},
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def report_make_secret(*, incident: Incident, channel: str, now=None) -> None:
+    """RAHASIA after the report was made: the name and number are hidden
+    (anonymous) and the report is confidential, as the reporter asked."""
+    now = now or timezone.now()
+    Incident.objects.filter(pk=incident.pk).update(
+        anonymous=True, confidential=True, version=F("version") + 1, updated_at=now
+    )
+    IncidentEvent.objects.create(
+        incident=incident,
+        kind=EventKind.EDIT,
+        actor_label=reporter_label(channel),
+        note=_("Pelapor meminta nama dan nomornya dirahasiakan."),
+        data={"anonymous": True, "confidential": True},
+        created_at=now,
+    )

@@ -28,6 +28,8 @@ def conversation_report_submit(
     lng: float | None,
     details: dict,
     photos: list,
+    landmark: str = "",
+    secret: bool = False,
     client_uuid: uuid.UUID,
 ) -> Incident:
     """Raises ValidationError (field -> Indonesian messages) as the intake does."""
@@ -35,14 +37,17 @@ def conversation_report_submit(
         Submission(
             category=category,
             description=description,
-            place=Place(desa_code=desa_code, lat=lat, lng=lng),
+            place=Place(desa_code=desa_code, lat=lat, lng=lng, detail=landmark),
             # The sender's number is the reporter's contact; the desk masks it like any contact.
-            reporter=Reporter(phone=sender),
+            # RAHASIA (or "yes" to the conflict question) hides it from everyone but the officers.
+            reporter=Reporter(phone=sender, anonymous=secret),
             details=details,
             photos=photos,
-            # The resident agreed by confirming (YA) or by sending the one-message form,
-            # whose help text says the number is kept to follow the report up.
+            # The guided conversation tells who sees the number (texts.privacy) before the
+            # resident confirms with YA. The one-message form is sent on the resident's own
+            # initiative and its reply tells the same at once, with RAHASIA to hide the number.
             consent=True,
+            confidential=secret,
             channel=channel,
             client_uuid=client_uuid,
         )

@@ -1,77 +1,130 @@
 """What the portal says by SMS and WhatsApp: short, plain Bahasa Indonesia,
-one instruction per message. Built while the portal's language is active
-(the processing task sets it), so every string is in the catalogue."""
+one instruction per message, everyday words. Every SMS part is paid for, so
+the texts say what the villager needs and no more (a clean guided report
+costs at most six parts in all); gsm.sms_text makes them GSM-7 before they
+leave. Built while the portal's language is active (the processing task
+sets it), so every string is in the catalogue."""
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from incidents.models import Status
+from kitaaman.gsm import MULTI, SINGLE
 
-NOTE_EXCERPT = 300
+# A status in the words a villager uses.
+STATUS_WORDS = {
+    Status.BARU: _lazy("belum diperiksa petugas"),
+    Status.DIVERIFIKASI: _lazy("sudah dicek petugas"),
+    Status.DITANGANI: _lazy("sedang ditangani"),
+    Status.SELESAI: _lazy("selesai"),
+    Status.DITOLAK: _lazy("tidak dapat ditindaklanjuti"),
+    Status.DUPLIKAT: _lazy("digabung dengan laporan lain yang sama"),
+}
+# An officer's note longer than this goes out cut at a word, with the CEK hint
+# (CEK sends it whole).
+NOTE_IN_STATUS = 2 * MULTI
 
 
 def _site(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _excerpt(text: str, limit: int = NOTE_EXCERPT) -> str:
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` on one line, at most `limit` characters, cut between words with "..."."""
     text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 3]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:") + "..."
+
+
+def status_words(status: str) -> str:
+    return str(STATUS_WORDS.get(status, Status(status).label))
 
 
 def when(value) -> str:
     return date_format(timezone.localtime(value), "j M Y H.i") + " WIB"
 
 
-def help_text(*, expired: bool = False) -> str:
-    lines = []
-    if expired:
-        lines.append(
-            _("Laporan yang sedang Anda isi dibatalkan karena tidak ada balasan selama %(minutes)s menit.")
-            % {"minutes": settings.CHANNELS_CONVERSATION_IDLE_MINUTES}
-        )
-    lines += [
-        _("KITA AMAN Muratara. Untuk melapor kejadian, balas LAPOR."),
-        _("Sekali kirim: LAPOR#jenis#desa#uraian, contoh LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang."),
-        _("Cek laporan: CEK kode-laporan. Berhenti menerima kabar: STOP."),
-    ]
-    return "\n".join(lines)
+def privacy() -> str:
+    """Said once in every conversation: who sees the number, and how to keep it secret."""
+    return _("Nomor Anda hanya dilihat petugas, tak pernah diumumkan. Mau dirahasiakan? Balas RAHASIA.")
+
+
+def help_text() -> str:
+    return "\n".join(
+        [
+            _("KITA AMAN Muratara. Untuk melapor balas LAPOR, atau LAPOR#jenis#desa#cerita."),
+            _("Cek laporan: CEK kode. Berhenti terima kabar: STOP."),
+        ]
+    )
+
+
+def resumed() -> str:
+    return _("Laporan Anda yang belum selesai masih tersimpan.")
+
+
+def expired() -> str:
+    return _("Laporan yang belum selesai sudah lewat sehari dan dihapus.")
+
+
+def menu_name(category) -> str:
+    # "Gangguan ketertiban umum / pelanggaran Perda" -> its first half on the menu.
+    return category.name.split(" / ")[0]
 
 
 def category_menu(categories, *, problem: str = "") -> str:
     lines = [problem] if problem else []
-    lines.append(_("Pilih jenis kejadian, balas dengan angkanya:"))
-    lines += [f"{i}. {c.name}" for i, c in enumerate(categories, start=1)]
-    lines.append(_("Balas BATAL untuk berhenti."))
+    lines.append(_("Kejadian apa? Balas angka atau namanya:"))
+    lines += [f"{i}. {menu_name(c)}" for i, c in enumerate(categories, start=1)]
     return "\n".join(lines)
+
+
+def ask_category_short() -> str:
+    return _("Kejadian apa? Tulis namanya, mis. banjir, kebakaran, konflik. Balas MENU untuk daftar.")
+
+
+def category_choice(categories) -> str:
+    lines = [_("Yang mana? Balas angkanya:")]
+    lines += [f"{i}. {menu_name(c)}" for i, c in enumerate(categories, start=1)]
+    return "\n".join(lines)
+
+
+def category_not_understood(typed: str, count: int) -> str:
+    return _('Belum dimengerti jenis kejadian "%(typed)s". Balas angka 1-%(n)s atau kata seperti banjir.') % {
+        "typed": cut_at_word(typed, 20),
+        "n": count,
+    }
 
 
 def ask_desa(*, whatsapp: bool, problem: str = "") -> str:
     lines = [problem] if problem else []
-    lines.append(_("Di desa/kelurahan mana kejadiannya? Tulis nama desanya, contoh: Muara Rupit."))
+    lines.append(_("Di desa/kelurahan mana? Tulis namanya, boleh dengan dusun/RT. Balas 0 untuk daftar kecamatan."))
     if whatsapp:
         lines.append(_("Anda juga dapat mengirim lokasi (Bagikan lokasi)."))
-    lines.append(_("Balas 0 untuk memilih dari daftar per kecamatan."))
     return "\n".join(lines)
 
 
 def desa_not_found(typed: str) -> str:
-    return _('Desa/kelurahan "%(typed)s" tidak ditemukan di Kabupaten Musi Rawas Utara.') % {"typed": typed[:60]}
+    return _('Belum dimengerti nama desa "%(typed)s".') % {"typed": cut_at_word(typed, 30)}
 
 
 def kecamatan_menu(kecamatan, *, problem: str = "") -> str:
     lines = [problem] if problem else []
-    lines.append(_("Pilih kecamatan, balas dengan angkanya:"))
+    lines.append(_("Pilih kecamatan, balas angkanya:"))
     lines += [f"{i}. {k.name}" for i, k in enumerate(kecamatan, start=1)]
     return "\n".join(lines)
 
 
 def desa_menu(desa_list, *, problem: str = "", with_kecamatan: bool = False) -> str:
     lines = [problem] if problem else []
-    lines.append(_("Pilih desa/kelurahan, balas dengan angkanya:"))
+    lines.append(_("Pilih desa, balas angkanya:"))
     for i, desa in enumerate(desa_list, start=1):
         suffix = f" ({_('Kec.')} {desa.kecamatan.name})" if with_kecamatan else ""
         lines.append(f"{i}. {desa.name}{suffix}")
@@ -81,14 +134,16 @@ def desa_menu(desa_list, *, problem: str = "", with_kecamatan: bool = False) -> 
 
 def ask_description(*, whatsapp: bool) -> str:
     if whatsapp:
-        return _(
-            "Ceritakan singkat apa yang terjadi (apa, sejak kapan, ada korban atau tidak). Anda boleh mengirim foto."
-        )
-    return _("Ceritakan singkat apa yang terjadi (apa, sejak kapan, ada korban atau tidak).")
+        return _("Ceritakan apa yang terjadi. Anda boleh mengirim foto.")
+    return _("Ceritakan apa yang terjadi. Boleh dalam beberapa SMS.")
 
 
 def description_too_short() -> str:
-    return _("Uraian terlalu singkat. Ceritakan apa yang terjadi dalam satu atau dua kalimat.")
+    return _("Ceritanya terlalu pendek. Tulis apa yang terjadi dalam satu atau dua kalimat.")
+
+
+def voice_note() -> str:
+    return _("Maaf, kami tidak dapat mendengar pesan suara. Mohon ketik ceritanya.")
 
 
 def ask_question(question: dict, *, problem: str = "") -> str:
@@ -96,39 +151,70 @@ def ask_question(question: dict, *, problem: str = "") -> str:
     qtype = question.get("type", "text")
     label = question["label"]
     if qtype == "choice":
-        lines.append(_("%(label)s Balas dengan angkanya:") % {"label": label})
+        lines.append(_("%(label)s Balas angkanya:") % {"label": label})
         lines += [f"{i}. {choice[1]}" for i, choice in enumerate(question.get("choices", []), start=1)]
     elif qtype == "boolean":
         lines.append(_("%(label)s Balas YA atau TIDAK.") % {"label": label})
     elif qtype == "integer":
-        lines.append(_("%(label)s Balas dengan angka.") % {"label": label})
+        lines.append(_("%(label)s Balas dengan angka (0 bila tidak ada).") % {"label": label})
     else:
-        lines.append(label)
+        lines.append(_("%(label)s? Balas TIDAK TAHU bila tidak tahu.") % {"label": label.rstrip("?")})
     return "\n".join(lines)
 
 
-def answer_not_understood() -> str:
-    return _("Jawaban tidak dikenali.")
+def answer_not_understood(what: str = "") -> str:
+    if what:
+        return _('Belum dimengerti jawaban "%(what)s".') % {"what": cut_at_word(what, 20)}
+    return _("Belum dimengerti.")
+
+
+def ask_secret() -> str:
+    return _("Rahasiakan nama & nomor Anda dari pihak lain? Balas YA atau TIDAK.")
+
+
+def secret_noted() -> str:
+    return _("Baik, nama & nomor Anda dirahasiakan, hanya petugas yang tahu.")
+
+
+def secret_report(code: str) -> str:
+    return _("Baik, nama & nomor Anda pada laporan %(code)s dirahasiakan.") % {"code": code}
+
+
+def story_added(code: str = "") -> str:
+    if code:
+        return _("Tambahan cerita dicatat pada laporan %(code)s.") % {"code": code}
+    return _("Tambahan cerita dicatat.")
 
 
 def confirm(data_lines: list[str], *, whatsapp: bool, photos: int) -> str:
-    lines = [_("Periksa laporan Anda:"), *data_lines]
+    lines = [*data_lines]
     if whatsapp:
         if photos:
             lines.append(_("Foto: %(n)s") % {"n": photos})
         lines.append(_("Anda masih boleh mengirim foto sebelum mengirim laporan."))
-    lines.append(_("Dengan membalas YA, Anda setuju nomor ini dicatat untuk menindaklanjuti laporan."))
-    lines.append(_("Balas YA untuk mengirim, atau BATAL untuk membatalkan."))
+    lines.append(_("Benar? Balas YA untuk kirim, BATAL untuk batal."))
     return "\n".join(lines)
 
 
-def summary_lines(*, category, desa, description: str, answers: list[tuple[str, str]]) -> list[str]:
-    lines = [
-        _("Jenis: %(name)s") % {"name": category.name},
-        _("Lokasi: %(desa)s, Kec. %(kecamatan)s") % {"desa": desa.name, "kecamatan": desa.kecamatan.name},
-        _("Uraian: %(text)s") % {"text": _excerpt(description, 200)},
-    ]
-    lines += [f"{label}: {value}" for label, value in answers]
+def summary_lines(
+    *,
+    category,
+    desa,
+    description: str,
+    answers: list[tuple[str, str]],
+    landmark: str = "",
+    secret: bool = False,
+    room: int = SINGLE,
+) -> list[str]:
+    """The report in a few short lines; the story is cut (at a word) to fit `room` characters in all."""
+    place = f"{desa.name} {landmark}".strip()
+    lines = [f"{menu_name(category)}, {place}."]
+    lines += [f"{label.rstrip('?')}: {value}" for label, value in answers]
+    if secret:
+        lines.append(_("Nama & nomor dirahasiakan."))
+    # What follows the story: the "YA to send" line (texts.confirm).
+    fixed = sum(len(line) + 1 for line in lines) + 60
+    lines.append(f'"{cut_at_word(description, max(40, room - fixed - 2))}"')
     return lines
 
 
@@ -160,12 +246,13 @@ def not_submitted(messages: list[str]) -> str:
     return _("Laporan belum dapat dikirim: %(errors)s") % {"errors": " ".join(messages)}
 
 
-def report_received(incident) -> str:
-    path = reverse("track_code", args=[incident.tracking_code])
-    return _(
-        "Terima kasih. Laporan Anda diterima dengan kode %(code)s. Simpan kode ini. "
-        "Cek status: balas CEK %(code)s atau buka %(link)s"
-    ) % {"code": incident.tracking_code, "link": _site(path)}
+def report_received(incident, *, whatsapp: bool = False, with_privacy: bool = False) -> str:
+    text = _("Laporan diterima, kode %(code)s. Cek: CEK %(code)s") % {"code": incident.tracking_code}
+    if whatsapp:
+        text += " " + _site(reverse("track_code", args=[incident.tracking_code]))
+    if with_privacy:
+        text += "\n" + privacy()
+    return text
 
 
 def cancelled() -> str:
@@ -185,31 +272,35 @@ def check_not_found(code: str) -> str:
 
 
 def check_answer(incident, *, changed_at, note: str) -> str:
+    """The status and the officers' last public note, whole (across parts if need be)."""
     text = _("Laporan %(code)s: %(status)s (sejak %(when)s).") % {
         "code": incident.tracking_code,
-        "status": Status(incident.status).label,
+        "status": status_words(incident.status),
         "when": when(changed_at),
     }
     if note:
-        text += " " + _("Catatan petugas: %(note)s") % {"note": _excerpt(note)}
+        text += " " + _("Catatan petugas: %(note)s") % {"note": " ".join(note.split())}
     return text
 
 
 def status_update(incident, *, status: str, note: str) -> str:
-    text = _("KITA AMAN: laporan %(code)s kini %(status)s.") % {
-        "code": incident.tracking_code,
-        "status": Status(status).label,
-    }
+    text = _("Laporan %(code)s %(status)s.") % {"code": incident.tracking_code, "status": status_words(status)}
     if note:
-        text += " " + _("Catatan petugas: %(note)s") % {"note": _excerpt(note)}
-    text += " " + _("Balas STOP bila tidak ingin menerima kabar lagi.")
-    return text
+        whole = " ".join(note.split())
+        if len(whole) > NOTE_IN_STATUS:
+            whole = (
+                cut_at_word(whole, NOTE_IN_STATUS)
+                + " "
+                + _("Selengkapnya: CEK %(code)s") % {"code": incident.tracking_code}
+            )
+        text += " " + _("Catatan petugas: %(note)s") % {"note": whole}
+    return text + " " + _("Balas STOP bila tak ingin kabar lagi.")
 
 
 def status_template_params(incident, *, status: str, note: str) -> list[str]:
     """The body parameters of the WhatsApp status template: {{1}} code,
     {{2}} status, {{3}} note (a dash when there is none)."""
-    return [incident.tracking_code, str(Status(status).label), _excerpt(note) or "-"]
+    return [incident.tracking_code, status_words(status), cut_at_word(note, 300) or "-"]
 
 
 def opted_out() -> str:
@@ -224,5 +315,49 @@ def too_many_messages() -> str:
     return _("Terlalu banyak pesan dalam waktu singkat. Pesan Anda berikutnya tidak diproses untuk sementara.")
 
 
+def confused_notice() -> str:
+    return _("Pesan Anda belum kami mengerti. Balas LAPOR untuk melapor, atau hubungi kantor Satpol PP.")
+
+
 def processing_failed() -> str:
     return _("Maaf, pesan Anda belum dapat diproses karena gangguan. Silakan coba lagi nanti.")
+
+
+def story_kept() -> str:
+    return _("Cerita Anda dicatat.")
+
+
+def subscribe_usage() -> str:
+    return _("Untuk menerima peringatan bencana desa Anda, tulis DAFTAR nama-desa, contoh: DAFTAR Muara Rupit.")
+
+
+def subscribe_which(names: list[str]) -> str:
+    return _("Desa yang mana? Tulis DAFTAR dengan salah satu: %(names)s.") % {"names": ", ".join(names)}
+
+
+def subscribe_ask(desa: str) -> str:
+    return _("Terima peringatan bencana untuk desa %(desa)s lewat SMS ke nomor ini? Balas YA atau TIDAK.") % {
+        "desa": desa
+    }
+
+
+def subscribed(desa: str) -> str:
+    return _("Nomor ini terdaftar menerima peringatan desa %(desa)s. Balas BERHENTI untuk berhenti.") % {"desa": desa}
+
+
+def subscribe_cancelled() -> str:
+    return _("Tidak didaftarkan.")
+
+
+def subscribe_unavailable() -> str:
+    return _("Maaf, pendaftaran peringatan lewat SMS belum dapat dilakukan untuk nomor ini.")
+
+
+def warnings_stopped() -> str:
+    return _("Peringatan bencana ke nomor ini juga dihentikan.")
+
+
+def reply_usage() -> str:
+    return _(
+        "Untuk menambah cerita pada laporan Anda, tulis BALAS kode-laporan pesan, contoh: BALAS KA-ABCD-EFGHJ air sudah surut."
+    )

@@ -2,7 +2,9 @@
 
 A subscription is confirmed through a link sent to the address (so nobody
 can subscribe someone else's phone), and ended with the link in every
-message, which deletes every subscription of that address.
+message, which deletes every subscription of that address. By SMS
+(`DAFTAR <desa>`, confirmed with YA from the same number; `BERHENTI`) the
+number itself proves it is theirs: the same subscribers, confirmed at once.
 """
 
 import re
@@ -99,4 +101,33 @@ def subscribers_purge_unconfirmed(*, now: datetime | None = None) -> int:
     deleted, _rows = Subscriber.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - UNCONFIRMED_KEPT
     ).delete()
+    return deleted
+
+
+def subscriber_sms_subscribe(*, number: str, desa_code: str, now: datetime | None = None, **kwargs) -> int:
+    """Receiver of incidents.signals.warnings_sms_subscribe: the number
+    confirmed by SMS. Returns 1 when it is (now) a confirmed subscriber."""
+    desa = Desa.objects.filter(code=desa_code).first()
+    try:
+        address = normalize_phone(number)
+    except ValidationError:
+        return 0
+    if desa is None:
+        return 0
+    subscriber, _created = Subscriber.objects.get_or_create(
+        desa=desa, address=address, defaults={"channel": Subscriber.Channel.SMS}
+    )
+    if subscriber.confirmed_at is None:
+        Subscriber.objects.filter(pk=subscriber.pk).update(confirmed_at=now or timezone.now())
+    return 1
+
+
+def subscriber_sms_unsubscribe(*, number: str, **kwargs) -> int:
+    """Receiver of incidents.signals.warnings_sms_unsubscribe: every
+    subscription of the number ends, as the link in a message does."""
+    try:
+        address = normalize_phone(number)
+    except ValidationError:
+        return 0
+    deleted, _rows = Subscriber.objects.filter(address=address).delete()
     return deleted

@@ -57,7 +57,7 @@ def test_the_report_page_shows_the_conversation_that_produced_it(sms_report, per
     page = login(personas.officer_rupit).get(f"/petugas/laporan/{sms_report.pk}/").content.decode()
     assert 'id="percakapan"' in page and SENDER in page
     assert "Air sungai meluap setinggi lutut" in page
-    assert sms_report.tracking_code in page and "Pilih jenis kejadian" in page  # the answers sent back
+    assert sms_report.tracking_code in page and "Kejadian apa?" in page  # the answers sent back
     # The officer of the kecamatan sees it but may not block the number.
     assert "blokir-pengirim" not in page
     page = login(personas.koordinator).get(f"/petugas/laporan/{sms_report.pk}/").content.decode()

@@ -25,7 +25,7 @@ MUARA_RUPIT = "16.13.01.1007"
 
 def test_a_whole_conversation_ends_in_a_report_in_the_right_desa_and_a_reply_with_its_code(sms, provider):
     (menu,) = sms("LAPOR")
-    assert "Pilih jenis kejadian" in menu and "Banjir" in menu
+    assert "Kejadian apa?" in menu and "Banjir" in menu
     (ask_desa,) = sms(menu_number("bencana-banjir"))
     assert "desa/kelurahan mana" in ask_desa
     # A prefix and a typo: "desa muara rupt" is Kelurahan Muara Rupit.
@@ -40,7 +40,8 @@ def test_a_whole_conversation_ends_in_a_report_in_the_right_desa_and_a_reply_wit
     assert incident.category.code == "bencana-banjir"
     assert incident.channel == "sms" and incident.reporter_phone == SENDER
     assert incident.description.startswith("Air sungai meluap")
-    assert incident.tracking_code in done and f"/lacak/{incident.tracking_code}/" in done
+    # By SMS the code and CEK; the link (50 paid characters) only on WhatsApp.
+    assert incident.tracking_code in done and f"CEK {incident.tracking_code}" in done
     conversation = Conversation.objects.get()
     assert conversation.status == "done" and conversation.incident == incident
     assert InboundMessage.objects.filter(state="processed", conversation=conversation).count() == 5
@@ -67,8 +68,9 @@ def test_the_one_message_form_asks_for_what_it_could_not_understand(sms):
     # "kebakaran" is a word of two categories: the resident chooses from the menu,
     # and what was understood (the desa and the story) is kept.
     (reply,) = sms("lapor # kebakaran # Noman # Rumah warga terbakar tadi malam")
-    assert "Pilih jenis kejadian" in reply and not Incident.objects.exists()
-    (reply,) = sms(menu_number("kebakaran-permukiman"))
+    assert "Yang mana?" in reply and "1. Kebakaran hutan" in reply and "2. Kebakaran permukiman" in reply
+    assert not Incident.objects.exists()
+    (reply,) = sms("2")
     assert "Jumlah" in reply or "bangunan" in reply.lower()
     (reply,) = sms("2")
     assert "Noman" in reply and "YA" in reply
@@ -85,14 +87,17 @@ def test_required_questions_of_a_conflict_are_asked_one_by_one(sms):
     # The resident's plain question; the legal classification is the officers' (asked on the desk).
     assert "pokok masalah" in question and "1." in question and "UU 7/2012" not in question
     (question,) = sms("9")
-    assert "tidak dikenali" in question
+    assert 'Belum dimengerti jawaban "9"' in question
     (question,) = sms("2")
     assert "kekerasan" in question.lower() and "YA atau TIDAK" in question
+    (secret,) = sms("tidak")
+    assert "Rahasiakan nama & nomor" in secret and "YA atau TIDAK" in secret
     (summary,) = sms("tidak")
     assert "YA" in summary
     sms("YA")
     incident = Incident.objects.get()
     assert incident.details["pokok_masalah"] == "batas-wilayah" and incident.details["ada_kekerasan"] is False
+    assert not incident.anonymous and not incident.confidential
     assert "sumber_konflik" not in incident.details
 
 
@@ -126,7 +131,7 @@ def test_unknown_desa_says_so(sms):
     sms("LAPOR")
     sms(menu_number("bencana-banjir"))
     (reply,) = sms("Jakarta Selatan")
-    assert "tidak ditemukan" in reply and "Balas 0" in reply
+    assert 'Belum dimengerti nama desa "Jakarta Selatan"' in reply and "Balas 0" in reply
 
 
 def test_cek_answers_status_and_last_public_note_only(sms, personas, make_incident):
@@ -136,7 +141,7 @@ def test_cek_answers_status_and_last_public_note_only(sms, personas, make_incide
     )
     incident_note_add(incident=incident, actor=personas.koordinator, text="catatan internal rahasia", public=False)
     (reply,) = sms(f"cek {incident.tracking_code.lower()}")
-    assert incident.tracking_code in reply and "Diverifikasi" in reply
+    assert incident.tracking_code in reply and "sudah dicek petugas" in reply
     assert "Tim BPBD menuju lokasi" in reply and "rahasia" not in reply
     (reply,) = sms("CEK KA-2345-6789A")
     assert "tidak ditemukan" in reply
@@ -225,12 +230,24 @@ def test_batal_ends_the_conversation(sms):
     assert "LAPOR" in reply  # no conversation any more: the help text
 
 
-def test_an_idle_conversation_expires_after_thirty_minutes(sms):
+def test_a_lapsed_conversation_keeps_what_was_written_and_asks_for_the_missing_step(sms):
     sms("LAPOR")
     sms(menu_number("bencana-banjir"))
-    Conversation.objects.update(last_activity_at=Conversation.objects.get().last_activity_at - timedelta(minutes=31))
+    sms("Noman")
+    Conversation.objects.update(last_activity_at=Conversation.objects.get().last_activity_at - timedelta(hours=3))
+    (reply,) = sms("Air sungai masuk ke rumah warga sejak subuh tadi.")
+    assert "masih tersimpan" in reply and "Banjir, Noman" in reply and "YA" in reply
+    sms("ya")
+    incident = Incident.objects.get()
+    assert incident.desa.name == "Noman" and incident.description.startswith("Air sungai masuk")
+
+
+def test_a_conversation_left_for_more_than_a_day_is_dropped(sms):
+    sms("LAPOR")
+    sms(menu_number("bencana-banjir"))
+    Conversation.objects.update(last_activity_at=Conversation.objects.get().last_activity_at - timedelta(hours=25))
     (reply,) = sms("Noman")
-    assert "30 menit" in reply and "LAPOR" in reply
+    assert "lewat sehari" in reply and "LAPOR" in reply
     assert Conversation.objects.get().status == "expired"
 
 
@@ -323,5 +340,5 @@ def test_messages_left_pending_are_picked_up_by_the_sweep(client, channel_settin
 def test_characters_that_look_like_digits_are_not_numbers(sms, text):
     sms("LAPOR")
     (reply,) = sms(text)
-    assert "tidak dikenali" in reply
+    assert "Belum dimengerti jenis kejadian" in reply
     assert InboundMessage.objects.filter(state="processed").count() == 2

@@ -58,7 +58,9 @@ def test_a_status_change_with_a_public_note_reaches_the_sms_reporter_once_also_w
         app.tasks[name].apply(kwargs=kwargs, task_id=task_id, throw=True)
     news = provider.sms_texts()[before:]
     assert len(news) == 1
-    assert incident.tracking_code in news[0] and "Diverifikasi" in news[0] and "Tim BPBD menuju lokasi" in news[0]
+    assert (
+        incident.tracking_code in news[0] and "sudah dicek petugas" in news[0] and "Tim BPBD menuju lokasi" in news[0]
+    )
     assert OutboundMessage.objects.get(kind="status").state == "sent"
 
 
@@ -69,7 +71,7 @@ def test_an_internal_note_is_not_sent_but_the_new_status_is(sms_report, personas
             incident=sms_report, actor=personas.koordinator, to="diverifikasi", note="nomor HP kades", public=False
         )
     (news,) = provider.sms_texts()[before:]
-    assert "Diverifikasi" in news and "kades" not in news
+    assert "sudah dicek petugas" in news and "kades" not in news
 
 
 def test_a_note_without_a_status_change_sends_nothing(sms_report, personas, provider, committing):
@@ -93,7 +95,7 @@ def test_stop_ends_the_news_and_mulai_brings_it_back(sms, sms_report, personas, 
     with committing():
         incident_transition(incident=sms_report, actor=personas.koordinator, to="ditangani", note="", public=True)
     (news,) = provider.sms_texts()[-1:]
-    assert "Ditangani" in news
+    assert "sedang ditangani" in news
 
 
 def test_stop_on_one_channel_covers_the_number_on_the_other(sms_report, personas, provider, committing, client):

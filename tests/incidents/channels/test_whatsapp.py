@@ -153,7 +153,7 @@ def test_several_messages_in_one_post_are_handled_in_order(client, channel_setti
         )
     assert response.json()["stored"] == 3
     texts = provider.wa_texts()
-    assert "Pilih jenis" in texts[0] and "desa/kelurahan mana" in texts[1] and "Ceritakan" in texts[2]
+    assert "Kejadian apa?" in texts[0] and "desa/kelurahan mana" in texts[1] and "Ceritakan" in texts[2]
 
 
 def test_a_replayed_message_id_is_stored_once(client, channel_settings, committing, provider):
@@ -194,7 +194,7 @@ def test_news_within_24_hours_is_text_and_later_the_template(wa, provider, perso
     assert last["type"] == "template"
     assert last["template"]["name"] == "kabar_laporan" and last["template"]["language"] == {"code": "id"}
     params = [p["text"] for p in last["template"]["components"][0]["parameters"]]
-    assert params == [incident.tracking_code, "Ditangani", "Perahu karet dikirim"]
+    assert params == [incident.tracking_code, "sedang ditangani", "Perahu karet dikirim"]
     assert OutboundMessage.objects.filter(kind="status", template="kabar_laporan").count() == 1
 
 
@@ -225,7 +225,7 @@ def test_a_location_sent_before_the_category_is_kept(wa):
     wa(wa_message(text="LAPOR"))
     lat, lng = MUARA_RUPIT_POINT
     (menu,) = wa(wa_message("location", lat=lat, lng=lng))
-    assert "Pilih jenis kejadian" in menu
+    assert "Kejadian apa?" in menu
     (ask_story,) = wa(wa_message(text=menu_number("bencana-banjir")))
     assert "Ceritakan" in ask_story
     wa(wa_message(text="Air masuk ke rumah warga setinggi lutut."))
@@ -242,3 +242,14 @@ def test_the_admin_lists_messages_read_only(admin_client, wa):
     # The answers are rows of the one outbound ledger.
     assert admin_client.get("/admin/kitaaman/outboundmessage/").status_code == 200
     assert admin_client.get("/admin/channels/blockednumber/add/").status_code == 403
+
+
+def test_a_voice_note_is_answered_with_please_type_and_the_step_stays(wa):
+    wa(wa_message(text="LAPOR"))
+    wa(wa_message(text=menu_number("bencana-banjir")))
+    wa(wa_message(text="Noman"))
+    (reply,) = wa(wa_message("audio"))
+    assert "tidak dapat mendengar pesan suara" in reply and "ketik" in reply
+    assert "Terlalu singkat" not in reply and "terlalu pendek" not in reply
+    (summary,) = wa(wa_message(text="Air masuk ke rumah warga setinggi lutut."))
+    assert "Banjir, Noman" in summary
