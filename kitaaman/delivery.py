@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import region
 from .models import NotificationDelivery
 from .sms import send_sms
 
@@ -63,7 +64,7 @@ def _send(message: Outgoing) -> None:
         send_sms(to=message.recipient, text=message.text)
         return
     mail = EmailMultiAlternatives(
-        subject=message.subject, body=message.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[message.recipient]
+        subject=message.subject, body=message.text, from_email=region.default_from_email(), to=[message.recipient]
     )
     if message.html:
         mail.attach_alternative(message.html, "text/html")

@@ -6,6 +6,7 @@ without it (a newcomer's laptop) such tests skip with the reason.
 """
 
 import os
+from importlib import import_module
 import shutil
 import socket
 
@@ -154,6 +155,10 @@ def _reference_data_after_flush(request):
     from incidents.reference.seed import seed_reference
     from spm.seed import seed_spm
 
+    from kitaaman.models import RegionProfile
+
+    if not RegionProfile.objects.exists():
+        import_module("kitaaman.migrations.0003_region_profile").create_profile(apps, None)
     if not Kecamatan.objects.exists():
         seed_reference(apps)
         seed_spm(apps)

@@ -9,12 +9,19 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from incidents.models import Status
+from kitaaman import region
 
 NOTE_EXCERPT = 300
 
 
 def _site(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def _region() -> dict:
+    """The region words of a reply (from the region profile)."""
+    profile = region.current()
+    return {"region": profile.official_name, "short": profile.short_name}
 
 
 def _excerpt(text: str, limit: int = NOTE_EXCERPT) -> str:
@@ -34,7 +41,7 @@ def help_text(*, expired: bool = False) -> str:
             % {"minutes": settings.CHANNELS_CONVERSATION_IDLE_MINUTES}
         )
     lines += [
-        _("KITA AMAN Muratara. Untuk melapor kejadian, balas LAPOR."),
+        _("KITA AMAN %(short)s. Untuk melapor kejadian, balas LAPOR.") % _region(),
         _("Sekali kirim: LAPOR#jenis#desa#uraian, contoh LAPOR#banjir#Muara Rupit#Air naik setinggi pinggang."),
         _("Cek laporan: CEK kode-laporan. Berhenti menerima kabar: STOP."),
     ]
@@ -59,7 +66,7 @@ def ask_desa(*, whatsapp: bool, problem: str = "") -> str:
 
 
 def desa_not_found(typed: str) -> str:
-    return _('Desa/kelurahan "%(typed)s" tidak ditemukan di Kabupaten Musi Rawas Utara.') % {"typed": typed[:60]}
+    return _('Desa/kelurahan "%(typed)s" tidak ditemukan di %(region)s.') % {"typed": typed[:60], **_region()}
 
 
 def kecamatan_menu(kecamatan, *, problem: str = "") -> str:
@@ -153,7 +160,7 @@ def photo_outside_report() -> str:
 
 
 def location_outside() -> str:
-    return _("Lokasi yang dikirim berada di luar Kabupaten Musi Rawas Utara.")
+    return _("Lokasi yang dikirim berada di luar %(region)s.") % _region()
 
 
 def not_submitted(messages: list[str]) -> str:

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from kitaaman import region
+
 # Cached when the worker installs: what /lapor/ needs to open with no signal.
 PAGE_ASSETS = ("css/kitaaman.css", "js/antrean.js", "js/laporan-saya.js", "js/lapor.js", "img/favicon.svg")
 # Loaded only when the resident opens the map (and cached then).
@@ -66,13 +68,20 @@ def service_worker(request):
     return response
 
 
+def region_center() -> list[float]:
+    """The middle of the region's map bounds."""
+    box = region.bbox()
+    return [round((box["min_lat"] + box["max_lat"]) / 2, 4), round((box["min_lng"] + box["max_lng"]) / 2, 4)]
+
+
 @require_GET
 @cache_control(max_age=3600)
 def web_manifest(request):
     manifest = {
-        "name": _("KITA AMAN Musi Rawas Utara"),
+        "name": _("KITA AMAN %(region)s") % {"region": region.current().name},
         "short_name": "KITA AMAN",
-        "description": _("Laporkan konflik, bencana, kebakaran, atau gangguan ketertiban di Musi Rawas Utara."),
+        "description": _("Laporkan konflik, bencana, kebakaran, atau gangguan ketertiban di %(region)s.")
+        % {"region": region.current().official_name},
         "lang": get_language() or settings.LANGUAGE_CODE,
         "start_url": reverse("report"),
         "scope": "/",
@@ -109,7 +118,7 @@ def map_loader() -> dict:
         "attribution": tiles[2].get("attribution", ""),
         "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
         "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
-        "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
+        "center": region_center(),
         "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
         "prefix": settings.LEAFLET_CONFIG["ATTRIBUTION_PREFIX"],
     }

@@ -19,6 +19,7 @@ from incidents.channels.outbound import status_update_enqueue
 from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
 from kitaaman.delivery import Outgoing
 from kitaaman.outbox import outbox_enqueue
+from kitaaman import region
 
 TASK_INCIDENT_CREATED = "incidents.tasks_notify.deliver_incident_created"
 TASK_ASSIGNMENT = "incidents.tasks_notify.deliver_assignment"
@@ -85,7 +86,7 @@ def track_url(incident: Incident) -> str:
 
 def render_email(name: str, context: dict) -> tuple[str, str]:
     """Plain text and HTML bodies of templates/emails/<name>.{txt,html}."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": settings.SITE_URL, "region": region.current(), **context}
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)

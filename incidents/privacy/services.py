@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from incidents import audit
 from incidents.channels.models import Conversation, InboundMessage, OutboundMessage
 from incidents.models import OPEN_STATUSES, EventKind, Incident, IncidentEvent
+from kitaaman import region
 from kitaaman.models import NotificationDelivery
 
 ERASED = "privacy.reporter_erased"
@@ -149,6 +150,6 @@ def reporter_data_export(*, actor, incidents, ip=None) -> dict:
     audit.record(EXPORT, user=actor, ip=ip, data={"reports": [r["tracking_code"] for r in reports]})
     return {
         "exported_at": timezone.now().isoformat(),
-        "controller": "Pemerintah Kabupaten Musi Rawas Utara (KITA AMAN)",
+        "controller": region.current().data_controller,
         "reports": reports,
     }

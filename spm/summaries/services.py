@@ -35,6 +35,7 @@ from .figures import compute_figures
 from .models import Summary, SummaryRun
 from .periods import Period, parse_period
 from .render import render_pdf, render_xlsx
+from kitaaman import region
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +231,7 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
             "notable_count": len(figures.get("notable", [])),
             "link": f"{settings.SITE_URL}{reverse('summaries:detail', args=[summary.pk])}",
             "site_url": settings.SITE_URL,
+            "region": region.current(),
         }
         text = render_to_string("emails/summary.txt", context)
         html = render_to_string("emails/summary.html", context)

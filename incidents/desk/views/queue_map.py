@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -13,6 +12,7 @@ from incidents.desk.queue_map import MAP_LIMIT, desk_map_geojson
 from incidents.desk.views.common import _messages_from, _page, desk_required
 from incidents.desk.views.queue import INVALID_FILTERS, filter_selects, queue_filters
 from incidents.models import Status
+from kitaaman import region
 
 
 @require_GET
@@ -23,7 +23,7 @@ def map_page(request):
         messages.error(request, INVALID_FILTERS)
     query = urlencode(params)
     suffix = f"?{query}" if query else ""
-    bbox = settings.KABUPATEN_BBOX
+    bbox = region.bbox()
     context = {
         "form": form,
         "params": params,
