@@ -1,7 +1,7 @@
 """`address_string` / `address_id` to a desa of the kabupaten.
 
 Partner apps send what their user typed: a Kemendagri code with or without
-dots ("16.13.01.1007", "1613011007"), or a name with a prefix, other case,
+dots ("pp.kk.cc.dddd" or the same digits without them), or a name with a prefix, other case,
 Arabic instead of Roman numerals, or a small typo ("desa karang dapo 1",
 "Kel. Muara Rupit", "Muara Rupit, Rupit"). An exact match on the cleaned name
 wins; otherwise one clearly closest name. Ambiguity is an error that lists the
