@@ -16,6 +16,7 @@ def portal(request):
         "PORTAL_NAME": "KITA AMAN",
         # The Pemda this portal serves (names, head of region's title, contacts).
         "region": region_profile.current(),
+        "region_map": region_profile.leaflet_overrides(),
         "user_roles": groups,
         "is_staff_user": bool(groups) or bool(user and user.is_authenticated and user.is_superuser),
         "MAP_TILE_URL": settings.MAP_TILE_URL,

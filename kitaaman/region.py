@@ -102,6 +102,15 @@ def bbox() -> dict:
     return current().bbox
 
 
+def leaflet_overrides() -> dict:
+    """django-leaflet settings for the region's maps (its extent and centre)."""
+    box = bbox()
+    return {
+        "SPATIAL_EXTENT": (box["min_lng"], box["min_lat"], box["max_lng"], box["max_lat"]),
+        "DEFAULT_CENTER": ((box["min_lat"] + box["max_lat"]) / 2, (box["min_lng"] + box["max_lng"]) / 2),
+    }
+
+
 def code_prefixes() -> tuple[str, ...]:
     """The region's code with and without dots ("16.73", "1673")."""
     region = current()

@@ -204,3 +204,10 @@ def test_a_demo_desa_with_reports_is_kept_not_deleted(make_incident):
     assert incident.desa_id in output
     assert Desa.objects.filter(code=incident.desa_id).exists()
     assert Incident.objects.get(pk=incident.pk).desa_id == incident.desa_id
+
+
+def test_the_desk_map_opens_on_the_kota(client, personas, kota):
+    client.force_login(personas.koordinator)
+    html = client.get("/petugas/peta/").content.decode()
+    # django-leaflet's extent is [[south, west], [north, east]] of the kota's bounds.
+    assert f"[[{kota.min_lat}, {kota.min_lng}], [{kota.max_lat}, {kota.max_lng}]]" in html
