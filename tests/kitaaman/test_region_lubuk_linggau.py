@@ -73,6 +73,8 @@ def test_the_home_page_names_the_kota(client, kota):
     assert "Kota Lubuk Linggau" in html
     assert "Lubuk Linggau Aman" in html
     assert demo_words(html) == []
+    # The map may not be panned outside the kota's bounds (django-leaflet's extent).
+    assert f"[[{kota.min_lat}, {kota.min_lng}], [{kota.max_lat}, {kota.max_lng}]]" in html
 
 
 def test_a_report_in_a_kelurahan_of_the_kota(client, kota):
