@@ -213,3 +213,11 @@ def test_the_desk_map_opens_on_the_kota(client, personas, kota):
     html = client.get("/petugas/peta/").content.decode()
     # django-leaflet's extent is [[south, west], [north, east]] of the kota's bounds.
     assert f"[[{kota.min_lat}, {kota.min_lng}], [{kota.max_lat}, {kota.max_lng}]]" in html
+
+
+def test_the_dashboard_is_the_kotas(client, personas, kota):
+    client.force_login(personas.pimpinan)
+    html = client.get("/dasbor/", {"year": 2026, "quarter": 1}).content.decode()
+    assert "Seluruh Kota Lubuk Linggau" in html
+    assert '<tfoot><tr><th scope="row">Kota</th>' in html
+    assert demo_words(html) == []
