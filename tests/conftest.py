@@ -6,9 +6,9 @@ without it (a newcomer's laptop) such tests skip with the reason.
 """
 
 import os
-from importlib import import_module
 import shutil
 import socket
+from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -153,9 +153,8 @@ def _reference_data_after_flush(request):
 
     from incidents.models import Kecamatan
     from incidents.reference.seed import seed_reference
-    from spm.seed import seed_spm
-
     from kitaaman.models import RegionProfile
+    from spm.seed import seed_spm
 
     if not RegionProfile.objects.exists():
         import_module("kitaaman.migrations.0003_region_profile").create_profile(apps, None)

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from incidents.channels.outbound import status_update_enqueue
 from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
+from kitaaman import region
 from kitaaman.delivery import Outgoing
 from kitaaman.outbox import outbox_enqueue
-from kitaaman import region
 
 TASK_INCIDENT_CREATED = "incidents.tasks_notify.deliver_incident_created"
 TASK_ASSIGNMENT = "incidents.tasks_notify.deliver_assignment"

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kitaaman import region
 from kitaaman.delivery import Outgoing, deliver, record_pending
 from kitaaman.outbox import outbox_enqueue
 
@@ -35,7 +36,6 @@ from .figures import compute_figures
 from .models import Summary, SummaryRun
 from .periods import Period, parse_period
 from .render import render_pdf, render_xlsx
-from kitaaman import region
 
 logger = logging.getLogger(__name__)
 
