@@ -8,7 +8,6 @@ without it (a newcomer's laptop) such tests skip with the reason.
 import os
 import shutil
 import socket
-from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -153,11 +152,12 @@ def _reference_data_after_flush(request):
 
     from incidents.models import Kecamatan
     from incidents.reference.seed import seed_reference
+    from kitaaman.demo_region import create_demo_profile
     from kitaaman.models import RegionProfile
     from spm.seed import seed_spm
 
     if not RegionProfile.objects.exists():
-        import_module("kitaaman.migrations.0003_region_profile").create_profile(apps, None)
+        create_demo_profile(apps)
     if not Kecamatan.objects.exists():
         seed_reference(apps)
         seed_spm(apps)

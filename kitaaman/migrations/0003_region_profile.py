@@ -2,44 +2,10 @@
 
 from django.db import migrations, models
 
-# The install this portal was built for; `manage.py region_setup` replaces it.
-MURATARA = {
-    "kind": "kabupaten",
-    "code": "16.13",
-    "name": "Musi Rawas Utara",
-    "official_name": "Kabupaten Musi Rawas Utara",
-    "short_name": "Muratara",
-    "province": "Sumatera Selatan",
-    "head_title": "Bupati",
-    "asisten_title": "Asisten Pemerintahan dan Kesejahteraan Rakyat Sekretariat Daerah Kabupaten Musi Rawas Utara",
-    "satpol_pp_name": "Satuan Polisi Pamong Praja Kabupaten Musi Rawas Utara",
-    "address": "Kompleks Perkantoran Pemerintah Kabupaten Musi Rawas Utara, Rupit",
-    "phone": "",
-    "email": "",
-    "emergency_numbers": "112",
-    "domain": "muratarakab.go.id",
-    "colour_primary": "#0b4f6c",
-    "colour_accent": "#f2a900",
-    "data_controller": "Pemerintah Kabupaten Musi Rawas Utara (KITA AMAN)",
-    "cap_sender": "bpbd.muratarakab.go.id",
-    "cap_sender_name": "BPBD Kabupaten Musi Rawas Utara",
-    "cap_contact": "BPBD Kabupaten Musi Rawas Utara, telepon darurat 112",
-    "cap_profile_code": "KITAAMAN-MURATARA-1.0",
-    "cap_identifier_prefix": "MURATARA",
-    "sms_prefix": "BPBD MURATARA",
-    "perda_trantibum": "",
-    "sk_tim_efektif": "",
-    "min_lat": -3.11,
-    "max_lat": -2.31,
-    "min_lng": 102.06,
-    "max_lng": 103.37,
-}
-
-
 def create_profile(apps, schema_editor):
-    RegionProfile = apps.get_model("kitaaman", "RegionProfile")
-    if not RegionProfile.objects.exists():
-        RegionProfile.objects.create(**MURATARA)
+    from kitaaman.demo_region import create_demo_profile
+
+    create_demo_profile(apps)
 
 
 class Migration(migrations.Migration):
