@@ -31,6 +31,7 @@ from incidents.models import (
     SpmService,
     StaffProfile,
 )
+from incidents.reference.territory_forms import DesaForm, KecamatanForm
 from incidents.signals import fire_standard_changed
 from incidents.workflow.holidays import holiday_delete, holiday_save
 from incidents.workflow.services import identity_view_record
@@ -203,12 +204,12 @@ class DesaInline(admin.TabularInline):
 class KecamatanAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "population")
     search_fields = ("name", "=code")
-    readonly_fields = ("code",)
-    exclude = ("boundary",)
+    form = KecamatanForm
     inlines = [DesaInline]
 
-    def has_add_permission(self, request):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the key reports and figures point at: set once, when added.
+        return ("code",) if obj else ()
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -220,11 +221,10 @@ class DesaAdmin(admin.ModelAdmin):
     list_filter = (KecamatanListFilter, "jenis")
     list_select_related = ("kecamatan",)
     search_fields = ("name", "=code")
-    readonly_fields = ("code", "kecamatan")
-    exclude = ("boundary",)
+    form = DesaForm
 
-    def has_add_permission(self, request):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return ("code", "kecamatan") if obj else ()
 
     def has_delete_permission(self, request, obj=None):
         return False

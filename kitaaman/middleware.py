@@ -86,7 +86,7 @@ class PrivatePagesMiddleware:
 class PortalLocaleMiddleware(LocaleMiddleware):
     """Bahasa Indonesia unless the visitor chose English with the language switch.
 
-    Many phones in Muratara are set to English; the browser's Accept-Language
+    Many phones in the region are set to English; the browser's Accept-Language
     must not turn the portal's pages into English for them. API clients, which
     have no language switch, still negotiate with Accept-Language.
     """

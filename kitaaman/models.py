@@ -164,3 +164,66 @@ class OutboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.recipient} {self.state}"
+
+
+class RegionProfile(models.Model):
+    """The Pemda this portal serves: one row, edited in the admin and set by
+    `manage.py region_setup`. Pages, replies, CAP messages and exports read
+    the region's names from here (kitaaman.region), never from code."""
+
+    class Kind(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        KOTA = "kota", _("Kota")
+
+    kind = models.CharField(_("jenis daerah"), max_length=10, choices=Kind.choices, default=Kind.KABUPATEN)
+    code = models.CharField(_("kode Kemendagri"), max_length=5, help_text=_("Kode kabupaten/kota, mis. 16.73."))
+    name = models.CharField(_("nama daerah"), max_length=100, help_text=_("Tanpa jenis, mis. Lubuk Linggau."))
+    official_name = models.CharField(_("nama resmi"), max_length=120, help_text=_("Mis. Kota Lubuk Linggau."))
+    short_name = models.CharField(_("nama singkat"), max_length=40, help_text=_("Dipakai di SMS dan judul pendek."))
+    province = models.CharField(_("provinsi"), max_length=100, blank=True)
+    head_title = models.CharField(_("sebutan kepala daerah"), max_length=40, help_text=_("Bupati atau Wali Kota."))
+    asisten_title = models.CharField(_("jabatan Asisten Pemerintahan"), max_length=150, blank=True)
+    satpol_pp_name = models.CharField(_("nama satuan Satpol PP"), max_length=150)
+    address = models.CharField(_("alamat kantor"), max_length=250, blank=True)
+    phone = models.CharField(_("telepon layanan"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail layanan"), blank=True)
+    emergency_numbers = models.CharField(_("nomor darurat"), max_length=120, default="112")
+    domain = models.CharField(
+        _("domain resmi"), max_length=100, blank=True, help_text=_("Mis. lubuklinggaukota.go.id.")
+    )
+    logo = models.ImageField(_("logo"), upload_to="region/", blank=True)
+    colour_primary = models.CharField(_("warna utama"), max_length=7, default="#0b4f6c")
+    colour_accent = models.CharField(_("warna aksen"), max_length=7, default="#f2a900")
+    data_controller = models.CharField(_("pengendali data pribadi"), max_length=200)
+    cap_sender = models.CharField(_("pengirim CAP"), max_length=100)
+    cap_sender_name = models.CharField(_("nama pengirim CAP"), max_length=150)
+    cap_contact = models.CharField(_("kontak di pesan CAP"), max_length=200, blank=True)
+    cap_profile_code = models.CharField(_("kode profil CAP"), max_length=60)
+    cap_identifier_prefix = models.CharField(_("awalan identitas pesan CAP"), max_length=30)
+    sms_prefix = models.CharField(_("awalan SMS peringatan"), max_length=40, help_text=_("Mis. BPBD LUBUKLINGGAU."))
+    perda_trantibum = models.CharField(_("Perda ketertiban umum"), max_length=250, blank=True)
+    sk_tim_efektif = models.CharField(_("SK Tim Efektif"), max_length=250, blank=True)
+    min_lat = models.FloatField(_("batas selatan peta"))
+    max_lat = models.FloatField(_("batas utara peta"))
+    min_lng = models.FloatField(_("batas barat peta"))
+    max_lng = models.FloatField(_("batas timur peta"))
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profil daerah")
+        verbose_name_plural = _("profil daerah")
+
+    def __str__(self):
+        return self.official_name
+
+    @property
+    def is_kota(self) -> bool:
+        return self.kind == self.Kind.KOTA
+
+    @property
+    def bbox(self) -> dict:
+        return {"min_lat": self.min_lat, "max_lat": self.max_lat, "min_lng": self.min_lng, "max_lng": self.max_lng}
+
+    @property
+    def code_digits(self) -> str:
+        return self.code.replace(".", "")

@@ -250,7 +250,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))  # only for the file-based backend
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITA AMAN Muratara <noreply@kitaaman.muratara.go.id>")
+# Unset: the sender is built from the region profile (kitaaman.region.default_from_email).
+DEFAULT_FROM_EMAIL_SET = bool(env("DEFAULT_FROM_EMAIL", ""))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KITA AMAN <noreply@localhost>")
 SMS_BACKEND = env("SMS_BACKEND", "kitaaman.sms.ConsoleSmsBackend")
 # A message claimed this long ago by a worker that never finished is sent again
 # (kitaaman/outbound.py; the old variable name is still read).
@@ -328,15 +330,14 @@ LEAFLET_CONFIG = {
     # Kabupaten bounding box from the desa polygons, with a small margin.
     "SPATIAL_EXTENT": (101.9, -3.25, 103.5, -2.15),
     "TILES": [(_("Peta"), MAP_TILE_URL, {"attribution": MAP_TILE_ATTRIBUTION, "maxZoom": 18})],
-    "ATTRIBUTION_PREFIX": "KITA AMAN Muratara",
+    "ATTRIBUTION_PREFIX": "KITA AMAN",
     "RESET_VIEW": False,
     "NO_GLOBALS": False,
     "PLUGINS": {},
 }
 
-# Territory
-KABUPATEN_CODE = "16.13"
-KABUPATEN_BBOX = {"min_lat": -3.11, "max_lat": -2.31, "min_lng": 102.06, "max_lng": 103.37}
+# Territory: the region's code, names and map bounds are in the region profile
+# (kitaaman.RegionProfile, set by `manage.py region_setup`).
 WILAYAH_DATA_DIR = Path(env("WILAYAH_DATA_DIR", str(BASE_DIR.parent / "shared" / "data" / "wilayah")))
 
 # REST framework
@@ -368,9 +369,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "KITA AMAN Muratara API",
+    "TITLE": "KITA AMAN API",
     "DESCRIPTION": (
-        "API portal Trantibumlinmas Kabupaten Musi Rawas Utara.\n\n"
+        "API portal Trantibumlinmas pemerintah daerah.\n\n"
         "Aplikasi lain juga dapat memakai standar **Open311 GeoReport v2** di "
         "[/open311/v2/discovery.json](/open311/v2/discovery.json) (JSON atau XML): daftar layanan, definisi "
         "layanan, laporan publik, dan pengiriman laporan oleh aplikasi mitra yang memegang `api_key`. "
@@ -401,8 +402,9 @@ SPECTACULAR_SETTINGS = {
 
 # Open311 GeoReport v2 (incidents/open311): one jurisdiction, partner keys
 # issued by the admin, media_url fetched within these bounds.
-OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", "muratarakab.go.id")
-OPEN311_CONTACT = env("OPEN311_CONTACT", f"Satpol PP Kabupaten Musi Rawas Utara ({SITE_URL})")
+# Unset: the region profile's domain and Satpol PP unit (kitaaman.region).
+OPEN311_JURISDICTION_ID = env("OPEN311_JURISDICTION_ID", "")
+OPEN311_CONTACT = env("OPEN311_CONTACT", "")
 OPEN311_MEDIA_TIMEOUT = env_int("OPEN311_MEDIA_TIMEOUT", 10)
 OPEN311_MEDIA_MAX_REDIRECTS = 3
 # Only public addresses are fetched; tests and intranet deployments may allow private ones.
@@ -496,10 +498,11 @@ LOGGING = {
 
 # Early warnings (CAP 1.2). The sender identifies the portal to CAP consumers:
 # keep it stable once messages have gone out.
-CAP_SENDER = env("CAP_SENDER", "bpbd.muratarakab.go.id")
-CAP_SENDER_NAME = env("CAP_SENDER_NAME", "BPBD Kabupaten Musi Rawas Utara")
-CAP_CONTACT = env("CAP_CONTACT", "BPBD Kabupaten Musi Rawas Utara, telepon darurat 112")
-CAP_IDENTIFIER_PREFIX = env("CAP_IDENTIFIER_PREFIX", "MURATARA")
+# Unset: taken from the region profile (kitaaman.region.cap_sender and so on).
+CAP_SENDER = env("CAP_SENDER", "")
+CAP_SENDER_NAME = env("CAP_SENDER_NAME", "")
+CAP_CONTACT = env("CAP_CONTACT", "")
+CAP_IDENTIFIER_PREFIX = env("CAP_IDENTIFIER_PREFIX", "")
 # Staff of this agency (any role) draft warnings, besides the Tim Efektif.
 WARNINGS_DRAFTER_AGENCY = env("WARNINGS_DRAFTER_AGENCY", "bpbd")
 # Reading other authorities' CAP feeds: per request timeout and size cap.

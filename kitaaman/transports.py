@@ -17,10 +17,10 @@ TRANSPORTS maps each channel to its class; an app that brings a channel
 import smtplib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 
+from . import region
 from .sms import send_sms
 
 
@@ -70,7 +70,7 @@ class EmailTransport(Transport):
         mail = EmailMultiAlternatives(
             subject=message.subject,
             body=message.text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=region.default_from_email(),
             to=[message.recipient],
         )
         if message.html:

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from incidents.models import SpmService
+from kitaaman import region
 from kitaaman.spreadsheet import csv_writer, xlsx_cell
 
 from .calculations import ROMAN
@@ -30,7 +31,6 @@ HEADER_FILL = PatternFill("solid", fgColor="E6F2EC")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 RUPIAH = "#,##0"
-KABUPATEN_CODE = "16.13"
 # Excel's limit on a sheet name.
 SHEET_TITLE_MAX = 31
 
@@ -141,7 +141,7 @@ def _notes(*texts) -> str:
 def _summary_sheet(ws, fs, *, year: int, quarter: int, gaps: list[str]) -> None:
     _append(ws, [espm_title(year, quarter)])
     ws["A1"].font = Font(bold=True, size=13)
-    _append(ws, [_("Wilayah"), _("Kabupaten Musi Rawas Utara")])
+    _append(ws, [_("Wilayah"), region.current().official_name])
     _append(
         ws,
         [
@@ -335,8 +335,8 @@ def _recipients_section(ws, s: dict, fs) -> None:
     _append(
         ws,
         [
-            _("Kabupaten"),
-            KABUPATEN_CODE,
+            region.current().get_kind_display(),
+            region.current().code,
             capaian.denominator,
             capaian.numerator,
             _number(capaian.value),
@@ -477,8 +477,8 @@ def espm_csv(*, year: int, quarter: int) -> bytes:
         writer.writerow(
             [
                 *head,
-                KABUPATEN_CODE,
-                _("Kabupaten Musi Rawas Utara"),
+                region.current().code,
+                region.current().official_name,
                 capaian.denominator,
                 capaian.numerator,
                 _number(capaian.value),

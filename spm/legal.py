@@ -15,6 +15,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kitaaman import region
+
 from .decree import Signatory, TeamDecree
 from .formatting import fmt_date_long, fmt_nip
 from .selectors import current_decree, signatories
@@ -56,7 +58,10 @@ def decree_citation(decree: dict | None) -> str:
         return _("SK Tim Efektif belum dicatat (isi di admin: %(where)s).") % {
             "where": capfirst(TeamDecree._meta.verbose_name_plural)
         }
-    return _("Keputusan Bupati Musi Rawas Utara Nomor %(number)s tanggal %(date)s tentang %(title)s") % {
+    profile = region.current()
+    return _("Keputusan %(head)s %(region)s Nomor %(number)s tanggal %(date)s tentang %(title)s") % {
+        "head": profile.head_title,
+        "region": profile.name,
         "number": decree["number"],
         "date": fmt_date_long(date.fromisoformat(decree["signed_on"])),
         "title": decree["title"],

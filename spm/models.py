@@ -28,7 +28,7 @@ SOURCE_NOTE_MAX = 500
 
 
 class Hazard(models.TextChoices):
-    """Hazard types of Permendagri 101/2018 that matter in Muratara (codes as on Category.hazard)."""
+    """Hazard types of Permendagri 101/2018 that matter in the region (codes as on Category.hazard)."""
 
     BANJIR = "banjir", _("Banjir")
     LONGSOR = "tanah-longsor", _("Tanah longsor")

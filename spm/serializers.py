@@ -18,7 +18,7 @@ class AchievementsQuery(StrictSerializer):
         min_value=1, max_value=12, required=False, help_text=_("Bulan 1-12 (tidak bersama triwulan).")
     )
     kecamatan = serializers.CharField(
-        max_length=8, required=False, help_text=_("Kode Kemendagri kecamatan, mis. 16.13.01.")
+        max_length=8, required=False, help_text=_("Kode Kemendagri kecamatan (pp.kk.cc).")
     )
 
     def validate(self, attrs):

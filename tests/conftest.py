@@ -156,8 +156,12 @@ def _reference_data_after_flush(request):
 
     from incidents.models import Kecamatan
     from incidents.reference.seed import seed_reference
+    from kitaaman.demo_region import create_demo_profile
+    from kitaaman.models import RegionProfile
     from spm.seed import seed_spm
 
+    if not RegionProfile.objects.exists():
+        create_demo_profile(apps)
     if not Kecamatan.objects.exists():
         seed_reference(apps)
         seed_spm(apps)

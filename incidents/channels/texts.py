@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from incidents.models import Status
+from kitaaman import region
 from kitaaman.gsm import MULTI, SINGLE
 
 # A status in the words a villager uses.
@@ -31,6 +32,12 @@ NOTE_IN_STATUS = 2 * MULTI
 
 def _site(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def _region() -> dict:
+    """The region words of a reply (from the region profile)."""
+    profile = region.current()
+    return {"region": profile.official_name, "short": profile.short_name}
 
 
 def cut_at_word(text: str, limit: int) -> str:
@@ -60,7 +67,7 @@ def privacy() -> str:
 def help_text() -> str:
     return "\n".join(
         [
-            _("KITA AMAN Muratara. Untuk melapor balas LAPOR, atau LAPOR#jenis#desa#cerita."),
+            _("KITA AMAN %(short)s. Untuk melapor balas LAPOR, atau LAPOR#jenis#desa#cerita.") % _region(),
             _("Cek laporan: CEK kode. Berhenti terima kabar: STOP."),
         ]
     )
@@ -112,7 +119,7 @@ def ask_desa(*, whatsapp: bool, problem: str = "") -> str:
 
 
 def desa_not_found(typed: str) -> str:
-    return _('Belum dimengerti nama desa "%(typed)s".') % {"typed": cut_at_word(typed, 30)}
+    return _('Belum dimengerti nama desa "%(typed)s" di %(short)s.') % {"typed": cut_at_word(typed, 30), **_region()}
 
 
 def kecamatan_menu(kecamatan, *, problem: str = "") -> str:
@@ -239,7 +246,7 @@ def photo_outside_report() -> str:
 
 
 def location_outside() -> str:
-    return _("Lokasi yang dikirim berada di luar Kabupaten Musi Rawas Utara.")
+    return _("Lokasi yang dikirim berada di luar %(region)s.") % _region()
 
 
 def not_submitted(messages: list[str]) -> str:

@@ -81,8 +81,8 @@ class ReportCreateApi(APIView):
                 request_only=True,
                 value={
                     "category": "bencana-banjir",
-                    "description": "Air Sungai Rupit meluap, 12 rumah terendam setinggi lutut.",
-                    "desa": "16.13.01.1007",
+                    "description": "Air sungai meluap, 12 rumah terendam setinggi lutut.",
+                    "desa": "16.73.01.1001",
                     "details": {"rumah_terendam": 12, "mengungsi": 0},
                     "consent": True,
                     "anonymous": True,

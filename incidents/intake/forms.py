@@ -2,7 +2,7 @@
 
 The forms check formats only (lengths, dates, e-mail, numbers). Every rule
 about what a report needs (consent, a known category, a desa in the chosen
-kecamatan, a point inside Muratara, the category's required questions,
+kecamatan, a point inside the region, the category's required questions,
 photos) lives in `incidents.services.incident_create`, which the view calls
 and whose errors it maps back onto these fields.
 """

@@ -26,6 +26,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from incidents.public.maps import LEAFLET_JS, leaflet_loader
+from kitaaman import region
 from kitaaman.middleware import AUDIENCE_HEADER
 
 # Cached when the worker installs: what /lapor/ needs to open with no signal.
@@ -101,9 +102,10 @@ def service_worker(request):
 @cache_control(max_age=3600)
 def web_manifest(request):
     manifest = {
-        "name": _("KITA AMAN Musi Rawas Utara"),
+        "name": _("KITA AMAN %(region)s") % {"region": region.current().name},
         "short_name": "KITA AMAN",
-        "description": _("Laporkan konflik, bencana, kebakaran, atau gangguan ketertiban di Musi Rawas Utara."),
+        "description": _("Laporkan konflik, bencana, kebakaran, atau gangguan ketertiban di %(region)s.")
+        % {"region": region.current().official_name},
         "lang": get_language() or settings.LANGUAGE_CODE,
         "start_url": reverse("report"),
         "scope": "/",

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from incidents.models import Status
 from kitaaman.api_fields import StrictSerializer
 
-# Nothing in Muratara's records predates the kabupaten (2013); a bound also
+# Nothing in the region's records predates the kabupaten (2013); a bound also
 # keeps absurd years away from time-zone arithmetic.
 EARLIEST_OCCURRED_AT = datetime(2000, 1, 1)
 

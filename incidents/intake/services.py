@@ -34,8 +34,9 @@ from incidents.report_content import MAX_DESCRIPTION, validate_details
 from incidents.selectors import incidents_visible_to
 from incidents.signals import announce_change
 from incidents.workflow import sla
+from kitaaman import region
 
-# Nothing in Muratara's records predates the kabupaten (2013); a year like 0245
+# Nothing in the region's records predates the kabupaten (2013); a year like 0245
 # is a typing error, whatever channel it came through.
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_EMAIL_LENGTH = 254
@@ -76,7 +77,9 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
         try:
             point_code, exact = geo.locate_point(lat, lng)
         except geo.OutsideKabupaten:
-            raise ValidationError({"lat": [_("Titik lokasi berada di luar Kabupaten Musi Rawas Utara.")]})
+            raise ValidationError(
+                {"lat": [_("Titik lokasi berada di luar %(region)s.") % {"region": region.current().official_name}]}
+            )
         point_desa = desa if desa is not None and desa.pk == point_code else _territory().get(code=point_code)
         if exact:
             _check_point_agrees(point_desa, desa, kecamatan_code)

@@ -19,6 +19,7 @@ from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import incident_by_tracking_code, new_tracking_code
 from incidents.models import Category, Desa, Kecamatan
+from kitaaman import region
 
 # Service error keys that are form fields of the same name.
 FORM_FIELDS = ("category", "description", "occurred_at", "kecamatan", "desa", "photos", "consent")
@@ -53,7 +54,8 @@ def _category_groups(categories):
 def _js_messages():
     return {
         "placed": _("Titik lokasi ditandai. Geser penanda bila kurang tepat."),
-        "outside": _("Titik itu berada di luar Kabupaten Musi Rawas Utara. Pilih titik di dalam kabupaten."),
+        "outside": _("Titik itu berada di luar %(region)s. Pilih titik di dalam wilayahnya.")
+        % {"region": region.current().official_name},
         "locating": _("Mencari lokasi Anda…"),
         "noGeo": _("Perangkat ini tidak dapat memberi lokasi. Ketuk peta atau pilih desa dari daftar."),
         "denied": _(
@@ -96,7 +98,7 @@ def _render_report(request, form, *, status=200, rate_limited=False, retry_after
             "retry_minutes": max(1, (retry_after + 59) // 60),
             "max_photos": settings.MAX_PHOTOS,
             "max_photo_mb": settings.MAX_PHOTO_BYTES // (1024 * 1024),
-            "bbox": settings.KABUPATEN_BBOX,
+            "bbox": region.bbox(),
             "js_messages": {**_js_messages(), **client_messages()},
             "lapor_config": page_config(),
             # Signed-in staff keep the plain form, so the report records who entered it.

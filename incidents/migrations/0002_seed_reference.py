@@ -4,7 +4,8 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from incidents.reference.seed import seed_reference
 
-    seed_reference(apps)
+    # The demo install's region (kitaaman's region profile does not exist yet).
+    seed_reference(apps, region_names={"name": "Musi Rawas Utara", "official_name": "Kabupaten Musi Rawas Utara"})
 
 
 class Migration(migrations.Migration):

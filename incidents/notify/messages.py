@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from incidents.channels.outbound import status_update_enqueue
 from incidents.intake.links import tracking_url
 from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
+from kitaaman import region
 from kitaaman.outbound import Outgoing
 from kitaaman.outbox import outbox_enqueue
 
@@ -82,7 +83,7 @@ def track_url(incident: Incident) -> str:
 
 def render_email(name: str, context: dict) -> tuple[str, str]:
     """Plain text and HTML bodies of templates/emails/<name>.{txt,html}."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": settings.SITE_URL, "region": region.current(), **context}
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)

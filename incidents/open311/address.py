@@ -1,7 +1,7 @@
 """`address_string` / `address_id` to a desa of the kabupaten.
 
 Partner apps send what their user typed: a Kemendagri code with or without
-dots ("16.13.01.1007", "1613011007"), or a name with a prefix, other case,
+dots ("pp.kk.cc.dddd" or the same digits without them), or a name with a prefix, other case,
 Arabic instead of Roman numerals, or a small typo ("desa karang dapo 1",
 "Kel. Muara Rupit", "Muara Rupit, Rupit"). An exact match on the cleaned name
 wins; otherwise one clearly closest name. Ambiguity is an error that lists the
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from incidents.models import Desa
+from kitaaman import region
 
 PREFIXES = ("desa", "ds", "kelurahan", "kel", "kecamatan", "kec", "kabupaten", "kab")
 ROMAN = {"1": "i", "2": "ii", "3": "iii", "4": "iv", "5": "v", "6": "vi", "7": "vii", "8": "viii", "9": "ix"}
@@ -81,7 +82,8 @@ def desa_from_address(text: str) -> Desa:
     if close:
         raise _ambiguous([d for name in close for d in by_name[name]])
     raise ValidationError(
-        _("Desa/kelurahan “%(text)s” tidak ditemukan di Kabupaten Musi Rawas Utara.") % {"text": text[:80]}
+        _("Desa/kelurahan “%(text)s” tidak ditemukan di %(region)s.")
+        % {"text": text[:80], "region": region.current().official_name}
     )
 
 

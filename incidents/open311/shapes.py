@@ -1,7 +1,6 @@
 """The GeoReport v2 structures: discovery, service, service definition and
 service request, built from the portal's data (rendered by render.py)."""
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from incidents.intake.links import tracking_url
 from incidents.models import Category, Incident
 from incidents.public.selectors import note_for_reader, public_point
+from kitaaman import region
 from kitaaman.localized import choice_label, localized
 
 from .render import WIB, w3c_datetime
@@ -22,12 +22,12 @@ CHANGESET = "2026-11-30T00:00:00+07:00"
 def discovery(base_url: str) -> dict:
     return {
         "changeset": CHANGESET,
-        "contact": settings.OPEN311_CONTACT,
+        "contact": region.open311_contact(),
         "key_service": _(
             "Aplikasi mitra didaftarkan oleh admin KITA AMAN; kunci API (api_key) diberikan kepada aplikasi "
             "yang terdaftar. Hubungi %(contact)s."
         )
-        % {"contact": settings.OPEN311_CONTACT},
+        % {"contact": region.open311_contact()},
         "endpoints": [
             {
                 "specification": SPECIFICATION,
@@ -106,7 +106,8 @@ def service_definition(category: Category) -> dict:
 
 
 def address(incident: Incident) -> str:
-    return _("%(desa)s, Kecamatan %(kecamatan)s, Kabupaten Musi Rawas Utara") % {
+    return _("%(desa)s, Kecamatan %(kecamatan)s, %(region)s") % {
+        "region": region.current().official_name,
         "desa": incident.desa.name,
         "kecamatan": incident.kecamatan.name,
     }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from incidents.public.selectors import public_points
+from kitaaman import region
 from kitaaman.http import client_ip
 from kitaaman.ratelimit import Bucket
 
@@ -34,10 +35,10 @@ def _check_jurisdiction(params: dict) -> None:
     # One jurisdiction: the parameter may be left out, but a wrong one is a
     # client pointed at the wrong server (404, as the specification says).
     value = params.get("jurisdiction_id", "").strip()
-    if value and value != settings.OPEN311_JURISDICTION_ID:
+    if value and value != region.open311_jurisdiction_id():
         raise Open311Error(
             404,
-            _("jurisdiction_id tidak dikenal; server ini melayani %(id)s.") % {"id": settings.OPEN311_JURISDICTION_ID},
+            _("jurisdiction_id tidak dikenal; server ini melayani %(id)s.") % {"id": region.open311_jurisdiction_id()},
         )
 
 

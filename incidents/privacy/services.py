@@ -26,6 +26,7 @@ from incidents.channels.outbound import RESIDENT_KINDS
 from incidents.models import OPEN_STATUSES, EventKind, Incident, IncidentEvent
 from incidents.privacy.selectors import reports_of_reporter
 from incidents.privacy.traces import ERASED_NUMBER, Identity, exports_erase, incident_details_redact, traces_erase
+from kitaaman import region
 from kitaaman.models import OutboundMessage
 
 ERASED = "privacy.reporter_erased"
@@ -221,7 +222,7 @@ def reporter_data_export(*, actor, incidents, ip=None, phone: str = "") -> dict:
     )
     return {
         "exported_at": timezone.now().isoformat(),
-        "controller": "Pemerintah Kabupaten Musi Rawas Utara (KITA AMAN)",
+        "controller": region.current().data_controller,
         "reports": reports,
         "messages": messages,
     }

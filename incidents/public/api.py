@@ -25,6 +25,7 @@ from incidents.public.serializers import (
     PublicLayerQuerySerializer,
     PublicReportSerializer,
 )
+from kitaaman import region
 from kitaaman.api_common import FirstRendererNegotiation, GeoJSONRenderer
 from kitaaman.api_schema import ERR_400, ERR_404, ERR_429, blank_or
 from kitaaman.ratelimit import AddressThrottle
@@ -265,7 +266,7 @@ class AreaListApi(PublicGeoJSONApi):
         query = AreaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         level, parent = query.validated_data["level"] or "kecamatan", query.validated_data["parent"].strip()
-        if level == "kecamatan" and parent and parent != settings.KABUPATEN_CODE:
+        if level == "kecamatan" and parent and parent != region.current().code:
             raise exceptions.ValidationError({"parent": [_("Kode kabupaten tidak dikenal.")]})
         if level == "desa" and parent and not Kecamatan.objects.filter(code=parent).exists():
             raise exceptions.ValidationError({"parent": [_("Kode kecamatan tidak dikenal.")]})
@@ -277,7 +278,7 @@ class AreaListApi(PublicGeoJSONApi):
 
 def _areas_bytes(level: str, parent: str) -> bytes:
     if level == "kecamatan":
-        features = [_area_feature(k, settings.KABUPATEN_CODE, "kecamatan") for k in Kecamatan.objects.order_by("code")]
+        features = [_area_feature(k, region.current().code, "kecamatan") for k in Kecamatan.objects.order_by("code")]
     else:
         desa = Desa.objects.order_by("code")
         if parent:

@@ -5,6 +5,8 @@ What a page's script needs to load Leaflet, and the map's settings."""
 from django.conf import settings
 from django.templatetags.static import static
 
+from kitaaman import region
+
 LEAFLET_CSS = ("leaflet/leaflet.css",)
 # peta-bahasa.js puts Leaflet's controls in the page's language (templates/incidents/_leaflet_language.html).
 LEAFLET_JS = ("leaflet/leaflet.js", "js/peta-bahasa.js")
@@ -20,7 +22,9 @@ def leaflet_loader(scripts: tuple[str, ...]) -> dict:
         "attribution": tiles[2].get("attribution", ""),
         "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
         "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
-        "center": list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"]),
+        "center": region.center(),
+        # The map cannot be panned away from the region (as django-leaflet's SPATIAL_EXTENT does).
+        "bounds": region.bounds(),
         "zoom": settings.LEAFLET_CONFIG["DEFAULT_ZOOM"],
         "prefix": settings.LEAFLET_CONFIG["ATTRIBUTION_PREFIX"],
     }

@@ -20,6 +20,7 @@ from incidents.public.selectors import (
     public_events,
     public_handling,
 )
+from kitaaman import region
 from kitaaman.ratelimit import Bucket, address_key
 
 
@@ -84,7 +85,7 @@ def home(request):
             "total_month": sum(row["count"] for row in figures["counts"]),
             "geojson_url": reverse("api-report-public-geojson"),
             "map_days": PERIODS[DEFAULT_PERIOD],
-            "bbox": settings.KABUPATEN_BBOX,
+            "bbox": region.bbox(),
             "kecamatan_points": figures["kecamatan_points"],
             "map_loader": leaflet_loader(()),
         },

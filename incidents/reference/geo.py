@@ -9,13 +9,13 @@ reference data, cached per process and rebuilt when the boundaries change.
 import math
 import threading
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
 from incidents.models import Desa
+from kitaaman import region
 
 _lock = threading.Lock()
 _cache = {"key": None, "index": None, "codes": None, "geoms": None, "union": None}
@@ -30,7 +30,7 @@ class OutsideKabupaten(ValueError):
 
 
 def in_bbox(lat: float, lng: float) -> bool:
-    box = settings.KABUPATEN_BBOX
+    box = region.bbox()
     return box["min_lat"] <= lat <= box["max_lat"] and box["min_lng"] <= lng <= box["max_lng"]
 
 

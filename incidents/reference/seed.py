@@ -297,9 +297,10 @@ CATEGORIES = [
     },
 ]
 
+# {official_name} and {name} are the region's (kitaaman.RegionProfile).
 AGENCIES = [
-    ("satpol-pp", "Satuan Polisi Pamong Praja Kabupaten Musi Rawas Utara", "Satpol PP"),
-    ("polres", "Kepolisian Resor Musi Rawas Utara", "Polres"),
+    ("satpol-pp", "Satuan Polisi Pamong Praja {official_name}", "Satpol PP"),
+    ("polres", "Kepolisian Resor {name}", "Polres"),
     ("tni", "TNI (Kodim/Koramil)", "TNI"),
     ("bpbd", "Badan Penanggulangan Bencana Daerah", "BPBD"),
     ("damkar", "Pemadam Kebakaran", "Damkar"),
@@ -339,8 +340,26 @@ def load_wilayah():
     return json.loads(WILAYAH_FILE.read_text(encoding="utf-8"))
 
 
-def seed_reference(apps):
-    """Idempotent: creates or updates the reference rows by code."""
+def agency_rows(region_names: dict) -> list[tuple[str, str, str]]:
+    """The seeded agencies with the region's names filled in."""
+    return [(code, name.format(**region_names).strip(), short) for code, name, short in AGENCIES]
+
+
+def region_names_of(apps) -> dict:
+    """The region's names from its profile; blank before the profile exists
+    (the migration that seeds the first install passes them itself)."""
+    try:
+        profile = apps.get_model("kitaaman", "RegionProfile").objects.order_by("pk").first()
+    except LookupError:
+        profile = None
+    if profile is None:
+        return {"name": "", "official_name": ""}
+    return {"name": profile.name, "official_name": profile.official_name}
+
+
+def seed_reference(apps, *, region_names: dict | None = None):
+    """Idempotent: creates or updates the reference rows by code.
+    region_names: the region's "name" and "official_name" for agency names."""
     Kecamatan = apps.get_model("incidents", "Kecamatan")
     Desa = apps.get_model("incidents", "Desa")
     Category = apps.get_model("incidents", "Category")
@@ -369,7 +388,7 @@ def seed_reference(apps):
         row = dict(row)
         code = row.pop("code")
         Category.objects.update_or_create(code=code, defaults={k: v for k, v in row.items() if k in category_fields})
-    for i, (code, name, short) in enumerate(AGENCIES):
+    for i, (code, name, short) in enumerate(agency_rows(region_names or region_names_of(apps))):
         Agency.objects.update_or_create(
             code=code, defaults={"name": name, "short_name": short, "sort_order": (i + 1) * 10}
         )

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kitaaman import region
 from kitaaman.spreadsheet import xlsx_cell
 
 from .display import kind_title, summary_display
@@ -105,7 +106,7 @@ class _Document:
         pdf.footer_text = self.clean(f"KITA AMAN · {d['label']} · " + _("revisi %(n)s") % {"n": summary.revision})
         pdf.page_label = _("Halaman")
         pdf.set_title(self.clean(d["title"]))
-        pdf.set_author("KITA AMAN Kabupaten Musi Rawas Utara")
+        pdf.set_author(self.clean(f"KITA AMAN {region.current().official_name}"))
         pdf.set_auto_page_break(auto=True, margin=16)
         pdf.set_margins(14, 14, 14)
         pdf.add_page()
@@ -221,7 +222,7 @@ class _Document:
             pdf.set_font(self.font, "B", size)
         self.paragraph(7.5, d["title"], style="B", size=size)
         pdf.set_text_color(29, 42, 54)
-        self.line(6, f"{d['kind']} · Kabupaten Musi Rawas Utara", size=11)
+        self.line(6, f"{d['kind']} · {region.current().official_name}", size=11)
         self.line(7, _("Periode: %(dates)s") % {"dates": d["dates"]}, style="B", size=11)
         self.line(5, _("Revisi %(rev)s · dibuat %(when)s") % {"rev": summary.revision, "when": d["generated"]})
         if d["provisional_note"]:

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kitaaman import region
 from kitaaman.models import OutboundMessage
 from kitaaman.outbound import Outgoing, outbound_enqueue
 from kitaaman.outbox import outbox_enqueue
@@ -232,6 +233,7 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
             "notable_count": len(figures.get("notable", [])),
             "link": f"{settings.SITE_URL}{reverse('summaries:detail', args=[summary.pk])}",
             "site_url": settings.SITE_URL,
+            "region": region.current(),
         }
         text = render_to_string("emails/summary.txt", context)
         html = render_to_string("emails/summary.html", context)

@@ -64,7 +64,7 @@ class AlertInput(serializers.Serializer):
         child=serializers.CharField(max_length=13, validators=[validate_warning_text]),
         min_length=1,
         max_length=services.MAX_AREAS,
-        help_text="Kode Kemendagri kecamatan (16.13.01) atau desa (16.13.01.1007).",
+        help_text="Kode Kemendagri kecamatan (pp.kk.cc) atau desa (pp.kk.cc.dddd).",
     )
     msg_type = serializers.ChoiceField(choices=MsgType.choices, default=MsgType.ALERT)
     references = serializers.CharField(

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from kitaaman import region
+
 from .cap import CAP_NS, cap_datetime, cap_url, public_url
 from .selectors import active_cap_messages
 
@@ -35,15 +37,15 @@ def build_feed(now=None) -> bytes:
     self_url = f"{settings.SITE_URL}{reverse('warnings:cap_feed')}"
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(feed, "id", self_url)
-    _sub(feed, "title", f"Peringatan dini {settings.CAP_SENDER_NAME}")
+    _sub(feed, "title", f"Peringatan dini {region.cap_sender_name()}")
     _sub(feed, "updated", cap_datetime(max((m.sent for m in messages), default=now)))
     author = _sub(feed, "author")
-    _sub(author, "name", settings.CAP_SENDER_NAME)
+    _sub(author, "name", region.cap_sender_name())
     _sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     _sub(feed, "link", rel="alternate", href=f"{settings.SITE_URL}{reverse('warnings:public_list')}", type="text/html")
     for message in messages:
         entry = _sub(feed, "entry")
-        _sub(entry, "id", f"urn:oasis:names:tc:emergency:cap:1.2:{settings.CAP_SENDER}:{message.identifier}")
+        _sub(entry, "id", f"urn:oasis:names:tc:emergency:cap:1.2:{region.cap_sender()}:{message.identifier}")
         _sub(entry, "title", message.headline)
         _sub(entry, "updated", cap_datetime(message.sent))
         _sub(entry, "published", cap_datetime(message.sent))

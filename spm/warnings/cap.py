@@ -18,6 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kitaaman import region
+
 from .geometry import AreaShape, area_shape, cap_circle, cap_polygon, shape_geojson
 from .models import EVENT_DIBI, Alert, EventType, MsgType, WarningSettings
 
@@ -28,7 +30,6 @@ GEOCODE_NAME = "KEMENDAGRI"
 EVENT_CODE_NAME = "KITAAMAN"
 DIBI_CODE_NAME = "DIBI-BNPB"
 # The profile our messages follow: CAP consumers may key handling on it.
-PROFILE_CODE = "KITAAMAN-MURATARA-1.0"
 
 
 @functools.cache
@@ -54,7 +55,7 @@ def cap_datetime(value: datetime) -> str:
 
 def reference_of(alert: Alert) -> str:
     """CAP `references` entry: sender,identifier,sent."""
-    return f"{settings.CAP_SENDER},{alert.identifier},{cap_datetime(alert.sent)}"
+    return f"{region.cap_sender()},{alert.identifier},{cap_datetime(alert.sent)}"
 
 
 def public_url(alert: Alert) -> str:
@@ -127,7 +128,7 @@ def _info(root, alert: Alert, *, language: str, sent: datetime, areas: list[Area
     if alert.onset:
         _sub(info, "onset", cap_datetime(alert.onset))
     _sub(info, "expires", cap_datetime(alert.expires))
-    _sub(info, "senderName", settings.CAP_SENDER_NAME)
+    _sub(info, "senderName", region.cap_sender_name())
     _sub(info, "headline", alert.headline_en if english else alert.headline)
     _sub(info, "description", alert.description_en if english else alert.description)
     instruction = alert.instruction_en if english else alert.instruction
@@ -135,7 +136,7 @@ def _info(root, alert: Alert, *, language: str, sent: datetime, areas: list[Area
         _sub(info, "instruction", instruction)
     if alert.pk:
         _sub(info, "web", public_url(alert))
-    _sub(info, "contact", settings.CAP_CONTACT)
+    _sub(info, "contact", region.cap_contact())
     for area in areas:
         element = _sub(info, "area")
         _sub(element, "areaDesc", area.name)
@@ -152,12 +153,12 @@ def build_cap(alert: Alert, *, sent: datetime | None = None, status: str = "Actu
     areas = alert_areas(alert)
     root = ET.Element(f"{{{CAP_NS}}}alert")
     _sub(root, "identifier", alert.identifier)
-    _sub(root, "sender", settings.CAP_SENDER)
+    _sub(root, "sender", region.cap_sender())
     _sub(root, "sent", cap_datetime(sent))
     _sub(root, "status", status)
     _sub(root, "msgType", alert.msg_type)
     _sub(root, "scope", "Public")
-    _sub(root, "code", PROFILE_CODE)
+    _sub(root, "code", region.current().cap_profile_code)
     if note:
         _sub(root, "note", note)
     if alert.msg_type != MsgType.ALERT and alert.references_id:

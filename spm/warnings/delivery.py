@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from incidents.models import Desa
+from kitaaman import region
 from kitaaman.models import OutboundMessage
 from kitaaman.outbound import Outgoing, outbound_enqueue
 
@@ -80,10 +81,12 @@ def sms_text(alert: Alert, *, unsubscribe: str) -> str:
     """The SMS of a message, at most three segments."""
     with translation.override(settings.LANGUAGE_CODE):
         if alert.msg_type == MsgType.CANCEL:
-            lead = _("PEMBATALAN BPBD MURATARA")
+            lead = _("PEMBATALAN %(prefix)s") % {"prefix": region.current().sms_prefix}
             body = f"{alert.headline}. {alert.description}"
         else:
-            lead = _("PEMBARUAN BPBD MURATARA") if alert.msg_type == MsgType.UPDATE else _("PERINGATAN BPBD MURATARA")
+            lead = (_("PEMBARUAN %(prefix)s") if alert.msg_type == MsgType.UPDATE else _("PERINGATAN %(prefix)s")) % {
+                "prefix": region.current().sms_prefix
+            }
             body = _("%(headline)s. %(instruction)s Berlaku s.d. %(until)s.") % {
                 "headline": alert.headline,
                 "instruction": alert.instruction.strip(),
@@ -108,6 +111,7 @@ def email_parts(alert: Alert, *, unsubscribe: str) -> tuple[str, str]:
         text = render_to_string(
             "emails/warning.txt",
             {
+                "region": region.current(),
                 "alert": alert,
                 "areas": [a.name for a in alert.areas.select_related("desa__kecamatan", "kecamatan")],
                 "expires": _when(alert.expires),
@@ -186,9 +190,9 @@ def send_confirmation(*, subscriber_id: int) -> int | None:
     link = f"{settings.SITE_URL}{reverse('warnings:confirm', args=[sub.token])}"
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
-            "KITA AMAN Muratara: konfirmasi langganan peringatan dini untuk %(desa)s di %(link)s "
+            "KITA AMAN %(region)s: konfirmasi langganan peringatan dini untuk %(desa)s di %(link)s "
             "Abaikan pesan ini bila Anda tidak mendaftar."
-        ) % {"desa": sub.desa.name, "link": link}
+        ) % {"region": region.current().short_name, "desa": sub.desa.name, "link": link}
         subject = _("[KITA AMAN] Konfirmasi langganan peringatan dini")
     message = Outgoing(channel=sub.channel, recipient=sub.address, subject=subject, text=text)
     return outbound_enqueue(message_id=confirmation_message_id(sub), kind=KIND_CONFIRM, messages=[message])

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from kitaaman import outbound_http
+from kitaaman import outbound_http, region
 from kitaaman.outbound_http import AddressRefused, BadRedirect, BadUrl, OutboundError, TooLarge, internal_hosts
 
 from .cap import CAP_NS, validation_errors
@@ -40,12 +40,11 @@ from .selectors import banner_changed
 logger = logging.getLogger(__name__)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-USER_AGENT = "KITA-AMAN-Muratara/1.0 (CAP reader)"
+USER_AGENT = "KITA-AMAN/1.0 (CAP reader)"
 FETCH_INTERVAL = timedelta(minutes=10)
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
 KEPT_KINDS = ("Alert", "Update", "Cancel")
-KABUPATEN_CODES = ("16.13", "1613")
 MAX_REDIRECTS = 3
 
 
@@ -198,7 +197,7 @@ def _references(text: str) -> list[tuple[str, str]]:
 
 def convert(alert_el) -> Parsed | None:
     """A validated CAP element to ExternalAlert fields; None when it is not
-    for the public of Muratara (another area, a test, an acknowledgement).
+    for the public of the region (another area, a test, an acknowledgement).
     Raises FeedError for an invalid message."""
     errors = validation_errors(alert_el)
     if errors:
@@ -215,7 +214,7 @@ def convert(alert_el) -> Parsed | None:
     except BadGeometry as exc:
         raise FeedError(f"geometri wilayah tidak valid: {exc}")
     outline = kabupaten_shape()
-    touches = any(g.intersects(outline) for g in geoms) or any(c.startswith(KABUPATEN_CODES) for c in codes)
+    touches = any(g.intersects(outline) for g in geoms) or any(c.startswith(region.code_prefixes()) for c in codes)
     if not touches:
         return None
     features = [{"type": "Feature", "geometry": g.__geo_interface__, "properties": {}} for g in geoms if not g.is_empty]

@@ -1,6 +1,6 @@
 """Shapes of warning areas: CAP polygons/circles for the messages we publish,
 GeoJSON for the maps, and the kabupaten's outline to decide whether another
-authority's alert concerns Muratara.
+authority's alert concerns the region.
 
 CAP writes points as "lat,lon" (WGS 84) and circles as "lat,lon radius_km";
 GeoJSON writes [lng, lat]. Boundaries are used when imported, else the
@@ -11,12 +11,12 @@ import math
 import threading
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from shapely.geometry import GeometryCollection, MultiPolygon, Point, Polygon, box, mapping, shape
 from shapely.ops import unary_union
 
 from incidents.models import Kecamatan
+from kitaaman import region
 
 # Some CAP consumers refuse polygons with more points than this (IPAWS: 100).
 MAX_POLYGON_POINTS = 100
@@ -116,7 +116,7 @@ def kabupaten_shape():
         if parts:
             outline = unary_union(parts)
         else:
-            b = settings.KABUPATEN_BBOX
+            b = region.bbox()
             outline = box(b["min_lng"], b["min_lat"], b["max_lng"], b["max_lat"])
         _kabupaten.update(key=key, shape=outline)
     return outline

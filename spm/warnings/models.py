@@ -13,7 +13,6 @@ boundaries later never changes what was sent.
 import secrets
 import uuid
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
+from kitaaman import region
 from kitaaman.models import Singleton, person_field
 
 from .validators import validate_warning_text
@@ -140,7 +140,7 @@ EVENT_DIBI = {
 def new_identifier() -> str:
     # Unique across database resets (a demo reset must never reuse an identifier
     # that a consumer has already seen); no spaces, commas, < or &.
-    return f"{settings.CAP_IDENTIFIER_PREFIX}-{uuid.uuid4().hex[:16]}"
+    return f"{region.cap_identifier_prefix()}-{uuid.uuid4().hex[:16]}"
 
 
 class Alert(models.Model):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kitaaman import region
 from kitaaman.form_errors import errors_onto_form
 from kitaaman.ratelimit import Bucket, Rate, address_key
 
@@ -59,7 +60,7 @@ def public_detail(request, pk):
             "alert": alert,
             "areas_geojson": areas_geojson(alert_areas(alert)),
             "followups": selectors.public_alerts().filter(references=alert),
-            "bbox": settings.KABUPATEN_BBOX,
+            "bbox": region.bbox(),
             # The drafter's optional English text, for visitors who chose English.
             "english": get_language() == "en",
         },

@@ -8,7 +8,6 @@ the services.
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from incidents.models import Kecamatan
 from incidents.permissions import can_create
+from kitaaman import region
 from kitaaman.access import role_required
 from kitaaman.form_errors import form_save
 from kitaaman.http import client_ip
@@ -203,7 +203,7 @@ def alert_detail(request, pk):
             alert=alert,
             events=alert.events.select_related("actor"),
             areas_geojson=areas_geojson(alert_areas(alert)),
-            bbox=settings.KABUPATEN_BBOX,
+            bbox=region.bbox(),
             cap_text=pretty(document),
             cap_errors=errors,
             # A token of the real length, so the character count is the real one.

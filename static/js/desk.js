@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  // Desa codes start with their kecamatan code (16.13.01.xxxx), so the desa
+  // Desa codes start with their kecamatan code (pp.kk.cc.dddd), so the desa
   // list can follow the chosen kecamatan without extra data.
   function linkDesa(kecSelect, desaSelect) {
     if (!kecSelect || !desaSelect) return;

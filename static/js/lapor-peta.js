@@ -4,7 +4,8 @@
   "use strict";
   window.kitaamanPetaLapor = function (el, cfg, api) {
     var L = window.L;
-    var map = L.map(el, { minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, zoomSnap: 0.25 });
+    var map = L.map(el, { minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, zoomSnap: 0.25,
+      maxBounds: cfg.bounds ? L.latLngBounds(cfg.bounds).pad(0.2) : undefined });
     map.attributionControl.setPrefix(cfg.prefix || "");
     L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
 

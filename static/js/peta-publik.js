@@ -127,7 +127,8 @@
       var L = window.L;
       wrap.hidden = false;
       // zoomSnap: fit the kabupaten snugly on a narrow phone.
-      var map = L.map("petapublik", { minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, zoomSnap: 0.25 });
+      var map = L.map("petapublik", { minZoom: cfg.minZoom, maxZoom: cfg.maxZoom, zoomSnap: 0.25,
+        maxBounds: cfg.bounds ? L.latLngBounds(cfg.bounds).pad(0.2) : undefined });
       map.attributionControl.setPrefix(cfg.prefix || "");
       L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
       say("");

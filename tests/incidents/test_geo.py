@@ -4,13 +4,13 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from shapely.geometry import Point, Polygon, shape
 from shapely.ops import unary_union
 
 from incidents.models import Desa
 from incidents.reference import geo
+from kitaaman import region
 from tests.conftest import reference_desa_file
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_outside_the_bounding_box_is_refused(polygons):
 
 def test_inside_the_box_but_outside_every_polygon_is_refused(polygons):
     union = unary_union(list(polygons.values()))
-    box = settings.KABUPATEN_BBOX
+    box = region.bbox()
     far = None
     for i in range(41):
         for j in range(41):

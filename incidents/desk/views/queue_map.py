@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -14,6 +13,7 @@ from incidents.desk.views.common import desk_page, desk_required, messages_from
 from incidents.desk.views.queue import INVALID_FILTERS, filter_selects, opens_on_role_default, queue_filters
 from incidents.desk.work import ALL_PARAMS, role_default_description
 from incidents.models import Status
+from kitaaman import region
 
 
 @require_GET
@@ -27,7 +27,7 @@ def map_page(request):
     # and in the data); anything else, or "Semua", is spelt out.
     query = "" if showing_work else urlencode(params or ALL_PARAMS)
     suffix = f"?{query}" if query else ""
-    bbox = settings.KABUPATEN_BBOX
+    bbox = region.bbox()
     context = {
         "form": form,
         "params": params,

@@ -1,6 +1,6 @@
 """Create or update a staff account with one role.
 
-    python manage.py create_staff_user USERNAME --role petugas --kecamatan 16.13.01 [--kecamatan ...]
+    python manage.py create_staff_user USERNAME --role petugas --kecamatan KODE_KECAMATAN [--kecamatan ...]
     python manage.py create_staff_user USERNAME --role mitra --agency bpbd
     python manage.py create_staff_user USERNAME --role koordinator --password '...'
 

@@ -18,7 +18,7 @@ COLUMNS = {
 class Command(BaseCommand):
     help = (
         "Impor jumlah penduduk per kecamatan/desa dari CSV (kolom: kode, penduduk, tahun, sumber; "
-        "kode Kemendagri 16.13.01 atau 16.13.01.1007). Kode dan tahun yang sama: nilainya diganti."
+        "kode Kemendagri kecamatan pp.kk.cc atau desa pp.kk.cc.dddd). Kode dan tahun yang sama: nilainya diganti."
     )
 
     def add_arguments(self, parser):
