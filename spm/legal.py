@@ -53,6 +53,14 @@ def document_record(*, on: date) -> dict:
     }
 
 
+# The head of region's titles the portal knows, in the reader's language.
+HEAD_TITLES = {"Bupati": gettext_lazy("Bupati"), "Wali Kota": gettext_lazy("Wali Kota")}
+
+
+def head_title_localized(title: str) -> str:
+    return str(HEAD_TITLES.get(title, title))
+
+
 def decree_citation(decree: dict | None) -> str:
     if not decree:
         return _("SK Tim Efektif belum dicatat (isi di admin: %(where)s).") % {
@@ -60,7 +68,7 @@ def decree_citation(decree: dict | None) -> str:
         }
     profile = region.current()
     return _("Keputusan %(head)s %(region)s Nomor %(number)s tanggal %(date)s tentang %(title)s") % {
-        "head": profile.head_title,
+        "head": head_title_localized(profile.head_title),
         "region": profile.name,
         "number": decree["number"],
         "date": fmt_date_long(date.fromisoformat(decree["signed_on"])),
