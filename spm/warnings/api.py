@@ -222,7 +222,9 @@ class WarningListCreateApi(WarningApiView):
         operation_id="warnings_list",
         summary="Daftar peringatan dini (terbaru dulu, halaman kursor)",
         parameters=[
-            OpenApiParameter("state", OpenApiTypes.STR, enum=State.values, description="Status."),
+            OpenApiParameter(
+                "state", {"type": "string", "enum": [*State.values, ""]}, description="Status; kosong: semua."
+            ),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="Penunjuk halaman dari next/previous."),
         ],
         responses={200: AlertOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403},

@@ -30,7 +30,9 @@ def test_a_bpbd_draft_mails_each_publisher_once_and_nobody_else(personas, draft,
     assert not set(mailed()) & (NEVER | {"bpbd@example.test"})
     message = mail.outbox[0]
     assert message.subject.startswith("[KITA AMAN] Peringatan menunggu persetujuan: Banjir Sungai Rupit")
-    assert f"/petugas/peringatan/{alert.pk}/" in message.body and "mitra_bpbd" in message.body
+    author = personas.mitra_bpbd
+    assert f"/petugas/peringatan/{alert.pk}/" in message.body
+    assert (author.get_full_name() or author.get_username()) in message.body
     rows = OutboundMessage.objects.filter(message_id=approval_message_id(alert))
     assert sorted(rows.values_list("recipient", "state")) == sorted((a, "sent") for a in PUBLISHERS)
 
