@@ -16,7 +16,7 @@ from incidents.open311.services import open311_key_create
 from incidents.reference.seed import seed_reference
 from tests import factories
 from tests.browser.desk import DESKTOP, new_page, sign_in
-from tests.open311.conftest import image_server  # noqa: F401  (fixture)
+from tests.incidents.open311.conftest import image_server  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -27,7 +27,7 @@ from kitaaman.cache_backend import forget_failures
 from tests.conftest import missing_service, redis_available
 from tests.factories import DESA_RUPIT, PASSWORD
 from tests.figures import record
-from tests.incidents.test_report_form import valid_data
+from tests.incidents.intake.test_report_form import valid_data
 
 pytestmark = pytest.mark.django_db
 

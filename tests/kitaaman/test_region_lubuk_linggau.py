@@ -19,7 +19,7 @@ from kitaaman.models import RegionProfile
 from spm.export import espm_xlsx
 from spm.legal import decree_citation
 from spm.warnings import services as warnings
-from tests.incidents.test_report_form import valid_data
+from tests.incidents.intake.test_report_form import valid_data
 from tests.region_helpers import KEC_TIMUR_I, KEL_AIR_KUTI, demo_words, setup_lubuk_linggau, wilayah_dir
 from tests.spm.warnings.conftest import flood
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from spm.warnings.models import Alert, State
 from tests.factories import DESA_RUPIT
-from tests.incidents.test_page_weight import BUDGET, assets_of
+from tests.incidents.public.test_page_weight import BUDGET, assets_of
 from tests.spm.warnings.conftest import DESA_RUPIT_2
 
 pytestmark = pytest.mark.django_db

@@ -109,7 +109,7 @@ def test_filters(client, personas, make_incident):
     assert codes(client.get(URL, {"priority": "4"})) == [fire.tracking_code]
     assert codes(client.get(URL, {"overdue": "on"})) == [flood.tracking_code]
     assert codes(client.get(URL, {"q": "trotoar"})) == [nib.tracking_code]
-    # An exact tracking code opens the report (tests/incidents/test_desk_search.py).
+    # An exact tracking code opens the report (tests/incidents/desk/test_desk_search.py).
     assert client.get(URL, {"q": fire.tracking_code.lower()})["Location"] == f"/petugas/laporan/{fire.pk}/"
     today = timezone.localdate().isoformat()
     assert len(codes(client.get(URL, {"created_after": today, "created_before": today}))) == 3

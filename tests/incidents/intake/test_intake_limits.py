@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from incidents.models import Incident
 from tests.factories import DESA_RUPIT
-from tests.incidents.test_report_form import valid_data
+from tests.incidents.intake.test_report_form import valid_data
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from incidents.signals import incident_changed
 from incidents.workflow import machine as workflow
 from incidents.workflow.services import assignment_complete, incident_assign, incident_note_add, incident_transition
 from tests.factories import DESA_NIBUNG
-from tests.incidents.workflow_helpers import incident_in, valid_input
+from tests.incidents.workflow.workflow_helpers import incident_in, valid_input
 
 ALL = [s.value for s in Status]
 EXPECTED = {

@@ -14,7 +14,7 @@ from incidents.models import Incident
 from incidents.workflow.services import incident_transition, incident_update
 from tests.conftest import reference_desa_file
 from tests.factories import DESA_NIBUNG, DESA_RUPIT, RUPIT
-from tests.incidents.test_report_form import valid_data
+from tests.incidents.intake.test_report_form import valid_data
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from incidents.intake.quota import DEVICE_COOKIE, DEVICE_HEADER, device_token_issue
 from incidents.models import Incident
 from tests.factories import DESA_RUPIT
-from tests.incidents.test_report_form import valid_data
+from tests.incidents.intake.test_report_form import valid_data
 
 pytestmark = pytest.mark.django_db
 
