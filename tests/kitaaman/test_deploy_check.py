@@ -291,7 +291,7 @@ def test_one_beat_passes_and_two_are_an_error(settings, beat_redis):
 
 
 def test_heartbeat_scheduler_writes_its_own_key(beat_redis, tmp_path):
-    app = Celery("heartbeat-test", broker=beat_redis)
+    app = Celery("heartbeat-test", broker=beat_redis, set_as_current=False)
     scheduler = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"), lazy=True)
     scheduler.heartbeat()
     assert len(heartbeats_read(beat_redis)) == 1
@@ -302,7 +302,7 @@ def test_heartbeat_scheduler_writes_its_own_key(beat_redis, tmp_path):
 
 
 def test_heartbeat_scheduler_survives_an_unreachable_broker(tmp_path):
-    app = Celery("heartbeat-test", broker=f"redis://127.0.0.1:{closed_port()}/0")
+    app = Celery("heartbeat-test", broker=f"redis://127.0.0.1:{closed_port()}/0", set_as_current=False)
     scheduler = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"), lazy=True)
     scheduler.heartbeat()  # logged, not raised
 
