@@ -357,3 +357,51 @@ def test_report_submissions_beyond_the_burst_are_refused(running_site, site_host
     assert 429 in statuses and statuses.count(429) <= 40 - 30
     # GETs on the same path do not count.
     assert get(running_site["https"], "/lapor/").status == 200
+
+
+def environment_file(path: Path) -> dict[str, str]:
+    """KEY=value lines as systemd's EnvironmentFile reads this template (no quotes, # comments)."""
+    values = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def test_portal_starts_with_the_template_and_deploy_check_flags_its_placeholders(tmp_path, require_redis):
+    """The template as shipped: Django's deploy checks pass, and deploy_check refuses the
+    placeholder key and the collectstatic not yet run, in Indonesian."""
+    import sys
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "CACHE_URL"))},
+        **environment_file(DEPLOY / "kitaaman.env.example"),
+        # The test's own paths and Redis instead of the server's.
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "CELERY_BROKER_URL": require_redis,
+        "CACHE_URL": require_redis,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    root = DEPLOY.parent
+    check = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    found = subprocess.run(
+        [sys.executable, "manage.py", "deploy_check", "--tanpa-situs"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert found.returncode == 1
+    assert "GALAT      SECRET_KEY" in found.stdout and "GALAT      collectstatic" in found.stdout
+    assert "OK         DEBUG" in found.stdout and "OK         SITE_URL" in found.stdout
