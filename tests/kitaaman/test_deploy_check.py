@@ -78,6 +78,8 @@ def evicting_redis():
                 break
             except redis.ConnectionError:
                 time.sleep(0.1)
+        if process.poll() is not None:
+            pytest.fail(f"redis-server could not start on port {EVICTING_PORT} (in use?)")
         yield url
     finally:
         process.terminate()
