@@ -452,6 +452,10 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = _redis_timeouts["socket_connect_timeout"]
 CELERY_REDIS_SOCKET_TIMEOUT = _redis_timeouts["socket_timeout"]
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = dict(_redis_timeouts)
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Every beat writes a heartbeat to the broker's Redis, so `manage.py deploy_check`
+# can tell that exactly one runs (kitaaman/beat.py); beat wakes at least every minute.
+CELERY_BEAT_SCHEDULER = "kitaaman.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 CELERY_BEAT_SCHEDULE = {
     # Runs that pile up while no worker listens would all do the same work: let them expire.
     "outbox-relay": {"task": "kitaaman.tasks.outbox_relay", "schedule": 60.0, "options": {"expires": 55}},

@@ -19,6 +19,9 @@ from .error_pages import error_page
 # opens a connection per hit (the database check runs on the request's own
 # connection).
 BROKER_CHECK_SECONDS = 10
+# What /livez saw of the proxy's headers (read by manage.py deploy_check).
+FORWARDED_HOPS_HEADER = "X-Kitaaman-Forwarded-Hops"
+FORWARDED_PROTO_HEADER = "X-Kitaaman-Forwarded-Proto"
 
 _memo_lock = threading.Lock()
 _probe_memo: dict = {}  # (what, URL) -> (checked at, answer)
@@ -87,8 +90,16 @@ def _cache_state() -> str:
 @require_safe
 def livez(request):
     """The process answers: no database, no broker (a restart is the only cure
-    for a process that cannot say this)."""
-    return JsonResponse({"status": "ok"})
+    for a process that cannot say this). It also says what the proxy in front
+    of it passed on (how many X-Forwarded-For addresses, which
+    X-Forwarded-Proto), so `manage.py deploy_check` can compare that with
+    NUM_PROXIES through the real site."""
+    response = JsonResponse({"status": "ok"})
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop for hop in forwarded.split(",") if hop.strip()]
+    response[FORWARDED_HOPS_HEADER] = str(len(hops))
+    response[FORWARDED_PROTO_HEADER] = request.META.get("HTTP_X_FORWARDED_PROTO", "")[:10]
+    return response
 
 
 @never_cache
