@@ -25,8 +25,8 @@ from kitaaman.models import OutboxMessage
 from spm.aggregates import IncidentStatState
 from tests.factories import DESA_RUPIT, RUPIT
 from tests.incidents.intake.test_api_reports import jpeg_bytes, payload
-from tests.incidents.workflow.test_optimistic_locking import race
 from tests.incidents.intake.test_report_form import valid_data
+from tests.incidents.workflow.test_optimistic_locking import race
 
 URL = "/api/v1/reports/"
 
