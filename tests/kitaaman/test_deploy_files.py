@@ -375,7 +375,12 @@ def test_portal_starts_with_the_template_and_deploy_check_flags_its_placeholders
     import sys
 
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "CACHE_URL"))},
+        # Not the test run's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DATABASE_URL", "CELERY_", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+        },
         **environment_file(DEPLOY / "kitaaman.env.example"),
         # The test's own paths and Redis instead of the server's.
         "MEDIA_ROOT": str(tmp_path / "media"),

@@ -152,7 +152,8 @@ def test_koordinator_sees_the_request_with_the_suggested_agency_chosen(client, p
     client.force_login(personas.koordinator)
     response = client.get(detail_url(verified))
     body = response.content.decode()
-    assert "Menunggu penugasan" in body and "petugas_rupit" in body
+    officer = personas.officer_rupit
+    assert "Menunggu penugasan" in body and (officer.get_full_name() or officer.username) in body
     assert response.context["assign_form"]["agency"].value() == "satpol-pp"
     assert request_url(verified) not in body
 
