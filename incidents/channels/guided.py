@@ -546,6 +546,7 @@ def _submit(turn: Turn) -> None:
             details=data.get("answers") or {},
             landmark=data.get("landmark", ""),
             secret=bool(data.get("secret")),
+            told_before=bool(data.get("privacy_told")),
             photos=photos,
             client_uuid=conversation_client_uuid(conversation.pk),
         )
