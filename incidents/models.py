@@ -446,6 +446,8 @@ class EventKind(models.TextChoices):
     ARRIVED = "arrived", _("Tiba di lokasi")
     ESCALATION = "escalation", _("Eskalasi batas waktu")
     ASSIGNMENT_REQUEST = "assignment_request", _("Permintaan penugasan")
+    # An officer's message to the reporter of an SMS/WhatsApp report (internal).
+    REPORTER_MESSAGE = "reporter_message", _("Pesan ke pelapor")
 
 
 class IncidentEvent(models.Model):

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.channels import guided, matching, story, subscribe, texts
+from incidents.channels import guided, matching, reporter_messages, story, subscribe, texts
 from incidents.channels.models import Contact, Conversation, InboundMessage
 from incidents.channels.services import report_make_secret, reporter_addition_add
 from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
@@ -210,8 +210,9 @@ def _reply_to_report(turn: guided.Turn, raw: str) -> None:
         turn.confused = True
         turn.say(texts.reply_usage())
         return
-    reporter_addition_add(incident=incident, channel=turn.inbound.channel, text=text, join=False)
-    turn.say(texts.story_added(incident.tracking_code))
+    answer = reporter_messages.was_written_to(incident)
+    reporter_addition_add(incident=incident, channel=turn.inbound.channel, text=text, join=False, answer=answer)
+    turn.say(texts.answer_passed_on(incident.tracking_code) if answer else texts.story_added(incident.tracking_code))
 
 
 def _outside_conversation(turn: guided.Turn, *, expired: bool) -> None:
@@ -219,6 +220,13 @@ def _outside_conversation(turn: guided.Turn, *, expired: bool) -> None:
         turn.say(texts.photo_outside_report())
         return
     done = _recent_report(turn) if turn.text else None
+    asked = reporter_messages.awaiting_answer(channel=turn.inbound.channel, sender=turn.inbound.sender, now=turn.now)
+    if turn.text and asked is not None and (done is None or asked[1] >= done.closed_at):
+        # An officer wrote from the desk: whatever comes back (even "ya") is the answer.
+        incident = asked[0]
+        reporter_addition_add(incident=incident, channel=turn.inbound.channel, text=turn.text, join=False, answer=True)
+        turn.say(texts.answer_passed_on(incident.tracking_code))
+        return
     if done is not None and set(matching.meaningful_words(turn.text)) <= COURTESY:
         # "makasih", "ok" after the report: a paid answer would only cost the Pemda.
         return

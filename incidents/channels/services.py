@@ -159,10 +159,13 @@ def reporter_label(channel: str) -> str:
 
 
 @transaction.atomic
-def reporter_addition_add(*, incident: Incident, channel: str, text: str, join: bool, now=None) -> IncidentEvent:
+def reporter_addition_add(
+    *, incident: Incident, channel: str, text: str, join: bool, answer: bool = False, now=None
+) -> IncidentEvent:
     """What the reporter sent after the report was made, on its timeline
     (internal: it may name people). With `join` (the rest of a story that
-    arrived in parts) it is also appended to the description."""
+    arrived in parts) it is also appended to the description; `answer`: it
+    answers an officer's message (reporter_messages.py)."""
     now = now or timezone.now()
     text = " ".join((text or "").split())[:2000]
     if join:
@@ -175,8 +178,8 @@ def reporter_addition_add(*, incident: Incident, channel: str, text: str, join: 
         incident=incident,
         kind=EventKind.NOTE,
         actor_label=reporter_label(channel),
-        note=_("Tambahan dari pelapor: %(text)s") % {"text": text},
-        data={"reporter_addition": True, "channel": channel, "joined": join},
+        note=(_("Jawaban pelapor: %(text)s") if answer else _("Tambahan dari pelapor: %(text)s")) % {"text": text},
+        data={"reporter_addition": True, "channel": channel, "joined": join, "answer": answer},
         created_at=now,
     )
 

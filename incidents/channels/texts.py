@@ -368,3 +368,15 @@ def reply_usage() -> str:
     return _(
         "Untuk menambah cerita pada laporan Anda, tulis BALAS kode-laporan pesan, contoh: BALAS KA-ABCD-EFGHJ air sudah surut."
     )
+
+
+def officer_message(incident, text: str) -> str:
+    """An officer's message from the desk, whole (the ledger sends it across parts)."""
+    return _("Pesan petugas soal laporan %(code)s: %(text)s Balas pesan ini untuk menjawab.") % {
+        "code": incident.tracking_code,
+        "text": " ".join(text.split()),
+    }
+
+
+def answer_passed_on(code: str) -> str:
+    return _("Jawaban Anda diteruskan ke petugas (laporan %(code)s).") % {"code": code}
