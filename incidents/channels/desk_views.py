@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from incidents import permissions
 from incidents.channels.forms import BlockNumberForm, ReporterMessageForm
-from incidents.channels.reporter_messages import reporter_message_check, reporter_message_send
 from incidents.channels.models import Conversation
+from incidents.channels.reporter_messages import reporter_message_check, reporter_message_send
 from incidents.channels.selectors import blocked_numbers, messages_for_desk_review
 from incidents.channels.services import number_block, number_unblock
 from incidents.desk.views.actions import form_action, load_for_write

@@ -1,4 +1,5 @@
-"""What a message says, decided first: STOP/MULAI, CEK <kode>, DAFTAR <desa>, BATAL,
+"""What a message says, decided first: STOP/MULAI, CEK <kode>, an answer in a
+TAMBAH conversation (extras.py), BALAS <kode>, DAFTAR <desa>, BATAL, TAMBAH,
 RAHASIA, LAPOR (start the guided report, with or without the first words of
 the story, or the one-message form LAPOR#jenis#desa#cerita), an answer to
 the step a conversation is at, more of a report made within the day (added
@@ -22,7 +23,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.channels import guided, matching, reporter_messages, story, subscribe, texts
+from incidents.channels import extras, guided, matching, reporter_messages, story, subscribe, texts
 from incidents.channels.models import Contact, Conversation, InboundMessage
 from incidents.channels.services import report_make_secret, reporter_addition_add
 from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
@@ -140,6 +141,10 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
     if check and (conversation is None or normalize_tracking_code(check.group(1))):
         _check(turn, check.group(1))
         return
+    if conversation is not None and conversation.step == extras.STEP:
+        if extras.answer(turn):
+            return
+        conversation = None
     reply = REPLY.match(turn.text)
     if reply and conversation is None:
         _reply_to_report(turn, reply.group(1))
@@ -156,6 +161,9 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
         else:
             guided.close(conversation, Conversation.Status.CANCELLED, turn.now)
             turn.say(texts.cancelled())
+        return
+    if command in extras.ADD_WORDS and conversation is None:
+        _add_more(turn)
         return
     if _asks_secret(turn):
         _secret(turn)
@@ -200,6 +208,17 @@ def _lapor_words(turn: guided.Turn, rest: str) -> None:
         turn.conversation.data.update(category=found[0].pk, answers={})
     elif found:
         turn.conversation.data["category_choices"] = [c.pk for c in found]
+
+
+def _add_more(turn: guided.Turn) -> None:
+    """TAMBAH after a report: when it happened and the optional questions."""
+    done = _recent_report(turn)
+    if done is None:
+        turn.confused = True
+        turn.say(texts.nothing_to_add())
+        turn.say(texts.help_text())
+        return
+    extras.start(turn, done.incident)
 
 
 def _reply_to_report(turn: guided.Turn, raw: str) -> None:

@@ -4,20 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0012_dashboard_indexes'),
+        ("incidents", "0012_dashboard_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='consent_basis',
-            field=models.CharField(choices=[('agreed', 'disetujui sebelum mengirim'), ('notice_in_reply', 'pemberitahuan dikirim bersama balasan')], default='agreed', max_length=20, verbose_name='dasar data pribadi'),
+            model_name="incident",
+            name="consent_basis",
+            field=models.CharField(
+                choices=[
+                    ("agreed", "disetujui sebelum mengirim"),
+                    ("notice_in_reply", "pemberitahuan dikirim bersama balasan"),
+                ],
+                default="agreed",
+                max_length=20,
+                verbose_name="dasar data pribadi",
+            ),
         ),
         migrations.AlterField(
-            model_name='incidentevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Laporan diterima'), ('transition', 'Perubahan status'), ('assignment', 'Penugasan instansi'), ('assignment_done', 'Instansi menyelesaikan tugas'), ('note', 'Catatan'), ('edit', 'Perubahan data'), ('arrived', 'Tiba di lokasi'), ('escalation', 'Eskalasi batas waktu'), ('assignment_request', 'Permintaan penugasan'), ('reporter_message', 'Pesan ke pelapor')], max_length=20, verbose_name='jenis'),
+            model_name="incidentevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Laporan diterima"),
+                    ("transition", "Perubahan status"),
+                    ("assignment", "Penugasan instansi"),
+                    ("assignment_done", "Instansi menyelesaikan tugas"),
+                    ("note", "Catatan"),
+                    ("edit", "Perubahan data"),
+                    ("arrived", "Tiba di lokasi"),
+                    ("escalation", "Eskalasi batas waktu"),
+                    ("assignment_request", "Permintaan penugasan"),
+                    ("reporter_message", "Pesan ke pelapor"),
+                ],
+                max_length=20,
+                verbose_name="jenis",
+            ),
         ),
     ]

@@ -47,7 +47,7 @@ def test_an_officer_writes_and_the_reporter_answers_by_sms(sms_report, personas,
     # The ledger made it GSM-7 and sends it whole, across parts.
     assert is_gsm7(message) and sms_report.tracking_code in message and "Balas pesan ini" in message
     # In UCS-2 (the curly quotes, the dash) it would cost 3 parts; in GSM-7 one.
-    assert "mohon dijawab \"segera\"." in message and segments(message) == 1
+    assert 'mohon dijawab "segera".' in message and segments(message) == 1
     event = sms_report.events.get(kind=EventKind.REPORTER_MESSAGE)
     assert not event.public and event.note == QUESTION and event.actor == personas.officer_rupit
     assert SENDER not in str(event.data)
