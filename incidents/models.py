@@ -239,6 +239,18 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Aplikasi mitra (Open311)")
 
 
+class ConsentBasis(models.TextChoices):
+    """On what the reporter's data is held: what was actually said to them."""
+
+    # Agreed before sending: the ticked box of the form, or YA after the
+    # conversation had said who sees the number.
+    AGREED = "agreed", _("disetujui sebelum mengirim")
+    # The one-message SMS/WhatsApp form: nothing had been said before the
+    # report arrived; the sentence on who sees the number, with RAHASIA to
+    # hide it, went with the confirmation (queued in the same transaction).
+    NOTICE_IN_REPLY = "notice_in_reply", _("pemberitahuan dikirim bersama balasan")
+
+
 class Incident(models.Model):
     tracking_code = models.CharField(_("kode lacak"), max_length=16, unique=True, editable=False)
     client_uuid = models.UUIDField(_("UUID klien"), unique=True, null=True, blank=True, editable=False)
@@ -266,7 +278,11 @@ class Incident(models.Model):
     reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
     anonymous = models.BooleanField(_("rahasiakan identitas"), default=False)
     confidential = models.BooleanField(_("jangan tampilkan di peta publik"), default=False)
+    # When the basis below took effect: the agreement, or the notice queued with the confirmation.
     consent_at = models.DateTimeField(_("persetujuan data pribadi"), null=True, blank=True)
+    consent_basis = models.CharField(
+        _("dasar data pribadi"), max_length=20, choices=ConsentBasis.choices, default=ConsentBasis.AGREED
+    )
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     # Which partner application sent a report of the open311 channel.
     partner_application = models.ForeignKey(
@@ -430,6 +446,8 @@ class EventKind(models.TextChoices):
     ARRIVED = "arrived", _("Tiba di lokasi")
     ESCALATION = "escalation", _("Eskalasi batas waktu")
     ASSIGNMENT_REQUEST = "assignment_request", _("Permintaan penugasan")
+    # An officer's message to the reporter of an SMS/WhatsApp report (internal).
+    REPORTER_MESSAGE = "reporter_message", _("Pesan ke pelapor")
 
 
 class IncidentEvent(models.Model):

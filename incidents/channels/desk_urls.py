@@ -8,4 +8,5 @@ urlpatterns = [
     path("nomor-diblokir/<int:pk>/buka/", desk_views.unblock, name="unblock"),
     path("pesan-tak-terbaca/", desk_views.unreadable_list, name="unreadable"),
     path("laporan/<int:pk>/blokir-pengirim/", desk_views.block_reporter, name="block_reporter"),
+    path("laporan/<int:pk>/pesan-pelapor/", desk_views.message_reporter, name="message_reporter"),
 ]

@@ -1,6 +1,6 @@
 """Desk pages of the message channels: the koordinator's list of blocked
-numbers, the messages that could not be read, and blocking the sender of a
-report from the report's page."""
+numbers, the messages that could not be read, blocking the sender of a
+report and writing to its reporter from the report's page."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
-from incidents.channels.forms import BlockNumberForm
+from incidents.channels.forms import BlockNumberForm, ReporterMessageForm
 from incidents.channels.models import Conversation
+from incidents.channels.reporter_messages import reporter_message_check, reporter_message_send
 from incidents.channels.selectors import blocked_numbers, messages_for_desk_review
 from incidents.channels.services import number_block, number_unblock
+from incidents.desk.views.actions import form_action, load_for_write
 from incidents.desk.views.common import desk_page, desk_required, detail_url, messages_from
 from incidents.selectors import incident_get_for_user
 from kitaaman.access import role_required
@@ -87,3 +89,19 @@ def block_reporter(request, pk):
     else:
         messages.success(request, _("Nomor pengirim diblokir: pesannya tidak lagi diproses atau dibalas."))
     return redirect(detail_url(incident))
+
+
+@require_POST
+@desk_required
+def message_reporter(request, pk):
+    """Write to the reporter of an SMS/WhatsApp report (never showing the number)."""
+    incident = load_for_write(request, pk, reporter_message_check)
+    form = ReporterMessageForm(request.POST)
+    return form_action(
+        request,
+        incident,
+        form,
+        "reporter_message_form",
+        lambda data: reporter_message_send(incident=incident, actor=request.user, text=data["text"]),
+        _("Pesan dikirim ke pelapor. Balasannya akan masuk ke riwayat."),
+    )

@@ -1,4 +1,5 @@
-"""What a message says, decided first: STOP/MULAI, CEK <kode>, DAFTAR <desa>, BATAL,
+"""What a message says, decided first: STOP/MULAI, CEK <kode>, an answer in a
+TAMBAH conversation (extras.py), BALAS <kode>, DAFTAR <desa>, BATAL, TAMBAH,
 RAHASIA, LAPOR (start the guided report, with or without the first words of
 the story, or the one-message form LAPOR#jenis#desa#cerita), an answer to
 the step a conversation is at, more of a report made within the day (added
@@ -22,7 +23,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.channels import guided, matching, story, subscribe, texts
+from incidents.channels import extras, guided, matching, reporter_messages, story, subscribe, texts
 from incidents.channels.models import Contact, Conversation, InboundMessage
 from incidents.channels.services import report_make_secret, reporter_addition_add
 from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
@@ -140,6 +141,10 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
     if check and (conversation is None or normalize_tracking_code(check.group(1))):
         _check(turn, check.group(1))
         return
+    if conversation is not None and conversation.step == extras.STEP:
+        if extras.answer(turn):
+            return
+        conversation = None
     reply = REPLY.match(turn.text)
     if reply and conversation is None:
         _reply_to_report(turn, reply.group(1))
@@ -156,6 +161,9 @@ def _dispatch(turn: guided.Turn, *, expired: bool, resumed: bool = False) -> Non
         else:
             guided.close(conversation, Conversation.Status.CANCELLED, turn.now)
             turn.say(texts.cancelled())
+        return
+    if command in extras.ADD_WORDS and conversation is None:
+        _add_more(turn)
         return
     if _asks_secret(turn):
         _secret(turn)
@@ -202,6 +210,17 @@ def _lapor_words(turn: guided.Turn, rest: str) -> None:
         turn.conversation.data["category_choices"] = [c.pk for c in found]
 
 
+def _add_more(turn: guided.Turn) -> None:
+    """TAMBAH after a report: when it happened and the optional questions."""
+    done = _recent_report(turn)
+    if done is None:
+        turn.confused = True
+        turn.say(texts.nothing_to_add())
+        turn.say(texts.help_text())
+        return
+    extras.start(turn, done.incident)
+
+
 def _reply_to_report(turn: guided.Turn, raw: str) -> None:
     """BALAS <kode> <pesan>: an addition to one's own report, at any time."""
     code, _sep, text = raw.strip().partition(" ")
@@ -210,8 +229,9 @@ def _reply_to_report(turn: guided.Turn, raw: str) -> None:
         turn.confused = True
         turn.say(texts.reply_usage())
         return
-    reporter_addition_add(incident=incident, channel=turn.inbound.channel, text=text, join=False)
-    turn.say(texts.story_added(incident.tracking_code))
+    answer = reporter_messages.was_written_to(incident)
+    reporter_addition_add(incident=incident, channel=turn.inbound.channel, text=text, join=False, answer=answer)
+    turn.say(texts.answer_passed_on(incident.tracking_code) if answer else texts.story_added(incident.tracking_code))
 
 
 def _outside_conversation(turn: guided.Turn, *, expired: bool) -> None:
@@ -219,6 +239,13 @@ def _outside_conversation(turn: guided.Turn, *, expired: bool) -> None:
         turn.say(texts.photo_outside_report())
         return
     done = _recent_report(turn) if turn.text else None
+    asked = reporter_messages.awaiting_answer(channel=turn.inbound.channel, sender=turn.inbound.sender, now=turn.now)
+    if turn.text and asked is not None and (done is None or asked[1] >= done.closed_at):
+        # An officer wrote from the desk: whatever comes back (even "ya") is the answer.
+        incident = asked[0]
+        reporter_addition_add(incident=incident, channel=turn.inbound.channel, text=turn.text, join=False, answer=True)
+        turn.say(texts.answer_passed_on(incident.tracking_code))
+        return
     if done is not None and set(matching.meaningful_words(turn.text)) <= COURTESY:
         # "makasih", "ok" after the report: a paid answer would only cost the Pemda.
         return

@@ -20,17 +20,17 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 from incidents.channels import matching, story, texts
+from incidents.channels.answers import parse_answer
 from incidents.channels.models import Conversation, InboundMedia, InboundMessage
 from incidents.channels.submit import conversation_client_uuid, conversation_report_submit
 from incidents.intake.services import resolve_location
 from incidents.models import Category, Channel, Desa
+from kitaaman.gsm import segments
 
 ONE_MESSAGE = re.compile(r"^LAPOR\s*#", re.IGNORECASE)
 MIN_DESCRIPTION = 10
 QUESTION_STEP = "question"
 SECRET_STEP = "secret"
-# What a "don't know" answer to a required text question is stored as.
-DONT_KNOW = "tidak tahu"
 LONG_TEXT = 60
 MENU = "MENU"
 
@@ -424,7 +424,7 @@ def _answer_question(turn: Turn) -> None:
     # A company's name is a few words; a long message right after the story is more story.
     if free_text and len(turn.text) >= LONG_TEXT and _story_goes_on(turn):
         return
-    value = _parse_answer(question, turn.text)
+    value = parse_answer(question, turn.text)
     if value is None and _story_goes_on(turn):
         return
     if value is None:
@@ -434,28 +434,6 @@ def _answer_question(turn: Turn) -> None:
     turn.conversation.data.setdefault("answers", {})[code] = value
     turn.conversation.data.pop("question", None)
     advance(turn)
-
-
-def _parse_answer(question: dict, text: str):
-    qtype = question.get("type", "text")
-    if qtype == "choice":
-        choices = question.get("choices", [])
-        index = matching.match_choice(text, choices)
-        return choices[index][0] if index is not None else None
-    if qtype == "boolean":
-        if matching.is_yes(text):
-            return True
-        if matching.is_no(text):
-            return False
-        return None
-    if qtype == "integer":
-        if " ".join(matching.meaningful_words(text)) == "tidak ada":
-            return 0
-        digits = text.strip().replace(".", "")
-        return int(digits) if digits.isdecimal() else matching.parse_number(text)
-    if matching.is_dont_know(text):
-        return DONT_KNOW
-    return text[:1000] if text else None
 
 
 def _answer_labels(category: Category, answers: dict) -> list[tuple[str, str]]:
@@ -546,6 +524,7 @@ def _submit(turn: Turn) -> None:
             details=data.get("answers") or {},
             landmark=data.get("landmark", ""),
             secret=bool(data.get("secret")),
+            told_before=bool(data.get("privacy_told")),
             photos=photos,
             client_uuid=conversation_client_uuid(conversation.pk),
         )
@@ -560,7 +539,10 @@ def _submit(turn: Turn) -> None:
     close(conversation, Conversation.Status.DONE, turn.now, incident=incident)
     told = bool(data.get("privacy_told"))
     data["privacy_told"] = True
-    turn.say(texts.report_received(incident, whatsapp=turn.whatsapp, with_privacy=not told))
+    received = texts.report_received(incident, whatsapp=turn.whatsapp, with_privacy=not told)
+    offered = f"{received}\n{texts.offer_more()}"
+    # TAMBAH (extras.py) is offered when the line costs no extra SMS part.
+    turn.say(offered if turn.whatsapp or segments(offered) == segments(received) else received)
 
 
 def one_message(turn: Turn) -> None:

@@ -74,3 +74,24 @@ def status_update_enqueue(incident: Incident, event: IncidentEvent) -> OutboundM
     except IntegrityError:
         # Already queued for this change and number.
         return None
+
+
+def officer_message_enqueue(incident: Incident, event: IncidentEvent, text: str) -> OutboundMessage:
+    """An officer's message to the reporter, by the channel the report came
+    by, to the number it came from (inside the caller's transaction). On
+    WhatsApp after the 24-hour window it goes as the report-news template,
+    the message as its note."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = texts.officer_message(incident, text)
+        params = texts.status_template_params(incident, status=incident.status, note=text)
+    conversation = incident.conversations.order_by("-started_at").values_list("pk", flat=True).first()
+    return outbound_message_enqueue(
+        channel=incident.channel,
+        recipient=incident.reporter_phone,
+        text=body,
+        kind=Kind.STATUS,
+        incident_id=incident.pk,
+        event_id=event.pk,
+        template_params=params,
+        conversation_id=conversation,
+    )

@@ -21,7 +21,9 @@ from incidents import audit, permissions
 from incidents.channels.cleaning import clean_json, clean_text
 from incidents.channels.models import BlockedNumber, Contact, InboundMessage
 from incidents.channels.phone import MAX_CONTACT_LENGTH, contact_id
+from incidents.intake.services import EARLIEST
 from incidents.models import EventKind, Incident, IncidentEvent
+from incidents.report_content import validate_details
 from kitaaman.outbox import outbox_enqueue
 
 TASK_PROCESS_INBOUND = "incidents.channels.tasks.process_inbound"
@@ -159,10 +161,13 @@ def reporter_label(channel: str) -> str:
 
 
 @transaction.atomic
-def reporter_addition_add(*, incident: Incident, channel: str, text: str, join: bool, now=None) -> IncidentEvent:
+def reporter_addition_add(
+    *, incident: Incident, channel: str, text: str, join: bool, answer: bool = False, now=None
+) -> IncidentEvent:
     """What the reporter sent after the report was made, on its timeline
     (internal: it may name people). With `join` (the rest of a story that
-    arrived in parts) it is also appended to the description."""
+    arrived in parts) it is also appended to the description; `answer`: it
+    answers an officer's message (reporter_messages.py)."""
     now = now or timezone.now()
     text = " ".join((text or "").split())[:2000]
     if join:
@@ -175,8 +180,8 @@ def reporter_addition_add(*, incident: Incident, channel: str, text: str, join: 
         incident=incident,
         kind=EventKind.NOTE,
         actor_label=reporter_label(channel),
-        note=_("Tambahan dari pelapor: %(text)s") % {"text": text},
-        data={"reporter_addition": True, "channel": channel, "joined": join},
+        note=(_("Jawaban pelapor: %(text)s") if answer else _("Tambahan dari pelapor: %(text)s")) % {"text": text},
+        data={"reporter_addition": True, "channel": channel, "joined": join, "answer": answer},
         created_at=now,
     )
 
@@ -195,5 +200,39 @@ def report_make_secret(*, incident: Incident, channel: str, now=None) -> None:
         actor_label=reporter_label(channel),
         note=_("Pelapor meminta nama dan nomornya dirahasiakan."),
         data={"anonymous": True, "confidential": True},
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def reporter_details_add(
+    *, incident: Incident, channel: str, note: str, details: dict | None = None, occurred_at=None, now=None
+) -> IncidentEvent:
+    """What the reporter adds by SMS/WhatsApp to a report already made: when
+    it happened and answers to the category's questions, checked and stored
+    as the intake stores them (occurred_at, details). `note` says it in words
+    for the history. Raises ValidationError as the intake does."""
+    now = now or timezone.now()
+    locked = Incident.objects.select_for_update().select_related("category").get(pk=incident.pk)
+    fields, changes = {}, {}
+    if details:
+        fields["details"] = validate_details(locked.category, {**(locked.details or {}), **details})
+        changes.update({code: fields["details"].get(code) for code in details})
+    if occurred_at is not None:
+        if occurred_at > now + timedelta(minutes=5):
+            raise ValidationError({"occurred_at": [_("Waktu kejadian tidak boleh di masa depan.")]})
+        if occurred_at < EARLIEST:
+            raise ValidationError({"occurred_at": [_("Waktu kejadian terlalu lama.")]})
+        fields["occurred_at"] = occurred_at
+        changes["occurred_at"] = occurred_at.isoformat()
+    Incident.objects.filter(pk=locked.pk).update(**fields, version=F("version") + 1, updated_at=now)
+    for name, value in fields.items():
+        setattr(incident, name, value)
+    return IncidentEvent.objects.create(
+        incident=incident,
+        kind=EventKind.EDIT,
+        actor_label=reporter_label(channel),
+        note=_("Pelapor menambah keterangan: %(what)s") % {"what": note},
+        data={"reporter_details": True, "channel": channel, "changes": changes},
         created_at=now,
     )

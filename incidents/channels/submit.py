@@ -6,7 +6,7 @@ import uuid
 
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Place, Reporter, Submission
-from incidents.models import Category, Incident
+from incidents.models import Category, ConsentBasis, Incident
 
 NAMESPACE = uuid.UUID("5b0f7f0e-4d0c-4f43-9a55-6a1d1f0c2d7e")
 
@@ -30,9 +30,21 @@ def conversation_report_submit(
     photos: list,
     landmark: str = "",
     secret: bool = False,
+    told_before: bool,
     client_uuid: uuid.UUID,
+    occurred_at=None,
 ) -> Incident:
-    """Raises ValidationError (field -> Indonesian messages) as the intake does."""
+    """Raises ValidationError (field -> Indonesian messages) as the intake does.
+
+    Consent is recorded only on what was said to the sender. `told_before`:
+    the conversation said who sees the number (texts.privacy) before the
+    resident confirmed with YA: they agreed. Otherwise (the one-message form
+    LAPOR#jenis#desa#cerita, sent on the resident's own initiative with nothing
+    said before) the report is held on the notice that goes with the
+    confirmation: the caller puts texts.privacy in that reply, which the
+    processor queues in this same transaction, so the report and the notice
+    are stored together or not at all (ConsentBasis.NOTICE_IN_REPLY, with
+    consent_at the time of both). RAHASIA afterwards hides the number."""
     incident, _created = report_submit(
         Submission(
             category=category,
@@ -43,10 +55,9 @@ def conversation_report_submit(
             reporter=Reporter(phone=sender, anonymous=secret),
             details=details,
             photos=photos,
-            # The guided conversation tells who sees the number (texts.privacy) before the
-            # resident confirms with YA. The one-message form is sent on the resident's own
-            # initiative and its reply tells the same at once, with RAHASIA to hide the number.
-            consent=True,
+            consent=told_before,
+            consent_basis=ConsentBasis.AGREED if told_before else ConsentBasis.NOTICE_IN_REPLY,
+            occurred_at=occurred_at,
             confidential=secret,
             channel=channel,
             client_uuid=client_uuid,

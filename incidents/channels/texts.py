@@ -368,3 +368,52 @@ def reply_usage() -> str:
     return _(
         "Untuk menambah cerita pada laporan Anda, tulis BALAS kode-laporan pesan, contoh: BALAS KA-ABCD-EFGHJ air sudah surut."
     )
+
+
+def officer_message(incident, text: str) -> str:
+    """An officer's message from the desk, whole (the ledger sends it across parts)."""
+    return _("Pesan petugas soal laporan %(code)s: %(text)s Balas pesan ini untuk menjawab.") % {
+        "code": incident.tracking_code,
+        "text": " ".join(text.split()),
+    }
+
+
+def answer_passed_on(code: str) -> str:
+    return _("Jawaban Anda diteruskan ke petugas (laporan %(code)s).") % {"code": code}
+
+
+def offer_more() -> str:
+    return _("Mau tambah waktu kejadian & keterangan lain? Balas TAMBAH")
+
+
+def ask_when() -> str:
+    return _(
+        "Kapan kejadiannya? mis. tadi pagi, kemarin sore, 5/12 14.00. Balas LEWAT bila tak tahu, SELESAI bila cukup."
+    )
+
+
+def when_not_understood(typed: str) -> str:
+    return _('Belum dimengerti waktu "%(typed)s".') % {"typed": cut_at_word(typed, 20)}
+
+
+def ask_optional(question: dict) -> str:
+    """One of the category's optional questions, skippable with LEWAT."""
+    qtype = question.get("type", "text")
+    label = question["label"].rstrip("?")
+    if qtype == "choice":
+        lines = [_("%(label)s? Balas angkanya, atau LEWAT:") % {"label": label}]
+        lines += [f"{i}. {choice[1]}" for i, choice in enumerate(question.get("choices", []), start=1)]
+        return "\n".join(lines)
+    if qtype == "boolean":
+        return _("%(label)s? Balas YA, TIDAK, atau LEWAT.") % {"label": label}
+    if qtype == "integer":
+        return _("%(label)s? Balas angka, atau LEWAT.") % {"label": label}
+    return _("%(label)s? Balas singkat, atau LEWAT.") % {"label": label}
+
+
+def details_added(code: str) -> str:
+    return _("Terima kasih, keterangan dicatat pada laporan %(code)s.") % {"code": code}
+
+
+def nothing_to_add() -> str:
+    return _("Tidak ada laporan Anda dalam sehari ini untuk ditambah.")

@@ -20,6 +20,7 @@ from incidents.intake.tracking import new_tracking_code
 from incidents.models import (
     Category,
     Channel,
+    ConsentBasis,
     Desa,
     EventKind,
     Incident,
@@ -193,7 +194,10 @@ def _validated_incident(submission: Submission) -> tuple[Incident, list]:
     photos = submission.photos or ()
     now = timezone.now()
     errors = {}
-    if not submission.consent:
+    notice = submission.consent_basis == ConsentBasis.NOTICE_IN_REPLY
+    if notice and submission.channel not in (Channel.SMS, Channel.WHATSAPP):
+        errors["consent"] = [_("Persetujuan pemrosesan data pribadi wajib diberikan.")]
+    elif not submission.consent and not notice:
         errors["consent"] = [_("Persetujuan pemrosesan data pribadi wajib diberikan.")]
     if category is None or not category.active:
         errors["category"] = [_("Kategori tidak dikenal.")]
@@ -250,6 +254,7 @@ def _validated_incident(submission: Submission) -> tuple[Incident, list]:
         anonymous=bool(reporter.anonymous),
         confidential=bool(submission.confidential),
         consent_at=now,
+        consent_basis=ConsentBasis.NOTICE_IN_REPLY if notice and not submission.consent else ConsentBasis.AGREED,
         channel=submission.channel,
         partner_application=submission.partner_application,
         created_by=entered_by if entered_by is not None and entered_by.is_authenticated else None,

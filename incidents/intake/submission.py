@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from incidents.models import Category, Channel
+from incidents.models import Category, Channel, ConsentBasis
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +45,9 @@ class Submission:
     details: dict | None = None
     photos: Sequence = ()
     consent: bool = False
+    # Without `consent`, a message channel may hold the report on a notice
+    # sent with its confirmation (incidents/channels/submit.py); nothing else may.
+    consent_basis: str = ConsentBasis.AGREED
     confidential: bool = False
     channel: str = Channel.WEB
     # The registered partner application that sent it (Open311 channel).

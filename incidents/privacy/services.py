@@ -212,6 +212,7 @@ def reporter_data_export(*, actor, incidents, ip=None, phone: str = "") -> dict:
                 "anonymous": i.anonymous,
                 "confidential": i.confidential,
                 "consent_at": i.consent_at.isoformat() if i.consent_at else None,
+                "consent_basis": i.consent_basis,
                 "photos": i.photos.count(),
                 "reporter": {"name": i.reporter_name, "phone": i.reporter_phone, "email": i.reporter_email},
             }

@@ -1,11 +1,14 @@
 """One report on the desk: details, history, identity and photos."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from incidents import permissions
+from incidents.channels.forms import ReporterMessageForm
+from incidents.channels.reporter_messages import reporter_message_check, reporter_unreachable
 from incidents.channels.selectors import conversation_for_incident
 from incidents.desk import queue
 from incidents.desk.duplicates import possible_duplicates
@@ -19,7 +22,7 @@ from incidents.desk.forms import (
     TriageForm,
 )
 from incidents.desk.views.common import desk_page, desk_required
-from incidents.models import OPEN_STATUSES, Category, Status
+from incidents.models import OPEN_STATUSES, Category, Channel, Status
 from incidents.selectors import events_for_user, incident_get_for_user
 from incidents.workflow import machine as workflow
 from incidents.workflow.assignment_request import koordinator_names, pending_assignment_request
@@ -74,6 +77,18 @@ def _assignment_request_context(user, incident, bound=None) -> dict:
         "request_form": form,
         "koordinator_names": koordinator_names() if (needs_agency or form) else [],
     }
+
+
+def _reporter_message_context(user, incident, bound=None) -> dict:
+    """The form to write to the reporter of an SMS/WhatsApp report, or why it cannot be sent."""
+    if incident.channel not in (Channel.SMS, Channel.WHATSAPP):
+        return {}
+    try:
+        reporter_message_check(user, incident)
+    except PermissionDenied:
+        return {}
+    why = reporter_unreachable(incident)
+    return {"reporter_message_form": None if why else (bound or ReporterMessageForm()), "reporter_unreachable": why}
 
 
 def render_detail(request, incident, *, show_identity=False, status=200, **bound):
@@ -141,6 +156,7 @@ def render_detail(request, incident, *, show_identity=False, status=200, **bound
     # words: it shows where the reporter's identity does.
     context["conversation"] = conversation_for_incident(incident) if context["show_identity"] else None
     context["can_block_sender"] = permissions.is_koordinator(user)
+    context.update(_reporter_message_context(user, incident, bound.get("reporter_message_form")))
     return desk_page(request, "incidents/desk/detail.html", context, status=status)
 
 
