@@ -95,7 +95,8 @@ class ActivityForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d-%m-%Y"],
     )
     desa = forms.ModelChoiceField(
-        label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan").order_by("kecamatan_id", "name")
+        label=_("Desa/kelurahan"),
+        queryset=Desa.objects.offered().select_related("kecamatan").order_by("kecamatan_id", "name"),
     )
     hazard = forms.ChoiceField(
         label=_("Jenis bahaya"), required=False, choices=[("", _("Tidak khusus"))] + Hazard.choices
