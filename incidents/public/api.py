@@ -267,7 +267,7 @@ class AreaListApi(PublicGeoJSONApi):
         query.is_valid(raise_exception=True)
         level, parent = query.validated_data["level"] or "kecamatan", query.validated_data["parent"].strip()
         if level == "kecamatan" and parent and parent != region.current().code:
-            raise exceptions.ValidationError({"parent": [_("Kode kabupaten tidak dikenal.")]})
+            raise exceptions.ValidationError({"parent": [_("Kode kabupaten/kota tidak dikenal.")]})
         if level == "desa" and parent and not Kecamatan.objects.offered().filter(code=parent).exists():
             raise exceptions.ValidationError({"parent": [_("Kode kecamatan tidak dikenal.")]})
         entry = public_cache.cached_entry(

@@ -156,7 +156,7 @@ def read_territory(
         raise SetupError(f"{path.name}: kolom harus level,code,name,parent_code,lat,lng.")
     for row in rows:
         level, row_code = row.get("level"), (row.get("code") or "").strip()
-        if level == "kabupaten":
+        if level in ("kabupaten", "kota"):
             if row_code != code:
                 raise SetupError(
                     f"{path.name} adalah berkas {row.get('name')} ({row_code}), bukan {entry['name']} ({code})."
