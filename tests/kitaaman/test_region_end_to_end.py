@@ -78,7 +78,7 @@ def test_lubuk_linggau_end_to_end(client, personas, sms, provider, committing, c
     home = out.page("page /", client.get("/"))
     form = out.page("page /lapor/", client.get("/lapor/")).content.decode()
     assert KOTA in home.content.decode()
-    assert "kelurahan" in form.lower() and "Air Kuti" in form
+    assert '<label for="id_desa">Kelurahan</label>' in form and "— pilih kelurahan —" in form and "Air Kuti" in form
     with committing():
         response = client.post(
             "/lapor/",
@@ -244,6 +244,7 @@ def test_lubuk_linggau_end_to_end(client, personas, sms, provider, committing, c
 
     assert out.text("sms reply") and out.text("whatsapp reply") and out.text("outbound")
     assert "Lubuk Linggau" in out.text("sms reply")
+    assert "Di kelurahan mana?" in out.text("whatsapp reply")
     kinds = {where for where, _text in out.items}
     assert {"email", "outbound email", "outbound sms", "outbound whatsapp", "cap xml", "espm csv"} <= kinds, kinds
     assert out.demo_mentions() == []
