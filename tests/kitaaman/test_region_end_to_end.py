@@ -77,7 +77,7 @@ def test_lubuk_linggau_end_to_end(client, personas, sms, provider, committing, c
     # --- the citizen's pages and the form --------------------------------------------------------
     home = out.page("page /", client.get("/"))
     form = out.page("page /lapor/", client.get("/lapor/")).content.decode()
-    assert KOTA in home.content.decode()
+    assert KOTA in home.content.decode() and "titik tengah kelurahan" in home.content.decode()
     assert '<label for="id_desa">Kelurahan</label>' in form and "— pilih kelurahan —" in form and "Air Kuti" in form
     with committing():
         response = client.post(
