@@ -206,6 +206,8 @@ def test_lubuk_linggau_end_to_end(client, personas, sms, provider, committing, c
     quarter = (today.month - 1) // 3 + 1
     dashboard = out.page("dashboard", client.get("/dasbor/", {"year": today.year, "quarter": quarter})).content.decode()
     assert f"Seluruh {KOTA}" in dashboard
+    plan = out.page("action plan", client.get("/dasbor/rencana-aksi/")).content.decode()
+    assert "Surat Keputusan Wali Kota tentang penerapan SPM" in plan and "Bupati" not in plan
     # The SK Tim Efektif is the Wali Kota's: the summary and the export cite it.
     TeamDecree.objects.create(
         number="188.45/12/KPTS/2026",
