@@ -227,3 +227,15 @@ def test_a_retired_desa_is_kept_on_the_desk_form_of_its_old_report(client, perso
     assert KEL_TABA_JEMEKEH not in set(
         TriageForm(incident=other).fields["desa"].queryset.values_list("code", flat=True)
     )
+
+
+def test_a_new_warning_cannot_name_a_retired_desa(personas, tmp_path):
+    from spm.warnings import services as warnings
+    from tests.spm.warnings.conftest import flood
+
+    setup_lubuk_linggau()
+    _run(LUBUK_LINGGAU, wilayah=str(_newer_edition(tmp_path)))
+    with pytest.raises(ValidationError, match=KEL_TABA_JEMEKEH):
+        warnings.alert_create(actor=personas.mitra_bpbd, **flood(areas=[KEL_TABA_JEMEKEH]))
+    alert = warnings.alert_create(actor=personas.mitra_bpbd, **flood(areas=[KEL_MAJAPAHIT]))
+    assert alert.pk
