@@ -21,11 +21,27 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 venv: $(VENV)/.installed
 venv-dev: $(VENV)/.installed-dev
 
+# PEMDA=16.73 runs the demo for another kabupaten/kota (its *_wilayah.csv in
+# $(WILAYAH)), in a database of its own so that the two demos never mix.
+PEMDA ?=
+ifneq ($(strip $(PEMDA)),)
+export DATABASE_URL ?= sqlite:///$(CURDIR)/db-$(subst .,-,$(PEMDA)).sqlite3
+endif
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	@if [ -f "$(WILAYAH)/muratara_desa.geojson" ]; then \
+	@if [ -n "$(PEMDA)" ]; then \
+		csv=$$(grep -l "^[a-z]*,$(PEMDA)," "$(WILAYAH)"/*_wilayah.csv | head -n 1); \
+		if [ -z "$$csv" ]; then echo "Tidak ada berkas *_wilayah.csv untuk $(PEMDA) di $(WILAYAH)." >&2; exit 1; fi; \
+		geo="$${csv%_wilayah.csv}_desa.geojson"; \
+		if [ -f "$$geo" ]; then \
+			$(PY) manage.py setup_pemda $(PEMDA) --wilayah "$$csv" --boundaries "$$geo"; \
+		else \
+			$(PY) manage.py setup_pemda $(PEMDA) --wilayah "$$csv"; \
+		fi; \
+	elif [ -f "$(WILAYAH)/muratara_desa.geojson" ]; then \
 		$(PY) manage.py import_boundaries "$(WILAYAH)/muratara_desa.geojson"; \
 		$(PY) manage.py import_boundaries "$(WILAYAH)/muratara_kecamatan_from_desa.geojson"; \
 	fi

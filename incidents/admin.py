@@ -193,7 +193,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 class DesaInline(admin.TabularInline):
     model = Desa
-    fields = ("code", "name", "jenis", "population")
+    fields = ("code", "name", "jenis", "population", "retired")
     readonly_fields = ("code", "name", "jenis")
     extra = 0
     can_delete = False
@@ -202,7 +202,8 @@ class DesaInline(admin.TabularInline):
 
 @admin.register(Kecamatan)
 class KecamatanAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "population")
+    list_display = ("code", "name", "population", "retired")
+    list_filter = ("retired",)
     search_fields = ("name", "=code")
     form = KecamatanForm
     inlines = [DesaInline]
@@ -217,8 +218,8 @@ class KecamatanAdmin(admin.ModelAdmin):
 
 @admin.register(Desa)
 class DesaAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "jenis", "kecamatan", "population")
-    list_filter = (KecamatanListFilter, "jenis")
+    list_display = ("code", "name", "jenis", "kecamatan", "population", "retired")
+    list_filter = (KecamatanListFilter, "jenis", "retired")
     list_select_related = ("kecamatan",)
     search_fields = ("name", "=code")
     form = DesaForm

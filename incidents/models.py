@@ -20,6 +20,16 @@ from kitaaman.models import person_field
 from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
 
 
+class TerritoryQuerySet(models.QuerySet):
+    def offered(self):
+        """What forms, SMS matching, Open311 and the public lists offer: not
+        the retired ones (kept so that old reports still name their place)."""
+        return self.filter(retired=False)
+
+
+RETIRED_HELP = _("Tidak ditawarkan lagi di formulir, SMS, Open311, dan API; laporan lama tetap menyebutnya.")
+
+
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, primary_key=True)
     name = models.CharField(_("nama"), max_length=100)
@@ -27,6 +37,9 @@ class Kecamatan(models.Model):
     lng = models.FloatField(_("bujur pusat"))
     boundary = models.JSONField(_("batas wilayah (GeoJSON)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
+    retired = models.BooleanField(_("tidak dipakai lagi"), default=False, help_text=RETIRED_HELP)
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -52,6 +65,9 @@ class Desa(models.Model):
     lng = models.FloatField(_("bujur pusat"))
     boundary = models.JSONField(_("batas wilayah (GeoJSON)"), null=True, blank=True)
     population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
+    retired = models.BooleanField(_("tidak dipakai lagi"), default=False, help_text=RETIRED_HELP)
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["kecamatan_id", "name"]

@@ -43,7 +43,7 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
 
 @admin.register(RegionProfile)
 class RegionProfileAdmin(admin.ModelAdmin):
-    """The one profile of the Pemda: changed here or by `manage.py region_setup`,
+    """The one profile of the Pemda: changed here or by `manage.py setup_pemda`,
     never added twice nor deleted."""
 
     list_display = ("official_name", "code", "kind", "updated_at")

@@ -1,6 +1,6 @@
 """The demo install's region profile (kitaaman/data/demo_region.json): what the
 data migration writes on a fresh database, and what tests put back after a
-flush. `manage.py region_setup` replaces it with another Pemda's."""
+flush. `manage.py setup_pemda` replaces it with another Pemda's."""
 
 import json
 from pathlib import Path

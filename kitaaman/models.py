@@ -168,7 +168,7 @@ class OutboundMessage(models.Model):
 
 class RegionProfile(models.Model):
     """The Pemda this portal serves: one row, edited in the admin and set by
-    `manage.py region_setup`. Pages, replies, CAP messages and exports read
+    `manage.py setup_pemda`. Pages, replies, CAP messages and exports read
     the region's names from here (kitaaman.region), never from code."""
 
     class Kind(models.TextChoices):

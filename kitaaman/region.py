@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.functional import lazy
 
 from .models import RegionProfile
 
@@ -164,3 +165,13 @@ def default_from_email() -> str:
     region = current()
     host = region.domain or "localhost"
     return f"KITA AMAN {region.short_name} <noreply@kitaaman.{host}>".replace("  ", " ")
+
+
+def for_kind(kabupaten, kota) -> str:
+    """The wording of the region's kind: both phrasings are whole msgids,
+    e.g. region.for_kind(_("Seluruh kabupaten"), _("Seluruh kota"))."""
+    return str(kota if current().is_kota else kabupaten)
+
+
+# for_kind chosen when the text is shown (form labels made at import).
+by_kind = lazy(for_kind, str)

@@ -337,7 +337,7 @@ LEAFLET_CONFIG = {
 }
 
 # Territory: the region's code, names and map bounds are in the region profile
-# (kitaaman.RegionProfile, set by `manage.py region_setup`).
+# (kitaaman.RegionProfile, set by `manage.py setup_pemda`).
 WILAYAH_DATA_DIR = Path(env("WILAYAH_DATA_DIR", str(BASE_DIR.parent / "shared" / "data" / "wilayah")))
 
 # REST framework

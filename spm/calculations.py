@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import Kecamatan, SpmService, Status
+from kitaaman import region
 from kitaaman.localized import localized
 
 from .aggregates import StatMonthly
@@ -372,7 +373,10 @@ def _compute(period: Period, inputs: Inputs) -> list[dict]:
                 rows.append(
                     {
                         "code": None,
-                        "name": _("Tingkat kabupaten (tanpa rincian kecamatan)"),
+                        "name": region.for_kind(
+                            _("Tingkat kabupaten (tanpa rincian kecamatan)"),
+                            _("Tingkat kota (tanpa rincian kecamatan)"),
+                        ),
                         "must_serve": targets[(service.code, None)],
                         "served": 0,
                     }

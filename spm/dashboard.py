@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from incidents.models import Category, Desa, Kecamatan, SpmService, Status
+from kitaaman import region
 
 from . import selectors
 from .calculations import dashboard_figures
@@ -399,7 +400,7 @@ def _filter_selects(form, *, period, kec_code, kec_list):
         {
             "name": "kecamatan",
             "label": form.fields["kecamatan"].label,
-            "options": [("", _("Seluruh kabupaten"), not kec_code)]
+            "options": [("", region.for_kind(_("Seluruh kabupaten"), _("Seluruh kota")), not kec_code)]
             + [(code, name, code == kec_code) for code, name in kec_list],
         }
     )

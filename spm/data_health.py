@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from incidents.models import Holiday, Kecamatan, SpmService
 from incidents.notify.reach import agencies_unreachable
+from kitaaman import region
 from kitaaman.links import page_href
 
 from .calculations import ACTIVITY_SERVICES
@@ -204,7 +205,10 @@ def _decree(today: date) -> list[DataGap]:
                 "date": _day(last.valid_until),
             }
             return [DataGap("team-decree-expired", message, who, page_href("admin:spm_teamdecree_add"), DANGER)]
-        message = _("SK Bupati tentang Tim Efektif penerapan SPM belum dicatat.")
+        message = region.for_kind(
+            _("SK Bupati tentang Tim Efektif penerapan SPM belum dicatat."),
+            _("SK Wali Kota tentang Tim Efektif penerapan SPM belum dicatat."),
+        )
         return [DataGap("team-decree-missing", message, who, page_href("admin:spm_teamdecree_add"), DANGER)]
     gaps = []
     href = page_href("admin:spm_teamdecree_change", args=[decree.pk])

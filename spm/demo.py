@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import Desa, Kecamatan
+from kitaaman import region
 
 from . import services
 from .decree import DEMO_MARK
@@ -32,16 +33,26 @@ from .summaries.models import Kind
 from .summaries.periods import previous_period
 from .summaries.services import summary_generate
 
-# Plausible, not official: about 200.000 residents in the kabupaten.
+# Plausible, not official: residents per kecamatan by its number in the
+# region (the last segment of its code), about 200.000 in seven kecamatan.
 DEMO_POPULATION = {
-    "16.13.01": 42_000,  # Rupit
-    "16.13.02": 30_500,  # Rawas Ulu
-    "16.13.03": 27_000,  # Nibung
-    "16.13.04": 33_000,  # Rawas Ilir
-    "16.13.05": 17_500,  # Karang Dapo
-    "16.13.06": 37_000,  # Karang Jaya
-    "16.13.07": 13_500,  # Ulu Rawas
+    "01": 42_000,
+    "02": 30_500,
+    "03": 27_000,
+    "04": 33_000,
+    "05": 17_500,
+    "06": 37_000,
+    "07": 13_500,
 }
+OTHER_KECAMATAN_POPULATION = 25_000
+
+
+def demo_population_by_kecamatan() -> dict[str, int]:
+    """{kecamatan code: residents} for the kecamatan the region offers."""
+    codes = Kecamatan.objects.offered().order_by("code").values_list("code", flat=True)
+    return {code: DEMO_POPULATION.get(code.rsplit(".", 1)[-1], OTHER_KECAMATAN_POPULATION) for code in codes}
+
+
 # Share of residents living in flood, landslide or fire-prone areas, per service.
 AT_RISK_SHARE = {"info-bencana": 0.30, "siaga-bencana": 0.18}
 ACTIVITY_TEXT = {
@@ -86,9 +97,9 @@ def demo_population(rng: random.Random) -> list[dict]:
     """Kecamatan figures and their desa, split by fixed random weights that add up."""
     rows = []
     year = timezone.localdate().year
-    for code, total in DEMO_POPULATION.items():
+    for code, total in demo_population_by_kecamatan().items():
         rows.append({"code": code, "value": total, "year": year, "source": DEMO_SOURCE})
-        desa = list(Desa.objects.filter(kecamatan_id=code).order_by("code").values_list("code", flat=True))
+        desa = list(Desa.objects.offered().filter(kecamatan_id=code).order_by("code").values_list("code", flat=True))
         weights = [rng.uniform(0.5, 1.8) for _ in desa]
         left = total
         for i, (desa_code, weight) in enumerate(zip(desa, weights, strict=True)):
@@ -102,7 +113,7 @@ def _targets(actor, today: date) -> int:
     n = 0
     for year in (today.year - 1, today.year):
         for service, share in AT_RISK_SHARE.items():
-            for code, population in DEMO_POPULATION.items():
+            for code, population in demo_population_by_kecamatan().items():
                 services.target_save(
                     actor=actor,
                     service=service,
@@ -118,15 +129,16 @@ def _targets(actor, today: date) -> int:
 def _activities(actor, rng: random.Random, today: date) -> int:
     """About the year's target reached by December, unevenly over the months."""
     by_code = {s.code: s for s in Service.objects.filter(code__in=AT_RISK_SHARE)}
+    population_of = demo_population_by_kecamatan()
     desa_by_kec = {}
-    for code, kec in Desa.objects.values_list("code", "kecamatan_id"):
+    for code, kec in Desa.objects.offered().values_list("code", "kecamatan_id"):
         desa_by_kec.setdefault(kec, []).append(code)
     rows = []
     start = _months_ago(today, 23).replace(day=1)
     month = start
     while month <= today:
         for service, share in AT_RISK_SHARE.items():
-            for kec, population in DEMO_POPULATION.items():
+            for kec, population in population_of.items():
                 monthly = population * share / 12 * rng.uniform(0.55, 1.35)
                 for _ in range(rng.choice((1, 1, 2))):
                     day = month + timedelta(days=rng.randrange(0, 27))
@@ -207,7 +219,7 @@ def _decree_and_signatories(today: date) -> int:
         number=f"188.45/123/KPTS/{year}",
         defaults={
             "title": "Pembentukan Tim Efektif Penerapan Standar Pelayanan Minimal Sub-Urusan Trantibumlinmas "
-            f"Kabupaten Musi Rawas Utara ({DEMO_MARK})",
+            f"{region.current().official_name} ({DEMO_MARK})",
             "signed_on": date(year, 1, 2),
             "valid_from": date(year, 1, 2),
         },

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import Incident
+from kitaaman import region
 
 from .calculations import NOT_COUNTED, WIB, Period, PeriodError, achievements, make_period, pct
 from .figure_definitions import DEFINITIONS, budget_key, definitions, service_key
@@ -276,7 +277,7 @@ def quality_scope_label(scope: str | None) -> str:
     if scope == "kecamatan":
         return str(_("mutu tingkat kecamatan"))
     if scope == "kabupaten":
-        return str(_("mutu tingkat kabupaten"))
+        return region.for_kind(_("mutu tingkat kabupaten"), _("mutu tingkat kota"))
     return str(_("mutu belum dinilai"))
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan
+from kitaaman import region
 
 from .calculations import ROMAN
 from .formatting import MONTHS
@@ -43,7 +44,7 @@ class DashboardFilterForm(forms.Form):
         label=_("Kecamatan"),
         queryset=Kecamatan.objects.all(),
         required=False,
-        empty_label=_("Seluruh kabupaten"),
+        empty_label=region.by_kind(_("Seluruh kabupaten"), _("Seluruh kota")),
     )
     peta = forms.ChoiceField(label=_("Peta menampilkan"), required=False)
 
@@ -73,7 +74,9 @@ class TargetForm(forms.Form):
         label=_("Kecamatan"),
         queryset=Kecamatan.objects.all(),
         required=False,
-        empty_label=_("Seluruh kabupaten (tanpa rincian kecamatan)"),
+        empty_label=region.by_kind(
+            _("Seluruh kabupaten (tanpa rincian kecamatan)"), _("Seluruh kota (tanpa rincian kecamatan)")
+        ),
     )
     hazard = forms.ChoiceField(
         label=_("Jenis bahaya"), required=False, choices=[("", _("Semua jenis bahaya"))] + Hazard.choices
@@ -95,7 +98,8 @@ class ActivityForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d-%m-%Y"],
     )
     desa = forms.ModelChoiceField(
-        label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan").order_by("kecamatan_id", "name")
+        label=_("Desa/kelurahan"),
+        queryset=Desa.objects.offered().select_related("kecamatan").order_by("kecamatan_id", "name"),
     )
     hazard = forms.ChoiceField(
         label=_("Jenis bahaya"), required=False, choices=[("", _("Tidak khusus"))] + Hazard.choices
@@ -182,8 +186,11 @@ class AssessmentPickForm(forms.Form):
         label=_("Wilayah penilaian"),
         queryset=Kecamatan.objects.all(),
         required=False,
-        empty_label=_("Tingkat kabupaten"),
-        help_text=_("Pilih kecamatan bila kecamatan itu dinilai sendiri; yang tidak dinilai memakai mutu kabupaten."),
+        empty_label=region.by_kind(_("Tingkat kabupaten"), _("Tingkat kota")),
+        help_text=region.by_kind(
+            _("Pilih kecamatan bila kecamatan itu dinilai sendiri; yang tidak dinilai memakai mutu kabupaten."),
+            _("Pilih kecamatan bila kecamatan itu dinilai sendiri; yang tidak dinilai memakai mutu kota."),
+        ),
     )
 
 

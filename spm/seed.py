@@ -287,3 +287,28 @@ def seed_spm_english(apps):
     for code, title, title_en, owner, owner_en in MILESTONES:
         Milestone.objects.filter(code=code, title=title, title_en="").update(title_en=title_en)
         Milestone.objects.filter(code=code, owner=owner, owner_en="").update(owner_en=owner_en)
+
+
+# The seeded decree milestone in the words of each kind of region: (title, title_en).
+DECREE_MILESTONE = "sk-bupati"
+DECREE_MILESTONE_TITLES = {
+    "kabupaten": (MILESTONES[0][1], MILESTONES[0][2]),
+    "kota": (
+        "Surat Keputusan Wali Kota tentang penerapan SPM Trantibumlinmas",
+        "Mayor's decree on applying the SPM Trantibumlinmas",
+    ),
+}
+
+
+def region_kind_changed(sender, instance, **kwargs):
+    """RegionProfile saved: the seeded decree milestone names the Bupati or
+    the Wali Kota; a title the Tim Efektif rewrote is left alone."""
+    from .models import Milestone
+
+    wanted = DECREE_MILESTONE_TITLES.get(instance.kind)
+    if wanted is None:
+        return
+    seeded = [titles[0] for titles in DECREE_MILESTONE_TITLES.values()]
+    Milestone.objects.filter(code=DECREE_MILESTONE, title__in=seeded).exclude(title=wanted[0]).update(
+        title=wanted[0], title_en=wanted[1]
+    )

@@ -39,7 +39,7 @@ class PeriodOutput(serializers.Serializer):
 
 class KecamatanRowOutput(serializers.Serializer):
     code = serializers.CharField(
-        allow_null=True, help_text=_("Null: sasaran tingkat kabupaten tanpa rincian kecamatan.")
+        allow_null=True, help_text=_("Null: sasaran tingkat kabupaten/kota tanpa rincian kecamatan.")
     )
     name = serializers.CharField()
     must_serve = serializers.IntegerField()

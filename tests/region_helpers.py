@@ -26,8 +26,11 @@ def wilayah_dir():
 
 
 def setup_lubuk_linggau(**options) -> str:
+    folder = wilayah_dir()
+    options.setdefault("wilayah", str(folder / "lubuklinggau_wilayah.csv"))
+    options.setdefault("boundaries", str(folder / "lubuklinggau_desa.geojson"))
     out = io.StringIO()
-    call_command("region_setup", code=LUBUK_LINGGAU, wilayah=str(wilayah_dir()), stdout=out, **options)
+    call_command("setup_pemda", LUBUK_LINGGAU, stdout=out, **options)
     return out.getvalue()
 
 

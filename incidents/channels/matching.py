@@ -217,7 +217,9 @@ def match_desa(text: str, desa_list=None) -> DesaMatch:
     if not typed:
         return DesaMatch(None, [])
     candidates = (
-        list(desa_list) if desa_list is not None else list(Desa.objects.select_related("kecamatan").defer(*_HEAVY))
+        list(desa_list)
+        if desa_list is not None
+        else list(Desa.objects.offered().select_related("kecamatan").defer(*_HEAVY))
     )
     if kecamatan_text:
         kec = normalize_name(kecamatan_text)
@@ -240,8 +242,10 @@ def match_desa(text: str, desa_list=None) -> DesaMatch:
 
 
 def kecamatan_list() -> list[Kecamatan]:
-    return list(Kecamatan.objects.defer("boundary").order_by("code"))
+    return list(Kecamatan.objects.offered().defer("boundary").order_by("code"))
 
 
 def desa_of_kecamatan(kecamatan: Kecamatan) -> list[Desa]:
-    return list(Desa.objects.filter(kecamatan=kecamatan).select_related("kecamatan").defer(*_HEAVY).order_by("name"))
+    return list(
+        Desa.objects.offered().filter(kecamatan=kecamatan).select_related("kecamatan").defer(*_HEAVY).order_by("name")
+    )

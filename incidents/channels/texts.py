@@ -112,7 +112,12 @@ def category_not_understood(typed: str, count: int) -> str:
 
 def ask_desa(*, whatsapp: bool, problem: str = "") -> str:
     lines = [problem] if problem else []
-    lines.append(_("Di desa/kelurahan mana? Tulis namanya, boleh dengan dusun/RT. Balas 0 untuk daftar kecamatan."))
+    lines.append(
+        region.for_kind(
+            _("Di desa/kelurahan mana? Tulis namanya, boleh dengan dusun/RT. Balas 0 untuk daftar kecamatan."),
+            _("Di kelurahan mana? Tulis namanya, boleh dengan RT/RW. Balas 0 untuk daftar kecamatan."),
+        )
+    )
     if whatsapp:
         lines.append(_("Anda juga dapat mengirim lokasi (Bagikan lokasi)."))
     return "\n".join(lines)

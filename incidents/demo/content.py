@@ -1,6 +1,8 @@
 """What the demo reports are made of: users, seasons, texts, names, notes.
 
-Plausible Muratara material for a newcomer's portal; nothing here is official data."""
+Plausible material for a newcomer's portal; nothing here is official data.
+Kecamatan are named by their place in the region's list (the last segment of
+the Kemendagri code), so the demo runs for whichever region is set up."""
 
 from incidents.models import (
     Channel,
@@ -9,10 +11,11 @@ from incidents.models import (
 DEMO_PASSWORD = "Demo-KitaAman-2026"
 
 
-# username, role, kwargs for staff_user_create, first name, last name
+# username, role, kwargs for staff_user_create, first name, last name; an
+# officer's kecamatan are given by their number in the region ("01", "03").
 DEMO_USERS = [
-    ("petugas_rupit", "petugas", {"kecamatan_codes": ["16.13.01"]}, "Andi", "Saputra"),
-    ("petugas_nibung", "petugas", {"kecamatan_codes": ["16.13.03"]}, "Rina", "Wulandari"),
+    ("petugas_rupit", "petugas", {"kecamatan_numbers": ["01"]}, "Andi", "Saputra"),
+    ("petugas_nibung", "petugas", {"kecamatan_numbers": ["03"]}, "Rina", "Wulandari"),
     ("koordinator", "koordinator", {}, "Hendra", "Gunawan"),
     ("mitra_bpbd", "mitra", {"agency_code": "bpbd"}, "Yusuf", "Hakim"),
     ("mitra_polres", "mitra", {"agency_code": "polres"}, "Dedi", "Kurniawan"),
@@ -87,8 +90,13 @@ SEASON = {
 }
 
 
-# More people and more reports around the kabupaten seat and the river towns.
-KECAMATAN_WEIGHT = {"16.13.01": 1.6, "16.13.04": 1.3, "16.13.03": 1.1, "16.13.05": 1.0, "16.13.06": 0.9}
+# More people and more reports in some kecamatan (by number) than in others.
+KECAMATAN_WEIGHT = {"01": 1.6, "04": 1.3, "03": 1.1, "05": 1.0, "06": 0.9}
+
+
+def kecamatan_number(code: str) -> str:
+    """ "01" for 16.73.01: a kecamatan's number within its region."""
+    return code.rsplit(".", 1)[-1]
 
 
 CHANNELS = [Channel.WEB, Channel.TELEPON, Channel.DATANG, Channel.PATROLI]

@@ -35,6 +35,7 @@ from incidents.demo.content import (
     RIVERS,
     SEASON,
     TEMPLATES,
+    kecamatan_number,
 )
 from incidents.demo.story import ReportStories
 from incidents.demo.writer import BATCH_SIZE, BatchWriter, keep_updated_at, reset_sequences, write_batch
@@ -47,6 +48,7 @@ from incidents.models import (
     Holiday,
     Incident,
     IncidentEvent,
+    Kecamatan,
     SlaUnit,
 )
 from incidents.reference.seed import PLAIN_FOR_SOURCE
@@ -60,7 +62,12 @@ def ensure_demo_users(*, reset_passwords=True):
 
     User = get_user_model()
     logins = []
+    codes = list(Kecamatan.objects.offered().values_list("code", flat=True))
     for username, role, kwargs, first, last in DEMO_USERS:
+        kwargs = dict(kwargs)
+        if "kecamatan_numbers" in kwargs:
+            numbers = kwargs.pop("kecamatan_numbers")
+            kwargs["kecamatan_codes"] = [c for c in codes if kecamatan_number(c) in numbers][:1] or codes[:1]
         if reset_passwords or not User.objects.filter(username=username).exists():
             staff_user_create(
                 username=username,
@@ -73,6 +80,11 @@ def ensure_demo_users(*, reset_passwords=True):
             )
         logins.append((username, role, DEMO_PASSWORD))
     return logins
+
+
+def _areas_of(user) -> list:
+    profile = getattr(user, "staff_profile", None)
+    return list(profile.kecamatan.all()) if profile is not None else []
 
 
 class WorkingDays:
@@ -128,12 +140,14 @@ class DemoGenerator(ReportStories):
         if not self.categories:
             raise ValueError("Tidak ada kategori aktif.")
         self.agencies = {a.code: a for a in Agency.objects.filter(active=True)}
-        desa = list(Desa.objects.select_related("kecamatan").order_by("code"))
+        desa = list(Desa.objects.offered().select_related("kecamatan").order_by("code"))
         if not desa:
             raise ValueError("Data desa belum dimuat.")
         self.desa = desa
         weights = [
-            (d.population or 1000) ** 0.3 * self.rng.lognormvariate(0, 0.5) * KECAMATAN_WEIGHT.get(d.kecamatan_id, 0.8)
+            (d.population or 1000) ** 0.3
+            * self.rng.lognormvariate(0, 0.5)
+            * KECAMATAN_WEIGHT.get(kecamatan_number(d.kecamatan_id), 0.8)
             for d in desa
         ]
         self.desa_cum = _cumulative(weights)
@@ -144,6 +158,8 @@ class DemoGenerator(ReportStories):
             self.month_weights[month] = (codes, _cumulative(w))
         self.hour_cum = _cumulative(HOUR_WEIGHTS)
         self.users = self._load_users()
+        # Reports of an officer's kecamatan are entered by that officer.
+        self.officer_of = {k.code: u.username for u in self.users.values() for k in _areas_of(u)}
         self.labels = {u.pk: u.get_full_name() or u.get_username() for u in self.users.values()}
         self.received_notes = {c: f"Laporan diterima melalui {Channel(c).label}." for c in CHANNELS}
         self.seen_codes = set()

@@ -131,7 +131,7 @@ class ReportStories:
             # An officer's triage moves a few reports up or down a step.
             priority = max(Priority.RENDAH, min(Priority.DARURAT, priority + rng.choice([-1, 1])))
         kec = desa.kecamatan_id
-        officer = self.users.get({"16.13.01": "petugas_rupit", "16.13.03": "petugas_nibung"}.get(kec, "koordinator"))
+        officer = self.users.get(self.officer_of.get(kec, "koordinator"))
         officer = officer or self.users.get("koordinator")
         entered_by = officer if channel != Channel.WEB else None
         incident = _Row(

@@ -6,6 +6,7 @@ the views map back onto these fields.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -135,7 +136,9 @@ class TriageForm(VersionedForm):
     category = forms.ModelChoiceField(
         label=_("Kategori"), queryset=Category.objects.filter(active=True), to_field_name="code"
     )
-    desa = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan"))
+    desa = forms.ModelChoiceField(
+        label=_("Desa/kelurahan"), queryset=Desa.objects.offered().select_related("kecamatan")
+    )
     priority = forms.TypedChoiceField(label=_("Prioritas"), choices=Priority.choices, coerce=int)
     title = forms.CharField(label=_("Judul"), required=False, max_length=200)
     location_detail = forms.CharField(label=_("Patokan/dusun"), required=False, max_length=200)
@@ -174,6 +177,10 @@ class TriageForm(VersionedForm):
                 value = "ya" if value else "tidak"
             initial.setdefault(question_field_name(category.code, q["code"]), value)
         super().__init__(*args, initial=initial, **kwargs)
+        # A report whose desa has since been retired keeps it; others are not offered it.
+        self.fields["desa"].queryset = Desa.objects.filter(Q(retired=False) | Q(code=incident.desa_id)).select_related(
+            "kecamatan"
+        )
         self.question_names = []
         for q in category.questions or []:
             name = question_field_name(category.code, q["code"])
@@ -253,10 +260,12 @@ class StaffReportForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), empty_label=_("— pilih —")
+        label=_("Kecamatan"), queryset=Kecamatan.objects.offered(), empty_label=_("— pilih —")
     )
     desa = forms.ModelChoiceField(
-        label=_("Desa/kelurahan"), queryset=Desa.objects.select_related("kecamatan"), empty_label=_("— pilih —")
+        label=_("Desa/kelurahan"),
+        queryset=Desa.objects.offered().select_related("kecamatan"),
+        empty_label=_("— pilih —"),
     )
     location_detail = forms.CharField(label=_("Patokan/dusun"), required=False, max_length=200)
     lat = forms.FloatField(label=_("Lintang (tidak wajib)"), required=False)

@@ -70,7 +70,7 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
             errors["desa"] = [_("Desa/kelurahan yang dipilih tidak berada di kecamatan tersebut.")]
     # A desa found in the chosen kecamatan vouches for the kecamatan.
     vouched = desa is not None and desa.kecamatan_id == str(kecamatan_code)
-    if kecamatan_code and not vouched and not Kecamatan.objects.filter(code=str(kecamatan_code)).exists():
+    if kecamatan_code and not vouched and not Kecamatan.objects.offered().filter(code=str(kecamatan_code)).exists():
         errors["kecamatan"] = [_("Kecamatan tidak dikenal.")]
     if errors:
         raise ValidationError(errors)
@@ -93,7 +93,7 @@ def resolve_location(*, desa_code=None, kecamatan_code=None, lat=None, lng=None)
 
 def _territory():
     # The boundaries are kilobytes of GeoJSON per row that a report never reads.
-    return Desa.objects.select_related("kecamatan").defer("boundary", "kecamatan__boundary")
+    return Desa.objects.offered().select_related("kecamatan").defer("boundary", "kecamatan__boundary")
 
 
 def _check_point_agrees(point_desa: Desa, desa: Desa | None, kecamatan_code) -> None:

@@ -26,9 +26,15 @@ FORM_FIELDS = ("category", "description", "occurred_at", "kecamatan", "desa", "p
 
 
 def _desa_by_kecamatan():
-    desa = Desa.objects.only("code", "name", "kecamatan_id", "lat", "lng", "jenis").order_by("kecamatan_id", "name")
-    return Kecamatan.objects.only("code", "name", "lat", "lng").prefetch_related(
-        Prefetch("desa_set", queryset=desa, to_attr="desa_list")
+    desa = (
+        Desa.objects.offered()
+        .only("code", "name", "kecamatan_id", "lat", "lng", "jenis")
+        .order_by("kecamatan_id", "name")
+    )
+    return (
+        Kecamatan.objects.offered()
+        .only("code", "name", "lat", "lng")
+        .prefetch_related(Prefetch("desa_set", queryset=desa, to_attr="desa_list"))
     )
 
 

@@ -49,7 +49,7 @@ def desa_from_address(text: str) -> Desa:
         raise ValidationError(_("Alamat terlalu panjang (maksimal 200 karakter)."))
     code = _code(text)
     if code is not None:
-        desa = Desa.objects.select_related("kecamatan").filter(code=code).first()
+        desa = Desa.objects.offered().select_related("kecamatan").filter(code=code).first()
         if desa is None:
             raise ValidationError(_("Kode desa/kelurahan %(code)s tidak dikenal.") % {"code": code})
         return desa
@@ -58,7 +58,9 @@ def desa_from_address(text: str) -> Desa:
     if not parts:
         raise ValidationError(_("Alamat tidak berisi nama desa/kelurahan."))
     wanted, hints = parts[0], parts[1:]
-    every = list(Desa.objects.select_related("kecamatan").only("code", "name", "kecamatan__code", "kecamatan__name"))
+    every = list(
+        Desa.objects.offered().select_related("kecamatan").only("code", "name", "kecamatan__code", "kecamatan__name")
+    )
     pool = every
     for hint in hints:
         narrowed = [d for d in pool if normalise(d.kecamatan.name) == hint]

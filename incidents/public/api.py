@@ -267,8 +267,8 @@ class AreaListApi(PublicGeoJSONApi):
         query.is_valid(raise_exception=True)
         level, parent = query.validated_data["level"] or "kecamatan", query.validated_data["parent"].strip()
         if level == "kecamatan" and parent and parent != region.current().code:
-            raise exceptions.ValidationError({"parent": [_("Kode kabupaten tidak dikenal.")]})
-        if level == "desa" and parent and not Kecamatan.objects.filter(code=parent).exists():
+            raise exceptions.ValidationError({"parent": [_("Kode kabupaten/kota tidak dikenal.")]})
+        if level == "desa" and parent and not Kecamatan.objects.offered().filter(code=parent).exists():
             raise exceptions.ValidationError({"parent": [_("Kode kecamatan tidak dikenal.")]})
         entry = public_cache.cached_entry(
             public_cache.REFERENCE, "areas", (level, parent), lambda: _areas_bytes(level, parent)
@@ -278,9 +278,11 @@ class AreaListApi(PublicGeoJSONApi):
 
 def _areas_bytes(level: str, parent: str) -> bytes:
     if level == "kecamatan":
-        features = [_area_feature(k, region.current().code, "kecamatan") for k in Kecamatan.objects.order_by("code")]
+        features = [
+            _area_feature(k, region.current().code, "kecamatan") for k in Kecamatan.objects.offered().order_by("code")
+        ]
     else:
-        desa = Desa.objects.order_by("code")
+        desa = Desa.objects.offered().order_by("code")
         if parent:
             desa = desa.filter(kecamatan_id=parent)
         features = [_area_feature(d, d.kecamatan_id, d.jenis) for d in desa]

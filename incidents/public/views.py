@@ -99,5 +99,5 @@ def _home_figures() -> dict:
 def _kecamatan_points() -> list[dict]:
     return [
         {"name": k.name, "lat": round(k.lat, 5), "lng": round(k.lng, 5)}
-        for k in Kecamatan.objects.only("code", "name", "lat", "lng")
+        for k in Kecamatan.objects.offered().only("code", "name", "lat", "lng")
     ]

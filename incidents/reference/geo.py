@@ -36,7 +36,7 @@ def in_bbox(lat: float, lng: float) -> bool:
 
 def _boundary_key():
 
-    agg = Desa.objects.filter(boundary__isnull=False).aggregate(n=Count("code"), last=Max("code"))
+    agg = Desa.objects.offered().filter(boundary__isnull=False).aggregate(n=Count("code"), last=Max("code"))
     return (agg["n"], agg["last"], _boundary_version())
 
 
@@ -61,7 +61,7 @@ def _load():
         if _cache["key"] == key:
             return _cache
         codes, geoms = [], []
-        for code, boundary in Desa.objects.filter(boundary__isnull=False).values_list("code", "boundary"):
+        for code, boundary in Desa.objects.offered().filter(boundary__isnull=False).values_list("code", "boundary"):
             codes.append(code)
             geoms.append(shape(boundary))
         _cache.update(key=key, codes=codes, geoms=geoms, index=STRtree(geoms) if geoms else None)
@@ -105,7 +105,7 @@ class _Centroids:
 
     def rows(self):
         if self._rows is None:
-            self._rows = list(Desa.objects.values_list("code", "lat", "lng"))
+            self._rows = list(Desa.objects.offered().values_list("code", "lat", "lng"))
         return self._rows
 
 

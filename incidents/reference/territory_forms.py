@@ -28,7 +28,7 @@ def _check_point(cleaned: dict) -> None:
 class KecamatanForm(forms.ModelForm):
     class Meta:
         model = Kecamatan
-        fields = ["code", "name", "lat", "lng", "population"]
+        fields = ["code", "name", "lat", "lng", "population", "retired"]
 
     def clean_code(self):
         code = (self.cleaned_data.get("code") or "").strip()
@@ -54,7 +54,7 @@ class KecamatanForm(forms.ModelForm):
 class DesaForm(forms.ModelForm):
     class Meta:
         model = Desa
-        fields = ["code", "kecamatan", "name", "jenis", "lat", "lng", "population"]
+        fields = ["code", "kecamatan", "name", "jenis", "lat", "lng", "population", "retired"]
 
     def clean_code(self):
         code = (self.cleaned_data.get("code") or "").strip()

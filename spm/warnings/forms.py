@@ -64,8 +64,8 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kecamatan_list = list(Kecamatan.objects.only("code", "name"))
-        self.desa_list = list(Desa.objects.only("code", "name", "kecamatan_id"))
+        self.kecamatan_list = list(Kecamatan.objects.offered().only("code", "name"))
+        self.desa_list = list(Desa.objects.offered().only("code", "name", "kecamatan_id"))
         self.fields["areas"].choices = [(k.code, k.name) for k in self.kecamatan_list] + [
             (d.code, d.name) for d in self.desa_list
         ]
@@ -169,7 +169,7 @@ class SubscribeForm(forms.Form):
         super().__init__(*args, **kwargs)
         groups = {}
         kec_names = dict(Kecamatan.objects.values_list("code", "name"))
-        for d in Desa.objects.only("code", "name", "kecamatan_id").order_by("kecamatan_id", "name"):
+        for d in Desa.objects.offered().only("code", "name", "kecamatan_id").order_by("kecamatan_id", "name"):
             groups.setdefault(d.kecamatan_id, []).append((d.code, d.name))
         self.fields["desa"].choices = [("", _("— pilih desa —"))] + [
             (str(_("Kecamatan %(name)s") % {"name": kec_names.get(code, code)}), items)

@@ -86,8 +86,9 @@ def resolve_areas(codes) -> list[tuple[Kecamatan | None, Desa | None]]:
     if len(set(codes)) > MAX_AREAS:
         raise ValidationError({"areas": [_("Paling banyak %(n)s wilayah per peringatan.") % {"n": MAX_AREAS}]})
     unique = list(dict.fromkeys(codes))
-    kecamatan = {k.code: k for k in Kecamatan.objects.filter(code__in=unique)}
-    desa = {d.code: d for d in Desa.objects.filter(code__in=unique)}
+    # A retired kecamatan or desa is no longer warned by name (old warnings keep theirs).
+    kecamatan = {k.code: k for k in Kecamatan.objects.offered().filter(code__in=unique)}
+    desa = {d.code: d for d in Desa.objects.offered().filter(code__in=unique)}
     unknown = [c for c in unique if c not in kecamatan and c not in desa]
     if unknown:
         raise ValidationError(

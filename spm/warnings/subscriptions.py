@@ -47,7 +47,7 @@ def normalize_email(raw: str) -> str:
 def subscriber_create(*, desa_code: str, phone: str = "", email: str = "") -> tuple[Subscriber, bool]:
     """Start a subscription and send its confirmation. Returns (subscriber,
     created); asking again for the same desa and address sends nothing new."""
-    desa = Desa.objects.filter(code=(desa_code or "").strip()).first()
+    desa = Desa.objects.offered().filter(code=(desa_code or "").strip()).first()
     if desa is None:
         raise ValidationError({"desa": [_("Pilih desa/kelurahan dari daftar.")]})
     if bool(phone) == bool(email):

@@ -1,5 +1,5 @@
 """No code or template names the demo region: its names live in the region
-profile (kitaaman.RegionProfile), set by a data migration and region_setup."""
+profile (kitaaman.RegionProfile), set by a data migration and setup_pemda."""
 
 from pathlib import Path
 

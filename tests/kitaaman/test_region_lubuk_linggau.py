@@ -1,15 +1,12 @@
 """Kota Lubuk Linggau (16.73) set up from the reference files by
-`manage.py region_setup`: its pages, reports, warnings, exports and privacy
+`manage.py setup_pemda`: its pages, reports, warnings, exports and privacy
 export name the kota and its Wali Kota, and nothing names the demo region."""
 
 import io
 import json
-import shutil
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from incidents.models import Agency, Desa, Incident, Kecamatan
@@ -20,7 +17,7 @@ from spm.export import espm_xlsx
 from spm.legal import decree_citation
 from spm.warnings import services as warnings
 from tests.incidents.intake.test_report_form import valid_data
-from tests.region_helpers import KEC_TIMUR_I, KEL_AIR_KUTI, demo_words, setup_lubuk_linggau, wilayah_dir
+from tests.region_helpers import KEC_TIMUR_I, KEL_AIR_KUTI, demo_words, setup_lubuk_linggau
 from tests.spm.warnings.conftest import flood
 
 pytestmark = pytest.mark.django_db
@@ -150,54 +147,6 @@ def test_a_saved_profile_is_seen_at_once(client, kota):
     kota.official_name = "Kota Lubuklinggau"
     kota.save()
     assert "Kota Lubuklinggau" in client.get("/").content.decode()
-
-
-# --- refusals: nothing written ---------------------------------------------------------------
-
-
-def _nothing_changed():
-    assert region.current().code == "16.13"
-    assert Desa.objects.filter(code__startswith="16.13.").count() == 89
-    assert not Desa.objects.filter(code__startswith="16.73.").exists()
-
-
-@pytest.mark.parametrize(
-    "code, message",
-    [
-        ("16", "bukan kode kabupaten/kota"),
-        ("16.99", "tidak ada dalam daftar kabupaten/kota nasional"),
-        ("16.05", "Tidak ada berkas *_wilayah.csv untuk kode 16.05"),
-    ],
-)
-def test_a_code_that_is_not_a_known_region_with_files_is_refused(code, message):
-    with pytest.raises(CommandError, match=message.replace("*", r"\*")):
-        call_command("region_setup", code=code, wilayah=str(wilayah_dir()), stdout=io.StringIO())
-    _nothing_changed()
-
-
-def test_another_regions_file_under_the_kotas_code_is_refused(tmp_path):
-    source = wilayah_dir()
-    shutil.copy(source / "indonesia_kabupaten_kota.csv", tmp_path)
-    rows = (source / "lubuklinggau_wilayah.csv").read_text(encoding="utf-8").splitlines()
-    # A desa of the demo kabupaten slipped into the kota's list.
-    rows.append("desa,16.13.01.1007,Muara Rupit,16.13.01,-2.69,102.55")
-    (tmp_path / "lubuklinggau_wilayah.csv").write_text("\n".join(rows), encoding="utf-8")
-    with pytest.raises(CommandError, match="bukan bagian dari Kota Lubuk Linggau"):
-        call_command("region_setup", code="16.73", wilayah=str(tmp_path), stdout=io.StringIO())
-    _nothing_changed()
-
-
-def test_boundaries_that_do_not_match_the_codes_are_refused(tmp_path):
-    source = wilayah_dir()
-    for name in ("indonesia_kabupaten_kota.csv", "lubuklinggau_wilayah.csv"):
-        shutil.copy(source / name, tmp_path)
-    muratara = source / "muratara_desa.geojson"
-    if not muratara.is_file():
-        pytest.skip("demo boundaries not present")
-    shutil.copy(muratara, tmp_path / "lubuklinggau_desa.geojson")
-    with pytest.raises(CommandError, match="tidak cocok dengan daftar 16.73"):
-        call_command("region_setup", code="16.73", wilayah=str(tmp_path), stdout=io.StringIO())
-    _nothing_changed()
 
 
 def test_a_demo_desa_with_reports_is_kept_not_deleted(make_incident):

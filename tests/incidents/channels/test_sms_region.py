@@ -1,4 +1,4 @@
-"""SMS replies after `region_setup` for Kota Lubuk Linggau: the kota's name,
+"""SMS replies after `setup_pemda` for Kota Lubuk Linggau: the kota's name,
 never the demo region's."""
 
 import pytest
