@@ -83,6 +83,28 @@ ERR_409 = error("Versi laporan sudah usang: laporan telah diubah pengguna lain (
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id laporan.")
 
 
+def incident_schema(operation_id, summary, *, ok, request=None, bad=ERR_400, stale=False, parameters=(ID_PARAM,)):
+    """The OpenAPI description of an operation on one report. The answers every
+    such operation shares are written here once: 400 for bad input (`bad`, None
+    for a read), 401, 403, 404 for a report out of reach, and 409 for a write that
+    carries `version` (`stale`)."""
+    responses = dict(ok)
+    if bad is not None:
+        responses[400] = bad
+    responses.update({401: ERR_401, 403: ERR_403, 404: ERR_404})
+    if stale:
+        responses[409] = ERR_409
+    body = {} if request is None else {"request": request}
+    return extend_schema(
+        tags=[TAG],
+        operation_id=operation_id,
+        parameters=list(parameters),
+        summary=summary,
+        responses=responses,
+        **body,
+    )
+
+
 class IsDeskUser(BasePermission):
     """Signed in with a staff role. Anonymous -> 401, other accounts -> 403."""
 
@@ -222,23 +244,21 @@ class IncidentListCreateApi(DeskApiView):
 
 
 class IncidentDetailApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_retrieve",
-        parameters=[ID_PARAM],
-        summary="Rincian laporan (riwayat, penugasan, foto, batas waktu)",
-        responses={200: IncidentDetailOutput, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    @incident_schema(
+        "incidents_retrieve",
+        "Rincian laporan (riwayat, penugasan, foto, batas waktu)",
+        ok={200: IncidentDetailOutput},
+        bad=None,
     )
     def get(self, request, pk):
         return self.detail_response(self.incident(pk))
 
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_partial_update",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_partial_update",
+        "Ubah data triase (wajib menyertakan version)",
         request=IncidentUpdateInput,
-        summary="Ubah data triase (wajib menyertakan version)",
-        responses={200: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
+        ok={200: IncidentDetailOutput},
+        stale=True,
     )
     def patch(self, request, pk):
 
@@ -251,20 +271,13 @@ class IncidentDetailApi(DeskApiView):
 
 
 class IncidentTransitionApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_transition",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_transition",
+        "Ubah status laporan",
         request=TransitionInput,
-        summary="Ubah status laporan",
-        responses={
-            200: IncidentDetailOutput,
-            400: ERR_400_TRANSITION,
-            401: ERR_401,
-            403: ERR_403,
-            404: ERR_404,
-            409: ERR_409,
-        },
+        ok={200: IncidentDetailOutput},
+        bad=ERR_400_TRANSITION,
+        stale=True,
     )
     def post(self, request, pk):
 
@@ -285,13 +298,12 @@ class IncidentTransitionApi(DeskApiView):
 
 
 class IncidentAssignmentApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_assign",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_assign",
+        "Tugaskan instansi (koordinator)",
         request=AssignmentInput,
-        summary="Tugaskan instansi (koordinator)",
-        responses={201: AssignmentCreatedOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
+        ok={201: AssignmentCreatedOutput},
+        stale=True,
     )
     def post(self, request, pk):
 
@@ -312,16 +324,15 @@ class IncidentAssignmentApi(DeskApiView):
 
 
 class AssignmentCompleteApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_assignment_complete",
-        parameters=[
+    @incident_schema(
+        "incidents_assignment_complete",
+        "Instansi menyatakan tugasnya selesai (mitra)",
+        parameters=(
             ID_PARAM,
             OpenApiParameter("agency", OpenApiTypes.STR, OpenApiParameter.PATH, description="Kode instansi."),
-        ],
+        ),
         request=AssignmentCompleteInput,
-        summary="Instansi menyatakan tugasnya selesai (mitra)",
-        responses={200: AssignmentOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+        ok={200: AssignmentOutput},
     )
     def post(self, request, pk, agency):
 
@@ -337,13 +348,11 @@ class AssignmentCompleteApi(DeskApiView):
 
 
 class IncidentNoteApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_note_add",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_note_add",
+        "Tambah catatan (publik tampil di halaman lacak warga)",
         request=NoteInput,
-        summary="Tambah catatan (publik tampil di halaman lacak warga)",
-        responses={201: EventOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+        ok={201: EventOutput},
     )
     def post(self, request, pk):
 
@@ -366,19 +375,12 @@ class IncidentPhotoApi(DeskApiView):
     # A photo is answered as a file whatever the client accepts; errors as JSON.
     content_negotiation_class = FirstRendererNegotiation
 
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_photo",
-        parameters=[ID_PARAM, OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        summary="Foto laporan (ukuran penuh, atau gambar kecil pada /thumbnail/)",
-        responses={
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "image/png"): OpenApiTypes.BINARY,
-            (200, "image/webp"): OpenApiTypes.BINARY,
-            401: ERR_401,
-            403: ERR_403,
-            404: ERR_404,
-        },
+    @incident_schema(
+        "incidents_photo",
+        "Foto laporan (ukuran penuh, atau gambar kecil pada /thumbnail/)",
+        parameters=(ID_PARAM, OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)),
+        ok={(200, mime): OpenApiTypes.BINARY for mime in ("image/jpeg", "image/png", "image/webp")},
+        bad=None,
     )
     def get(self, request, pk, photo_pk, size="full"):
         incident = self.incident(pk)
