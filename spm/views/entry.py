@@ -105,14 +105,8 @@ def budgets(request):
     return _yearly_figures_page(
         request,
         form_class=BudgetForm,
-        save=lambda cd: services.budget_save(
-            actor=request.user,
-            service=cd["service"],
-            year=cd["year"],
-            pagu=cd["pagu"],
-            realisasi=cd["realisasi"],
-            note=cd["note"],
-        ),
+        # The form's fields are the service's arguments.
+        save=lambda cd: services.budget_save(actor=request.user, **cd),
         created=_("Anggaran disimpan."),
         replaced=_("Anggaran layanan ini untuk tahun itu sudah ada; angkanya diganti."),
         url_name="spm:budgets",
