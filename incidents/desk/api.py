@@ -56,7 +56,7 @@ from incidents.workflow.services import (
 )
 from kitaaman.api_common import FirstRendererNegotiation, validated
 from kitaaman.api_errors import ApiError
-from kitaaman.api_schema import ERR_400, blank_or, error
+from kitaaman.api_schema import ERR_400, blank_or, error, operation_schema
 from kitaaman.http import client_ip
 
 TAG = "Laporan (petugas)"
@@ -88,21 +88,12 @@ def incident_schema(operation_id, summary, *, ok, request=None, bad=ERR_400, sta
     such operation shares are written here once: 400 for bad input (`bad`, None
     for a read), 401, 403, 404 for a report out of reach, and 409 for a write that
     carries `version` (`stale`)."""
-    responses = dict(ok)
-    if bad is not None:
-        responses[400] = bad
-    responses.update({401: ERR_401, 403: ERR_403, 404: ERR_404})
+    errors = {} if bad is None else {400: bad}
+    errors.update({401: ERR_401, 403: ERR_403, 404: ERR_404})
     if stale:
-        responses[409] = ERR_409
+        errors[409] = ERR_409
     body = {} if request is None else {"request": request}
-    return extend_schema(
-        tags=[TAG],
-        operation_id=operation_id,
-        parameters=list(parameters),
-        summary=summary,
-        responses=responses,
-        **body,
-    )
+    return operation_schema(operation_id, summary, tag=TAG, ok=ok, errors=errors, parameters=list(parameters), **body)
 
 
 class IsDeskUser(BasePermission):

@@ -137,11 +137,11 @@ class BoundedDateTimeField(serializers.DateTimeField):
             self.fail("out_of_range")
 
 
+# Who reports and who may see it, the same at every door that takes a report (the
+# public API and the desk's entry on a citizen's behalf); each door states its own
+# `consent`. A comment, not a docstring: the schema would show a docstring as the
+# description of every report body.
 class ReporterInput(StrictSerializer):
-    """Who reports and who may see it, the same at every door that takes a
-    report (the public API and the desk's entry on a citizen's behalf); each
-    door states its own `consent`."""
-
     reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     reporter_email = serializers.EmailField(max_length=MAX_EMAIL_LENGTH, required=False, allow_blank=True, default="")
