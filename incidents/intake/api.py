@@ -24,7 +24,7 @@ from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
 from incidents.models import Category, Status
-from kitaaman.api_common import SafeJSONParser, validation_error
+from kitaaman.api_common import AnonymousApiView, SafeJSONParser, validation_error
 from kitaaman.api_schema import ERR_400, ERR_401, ERR_429
 
 TAG_REPORTS = "Laporan warga"
@@ -139,12 +139,9 @@ class DeviceTokenOutput(serializers.Serializer):
     expires_in_days = serializers.IntegerField()
 
 
-class DeviceTokenApi(APIView):
+class DeviceTokenApi(AnonymousApiView):
     """A signed token naming one phone, so that it gets its own report limit
     even when many phones share one address (carrier-grade NAT)."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="reports_device_token",
