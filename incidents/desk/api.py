@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -37,6 +36,7 @@ from incidents.desk.serializers import (
     TransitionInput,
 )
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
+from incidents.intake.serializers import created_once
 from incidents.intake.services import report_submit, staff_entry_check
 from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
@@ -212,13 +212,7 @@ class IncidentListCreateApi(DeskApiView):
         operation_id="incidents_create",
         request=IncidentCreateInput,
         summary="Catat laporan atas nama warga (telepon, datang langsung, patroli)",
-        responses={
-            201: IncidentDetailOutput,
-            200: OpenApiResponse(IncidentDetailOutput, description="Laporan dengan client_uuid ini sudah ada."),
-            400: ERR_400,
-            401: ERR_401,
-            403: ERR_403,
-        },
+        responses={**created_once(IncidentDetailOutput), 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def post(self, request):
         staff_entry_check(request.user)

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Status
@@ -216,6 +216,12 @@ class ReportCreateJsonSerializer(ReportCreateSerializer):
     gives code generators one type per content type."""
 
     photos = None
+
+
+def created_once(output) -> dict:
+    """The success answers of a report sent with client_uuid: 201 the first
+    time, 200 with the same report when that client_uuid was already sent."""
+    return {201: output, 200: OpenApiResponse(output, description="Laporan dengan client_uuid ini sudah ada.")}
 
 
 class ReportCreatedSerializer(serializers.Serializer):
