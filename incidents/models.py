@@ -78,6 +78,21 @@ class Desa(models.Model):
         return self.name
 
 
+def optional_area_field(to, verbose_name, *, related_name="+", help_text=""):
+    """A record narrowed to one area (kecamatan or desa), or left empty for the
+    larger area around it. An area is never deleted from under the records and
+    figures that name it (PROTECT)."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        help_text=help_text,
+    )
+
+
 class Priority(models.IntegerChoices):
     RENDAH = 1, _("Rendah")
     SEDANG = 2, _("Sedang")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, renderers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
 
 class SafeJSONParser(parsers.JSONParser):
@@ -55,3 +57,12 @@ class ClearCursorPagination(CursorPagination):
             return super().decode_cursor(request)
         except exceptions.NotFound:
             raise exceptions.ValidationError({self.cursor_query_param: [_("Penunjuk halaman tidak valid.")]})
+
+
+class AnonymousApiView(APIView):
+    """A door open to everyone: no sign-in is read (so no session, and no CSRF
+    check, applies) and every visitor is let in. What limits it is its own
+    throttle or quota."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]

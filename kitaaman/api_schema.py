@@ -3,7 +3,7 @@
 import copy
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 
 
@@ -34,6 +34,14 @@ ERR_401 = error("Belum masuk, atau token tidak valid.")
 ERR_403 = error("Tidak berwenang.")
 ERR_404 = error("Tidak ditemukan.")
 ERR_429 = error("Terlalu banyak permintaan; lihat header Retry-After.")
+
+
+def operation_schema(operation_id, summary, *, tag, ok, errors, **more):
+    """extend_schema for one API operation: the answers are `ok` followed by the
+    error answers that its kind of view shares (`errors`, in each API's own
+    words), so a view states only what is its own. `more`: parameters, request,
+    description."""
+    return extend_schema(tags=[tag], operation_id=operation_id, summary=summary, responses={**ok, **errors}, **more)
 
 
 def blank_or(schema: dict) -> dict:

@@ -4,7 +4,6 @@ get 401 (token authentication first), other roles 403."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -14,7 +13,7 @@ from rest_framework.views import APIView
 
 from incidents.models import Kecamatan
 from kitaaman.api_common import validated
-from kitaaman.api_schema import ApiErrorEnvelopeSerializer
+from kitaaman.api_schema import error, operation_schema
 
 from . import selectors, services
 from .calculations import PeriodError, achievements
@@ -38,13 +37,16 @@ from .serializers import (
 PAGE_LIMIT = 500
 
 
-def _error(description):
-    return OpenApiResponse(ApiErrorEnvelopeSerializer, description=description)
+ERR_400 = error("Parameter atau data tidak valid (error.fields).")
+ERR_401 = error("Belum masuk (sesi atau token).")
+ERR_403 = error("Hanya pimpinan dan Tim Efektif (menulis: hanya Tim Efektif).")
 
 
-ERR_400 = _error("Parameter atau data tidak valid (error.fields).")
-ERR_401 = _error("Belum masuk (sesi atau token).")
-ERR_403 = _error("Hanya pimpinan dan Tim Efektif (menulis: hanya Tim Efektif).")
+def spm_schema(operation_id, summary, *, ok, **more):
+    """Every SPM operation answers 400, 401 and 403 besides its own `ok`."""
+    return operation_schema(
+        operation_id, summary, tag="spm", ok=ok, errors={400: ERR_400, 401: ERR_401, 403: ERR_403}, **more
+    )
 
 
 class CanViewSpm(BasePermission):
@@ -73,12 +75,11 @@ class SpmApiView(APIView):
 
 
 class AchievementsApi(SpmApiView):
-    @extend_schema(
-        operation_id="spm_achievements",
-        summary="Capaian SPM per layanan untuk satu periode",
+    @spm_schema(
+        "spm_achievements",
+        "Capaian SPM per layanan untuk satu periode",
         parameters=[AchievementsQuery],
-        responses={200: AchievementsOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
-        tags=["spm"],
+        ok={200: AchievementsOutput},
     )
     def get(self, request):
         params = validated(AchievementsQuery, request.query_params)
@@ -93,12 +94,11 @@ class AchievementsApi(SpmApiView):
 
 
 class FiguresApi(SpmApiView):
-    @extend_schema(
-        operation_id="spm_figures",
-        summary="Semua angka satu periode dan wilayah, dengan pembilang dan penyebutnya",
+    @spm_schema(
+        "spm_figures",
+        "Semua angka satu periode dan wilayah, dengan pembilang dan penyebutnya",
         parameters=[FiguresQuery],
-        responses={200: FiguresOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
-        tags=["spm"],
+        ok={200: FiguresOutput},
     )
     def get(self, request):
         params = validated(FiguresQuery, request.query_params)
@@ -112,24 +112,22 @@ class FiguresApi(SpmApiView):
 
 
 class TargetsApi(SpmApiView):
-    @extend_schema(
-        operation_id="spm_targets_list",
-        summary="Daftar sasaran",
+    @spm_schema(
+        "spm_targets_list",
+        "Daftar sasaran",
         parameters=[TargetQuery],
-        responses={200: TargetOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403},
-        tags=["spm"],
+        ok={200: TargetOutput(many=True)},
     )
     def get(self, request):
         params = validated(TargetQuery, request.query_params)
         qs = selectors.targets_list(year=params.get("year"), service=params.get("service"))
         return Response(TargetOutput(qs[:PAGE_LIMIT], many=True).data)
 
-    @extend_schema(
-        operation_id="spm_targets_save",
-        summary="Isi sasaran (kunci yang sama: nilai diganti)",
+    @spm_schema(
+        "spm_targets_save",
+        "Isi sasaran (kunci yang sama: nilai diganti)",
         request=TargetInput,
-        responses={201: TargetOutput, 200: TargetOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
-        tags=["spm"],
+        ok={201: TargetOutput, 200: TargetOutput},
     )
     def post(self, request):
         data = validated(TargetInput, request.data)
@@ -149,12 +147,11 @@ class TargetsApi(SpmApiView):
 class ActivitiesApi(SpmApiView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(
-        operation_id="spm_activities_list",
-        summary="Daftar kegiatan (terbaru dulu, paling banyak 500)",
+    @spm_schema(
+        "spm_activities_list",
+        "Daftar kegiatan (terbaru dulu, paling banyak 500)",
         parameters=[ActivityQuery],
-        responses={200: ActivityOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403},
-        tags=["spm"],
+        ok={200: ActivityOutput(many=True)},
     )
     def get(self, request):
         params = validated(ActivityQuery, request.query_params)
@@ -163,12 +160,11 @@ class ActivitiesApi(SpmApiView):
         )
         return Response(ActivityOutput(qs[:PAGE_LIMIT], many=True).data)
 
-    @extend_schema(
-        operation_id="spm_activities_create",
-        summary="Catat kegiatan (berkas bukti opsional, multipart)",
+    @spm_schema(
+        "spm_activities_create",
+        "Catat kegiatan (berkas bukti opsional, multipart)",
         request={"application/json": ActivityJsonInput, "multipart/form-data": ActivityInput},
-        responses={201: ActivityOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
-        tags=["spm"],
+        ok={201: ActivityOutput},
     )
     def post(self, request):
         data = validated(ActivityInput, request.data)

@@ -24,8 +24,24 @@ def source_note_field(help_text) -> forms.CharField:
     )
 
 
+def activity_service_field() -> forms.ModelChoiceField:
+    """The services counted from activities (information and preparedness for
+    disasters), the only ones with targets and activities to enter."""
+    return forms.ModelChoiceField(
+        label=_("Layanan"),
+        queryset=Service.objects.filter(source=Service.Source.KEGIATAN),
+        to_field_name="code",
+        empty_label=None,
+    )
+
+
+def year_field() -> forms.TypedChoiceField:
+    """A year from next year back to 2020, newest first."""
+    return forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
+
+
 class DashboardFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
+    year = year_field()
     quarter = forms.TypedChoiceField(
         label=_("Triwulan"),
         coerce=int,
@@ -63,13 +79,8 @@ class DashboardFilterForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    service = forms.ModelChoiceField(
-        label=_("Layanan"),
-        queryset=Service.objects.filter(source=Service.Source.KEGIATAN),
-        to_field_name="code",
-        empty_label=None,
-    )
-    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
+    service = activity_service_field()
+    year = year_field()
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"),
         queryset=Kecamatan.objects.all(),
@@ -86,12 +97,7 @@ class TargetForm(forms.Form):
 
 
 class ActivityForm(forms.Form):
-    service = forms.ModelChoiceField(
-        label=_("Layanan"),
-        queryset=Service.objects.filter(source=Service.Source.KEGIATAN),
-        to_field_name="code",
-        empty_label=None,
-    )
+    service = activity_service_field()
     date = forms.DateField(
         label=_("Tanggal"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -166,7 +172,7 @@ class BudgetForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Layanan"), queryset=Service.objects.all(), to_field_name="code", empty_label=None
     )
-    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
+    year = year_field()
     pagu = RupiahField(label=_("Pagu anggaran (Rp)"), max_length=30, help_text=_("Misalnya 1.500.000.000."))
     realisasi = RupiahField(
         label=_("Realisasi anggaran (Rp)"),
@@ -180,7 +186,7 @@ class AssessmentPickForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Layanan"), queryset=Service.objects.all(), to_field_name="code", empty_label=None
     )
-    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=year_choices)
+    year = year_field()
     quarter = forms.TypedChoiceField(label=_("Triwulan"), coerce=int, choices=Quarter.choices)
     kecamatan = forms.ModelChoiceField(
         label=_("Wilayah penilaian"),

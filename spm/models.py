@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import Desa, Kecamatan, SpmService
+from incidents.models import Desa, Kecamatan, SpmService, optional_area_field
 from kitaaman.localized import localized
 from kitaaman.models import ChangeStamped, Singleton, person_field
 
@@ -180,13 +180,10 @@ class PeriodAssessment(ChangeStamped):
     )
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=Quarter.choices)
-    kecamatan = models.ForeignKey(
+    kecamatan = optional_area_field(
         Kecamatan,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("kecamatan"),
         related_name="spm_assessments",
-        verbose_name=_("kecamatan"),
         help_text=_("Kosong: penilaian tingkat kabupaten, berlaku bagi kecamatan yang tidak dinilai sendiri."),
     )
     stage_data = models.TextField(_("tahap 1: pengumpulan data"), blank=True)
@@ -241,13 +238,10 @@ class Target(ChangeStamped):
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="targets", verbose_name=_("layanan"))
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
-    kecamatan = models.ForeignKey(
+    kecamatan = optional_area_field(
         Kecamatan,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("kecamatan"),
         related_name="spm_targets",
-        verbose_name=_("kecamatan"),
         help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan."),
     )
     hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)

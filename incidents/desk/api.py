@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -37,6 +36,7 @@ from incidents.desk.serializers import (
     TransitionInput,
 )
 from incidents.exceptions import TransitionNotAllowed, VersionConflict
+from incidents.intake.serializers import created_once
 from incidents.intake.services import report_submit, staff_entry_check
 from incidents.intake.submission import Submission
 from incidents.models import Assignment, Category, Incident
@@ -56,7 +56,7 @@ from incidents.workflow.services import (
 )
 from kitaaman.api_common import FirstRendererNegotiation, validated
 from kitaaman.api_errors import ApiError
-from kitaaman.api_schema import ERR_400, blank_or, error
+from kitaaman.api_schema import ERR_400, blank_or, error, operation_schema
 from kitaaman.http import client_ip
 
 TAG = "Laporan (petugas)"
@@ -81,6 +81,19 @@ ERR_409 = error("Versi laporan sudah usang: laporan telah diubah pengguna lain (
 
 
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id laporan.")
+
+
+def incident_schema(operation_id, summary, *, ok, request=None, bad=ERR_400, stale=False, parameters=(ID_PARAM,)):
+    """The OpenAPI description of an operation on one report. The answers every
+    such operation shares are written here once: 400 for bad input (`bad`, None
+    for a read), 401, 403, 404 for a report out of reach, and 409 for a write that
+    carries `version` (`stale`)."""
+    errors = {} if bad is None else {400: bad}
+    errors.update({401: ERR_401, 403: ERR_403, 404: ERR_404})
+    if stale:
+        errors[409] = ERR_409
+    body = {} if request is None else {"request": request}
+    return operation_schema(operation_id, summary, tag=TAG, ok=ok, errors=errors, parameters=list(parameters), **body)
 
 
 class IsDeskUser(BasePermission):
@@ -199,13 +212,7 @@ class IncidentListCreateApi(DeskApiView):
         operation_id="incidents_create",
         request=IncidentCreateInput,
         summary="Catat laporan atas nama warga (telepon, datang langsung, patroli)",
-        responses={
-            201: IncidentDetailOutput,
-            200: OpenApiResponse(IncidentDetailOutput, description="Laporan dengan client_uuid ini sudah ada."),
-            400: ERR_400,
-            401: ERR_401,
-            403: ERR_403,
-        },
+        responses={**created_once(IncidentDetailOutput), 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def post(self, request):
         staff_entry_check(request.user)
@@ -222,23 +229,21 @@ class IncidentListCreateApi(DeskApiView):
 
 
 class IncidentDetailApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_retrieve",
-        parameters=[ID_PARAM],
-        summary="Rincian laporan (riwayat, penugasan, foto, batas waktu)",
-        responses={200: IncidentDetailOutput, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+    @incident_schema(
+        "incidents_retrieve",
+        "Rincian laporan (riwayat, penugasan, foto, batas waktu)",
+        ok={200: IncidentDetailOutput},
+        bad=None,
     )
     def get(self, request, pk):
         return self.detail_response(self.incident(pk))
 
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_partial_update",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_partial_update",
+        "Ubah data triase (wajib menyertakan version)",
         request=IncidentUpdateInput,
-        summary="Ubah data triase (wajib menyertakan version)",
-        responses={200: IncidentDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
+        ok={200: IncidentDetailOutput},
+        stale=True,
     )
     def patch(self, request, pk):
 
@@ -251,20 +256,13 @@ class IncidentDetailApi(DeskApiView):
 
 
 class IncidentTransitionApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_transition",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_transition",
+        "Ubah status laporan",
         request=TransitionInput,
-        summary="Ubah status laporan",
-        responses={
-            200: IncidentDetailOutput,
-            400: ERR_400_TRANSITION,
-            401: ERR_401,
-            403: ERR_403,
-            404: ERR_404,
-            409: ERR_409,
-        },
+        ok={200: IncidentDetailOutput},
+        bad=ERR_400_TRANSITION,
+        stale=True,
     )
     def post(self, request, pk):
 
@@ -285,13 +283,12 @@ class IncidentTransitionApi(DeskApiView):
 
 
 class IncidentAssignmentApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_assign",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_assign",
+        "Tugaskan instansi (koordinator)",
         request=AssignmentInput,
-        summary="Tugaskan instansi (koordinator)",
-        responses={201: AssignmentCreatedOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404, 409: ERR_409},
+        ok={201: AssignmentCreatedOutput},
+        stale=True,
     )
     def post(self, request, pk):
 
@@ -312,16 +309,15 @@ class IncidentAssignmentApi(DeskApiView):
 
 
 class AssignmentCompleteApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_assignment_complete",
-        parameters=[
+    @incident_schema(
+        "incidents_assignment_complete",
+        "Instansi menyatakan tugasnya selesai (mitra)",
+        parameters=(
             ID_PARAM,
             OpenApiParameter("agency", OpenApiTypes.STR, OpenApiParameter.PATH, description="Kode instansi."),
-        ],
+        ),
         request=AssignmentCompleteInput,
-        summary="Instansi menyatakan tugasnya selesai (mitra)",
-        responses={200: AssignmentOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+        ok={200: AssignmentOutput},
     )
     def post(self, request, pk, agency):
 
@@ -337,13 +333,11 @@ class AssignmentCompleteApi(DeskApiView):
 
 
 class IncidentNoteApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_note_add",
-        parameters=[ID_PARAM],
+    @incident_schema(
+        "incidents_note_add",
+        "Tambah catatan (publik tampil di halaman lacak warga)",
         request=NoteInput,
-        summary="Tambah catatan (publik tampil di halaman lacak warga)",
-        responses={201: EventOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+        ok={201: EventOutput},
     )
     def post(self, request, pk):
 
@@ -366,19 +360,12 @@ class IncidentPhotoApi(DeskApiView):
     # A photo is answered as a file whatever the client accepts; errors as JSON.
     content_negotiation_class = FirstRendererNegotiation
 
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_photo",
-        parameters=[ID_PARAM, OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        summary="Foto laporan (ukuran penuh, atau gambar kecil pada /thumbnail/)",
-        responses={
-            (200, "image/jpeg"): OpenApiTypes.BINARY,
-            (200, "image/png"): OpenApiTypes.BINARY,
-            (200, "image/webp"): OpenApiTypes.BINARY,
-            401: ERR_401,
-            403: ERR_403,
-            404: ERR_404,
-        },
+    @incident_schema(
+        "incidents_photo",
+        "Foto laporan (ukuran penuh, atau gambar kecil pada /thumbnail/)",
+        parameters=(ID_PARAM, OpenApiParameter("photo_pk", OpenApiTypes.INT, OpenApiParameter.PATH)),
+        ok={(200, mime): OpenApiTypes.BINARY for mime in ("image/jpeg", "image/png", "image/webp")},
+        bad=None,
     )
     def get(self, request, pk, photo_pk, size="full"):
         incident = self.incident(pk)

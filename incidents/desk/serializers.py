@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents import permissions
-from incidents.intake.serializers import MAX_EMAIL_LENGTH, BoundedDateTimeField, DetailsField
+from incidents.intake.serializers import BoundedDateTimeField, DetailsField, ReporterInput
 from incidents.models import Channel, Priority, Status
 from incidents.selectors import events_for_user
 from incidents.workflow import sla
@@ -24,7 +24,7 @@ MASKED = _("Dirahasiakan")
 # --- input --------------------------------------------------------------------------------------
 
 
-class IncidentCreateInput(StrictSerializer):
+class IncidentCreateInput(ReporterInput):
     """A report entered by staff on behalf of a citizen (phone, walk-in, patrol)."""
 
     category = serializers.CharField(max_length=40, help_text=_("Kode kategori."))
@@ -43,11 +43,6 @@ class IncidentCreateInput(StrictSerializer):
         help_text=_("Waktu laporan diterima (misalnya saat telepon masuk); tidak boleh di masa depan."),
     )
     details = DetailsField(required=False, default=dict)
-    reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    reporter_email = serializers.EmailField(max_length=MAX_EMAIL_LENGTH, required=False, allow_blank=True, default="")
-    anonymous = serializers.BooleanField(required=False, default=False)
-    confidential = serializers.BooleanField(required=False, default=False)
     consent = serializers.BooleanField(
         help_text=_("Pelapor menyetujui pemrosesan data pribadinya (dinyatakan lisan kepada petugas).")
     )

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import AllowAny
@@ -19,12 +19,17 @@ from incidents.intake.quota import (
     device_token_max_age,
     report_hold,
 )
-from incidents.intake.serializers import ReportCreatedSerializer, ReportCreateJsonSerializer, ReportCreateSerializer
+from incidents.intake.serializers import (
+    ReportCreatedSerializer,
+    ReportCreateJsonSerializer,
+    ReportCreateSerializer,
+    created_once,
+)
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
 from incidents.models import Category, Status
-from kitaaman.api_common import SafeJSONParser, validation_error
+from kitaaman.api_common import AnonymousApiView, SafeJSONParser, validation_error
 from kitaaman.api_schema import ERR_400, ERR_401, ERR_429
 
 TAG_REPORTS = "Laporan warga"
@@ -68,13 +73,7 @@ class ReportCreateApi(APIView):
             "application/json": ReportCreateJsonSerializer,
             "multipart/form-data": ReportCreateSerializer,
         },
-        responses={
-            201: ReportCreatedSerializer,
-            200: OpenApiResponse(ReportCreatedSerializer, description="Laporan dengan client_uuid ini sudah ada."),
-            400: ERR_400,
-            401: ERR_401,
-            429: ERR_429,
-        },
+        responses={**created_once(ReportCreatedSerializer), 400: ERR_400, 401: ERR_401, 429: ERR_429},
         examples=[
             OpenApiExample(
                 "Banjir",
@@ -139,12 +138,9 @@ class DeviceTokenOutput(serializers.Serializer):
     expires_in_days = serializers.IntegerField()
 
 
-class DeviceTokenApi(APIView):
+class DeviceTokenApi(AnonymousApiView):
     """A signed token naming one phone, so that it gets its own report limit
     even when many phones share one address (carrier-grade NAT)."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="reports_device_token",

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
 from incidents.models import Status
@@ -137,7 +137,19 @@ class BoundedDateTimeField(serializers.DateTimeField):
             self.fail("out_of_range")
 
 
-class ReportCreateSerializer(StrictSerializer):
+# Who reports and who may see it, the same at every door that takes a report (the
+# public API and the desk's entry on a citizen's behalf); each door states its own
+# `consent`. A comment, not a docstring: the schema would show a docstring as the
+# description of every report body.
+class ReporterInput(StrictSerializer):
+    reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(max_length=MAX_EMAIL_LENGTH, required=False, allow_blank=True, default="")
+    anonymous = serializers.BooleanField(required=False, default=False)
+    confidential = serializers.BooleanField(required=False, default=False)
+
+
+class ReportCreateSerializer(ReporterInput):
     category = serializers.CharField(max_length=40, help_text=_("Kode kategori (lihat /api/v1/categories/)."))
     description = serializers.CharField(max_length=5000, help_text=_("Uraian kejadian."))
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -158,11 +170,6 @@ class ReportCreateSerializer(StrictSerializer):
     lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
     location_detail = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-    reporter_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    reporter_email = serializers.EmailField(max_length=MAX_EMAIL_LENGTH, required=False, allow_blank=True, default="")
-    anonymous = serializers.BooleanField(required=False, default=False)
-    confidential = serializers.BooleanField(required=False, default=False)
     consent = serializers.BooleanField(
         required=False, default=False, help_text=_("Persetujuan pemrosesan data pribadi (UU 27/2022); harus true.")
     )
@@ -209,6 +216,12 @@ class ReportCreateJsonSerializer(ReportCreateSerializer):
     gives code generators one type per content type."""
 
     photos = None
+
+
+def created_once(output) -> dict:
+    """The success answers of a report sent with client_uuid: 201 the first
+    time, 200 with the same report when that client_uuid was already sent."""
+    return {201: output, 200: OpenApiResponse(output, description="Laporan dengan client_uuid ini sudah ada.")}
 
 
 class ReportCreatedSerializer(serializers.Serializer):

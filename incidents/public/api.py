@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from incidents.intake.api import TAG_REPORTS
 from incidents.intake.tracking import incident_by_tracking_code
@@ -26,7 +24,7 @@ from incidents.public.serializers import (
     PublicReportSerializer,
 )
 from kitaaman import region
-from kitaaman.api_common import FirstRendererNegotiation, GeoJSONRenderer
+from kitaaman.api_common import AnonymousApiView, FirstRendererNegotiation, GeoJSONRenderer
 from kitaaman.api_schema import ERR_400, ERR_404, ERR_429, blank_or
 from kitaaman.ratelimit import AddressThrottle
 
@@ -168,9 +166,7 @@ class TrackThrottle(AddressThrottle):
     scope = "track"
 
 
-class ReportTrackApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
+class ReportTrackApi(AnonymousApiView):
     throttle_classes = [TrackThrottle]
 
     @extend_schema(
@@ -198,10 +194,7 @@ class ReportTrackApi(APIView):
         return response
 
 
-class CategoryListApi(APIView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-
+class CategoryListApi(AnonymousApiView):
     @extend_schema(
         operation_id="categories_list",
         tags=[TAG_REFERENCE],
@@ -241,11 +234,9 @@ def _area_feature(area, parent_code, jenis):
     }
 
 
-class PublicGeoJSONApi(APIView):
+class PublicGeoJSONApi(AnonymousApiView):
     """A GeoJSON read anyone may make (no sign-in), answered as GeoJSON whatever the client accepts."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer]
     content_negotiation_class = FirstRendererNegotiation
 

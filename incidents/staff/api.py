@@ -7,9 +7,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from incidents import audit
 from incidents.desk.serializers import (
@@ -17,7 +15,7 @@ from incidents.desk.serializers import (
     TokenOutput,
 )
 from incidents.staff.services import api_token_check
-from kitaaman.api_common import validated
+from kitaaman.api_common import AnonymousApiView, validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
 from kitaaman.ratelimit import AddressThrottle
@@ -31,11 +29,9 @@ class TokenThrottle(AddressThrottle):
     scope = "token"
 
 
-class TokenApi(APIView):
+class TokenApi(AnonymousApiView):
     """Exchange a staff account's username and password for an API token."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
 
     @extend_schema(

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import Desa, Kecamatan
+from incidents.models import Desa, Kecamatan, optional_area_field
 from kitaaman.models import ChangeStamped
 
 # What spm.demo writes; the dashboard says so next to the figures.
@@ -18,13 +18,10 @@ class Population(ChangeStamped):
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="populations", verbose_name=_("kecamatan")
     )
-    desa = models.ForeignKey(
+    desa = optional_area_field(
         Desa,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("desa/kelurahan"),
         related_name="populations",
-        verbose_name=_("desa/kelurahan"),
         help_text=_("Kosong: jumlah penduduk seluruh kecamatan."),
     )
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])

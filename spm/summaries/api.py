@@ -1,11 +1,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.generics import ListAPIView
 
 from kitaaman.api_common import ClearCursorPagination
-from kitaaman.api_schema import ApiErrorEnvelopeSerializer
+from kitaaman.api_schema import error
 
 from .models import Summary
 from .permissions import can_view_summaries
@@ -61,9 +61,9 @@ class SummaryOutput(serializers.ModelSerializer):
     ),
     responses={
         200: SummaryOutput(many=True),
-        400: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Penunjuk halaman (cursor) tidak valid."),
-        401: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Belum masuk (sesi atau token)."),
-        403: OpenApiResponse(ApiErrorEnvelopeSerializer, description="Hanya Tim Efektif dan pimpinan."),
+        400: error("Penunjuk halaman (cursor) tidak valid."),
+        401: error("Belum masuk (sesi atau token)."),
+        403: error("Hanya Tim Efektif dan pimpinan."),
     },
 )
 class SummaryListApi(ListAPIView):

@@ -35,35 +35,48 @@ def _year_param(request) -> int:
         return timezone.localdate().year
 
 
-@spm_viewer_required
-def targets(request):
+def _yearly_figures_page(request, *, form_class, save, created, replaced, url_name, template, rows, initial=None):
+    """A page of figures kept per year (targets, budgets): the Tim Efektif saves
+    one row at a time through `save(cleaned_data) -> (row, created)`, and saving
+    the same key replaces the figures (`replaced` says so); everyone with the
+    dashboard reads the year's `rows(year)`."""
     writer = can_enter_data(request.user)
     if request.method == "POST":
         require_writer(request)
-        form = TargetForm(request.POST)
-        saved = form_save(
-            form,
-            lambda cd: services.target_save(
-                actor=request.user,
-                service=cd["service"].code,
-                year=cd["year"],
-                kecamatan=cd["kecamatan"].code if cd["kecamatan"] else None,
-                hazard=cd["hazard"],
-                value=cd["value"],
-                note=cd["note"],
-            ),
-        )
+        form = form_class(request.POST)
+        saved = form_save(form, save)
         if saved:
-            target, created = saved
-            messages.success(
-                request, _("Sasaran disimpan.") if created else _("Sasaran yang sama sudah ada; nilainya diganti.")
-            )
-            return redirect(f"{reverse('spm:targets')}?year={target.year}")
+            row, was_created = saved
+            messages.success(request, created if was_created else replaced)
+            return redirect(f"{reverse(url_name)}?year={row.year}")
+    elif writer:
+        form = form_class(initial={"year": _year_param(request), **(initial or {})})
+    else:
+        form = None
     year = _year_param(request)
-    if request.method != "POST":
-        form = TargetForm(initial={"year": year}) if writer else None
-    rows = selectors.targets_list(year=year)
-    return render(request, "spm/targets.html", {"form": form, "rows": rows, "year": year, "can_enter_data": writer})
+    return render(request, template, {"form": form, "rows": rows(year), "year": year, "can_enter_data": writer})
+
+
+@spm_viewer_required
+def targets(request):
+    return _yearly_figures_page(
+        request,
+        form_class=TargetForm,
+        save=lambda cd: services.target_save(
+            actor=request.user,
+            service=cd["service"].code,
+            year=cd["year"],
+            kecamatan=cd["kecamatan"].code if cd["kecamatan"] else None,
+            hazard=cd["hazard"],
+            value=cd["value"],
+            note=cd["note"],
+        ),
+        created=_("Sasaran disimpan."),
+        replaced=_("Sasaran yang sama sudah ada; nilainya diganti."),
+        url_name="spm:targets",
+        template="spm/targets.html",
+        rows=lambda year: selectors.targets_list(year=year),
+    )
 
 
 @spm_viewer_required
@@ -84,41 +97,24 @@ def target_delete(request, pk):
 def budgets(request):
     """Pagu and realisasi per service and year, entered like the targets:
     saving the same service and year replaces the figures."""
-    writer = can_enter_data(request.user)
-    if request.method == "POST":
-        require_writer(request)
-        form = BudgetForm(request.POST)
-        saved = form_save(
-            form,
-            lambda cd: services.budget_save(
-                actor=request.user,
-                service=cd["service"],
-                year=cd["year"],
-                pagu=cd["pagu"],
-                realisasi=cd["realisasi"],
-                note=cd["note"],
-            ),
-        )
-        if saved:
-            budget, created = saved
-            messages.success(
-                request,
-                _("Anggaran disimpan.")
-                if created
-                else _("Anggaran layanan ini untuk tahun itu sudah ada; angkanya diganti."),
-            )
-            return redirect(f"{reverse('spm:budgets')}?year={budget.year}")
-    elif writer:
-        initial = {"year": _year_param(request)}
-        if request.GET.get("service"):
-            initial["service"] = request.GET["service"]
-        form = BudgetForm(initial=initial)
-    else:
-        form = None
-    year = _year_param(request)
-    stored = {b.service.code: b for b in selectors.budgets_list(year=year)}
-    rows = [{"figure": f, "budget": stored.get(f.extra["service"])} for f in budget_figures(year)]
-    return render(request, "spm/budgets.html", {"form": form, "rows": rows, "year": year, "can_enter_data": writer})
+
+    def rows(year):
+        stored = {b.service.code: b for b in selectors.budgets_list(year=year)}
+        return [{"figure": f, "budget": stored.get(f.extra["service"])} for f in budget_figures(year)]
+
+    return _yearly_figures_page(
+        request,
+        form_class=BudgetForm,
+        # The form's fields are the service's arguments.
+        save=lambda cd: services.budget_save(actor=request.user, **cd),
+        created=_("Anggaran disimpan."),
+        replaced=_("Anggaran layanan ini untuk tahun itu sudah ada; angkanya diganti."),
+        url_name="spm:budgets",
+        template="spm/budgets.html",
+        rows=rows,
+        # The e-SPM completeness page links here naming the service to fill.
+        initial={"service": request.GET["service"]} if request.GET.get("service") else None,
+    )
 
 
 # --- Activities ------------------------------------------------------------------------

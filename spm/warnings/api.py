@@ -10,7 +10,7 @@ that does not exist is a 404; the author of a draft publishing it is a 403
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from incidents.desk.api import IsDeskUser
 from kitaaman.api_common import ClearCursorPagination, validated
 from kitaaman.api_errors import ApiError
-from kitaaman.api_schema import ERR_400, ERR_401, error
+from kitaaman.api_schema import ERR_400, ERR_401, error, operation_schema
 from kitaaman.http import client_ip
 
 from . import permissions, selectors, services
@@ -34,6 +34,15 @@ TAG = "Peringatan dini (petugas)"
 ERR_403 = error("Peran Anda tidak berwenang, atau Anda penyusun draf ini (prinsip empat mata).")
 ERR_404 = error("Peringatan tidak ditemukan.")
 ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id peringatan.")
+ONE_ERRORS = {400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404}
+READ_ONE_ERRORS = {401: ERR_401, 403: ERR_403, 404: ERR_404}
+
+
+def warning_schema(operation_id, summary, *, ok, errors=None, **more):
+    """A warnings operation: 400, 401 and 403 besides its own `ok`; those on
+    one warning pass ONE_ERRORS (or READ_ONE_ERRORS for a read)."""
+    errors = {400: ERR_400, 401: ERR_401, 403: ERR_403} if errors is None else errors
+    return operation_schema(operation_id, summary, tag=TAG, ok=ok, errors=errors, **more)
 
 
 class AlertInput(serializers.Serializer):
@@ -217,17 +226,16 @@ def _referenced(value) -> Alert | None:
 class WarningListCreateApi(WarningApiView):
     pagination_class = AlertPagination
 
-    @extend_schema(
-        tags=[TAG],
-        operation_id="warnings_list",
-        summary="Daftar peringatan dini (terbaru dulu, halaman kursor)",
+    @warning_schema(
+        "warnings_list",
+        "Daftar peringatan dini (terbaru dulu, halaman kursor)",
         parameters=[
             OpenApiParameter(
                 "state", {"type": "string", "enum": [*State.values, ""]}, description="Status; kosong: semua."
             ),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="Penunjuk halaman dari next/previous."),
         ],
-        responses={200: AlertOutput(many=True), 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        ok={200: AlertOutput(many=True)},
     )
     def get(self, request):
         state = request.query_params.get("state", "")
@@ -240,16 +248,15 @@ class WarningListCreateApi(WarningApiView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AlertOutput(page, many=True).data)
 
-    @extend_schema(
-        tags=[TAG],
-        operation_id="warnings_create",
-        summary="Susun draf peringatan (petugas BPBD atau Tim Efektif)",
+    @warning_schema(
+        "warnings_create",
+        "Susun draf peringatan (petugas BPBD atau Tim Efektif)",
         description=(
             "Membuat draf. Pembaruan (msg_type Update) atau pembatalan (Cancel) merujuk peringatan yang sedang "
             "terbit lewat references. Draf diterbitkan orang kedua lewat /publish/."
         ),
         request=AlertInput,
-        responses={201: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
+        ok={201: AlertDetailOutput},
     )
     def post(self, request):
         permissions.draft_check(request.user)
@@ -265,26 +272,26 @@ class WarningListCreateApi(WarningApiView):
 
 
 class WarningDetailApi(WarningApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="warnings_retrieve",
-        summary="Satu peringatan dengan riwayat dan kemajuan pengiriman",
+    @warning_schema(
+        "warnings_retrieve",
+        "Satu peringatan dengan riwayat dan kemajuan pengiriman",
         parameters=[ID_PARAM],
-        responses={200: AlertDetailOutput, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+        ok={200: AlertDetailOutput},
+        errors=READ_ONE_ERRORS,
     )
     def get(self, request, id):
         return self.detail(self.alert(id))
 
 
 class WarningPublishApi(WarningApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="warnings_publish",
-        summary="Terbitkan draf (koordinator/Tim Efektif, bukan penyusunnya)",
+    @warning_schema(
+        "warnings_publish",
+        "Terbitkan draf (koordinator/Tim Efektif, bukan penyusunnya)",
         description="Jawaban memuat identitas CAP (identifier) dan alamat dokumen CAP (cap_url).",
         parameters=[ID_PARAM],
         request=None,
-        responses={200: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+        ok={200: AlertDetailOutput},
+        errors=ONE_ERRORS,
     )
     def post(self, request, id):
         permissions.publish_check(request.user)
@@ -297,10 +304,9 @@ class WarningPublishApi(WarningApiView):
 
 
 class WarningCancelApi(WarningApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="warnings_cancel",
-        summary="Batalkan peringatan yang terbit (pesan CAP Cancel)",
+    @warning_schema(
+        "warnings_cancel",
+        "Batalkan peringatan yang terbit (pesan CAP Cancel)",
         description=(
             "Dengan reason_code (alasan baku) pesan Cancel yang merujuk peringatan ini terbit seketika dan dikirim ke "
             "pelanggan (state published). Dengan reason (alasan yang ditulis sendiri) pesan Cancel menjadi draf "
@@ -309,7 +315,8 @@ class WarningCancelApi(WarningApiView):
         ),
         parameters=[ID_PARAM],
         request=AlertCancelInput,
-        responses={201: AlertDetailOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403, 404: ERR_404},
+        ok={201: AlertDetailOutput},
+        errors=ONE_ERRORS,
     )
     def post(self, request, id):
         permissions.cancel_check(request.user)

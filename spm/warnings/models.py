@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.models import Desa, Kecamatan
+from incidents.models import Desa, Kecamatan, optional_area_field
 from kitaaman import region
 from kitaaman.models import Singleton, person_field
 
@@ -225,17 +225,8 @@ class AlertArea(models.Model):
     """One area of a message: a whole kecamatan or one desa (exactly one is set)."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="areas", verbose_name=_("peringatan"))
-    kecamatan = models.ForeignKey(
-        Kecamatan,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("kecamatan (seluruhnya)"),
-    )
-    desa = models.ForeignKey(
-        Desa, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("desa/kelurahan")
-    )
+    kecamatan = optional_area_field(Kecamatan, _("kecamatan (seluruhnya)"))
+    desa = optional_area_field(Desa, _("desa/kelurahan"))
 
     class Meta:
         ordering = ["id"]

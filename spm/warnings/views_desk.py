@@ -37,7 +37,7 @@ staff_required = role_required(
 
 
 def _context(request, **extra):
-    return {"active": "warnings", "can_create": can_create(request.user), **extra}
+    return {"can_create": can_create(request.user), **extra}
 
 
 def _spm_filter(request):

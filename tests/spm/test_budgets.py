@@ -81,3 +81,13 @@ def test_budget_figures_carry_pagu_and_realisasi(personas):
     assert figures[budget_key("tibum")].value is None
     assert figures[budget_key("tibum")].note == "belum ada anggaran"
     assert len(figures) == 5
+
+
+@pytest.mark.django_db
+def test_the_completeness_link_opens_the_form_on_the_named_service_and_year(client, personas):
+    client.force_login(personas.tim_efektif)
+    form = client.get(f"{URL}?year=2027&service=kebakaran").context["form"]
+    assert form.initial == {"year": 2027, "service": "kebakaran"}
+    # A reader has no form at all, whatever the link names.
+    client.force_login(personas.pimpinan)
+    assert 'name="pagu"' not in client.get(f"{URL}?service=kebakaran").content.decode()

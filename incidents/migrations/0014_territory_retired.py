@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0012_dashboard_indexes'),
+        ('incidents', '0013_incident_consent_basis_reporter_message'),
     ]
 
     operations = [
