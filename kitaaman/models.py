@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -166,6 +167,9 @@ class OutboundMessage(models.Model):
         return f"{self.channel} {self.recipient} {self.state}"
 
 
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Tulis warna sebagai #rrggbb, mis. #0b5d3b."))
+
+
 class RegionProfile(models.Model):
     """The Pemda this portal serves: one row, edited in the admin and set by
     `manage.py setup_pemda`. Pages, replies, CAP messages and exports read
@@ -192,8 +196,16 @@ class RegionProfile(models.Model):
         _("domain resmi"), max_length=100, blank=True, help_text=_("Mis. lubuklinggaukota.go.id.")
     )
     logo = models.ImageField(_("logo"), upload_to="region/", blank=True)
-    colour_primary = models.CharField(_("warna utama"), max_length=7, default="#0b4f6c")
-    colour_accent = models.CharField(_("warna aksen"), max_length=7, default="#f2a900")
+    colour_primary = models.CharField(
+        _("warna utama"),
+        max_length=7,
+        default="#0b5d3b",
+        validators=[HEX_COLOUR],
+        help_text=_("Kode warna #rrggbb untuk kepala halaman dan tombol; teks putih harus tetap terbaca di atasnya."),
+    )
+    colour_accent = models.CharField(
+        _("warna aksen"), max_length=7, default="#f5c518", validators=[HEX_COLOUR], help_text=_("Kode warna #rrggbb.")
+    )
     data_controller = models.CharField(_("pengendali data pribadi"), max_length=200)
     cap_sender = models.CharField(_("pengirim CAP"), max_length=100)
     cap_sender_name = models.CharField(_("nama pengirim CAP"), max_length=150)

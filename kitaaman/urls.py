@@ -20,6 +20,7 @@ import_module("kitaaman.admin")
 
 urlpatterns = [
     path("livez", views.livez, name="livez"),
+    path("logo-daerah", views.region_logo, name="region_logo"),
     path("readyz", views.readyz, name="readyz"),
     # The name existing monitors know: the readiness check.
     path("healthz", views.readyz, name="healthz"),

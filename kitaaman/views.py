@@ -1,15 +1,17 @@
+import mimetypes
 import threading
 import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from . import region
 from .api_errors import MESSAGES
 from .cache_backend import CacheUnavailable, FailSoftRedisCache
 from .error_pages import error_page
@@ -178,3 +180,19 @@ def csrf_failure(request, reason=""):
         return _envelope(403, "permission_denied")
     message = _("Formulir ini sudah kedaluwarsa atau cookie diblokir. Muat ulang halaman, lalu kirim lagi.")
     return error_page(request, 403, message=message)
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def region_logo(request):
+    """The Pemda's logo from the region profile. Media are never served
+    directly, so the one public image among them goes through here."""
+    profile = region.current()
+    if not profile.logo:
+        raise Http404
+    try:
+        handle = profile.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(profile.logo.name)[0] or "application/octet-stream"
+    return FileResponse(handle, content_type=content_type)
