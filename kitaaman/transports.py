@@ -55,10 +55,13 @@ def is_transient(exc: BaseException) -> bool:
 
 
 class Transport:
+    """One channel's way out. Subclasses name their `channel` and implement
+    `send`, raising TransientError (retry later) or PermanentError."""
+
     channel = ""
 
-    def send(self, message) -> Sent:
-        raise NotImplementedError
+    def send(self, message) -> Sent:  # pragma: no cover - the interface every transport implements
+        raise NotImplementedError(f"{type(self).__name__} does not implement send()")
 
 
 class EmailTransport(Transport):
