@@ -156,6 +156,7 @@ def test_concurrent_reports_never_pass_the_limit(require_postgres, rates, transa
     # Concurrent writers need PostgreSQL: SQLite serialises them.
     import threading
 
+    from django.db import connection
     from django.test import Client
 
     rates(report_submit="5/hour", report_address="50/hour")
