@@ -12,6 +12,7 @@ class IncidentsConfig(AppConfig):
         # task modules: the outbox relay looks tasks up by name, so they must
         # be registered in every process, not only in a worker that autodiscovers.
         from incidents import audit  # noqa: F401
+        from incidents.desk import erasure as desk_erasure  # noqa: F401  (export files of an erased reporter)
         from incidents.desk import tasks as desk_tasks  # noqa: F401
         from incidents.notify import tasks as notify_tasks  # noqa: F401
         from incidents.privacy import tasks as privacy_tasks  # noqa: F401

@@ -23,6 +23,12 @@ fire_standard_changed = Signal()
 # the transaction: one that raises rolls the change back.
 incident_changed = Signal()
 
+# Sent once an erasure has committed, with `needles` (the erased person's name,
+# number and e-mail, lowercased) and `redact` (a function that redacts them from
+# a dict). A receiver removes what it keeps of the person outside the database
+# (files on disk) and returns how many things it removed.
+reporter_erased = Signal()
+
 # Fields whose change can move a report between aggregate keys, or on or off
 # the public map (confidential, the point).
 TRACKED_FIELDS = (

@@ -11,7 +11,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents.intake.links import tracking_url
 from incidents.intake.quota import (
     DEVICE_HEADER,
     device_token_bucket,
@@ -28,6 +27,7 @@ from incidents.intake.serializers import (
 from incidents.intake.services import report_submit
 from incidents.intake.submission import Submission
 from incidents.intake.tracking import new_tracking_code
+from incidents.links import tracking_url
 from incidents.models import Category, Status
 from kitaaman.api_common import AnonymousApiView, SafeJSONParser, validation_error
 from kitaaman.api_schema import ERR_400, ERR_401, ERR_429

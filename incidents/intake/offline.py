@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from incidents.public.maps import LEAFLET_JS, leaflet_loader
+from incidents.maps import LEAFLET_JS, leaflet_loader
 from kitaaman import region
 from kitaaman.middleware import AUDIENCE_HEADER
 

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from incidents.channels.outbound import status_update_enqueue
-from incidents.intake.links import tracking_url
+from incidents.links import tracking_url
 from incidents.models import Assignment, EventKind, Incident, IncidentEvent, Priority, Status
 from kitaaman import region
 from kitaaman.outbound import Outgoing

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from incidents.intake.links import tracking_url
+from incidents.links import tracking_url
 from incidents.models import Category, Incident
 from incidents.public.selectors import note_for_reader, public_point
 from kitaaman import region

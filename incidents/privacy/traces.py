@@ -17,8 +17,8 @@ from django.db.models import Q
 
 from incidents.channels.models import BlockedNumber, Contact, Conversation, InboundMessage
 from incidents.channels.phone import contact_id
-from incidents.desk.export import exports_purge
 from incidents.models import AuditLog, IncidentEvent
+from incidents.signals import reporter_erased
 from kitaaman.models import OutboundMessage
 
 ERASED_NUMBER = "dihapus"
@@ -200,4 +200,7 @@ def exports_erase(identity: Identity) -> int:
     transactional: called once the erasure has committed). A short name
     alone would match too many files; an export row carries the contact too."""
     needles = identity.needles(with_short_names=False)
-    return exports_purge(needles, redact=redactor(needles)) if needles else 0
+    if not needles:
+        return 0
+    answers = reporter_erased.send(sender=Identity, needles=needles, redact=redactor(needles))
+    return sum(removed for _receiver, removed in answers)

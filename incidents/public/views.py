@@ -9,10 +9,10 @@ from django.views.decorators.cache import never_cache
 
 from incidents.intake.forms import TrackForm
 from incidents.intake.tracking import incident_by_tracking_code, normalize_tracking_code
+from incidents.maps import leaflet_loader
 from incidents.models import Kecamatan, Status
 from incidents.public import cache as public_cache
 from incidents.public.layer import DEFAULT_PERIOD, PERIODS
-from incidents.public.maps import leaflet_loader
 from incidents.public.selectors import (
     category_counts_for_month,
     month_range,
