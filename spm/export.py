@@ -128,6 +128,13 @@ def _heading(ws, text) -> None:
     ws.cell(ws.max_row, 1).font = BOLD
 
 
+def _table_head(ws, title, columns: list) -> None:
+    """A section's heading over the bold row of its column names."""
+    _heading(ws, title)
+    _append(ws, columns)
+    _header_row(ws)
+
+
 def _status(fs) -> str:
     if fs.period_dict()["closed"]:
         return _("Final: triwulan sudah berakhir")
@@ -186,9 +193,9 @@ def _completeness_section(ws, gaps: list[str]) -> None:
 
 
 def _services_section(ws, fs) -> None:
-    _heading(ws, _("Capaian per jenis pelayanan dasar"))
-    _append(
+    _table_head(
         ws,
+        _("Capaian per jenis pelayanan dasar"),
         [
             _("Kode"),
             _("Jenis pelayanan dasar"),
@@ -201,7 +208,6 @@ def _services_section(ws, fs) -> None:
             _("Keterangan"),
         ],
     )
-    _header_row(ws)
     for s in fs.achievements["services"]:
         capaian, index = fs[service_key(s["code"])], fs[service_key(s["code"], "index")]
         _append(
@@ -230,9 +236,9 @@ def _services_section(ws, fs) -> None:
 
 
 def _figures_section(ws, fs) -> None:
-    _heading(ws, _("Semua angka triwulan ini"))
-    _append(
+    _table_head(
         ws,
+        _("Semua angka triwulan ini"),
         [
             _("Kode angka"),
             _("Angka"),
@@ -244,7 +250,6 @@ def _figures_section(ws, fs) -> None:
             _("Keterangan"),
         ],
     )
-    _header_row(ws)
     for f in fs.figures:
         _append(
             ws,
@@ -297,9 +302,9 @@ def _service_sheet(ws, s: dict, fs, assessment) -> None:
 
 
 def _recipients_section(ws, s: dict, fs) -> None:
-    _heading(ws, _("A. Penerima layanan"))
-    _append(
+    _table_head(
         ws,
+        _("A. Penerima layanan"),
         [
             _("Kecamatan"),
             _("Kode"),
@@ -311,7 +316,6 @@ def _recipients_section(ws, s: dict, fs) -> None:
             _("Cakupan mutu"),
         ],
     )
-    _header_row(ws)
     for row in fs.kecamatan_rows:
         r = row["services"][s["code"]]
         _append(

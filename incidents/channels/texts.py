@@ -5,12 +5,14 @@ costs at most six parts in all); gsm.sms_text makes them GSM-7 before they
 leave. Built while the portal's language is active (the processing task
 sets it), so every string is in the catalogue."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from incidents.models import Status
 from kitaaman import region
@@ -18,16 +20,25 @@ from kitaaman.gsm import MULTI, SINGLE
 
 # A status in the words a villager uses.
 STATUS_WORDS = {
-    Status.BARU: _lazy("belum diperiksa petugas"),
-    Status.DIVERIFIKASI: _lazy("sudah dicek petugas"),
-    Status.DITANGANI: _lazy("sedang ditangani"),
-    Status.SELESAI: _lazy("selesai"),
-    Status.DITOLAK: _lazy("tidak dapat ditindaklanjuti"),
-    Status.DUPLIKAT: _lazy("digabung dengan laporan lain yang sama"),
+    Status.BARU: gettext_lazy("belum diperiksa petugas"),
+    Status.DIVERIFIKASI: gettext_lazy("sudah dicek petugas"),
+    Status.DITANGANI: gettext_lazy("sedang ditangani"),
+    Status.SELESAI: gettext_lazy("selesai"),
+    Status.DITOLAK: gettext_lazy("tidak dapat ditindaklanjuti"),
+    Status.DUPLIKAT: gettext_lazy("digabung dengan laporan lain yang sama"),
 }
 # An officer's note longer than this goes out cut at a word, with the CEK hint
 # (CEK sends it whole).
 NOTE_IN_STATUS = 2 * MULTI
+
+
+def fixed_reply(message) -> Callable[[], str]:
+    """A reply that is always the same words: `message`, in the language active when it is sent."""
+
+    def reply() -> str:
+        return str(message)
+
+    return reply
 
 
 def _site(path: str) -> str:
@@ -59,9 +70,10 @@ def when(value) -> str:
     return date_format(timezone.localtime(value), "j M Y H.i") + " WIB"
 
 
-def privacy() -> str:
-    """Said once in every conversation: who sees the number, and how to keep it secret."""
-    return _("Nomor Anda hanya dilihat petugas, tak pernah diumumkan. Mau dirahasiakan? Balas RAHASIA.")
+# Said once in every conversation: who sees the number, and how to keep it secret.
+privacy = fixed_reply(
+    gettext_lazy("Nomor Anda hanya dilihat petugas, tak pernah diumumkan. Mau dirahasiakan? Balas RAHASIA.")
+)
 
 
 def help_text() -> str:
@@ -73,12 +85,10 @@ def help_text() -> str:
     )
 
 
-def resumed() -> str:
-    return _("Laporan Anda yang belum selesai masih tersimpan.")
+resumed = fixed_reply(gettext_lazy("Laporan Anda yang belum selesai masih tersimpan."))
 
 
-def expired() -> str:
-    return _("Laporan yang belum selesai sudah lewat sehari dan dihapus.")
+expired = fixed_reply(gettext_lazy("Laporan yang belum selesai sudah lewat sehari dan dihapus."))
 
 
 def menu_name(category) -> str:
@@ -93,8 +103,9 @@ def category_menu(categories, *, problem: str = "") -> str:
     return "\n".join(lines)
 
 
-def ask_category_short() -> str:
-    return _("Kejadian apa? Tulis namanya, mis. banjir, kebakaran, konflik. Balas MENU untuk daftar.")
+ask_category_short = fixed_reply(
+    gettext_lazy("Kejadian apa? Tulis namanya, mis. banjir, kebakaran, konflik. Balas MENU untuk daftar.")
+)
 
 
 def category_choice(categories) -> str:
@@ -150,12 +161,12 @@ def ask_description(*, whatsapp: bool) -> str:
     return _("Ceritakan apa yang terjadi. Boleh dalam beberapa SMS.")
 
 
-def description_too_short() -> str:
-    return _("Ceritanya terlalu pendek. Tulis apa yang terjadi dalam satu atau dua kalimat.")
+description_too_short = fixed_reply(
+    gettext_lazy("Ceritanya terlalu pendek. Tulis apa yang terjadi dalam satu atau dua kalimat.")
+)
 
 
-def voice_note() -> str:
-    return _("Maaf, kami tidak dapat mendengar pesan suara. Mohon ketik ceritanya.")
+voice_note = fixed_reply(gettext_lazy("Maaf, kami tidak dapat mendengar pesan suara. Mohon ketik ceritanya."))
 
 
 def ask_question(question: dict, *, problem: str = "") -> str:
@@ -180,12 +191,10 @@ def answer_not_understood(what: str = "") -> str:
     return _("Belum dimengerti.")
 
 
-def ask_secret() -> str:
-    return _("Rahasiakan nama & nomor Anda dari pihak lain? Balas YA atau TIDAK.")
+ask_secret = fixed_reply(gettext_lazy("Rahasiakan nama & nomor Anda dari pihak lain? Balas YA atau TIDAK."))
 
 
-def secret_noted() -> str:
-    return _("Baik, nama & nomor Anda dirahasiakan, hanya petugas yang tahu.")
+secret_noted = fixed_reply(gettext_lazy("Baik, nama & nomor Anda dirahasiakan, hanya petugas yang tahu."))
 
 
 def secret_report(code: str) -> str:
@@ -234,8 +243,7 @@ def photo_received(count: int, max_photos: int) -> str:
     return _("Foto diterima (%(n)s dari paling banyak %(max)s).") % {"n": count, "max": max_photos}
 
 
-def confirm_hint() -> str:
-    return _("Balas YA untuk mengirim laporan, atau BATAL untuk membatalkan.")
+confirm_hint = fixed_reply(gettext_lazy("Balas YA untuk mengirim laporan, atau BATAL untuk membatalkan."))
 
 
 def photo_limit(max_photos: int) -> str:
@@ -246,8 +254,9 @@ def photo_rejected(reason: str) -> str:
     return _("Foto tidak dapat dipakai: %(reason)s") % {"reason": reason}
 
 
-def photo_outside_report() -> str:
-    return _("Foto hanya dapat dikirim bersama laporan. Balas LAPOR untuk mulai melapor.")
+photo_outside_report = fixed_reply(
+    gettext_lazy("Foto hanya dapat dikirim bersama laporan. Balas LAPOR untuk mulai melapor.")
+)
 
 
 def location_outside() -> str:
@@ -267,16 +276,13 @@ def report_received(incident, *, whatsapp: bool = False, with_privacy: bool = Fa
     return text
 
 
-def cancelled() -> str:
-    return _("Laporan dibatalkan. Balas LAPOR untuk mulai lagi.")
+cancelled = fixed_reply(gettext_lazy("Laporan dibatalkan. Balas LAPOR untuk mulai lagi."))
 
 
-def nothing_to_cancel() -> str:
-    return _("Tidak ada laporan yang sedang Anda isi.")
+nothing_to_cancel = fixed_reply(gettext_lazy("Tidak ada laporan yang sedang Anda isi."))
 
 
-def check_usage() -> str:
-    return _("Tulis CEK diikuti kode laporan, contoh: CEK KA-ABCD-EFGHJ.")
+check_usage = fixed_reply(gettext_lazy("Tulis CEK diikuti kode laporan, contoh: CEK KA-ABCD-EFGHJ."))
 
 
 def check_not_found(code: str) -> str:
@@ -315,32 +321,35 @@ def status_template_params(incident, *, status: str, note: str) -> list[str]:
     return [incident.tracking_code, status_words(status), cut_at_word(note, 300) or "-"]
 
 
-def opted_out() -> str:
-    return _("Anda tidak akan menerima kabar laporan lagi di nomor ini. Balas MULAI untuk menerimanya kembali.")
+opted_out = fixed_reply(
+    gettext_lazy("Anda tidak akan menerima kabar laporan lagi di nomor ini. Balas MULAI untuk menerimanya kembali.")
+)
 
 
-def opted_in() -> str:
-    return _("Anda akan kembali menerima kabar laporan di nomor ini.")
+opted_in = fixed_reply(gettext_lazy("Anda akan kembali menerima kabar laporan di nomor ini."))
 
 
-def too_many_messages() -> str:
-    return _("Terlalu banyak pesan dalam waktu singkat. Pesan Anda berikutnya tidak diproses untuk sementara.")
+too_many_messages = fixed_reply(
+    gettext_lazy("Terlalu banyak pesan dalam waktu singkat. Pesan Anda berikutnya tidak diproses untuk sementara.")
+)
 
 
-def confused_notice() -> str:
-    return _("Pesan Anda belum kami mengerti. Balas LAPOR untuk melapor, atau hubungi kantor Satpol PP.")
+confused_notice = fixed_reply(
+    gettext_lazy("Pesan Anda belum kami mengerti. Balas LAPOR untuk melapor, atau hubungi kantor Satpol PP.")
+)
 
 
-def processing_failed() -> str:
-    return _("Maaf, pesan Anda belum dapat diproses karena gangguan. Silakan coba lagi nanti.")
+processing_failed = fixed_reply(
+    gettext_lazy("Maaf, pesan Anda belum dapat diproses karena gangguan. Silakan coba lagi nanti.")
+)
 
 
-def story_kept() -> str:
-    return _("Cerita Anda dicatat.")
+story_kept = fixed_reply(gettext_lazy("Cerita Anda dicatat."))
 
 
-def subscribe_usage() -> str:
-    return _("Untuk menerima peringatan bencana desa Anda, tulis DAFTAR nama-desa, contoh: DAFTAR Muara Rupit.")
+subscribe_usage = fixed_reply(
+    gettext_lazy("Untuk menerima peringatan bencana desa Anda, tulis DAFTAR nama-desa, contoh: DAFTAR Muara Rupit.")
+)
 
 
 def subscribe_which(names: list[str]) -> str:
@@ -357,22 +366,22 @@ def subscribed(desa: str) -> str:
     return _("Nomor ini terdaftar menerima peringatan desa %(desa)s. Balas BERHENTI untuk berhenti.") % {"desa": desa}
 
 
-def subscribe_cancelled() -> str:
-    return _("Tidak didaftarkan.")
+subscribe_cancelled = fixed_reply(gettext_lazy("Tidak didaftarkan."))
 
 
-def subscribe_unavailable() -> str:
-    return _("Maaf, pendaftaran peringatan lewat SMS belum dapat dilakukan untuk nomor ini.")
+subscribe_unavailable = fixed_reply(
+    gettext_lazy("Maaf, pendaftaran peringatan lewat SMS belum dapat dilakukan untuk nomor ini.")
+)
 
 
-def warnings_stopped() -> str:
-    return _("Peringatan bencana ke nomor ini juga dihentikan.")
+warnings_stopped = fixed_reply(gettext_lazy("Peringatan bencana ke nomor ini juga dihentikan."))
 
 
-def reply_usage() -> str:
-    return _(
+reply_usage = fixed_reply(
+    gettext_lazy(
         "Untuk menambah cerita pada laporan Anda, tulis BALAS kode-laporan pesan, contoh: BALAS KA-ABCD-EFGHJ air sudah surut."
     )
+)
 
 
 def officer_message(incident, text: str) -> str:
@@ -387,14 +396,14 @@ def answer_passed_on(code: str) -> str:
     return _("Jawaban Anda diteruskan ke petugas (laporan %(code)s).") % {"code": code}
 
 
-def offer_more() -> str:
-    return _("Mau tambah waktu kejadian & keterangan lain? Balas TAMBAH")
+offer_more = fixed_reply(gettext_lazy("Mau tambah waktu kejadian & keterangan lain? Balas TAMBAH"))
 
 
-def ask_when() -> str:
-    return _(
+ask_when = fixed_reply(
+    gettext_lazy(
         "Kapan kejadiannya? mis. tadi pagi, kemarin sore, 5/12 14.00. Balas LEWAT bila tak tahu, SELESAI bila cukup."
     )
+)
 
 
 def when_not_understood(typed: str) -> str:
@@ -420,5 +429,4 @@ def details_added(code: str) -> str:
     return _("Terima kasih, keterangan dicatat pada laporan %(code)s.") % {"code": code}
 
 
-def nothing_to_add() -> str:
-    return _("Tidak ada laporan Anda dalam sehari ini untuk ditambah.")
+nothing_to_add = fixed_reply(gettext_lazy("Tidak ada laporan Anda dalam sehari ini untuk ditambah."))

@@ -105,6 +105,22 @@ class WorkingDays:
         return self._cache[key]
 
 
+# The status a report has reached by its age, with weights (per cent) in this order.
+TARGET_STATUSES = ("baru", "diverifikasi", "ditangani", "selesai", "ditolak", "duplikat")
+# Older than a day: (younger than this many days, weights).
+STATUS_WEIGHTS_BY_AGE = (
+    (7, (8, 12, 30, 42, 4, 4)),
+    (30, (3, 5, 17, 65, 5, 5)),
+    (math.inf, (0.7, 1.3, 5, 81, 6, 6)),
+)
+# Verification and handling take: a fire (lowest, highest) minutes, uniform; a
+# disaster (median, spread) minutes and anything else (median, spread) hours, log-normal.
+EARLY_DELAYS = {
+    "verify": ((1, 10), (30, 0.8), (14, 1.0)),
+    "handle": ((0.5, 4), (60, 0.9), (20, 1.0)),
+}
+
+
 @dataclass
 class Stats:
     reports: int = 0
@@ -197,41 +213,10 @@ class DemoGenerator(ReportStories):
         r = self.rng.random() * 100
         fast = group in ("kebakaran", "bencana")
         if age_days < 1:
-            table = [
-                ("baru", 35 if fast else 55),
-                ("diverifikasi", 20),
-                ("ditangani", 30 if fast else 20),
-                ("selesai", 12 if fast else 3),
-                ("ditolak", 1.5),
-                ("duplikat", 1.5),
-            ]
-        elif age_days < 7:
-            table = [
-                ("baru", 8),
-                ("diverifikasi", 12),
-                ("ditangani", 30),
-                ("selesai", 42),
-                ("ditolak", 4),
-                ("duplikat", 4),
-            ]
-        elif age_days < 30:
-            table = [
-                ("baru", 3),
-                ("diverifikasi", 5),
-                ("ditangani", 17),
-                ("selesai", 65),
-                ("ditolak", 5),
-                ("duplikat", 5),
-            ]
+            weights = (35, 20, 30, 12, 1.5, 1.5) if fast else (55, 20, 20, 3, 1.5, 1.5)
         else:
-            table = [
-                ("baru", 0.7),
-                ("diverifikasi", 1.3),
-                ("ditangani", 5),
-                ("selesai", 81),
-                ("ditolak", 6),
-                ("duplikat", 6),
-            ]
+            weights = next(w for days, w in STATUS_WEIGHTS_BY_AGE if age_days < days)
+        table = list(zip(TARGET_STATUSES, weights, strict=True))
         total = sum(w for _, w in table)
         r = r * total / 100
         for status, w in table:
@@ -243,18 +228,13 @@ class DemoGenerator(ReportStories):
     def delay(self, group, code, stage) -> timedelta:
         """Plausible durations (log-normal) per kind of report and stage."""
         rng = self.rng
-        if stage == "verify":
+        if stage in EARLY_DELAYS:
+            fire, disaster, other = EARLY_DELAYS[stage]
             if group == "kebakaran":
-                return timedelta(minutes=rng.uniform(1, 10))
+                return timedelta(minutes=rng.uniform(*fire))
             if group == "bencana":
-                return timedelta(minutes=rng.lognormvariate(math.log(30), 0.8))
-            return timedelta(hours=rng.lognormvariate(math.log(14), 1.0))
-        if stage == "handle":
-            if group == "kebakaran":
-                return timedelta(minutes=rng.uniform(0.5, 4))
-            if group == "bencana":
-                return timedelta(minutes=rng.lognormvariate(math.log(60), 0.9))
-            return timedelta(hours=rng.lognormvariate(math.log(20), 1.0))
+                return timedelta(minutes=rng.lognormvariate(math.log(disaster[0]), disaster[1]))
+            return timedelta(hours=rng.lognormvariate(math.log(other[0]), other[1]))
         # resolve
         if group == "kebakaran":
             return timedelta(hours=rng.uniform(1, 6))

@@ -30,7 +30,14 @@ from kitaaman import region
 from kitaaman.middleware import AUDIENCE_HEADER
 
 # Cached when the worker installs: what /lapor/ needs to open with no signal.
-PAGE_ASSETS = ("css/kitaaman.css", "js/antrean.js", "js/laporan-saya.js", "js/lapor.js", "img/favicon.svg")
+PAGE_ASSETS = (
+    "css/kitaaman.css",
+    "js/antrean.js",
+    "js/laporan-saya.js",
+    "js/muat-peta.js",
+    "js/lapor.js",
+    "img/favicon.svg",
+)
 # Loaded only when the resident opens the map (and cached then).
 FORM_MAP_JS = ("js/lapor-peta.js",)
 MAP_JS = LEAFLET_JS + FORM_MAP_JS

@@ -33,89 +33,74 @@ def _message_id(request, name, **kwargs):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kitaaman:{name}:{sorted(kwargs.items())}"))
 
 
-def _record(task_, *, kind, messages, incident_id, **key) -> int:
+def delivery_task(fun):
+    """A notification task, named after its function in this module and still
+    answering to its name in the module it came from."""
+    return task(name=f"{__name__}.{fun.__name__}", old_names=(f"{OLD_MODULE}.{fun.__name__}",), **DELIVERY_TASK)(fun)
+
+
+def _deliver(task_, rows, *, kind, messages, **key) -> int | None:
+    """Records the messages about the first of `rows` (an incident, an
+    assignment or an event) in the outbound ledger, once per task run id;
+    nothing when the row is gone since the task was queued."""
+    found = rows.first()
+    if found is None:
+        return None
+    incident_id = found.pk if isinstance(found, Incident) else found.incident_id
     return outbound_enqueue(
-        message_id=_message_id(task_.request, str(kind), **key), kind=kind, messages=messages, incident_id=incident_id
+        message_id=_message_id(task_.request, str(kind), **key),
+        kind=kind,
+        messages=messages(found),
+        incident_id=incident_id,
     )
 
 
-@task(
-    name="incidents.notify.tasks.deliver_incident_created",
-    old_names=(f"{OLD_MODULE}.deliver_incident_created",),
-    **DELIVERY_TASK,
-)
+def _events(incident_id: int, event_id: int, *related: str, **filters):
+    """The event of the report, with the report's fields that its messages name."""
+    return IncidentEvent.objects.select_related("incident__category", "incident__desa", *related).filter(
+        pk=event_id, incident_id=incident_id, **filters
+    )
+
+
+def _about_event(build):
+    """A message builder for (incident, event), called with the event alone."""
+    return lambda event: build(event.incident, event)
+
+
+@delivery_task
 def deliver_incident_created(self, incident_id: int):
-    incident = Incident.objects.select_related("category", "desa", "kecamatan").filter(pk=incident_id).first()
-    if incident is None:
-        return None
-    return _record(
+    return _deliver(
         self,
+        Incident.objects.select_related("category", "desa", "kecamatan").filter(pk=incident_id),
         kind=Kind.INCIDENT_CREATED,
-        messages=messages_incident_created(incident),
-        incident_id=incident.pk,
+        messages=messages_incident_created,
         incident=incident_id,
     )
 
 
-@task(
-    name="incidents.notify.tasks.deliver_assignment", old_names=(f"{OLD_MODULE}.deliver_assignment",), **DELIVERY_TASK
-)
+@delivery_task
 def deliver_assignment(self, assignment_id: int):
-    assignment = (
-        Assignment.objects.select_related("agency", "incident__category", "incident__desa", "incident__kecamatan")
-        .filter(pk=assignment_id)
-        .first()
-    )
-    if assignment is None:
-        return None
-    return _record(
+    return _deliver(
         self,
+        Assignment.objects.select_related(
+            "agency", "incident__category", "incident__desa", "incident__kecamatan"
+        ).filter(pk=assignment_id),
         kind=Kind.ASSIGNMENT,
-        messages=messages_assignment(assignment),
-        incident_id=assignment.incident_id,
+        messages=messages_assignment,
         assignment=assignment_id,
     )
 
 
-@task(
-    name="incidents.notify.tasks.deliver_status_change",
-    old_names=(f"{OLD_MODULE}.deliver_status_change",),
-    **DELIVERY_TASK,
-)
+@delivery_task
 def deliver_status_change(self, incident_id: int, event_id: int):
-    event = (
-        IncidentEvent.objects.select_related("incident__category", "incident__desa", "incident__duplicate_of")
-        .filter(pk=event_id, incident_id=incident_id)
-        .first()
-    )
-    if event is None:
-        return None
-    return _record(
-        self,
-        kind=Kind.STATUS_CHANGE,
-        messages=messages_status_change(event.incident, event),
-        incident_id=incident_id,
-        event=event_id,
+    events = _events(incident_id, event_id, "incident__duplicate_of")
+    return _deliver(
+        self, events, kind=Kind.STATUS_CHANGE, messages=_about_event(messages_status_change), event=event_id
     )
 
 
-@task(
-    name="incidents.notify.tasks.deliver_assignment_request",
-    old_names=(f"{OLD_MODULE}.deliver_assignment_request",),
-    **DELIVERY_TASK,
-)
+@delivery_task
 def deliver_assignment_request(self, incident_id: int, event_id: int):
-    event = (
-        IncidentEvent.objects.select_related("incident__category", "incident__desa", "incident__kecamatan")
-        .filter(pk=event_id, incident_id=incident_id, kind=EventKind.ASSIGNMENT_REQUEST)
-        .first()
-    )
-    if event is None:
-        return None
-    return _record(
-        self,
-        kind=Kind.ASSIGNMENT_REQUEST,
-        messages=messages_assignment_request(event.incident, event),
-        incident_id=incident_id,
-        event=event_id,
-    )
+    events = _events(incident_id, event_id, "incident__kecamatan", kind=EventKind.ASSIGNMENT_REQUEST)
+    build = _about_event(messages_assignment_request)
+    return _deliver(self, events, kind=Kind.ASSIGNMENT_REQUEST, messages=build, event=event_id)

@@ -446,20 +446,8 @@ def _figure_sheets(wb, summary) -> None:
           s.get("index")] for s in f.get("services", [])],
         [18, 50, 16, 14, 14, 12, 12],
     )  # fmt: skip
-    _sheet(
-        wb,
-        "Kategori",
-        ["Kode", "Kategori", "Jumlah"],
-        [[r["code"], r["name"], r["count"]] for r in f.get("by_category", [])],
-        [26, 40, 10],
-    )
-    _sheet(
-        wb,
-        "Status",
-        ["Kode", "Status", "Jumlah"],
-        [[r["code"], r["name"], r["count"]] for r in f.get("by_status", [])],
-        [16, 20, 10],
-    )
+    _count_sheet(wb, "Kategori", f.get("by_category", []), [26, 40, 10])
+    _count_sheet(wb, "Status", f.get("by_status", []), [16, 20, 10])
     _sheet(
         wb,
         "Kecamatan",
@@ -488,21 +476,30 @@ def _figure_sheets(wb, summary) -> None:
     )  # fmt: skip
 
 
+def _count_sheet(wb, title: str, rows: list, widths: list) -> None:
+    """Reports counted by one grouping (code, name, count); `title` names the sheet and its name column."""
+    _sheet(wb, title, ["Kode", title, "Jumlah"], [[r["code"], r["name"], r["count"]] for r in rows], widths)
+
+
+# The fire-response figures of the summary, in the order of the "Kebakaran" sheet.
+FIRE_FIGURES = (
+    ("Laporan kebakaran", "count"),
+    ("Dengan waktu tiba", "with_arrival"),
+    ("Standar (menit)", "standard_minutes"),
+    ("Tiba dalam standar", "within_standard"),
+    ("Tiba dalam standar (%)", "share_within_standard"),
+    ("Median (menit)", "median_minutes"),
+    ("Rata-rata (menit)", "average_minutes"),
+    ("Terlama (menit)", "max_minutes"),
+)
+
+
 def _fire_sheet(wb, fire: dict) -> None:
     _sheet(
         wb,
         "Kebakaran",
         ["Ukuran", "Nilai"],
-        [
-            ["Laporan kebakaran", fire.get("count")],
-            ["Dengan waktu tiba", fire.get("with_arrival")],
-            ["Standar (menit)", fire.get("standard_minutes")],
-            ["Tiba dalam standar", fire.get("within_standard")],
-            ["Tiba dalam standar (%)", fire.get("share_within_standard")],
-            ["Median (menit)", fire.get("median_minutes")],
-            ["Rata-rata (menit)", fire.get("average_minutes")],
-            ["Terlama (menit)", fire.get("max_minutes")],
-        ],
+        [[label, fire.get(key)] for label, key in FIRE_FIGURES],
         [28, 14],
     )
 

@@ -146,29 +146,11 @@
   }
 
   /* The map loads only on request: Leaflet weighs more than the whole form. */
-  function loadStyle(href) {
-    var link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = href;
-    document.head.appendChild(link);
-  }
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = reject;
-      document.body.appendChild(s);
-    });
-  }
   function openMap() {
     var cfg = CONFIG.map || {};
     openMapBtn.disabled = true;
     say(T.mapLoading);
-    (cfg.css || []).forEach(loadStyle);
-    (cfg.js || []).reduce(function (chain, src) {
-      return chain.then(function () { return loadScript(src); });
-    }, Promise.resolve()).then(function () {
+    window.kitaamanMuatPeta(cfg).then(function () {
       mapBox.hidden = false;
       map = window.kitaamanPetaLapor(mapBox, cfg, {
         setPoint: setPoint,

@@ -95,21 +95,6 @@
     }).catch(failed);
   }
 
-  function loadStyle(href) {
-    var link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = href;
-    document.head.appendChild(link);
-  }
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = reject;
-      document.body.appendChild(s);
-    });
-  }
   function config() {
     var node = document.getElementById("peta-publik-konfig");
     try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
@@ -120,10 +105,7 @@
     if (!cfg || !window.Promise) { say(wrap.getAttribute("data-failed")); return; }
     button.disabled = true;
     say(wrap.getAttribute("data-loading"));
-    cfg.css.forEach(loadStyle);
-    cfg.js.reduce(function (chain, src) {
-      return chain.then(function () { return loadScript(src); });
-    }, Promise.resolve()).then(function () {
+    window.kitaamanMuatPeta(cfg).then(function () {
       var L = window.L;
       wrap.hidden = false;
       // zoomSnap: fit the kabupaten snugly on a narrow phone.
