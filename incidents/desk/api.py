@@ -14,10 +14,8 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from incidents import permissions, selectors
 from incidents.desk.filters import SORT_CHOICES, DateBoundFilter, FlagFilter, IncidentFilter
@@ -54,7 +52,7 @@ from incidents.workflow.services import (
     transition_check,
     update_check,
 )
-from kitaaman.api_common import FirstRendererNegotiation, validated
+from kitaaman.api_common import FirstRendererNegotiation, StaffApiView, validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, blank_or, error, operation_schema
 from kitaaman.http import client_ip
@@ -105,8 +103,7 @@ class IsDeskUser(BasePermission):
         return permissions.is_desk_user(request.user)
 
 
-class DeskApiView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+class DeskApiView(StaffApiView):
     permission_classes = [IsDeskUser]
 
     def incident(self, pk, *, for_detail=False) -> Incident:

@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from incidents.desk.api import IsDeskUser
 from incidents.desk.serializers import OptionalUserNameField
-from kitaaman.api_common import ClearCursorPagination, validated
+from kitaaman.api_common import ClearCursorPagination, StaffApiView, validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_401, error, operation_schema
 from kitaaman.http import client_ip
@@ -183,8 +181,7 @@ class AlertPagination(ClearCursorPagination):
     ordering = ("-created_at", "-id")
 
 
-class WarningApiView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+class WarningApiView(StaffApiView):
     # Every staff role reads warnings (permissions.can_read is the desk rule).
     permission_classes = [IsDeskUser]
 
