@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, renderers
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
@@ -66,3 +67,12 @@ class AnonymousApiView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+
+
+# A door for signed-in staff: an API token or the portal's session. The token
+# comes first because DRF names the first class in WWW-Authenticate, which makes
+# an anonymous call a 401 (a 403 with the session first). Each API names its own
+# permission classes. (A comment, not a docstring: drf-spectacular would take a
+# docstring as the description of every operation below it.)
+class StaffApiView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]

@@ -5,4 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class KitaAmanConfig(AppConfig):
     name = "kitaaman"
     verbose_name = _("KITA AMAN")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -5,14 +5,12 @@ get 401 (token authentication first), other roles 403."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from incidents.models import Kecamatan
-from kitaaman.api_common import validated
+from kitaaman.api_common import StaffApiView, validated
 from kitaaman.api_schema import error, operation_schema
 
 from . import selectors, services
@@ -60,8 +58,7 @@ class CanViewSpm(BasePermission):
         return True
 
 
-class SpmApiView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+class SpmApiView(StaffApiView):
     permission_classes = [CanViewSpm]
 
     def _kecamatan(self, params) -> dict | None:

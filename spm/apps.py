@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SpmConfig(AppConfig):
     name = "spm"
     verbose_name = _("SPM Trantibumlinmas")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from django.core import checks

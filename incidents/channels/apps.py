@@ -6,7 +6,6 @@ class ChannelsConfig(AppConfig):
     name = "incidents.channels"
     label = "channels"
     verbose_name = _("Laporan lewat SMS dan WhatsApp")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # The outbox relay looks tasks up by name: register them in every process.

@@ -14,10 +14,8 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from incidents import permissions, selectors
 from incidents.desk.filters import SORT_CHOICES, DateBoundFilter, FlagFilter, IncidentFilter
@@ -54,7 +52,7 @@ from incidents.workflow.services import (
     transition_check,
     update_check,
 )
-from kitaaman.api_common import FirstRendererNegotiation, validated
+from kitaaman.api_common import FirstRendererNegotiation, StaffApiView, validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, blank_or, error, operation_schema
 from kitaaman.http import client_ip
@@ -105,12 +103,21 @@ class IsDeskUser(BasePermission):
         return permissions.is_desk_user(request.user)
 
 
-class DeskApiView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+class DeskApiView(StaffApiView):
     permission_classes = [IsDeskUser]
 
     def incident(self, pk, *, for_detail=False) -> Incident:
         return selectors.incident_get_for_user(self.request.user, pk, for_detail=for_detail)
+
+    def change(self, pk, check, service, body):
+        """One change to a report: the report (404 outside the user's scope),
+        the service's own check of who may (403 whatever the body says), the
+        body as `body` validates it (400), then the workflow service called
+        with the body's values. Returns what the service returns."""
+        incident = self.incident(pk)
+        check(self.request.user, incident)
+        values = validated(body, self.request.data)
+        return run_service(service, incident=incident, actor=self.request.user, **values)
 
     def detail_response(self, incident, *, status_code=status.HTTP_200_OK):
         incident = self.incident(incident.pk, for_detail=True)
@@ -178,13 +185,18 @@ IncidentPageOutput = inline_serializer(
 )
 
 
+# The answers of both operations on the collection, besides their own `ok`.
+COLLECTION_ERRORS = {400: ERR_400, 401: ERR_401, 403: ERR_403}
+
+
 class IncidentListCreateApi(DeskApiView):
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_list",
+    @operation_schema(
+        "incidents_list",
+        "Daftar laporan yang boleh Anda lihat (halaman kursor, terbaru dulu)",
+        tag=TAG,
+        ok={200: IncidentPageOutput},
+        errors=COLLECTION_ERRORS,
         parameters=LIST_PARAMS,
-        summary="Daftar laporan yang boleh Anda lihat (halaman kursor, terbaru dulu)",
-        responses={200: IncidentPageOutput, 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def get(self, request):
         params = request.query_params
@@ -207,12 +219,13 @@ class IncidentListCreateApi(DeskApiView):
         results = IncidentListOutput(page.items, many=True, context={"user": request.user, "now": timezone.now()}).data
         return Response({"next": link(page.next_cursor), "previous": link(page.prev_cursor), "results": results})
 
-    @extend_schema(
-        tags=[TAG],
-        operation_id="incidents_create",
+    @operation_schema(
+        "incidents_create",
+        "Catat laporan atas nama warga (telepon, datang langsung, patroli)",
+        tag=TAG,
+        ok=created_once(IncidentDetailOutput),
+        errors=COLLECTION_ERRORS,
         request=IncidentCreateInput,
-        summary="Catat laporan atas nama warga (telepon, datang langsung, patroli)",
-        responses={**created_once(IncidentDetailOutput), 400: ERR_400, 401: ERR_401, 403: ERR_403},
     )
     def post(self, request):
         staff_entry_check(request.user)
@@ -246,13 +259,7 @@ class IncidentDetailApi(DeskApiView):
         stale=True,
     )
     def patch(self, request, pk):
-
-        incident = self.incident(pk)
-        update_check(request.user, incident)
-        changes = dict(validated(IncidentUpdateInput, request.data))
-        version = changes.pop("version")
-        run_service(incident_update, incident=incident, actor=request.user, version=version, **changes)
-        return self.detail_response(incident)
+        return self.detail_response(self.change(pk, update_check, incident_update, IncidentUpdateInput))
 
 
 class IncidentTransitionApi(DeskApiView):
@@ -265,21 +272,7 @@ class IncidentTransitionApi(DeskApiView):
         stale=True,
     )
     def post(self, request, pk):
-
-        incident = self.incident(pk)
-        transition_check(request.user, incident)
-        v = validated(TransitionInput, request.data)
-        run_service(
-            incident_transition,
-            incident=incident,
-            actor=request.user,
-            to=v["to"],
-            note=v["note"],
-            public=v["public"],
-            version=v["version"],
-            duplicate_of=v["duplicate_of"] or None,
-        )
-        return self.detail_response(incident)
+        return self.detail_response(self.change(pk, transition_check, incident_transition, TransitionInput))
 
 
 class IncidentAssignmentApi(DeskApiView):
@@ -291,18 +284,7 @@ class IncidentAssignmentApi(DeskApiView):
         stale=True,
     )
     def post(self, request, pk):
-
-        incident = self.incident(pk)
-        assign_check(request.user)
-        v = validated(AssignmentInput, request.data)
-        assignment = run_service(
-            incident_assign,
-            incident=incident,
-            actor=request.user,
-            agency=v["agency"],
-            note=v["note"],
-            version=v["version"],
-        )
+        assignment = self.change(pk, lambda user, _incident: assign_check(user), incident_assign, AssignmentInput)
         warning = agency_unreachable_warning(assignment.agency)
         output = AssignmentCreatedOutput(assignment, context={"warnings": [warning] if warning else []})
         return Response(output.data, status=status.HTTP_201_CREATED)
@@ -320,7 +302,6 @@ class AssignmentCompleteApi(DeskApiView):
         ok={200: AssignmentOutput},
     )
     def post(self, request, pk, agency):
-
         incident = self.incident(pk)
         assignment = get_object_or_404(
             Assignment.objects.select_related("agency", "incident"), incident=incident, agency__code=agency
@@ -340,17 +321,7 @@ class IncidentNoteApi(DeskApiView):
         ok={201: EventOutput},
     )
     def post(self, request, pk):
-
-        incident = self.incident(pk)
-        note_check(request.user, incident)
-        data = validated(NoteInput, request.data)
-        event = run_service(
-            incident_note_add,
-            incident=incident,
-            actor=request.user,
-            text=data["text"],
-            public=data["public"],
-        )
+        event = self.change(pk, note_check, incident_note_add, NoteInput)
         return Response(EventOutput(event).data, status=status.HTTP_201_CREATED)
 
 

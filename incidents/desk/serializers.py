@@ -8,10 +8,12 @@ as `permissions.can_see_identity` says.
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incidents import permissions
+from incidents.audit import actor_label
 from incidents.intake.serializers import BoundedDateTimeField, DetailsField, ReporterInput
 from incidents.models import Channel, Priority, Status
 from incidents.selectors import events_for_user
@@ -97,6 +99,9 @@ class TransitionInput(StrictSerializer):
         help_text=_("Kode lacak atau id laporan asli (untuk status duplikat)."),
     )
 
+    def validate_duplicate_of(self, value):
+        return value or None
+
 
 class AssignmentInput(StrictSerializer):
     agency = serializers.SlugField(max_length=30)
@@ -125,24 +130,41 @@ class TokenOutput(serializers.Serializer):
 # --- output -------------------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class UserNameField(serializers.Field):
+    """The name of the user at `source`, as the history names people
+    (incidents.audit.actor_label); "" without a user."""
+
+    missing = ""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        user = super().get_attribute(instance)
+        return self.missing if user is None else actor_label(user)
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class OptionalUserNameField(UserNameField):
+    """The name of the user at `source`; null without a user."""
+
+    missing = None
+
+
 class AssignmentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     agency = serializers.CharField(source="agency.code")
     agency_name = serializers.CharField(source="agency.__str__")
     assigned_at = serializers.DateTimeField()
-    assigned_by = serializers.SerializerMethodField()
+    assigned_by = UserNameField()
     note = serializers.CharField()
     completed_at = serializers.DateTimeField(allow_null=True)
-    completed_by = serializers.SerializerMethodField()
+    completed_by = UserNameField()
     completion_note = serializers.CharField()
-
-    def get_assigned_by(self, obj) -> str:
-        user = obj.assigned_by
-        return (user.get_full_name() or user.get_username()) if user else ""
-
-    def get_completed_by(self, obj) -> str:
-        user = obj.completed_by
-        return (user.get_full_name() or user.get_username()) if user else ""
 
 
 class EventOutput(serializers.Serializer):

@@ -51,9 +51,9 @@ class PublicReportSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.SerializerMethodField()
-    category = serializers.SerializerMethodField()
-    desa = serializers.SerializerMethodField()
-    kecamatan = serializers.SerializerMethodField()
+    category = CodeNameSerializer(read_only=True)
+    desa = CodeNameSerializer(read_only=True)
+    kecamatan = CodeNameSerializer(read_only=True)
     title = serializers.CharField()
     occurred_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -67,18 +67,6 @@ class PublicReportSerializer(serializers.Serializer):
 
     def get_status_label(self, incident) -> str:
         return str(Status(incident.status).label)
-
-    @extend_schema_field(CodeNameSerializer)
-    def get_category(self, incident):
-        return {"code": incident.category.code, "name": incident.category.name}
-
-    @extend_schema_field(CodeNameSerializer)
-    def get_desa(self, incident):
-        return {"code": incident.desa.code, "name": incident.desa.name}
-
-    @extend_schema_field(CodeNameSerializer)
-    def get_kecamatan(self, incident):
-        return {"code": incident.kecamatan.code, "name": incident.kecamatan.name}
 
     @extend_schema_field(PublicPointSerializer)
     def get_point(self, incident):

@@ -3,9 +3,6 @@
 from django.contrib.auth import authenticate
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import (
-    extend_schema,
-)
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 
@@ -17,7 +14,7 @@ from incidents.desk.serializers import (
 from incidents.staff.services import api_token_check
 from kitaaman.api_common import AnonymousApiView, validated
 from kitaaman.api_errors import ApiError
-from kitaaman.api_schema import ERR_400, ERR_403, ERR_429
+from kitaaman.api_schema import ERR_400, ERR_403, ERR_429, operation_schema
 from kitaaman.ratelimit import AddressThrottle
 
 TAG_AUTH = "Autentikasi"
@@ -34,12 +31,13 @@ class TokenApi(AnonymousApiView):
 
     throttle_classes = [TokenThrottle]
 
-    @extend_schema(
-        tags=[TAG_AUTH],
-        operation_id="auth_token",
+    @operation_schema(
+        "auth_token",
+        "Minta token API (akun petugas)",
+        tag=TAG_AUTH,
+        ok={200: TokenOutput},
+        errors={400: ERR_400, 403: ERR_403, 429: ERR_429},
         request=TokenInput,
-        summary="Minta token API (akun petugas)",
-        responses={200: TokenOutput, 400: ERR_400, 403: ERR_403, 429: ERR_429},
     )
     def post(self, request):
         data = validated(TokenInput, request.data)

@@ -6,4 +6,3 @@ class PopulationConfig(AppConfig):
     name = "spm.population"
     label = "population"
     verbose_name = _("Jumlah penduduk")
-    default_auto_field = "django.db.models.BigAutoField"

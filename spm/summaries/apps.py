@@ -6,4 +6,3 @@ class SummariesConfig(AppConfig):
     name = "spm.summaries"
     label = "summaries"
     verbose_name = _("Ringkasan kepatuhan")
-    default_auto_field = "django.db.models.BigAutoField"

@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from incidents.desk.api import IsDeskUser
-from kitaaman.api_common import ClearCursorPagination, validated
+from incidents.desk.serializers import OptionalUserNameField
+from kitaaman.api_common import ClearCursorPagination, StaffApiView, validated
 from kitaaman.api_errors import ApiError
 from kitaaman.api_schema import ERR_400, ERR_401, error, operation_schema
 from kitaaman.http import client_ip
@@ -140,8 +139,8 @@ class AlertOutput(serializers.ModelSerializer):
     event_display = serializers.CharField(source="get_event_display")
     areas = AlertAreaOutput(many=True)
     references = AlertReferenceOutput(allow_null=True)
-    created_by = serializers.SerializerMethodField()
-    published_by = serializers.SerializerMethodField()
+    created_by = OptionalUserNameField()
+    published_by = OptionalUserNameField()
     cap_url = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
     delivery = serializers.SerializerMethodField()
@@ -155,15 +154,6 @@ class AlertOutput(serializers.ModelSerializer):
             "published_by", "cap_url", "page_url", "delivery",
         ]  # fmt: skip
 
-    def _name(self, user):
-        return (user.get_full_name() or user.get_username()) if user else None
-
-    def get_created_by(self, obj) -> str | None:
-        return self._name(obj.created_by)
-
-    def get_published_by(self, obj) -> str | None:
-        return self._name(obj.published_by)
-
     def get_cap_url(self, obj) -> str | None:
         """The CAP 1.2 document, once published."""
         return cap_url(obj.identifier) if obj.cap_xml else None
@@ -176,8 +166,7 @@ class AlertOutput(serializers.ModelSerializer):
         """Messages to subscribers: sent, failed, waiting (null for a draft, which sends nothing)."""
         if obj.state == State.DRAFT:
             return None
-        progress = delivery_progress(obj)
-        return {k: progress[k] for k in ("sent", "failed", "pending", "total")}
+        return AlertDeliveryOutput(delivery_progress(obj)).data
 
 
 class AlertDetailOutput(AlertOutput):
@@ -192,8 +181,7 @@ class AlertPagination(ClearCursorPagination):
     ordering = ("-created_at", "-id")
 
 
-class WarningApiView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+class WarningApiView(StaffApiView):
     # Every staff role reads warnings (permissions.can_read is the desk rule).
     permission_classes = [IsDeskUser]
 

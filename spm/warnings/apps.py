@@ -6,7 +6,6 @@ class WarningsConfig(AppConfig):
     name = "spm.warnings"
     label = "warnings"
     verbose_name = _("Peringatan dini bencana")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
