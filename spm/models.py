@@ -14,8 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan, SpmService, optional_area_field
-from kitaaman.localized import localized
-from kitaaman.models import ChangeStamped, Singleton, person_field
+from kitaaman.models import (
+    ChangeStamped,
+    Singleton,
+    StrFromFields,
+    UpdateStamped,
+    localized_property,
+    person_field,
+)
 
 # The report aggregates (spm/aggregates.py), the SK Tim Efektif and the
 # signatories (spm/decree.py) belong to this app too: imported here so
@@ -39,7 +45,7 @@ class Hazard(models.TextChoices):
     LAINNYA = "lainnya", _("Lainnya")
 
 
-class SpmSettings(Singleton):
+class SpmSettings(Singleton, UpdateStamped):
     """One row (pk=1): the colour policy of the figures. The fire response
     standard is not here: it is stored once, on the fire category
     (incidents.Category.response_minutes), which the desk reads too."""
@@ -59,7 +65,6 @@ class SpmSettings(Singleton):
         validators=[MaxValueValidator(100)],
         help_text=_("Di bawah batas hijau dan sama dengan atau di atas nilai ini berwarna kuning; di bawahnya merah."),
     )
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         verbose_name = _("pengaturan SPM")
@@ -102,6 +107,9 @@ class Service(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
+    display_name = localized_property("name")
+    display_short_name = localized_property("short_name")
+
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = _("layanan SPM")
@@ -116,19 +124,11 @@ class Service(models.Model):
         return self.display_short_name or self.display_name
 
     @property
-    def display_name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def display_short_name(self) -> str:
-        return localized(self, "short_name")
-
-    @property
     def from_reports(self):
         return self.source == self.Source.LAPORAN
 
 
-class QualityItem(models.Model):
+class QualityItem(StrFromFields):
     """One quality standard of a service (mutu barang/jasa/SDM), weighted."""
 
     service = models.ForeignKey(
@@ -141,18 +141,14 @@ class QualityItem(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     active = models.BooleanField(_("aktif"), default=True)
 
+    display_name = localized_property("name")
+    str_fields = ("display_name",)
+
     class Meta:
         ordering = ["service__sort_order", "sort_order", "id"]
         verbose_name = _("standar mutu")
         verbose_name_plural = _("standar mutu")
         constraints = [models.UniqueConstraint(fields=["service", "code"], name="spm_quality_item_unique")]
-
-    def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
 
 
 def evidence_upload_to(instance, filename):
@@ -182,7 +178,6 @@ class PeriodAssessment(ChangeStamped):
     quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=Quarter.choices)
     kecamatan = optional_area_field(
         Kecamatan,
-        _("kecamatan"),
         related_name="spm_assessments",
         help_text=_("Kosong: penilaian tingkat kabupaten, berlaku bagi kecamatan yang tidak dinilai sendiri."),
     )
@@ -239,10 +234,7 @@ class Target(ChangeStamped):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="targets", verbose_name=_("layanan"))
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     kecamatan = optional_area_field(
-        Kecamatan,
-        _("kecamatan"),
-        related_name="spm_targets",
-        help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan."),
+        Kecamatan, related_name="spm_targets", help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan.")
     )
     hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
     value = models.PositiveIntegerField(_("jumlah warga yang harus dilayani"))
@@ -269,7 +261,7 @@ class Target(ChangeStamped):
         return f"{self.service} {self.year} {self.kecamatan or _('kabupaten')} {self.hazard}".strip()
 
 
-class Budget(ChangeStamped):
+class Budget(ChangeStamped, StrFromFields):
     """What the kabupaten budgeted (pagu) and spent (realisasi) on a service in
     a year, in whole rupiah: the budget part of the e-SPM report. Realisasi may
     exceed pagu (budget changes mid-year); negative amounts are refused."""
@@ -284,6 +276,8 @@ class Budget(ChangeStamped):
     )
     note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
+    str_fields = ("service", "year")
+
     class Meta:
         ordering = ["-year", "service__sort_order"]
         verbose_name = _("anggaran SPM")
@@ -292,9 +286,6 @@ class Budget(ChangeStamped):
             models.UniqueConstraint(fields=["service", "year"], name="spm_budget_unique"),
             models.CheckConstraint(condition=Q(pagu__gte=0) & Q(realisasi__gte=0), name="spm_budget_not_negative"),
         ]
-
-    def __str__(self):
-        return f"{self.service} {self.year}"
 
 
 class Activity(models.Model):
@@ -335,7 +326,7 @@ class Activity(models.Model):
         return f"{self.service} {self.date:%d-%m-%Y} {self.desa}"
 
 
-class Milestone(ChangeStamped):
+class Milestone(ChangeStamped, StrFromFields):
     """KITA AMAN action plan."""
 
     class State(models.TextChoices):
@@ -357,18 +348,11 @@ class Milestone(ChangeStamped):
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
+    display_title = localized_property("title")
+    display_owner = localized_property("owner")
+    str_fields = ("display_title",)
+
     class Meta:
         ordering = ["sort_order", "id"]
         verbose_name = _("tonggak rencana aksi")
         verbose_name_plural = _("rencana aksi KITA AMAN")
-
-    def __str__(self):
-        return self.display_title
-
-    @property
-    def display_title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def display_owner(self) -> str:
-        return localized(self, "owner")

@@ -20,7 +20,6 @@ class Population(ChangeStamped):
     )
     desa = optional_area_field(
         Desa,
-        _("desa/kelurahan"),
         related_name="populations",
         help_text=_("Kosong: jumlah penduduk seluruh kecamatan."),
     )
