@@ -42,10 +42,10 @@ class Territory(StrFromFields):
 
     objects = TerritoryQuerySet.as_manager()
 
-    str_fields = ("name",)
-
     class Meta:
         abstract = True
+
+    str_fields = ("name",)
 
 
 class Kecamatan(Territory):
@@ -147,14 +147,14 @@ class Category(StrFromFields):
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     active = models.BooleanField(_("aktif"), default=True)
 
-    str_fields = ("name",)
-    display_name = localized_property("name")
-    display_description = localized_property("description")
-
     class Meta:
         ordering = ["sort_order", "name"]
         verbose_name = _("kategori")
         verbose_name_plural = _("kategori")
+
+    str_fields = ("name",)
+    display_name = localized_property("name")
+    display_description = localized_property("description")
 
     @property
     def is_conflict(self):

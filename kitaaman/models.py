@@ -102,8 +102,6 @@ class OutboxMessage(StrFromFields):
     attempts = models.PositiveIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
 
-    str_fields = ("task_name", "state")
-
     class Meta:
         verbose_name = _("antrean keluar")
         verbose_name_plural = _("antrean keluar")
@@ -111,6 +109,8 @@ class OutboxMessage(StrFromFields):
             # The relay's query: pending rows that are due, oldest first.
             models.Index(fields=["available_at"], name="outbox_pending_idx", condition=Q(state="pending")),
         ]
+
+    str_fields = ("task_name", "state")
 
 
 class OutboundMessage(StrFromFields):
@@ -178,8 +178,6 @@ class OutboundMessage(StrFromFields):
     claimed_at = models.DateTimeField(_("mulai dikirim"), null=True, blank=True)
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
 
-    str_fields = ("channel", "recipient", "state")
-
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("pesan keluar")
@@ -199,6 +197,8 @@ class OutboundMessage(StrFromFields):
                 name="outbound_one_reply_per_kind",
             ),
         ]
+
+    str_fields = ("channel", "recipient", "state")
 
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Tulis warna sebagai #rrggbb, mis. #0b5d3b."))

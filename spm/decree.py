@@ -50,8 +50,6 @@ class TeamDecree(UpdateStamped, StrFromFields):
     )
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
-    str_fields = ("number", "title")
-
     class Meta:
         ordering = ["-valid_from", "-id"]
         verbose_name = _("SK Tim Efektif")
@@ -67,6 +65,8 @@ class TeamDecree(UpdateStamped, StrFromFields):
                 name="spm_team_decree_period_order",
             ),
         ]
+
+    str_fields = ("number", "title")
 
     def clean(self):
         super().clean()

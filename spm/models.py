@@ -33,6 +33,20 @@ from .decree import Signatory, TeamDecree  # noqa: F401
 SOURCE_NOTE_MAX = 500
 
 
+def unique_per_kecamatan(fields, name, name_kabupaten):
+    """One row per key (`fields`, kecamatan among them), where a row without a
+    kecamatan stands for the whole kabupaten: NULLs never collide in a plain
+    unique index, so those rows get their own partial one."""
+    return [
+        models.UniqueConstraint(fields=fields, condition=Q(kecamatan__isnull=False), name=name),
+        models.UniqueConstraint(
+            fields=[field for field in fields if field != "kecamatan"],
+            condition=Q(kecamatan__isnull=True),
+            name=name_kabupaten,
+        ),
+    ]
+
+
 class Hazard(models.TextChoices):
     """Hazard types of Permendagri 101/2018 that matter in the region (codes as on Category.hazard)."""
 
@@ -107,9 +121,6 @@ class Service(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
-    display_name = localized_property("name")
-    display_short_name = localized_property("short_name")
-
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = _("layanan SPM")
@@ -119,6 +130,9 @@ class Service(models.Model):
                 condition=Q(weight_recipients__lte=100) & Q(weight_quality__lte=100), name="spm_service_weights_range"
             ),
         ]
+
+    display_name = localized_property("name")
+    display_short_name = localized_property("short_name")
 
     def __str__(self):
         return self.display_short_name or self.display_name
@@ -141,14 +155,14 @@ class QualityItem(StrFromFields):
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     active = models.BooleanField(_("aktif"), default=True)
 
-    display_name = localized_property("name")
-    str_fields = ("display_name",)
-
     class Meta:
         ordering = ["service__sort_order", "sort_order", "id"]
         verbose_name = _("standar mutu")
         verbose_name_plural = _("standar mutu")
         constraints = [models.UniqueConstraint(fields=["service", "code"], name="spm_quality_item_unique")]
+
+    display_name = localized_property("name")
+    str_fields = ("display_name",)
 
 
 def evidence_upload_to(instance, filename):
@@ -192,18 +206,9 @@ class PeriodAssessment(ChangeStamped):
         ordering = ["-year", "-quarter", "service__sort_order"]
         verbose_name = _("penilaian mutu triwulan")
         verbose_name_plural = _("penilaian mutu triwulan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["service", "year", "quarter"],
-                condition=models.Q(kecamatan__isnull=True),
-                name="spm_assessment_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["service", "year", "quarter", "kecamatan"],
-                condition=models.Q(kecamatan__isnull=False),
-                name="spm_assessment_kecamatan_unique",
-            ),
-        ]
+        constraints = unique_per_kecamatan(
+            ["service", "year", "quarter", "kecamatan"], "spm_assessment_kecamatan_unique", "spm_assessment_unique"
+        )
 
     def __str__(self):
         where = f" {self.kecamatan.name}" if self.kecamatan_id else ""
@@ -244,18 +249,9 @@ class Target(ChangeStamped):
         ordering = ["-year", "service__sort_order", "kecamatan_id", "hazard"]
         verbose_name = _("sasaran SPM")
         verbose_name_plural = _("sasaran SPM")
-        constraints = [
-            # One value per key; NULL kecamatan (whole kabupaten) needs its own
-            # partial index because NULLs never collide in a plain one.
-            models.UniqueConstraint(
-                fields=["service", "year", "kecamatan", "hazard"],
-                condition=Q(kecamatan__isnull=False),
-                name="spm_target_unique_kec",
-            ),
-            models.UniqueConstraint(
-                fields=["service", "year", "hazard"], condition=Q(kecamatan__isnull=True), name="spm_target_unique_kab"
-            ),
-        ]
+        constraints = unique_per_kecamatan(
+            ["service", "year", "kecamatan", "hazard"], "spm_target_unique_kec", "spm_target_unique_kab"
+        )
 
     def __str__(self):
         return f"{self.service} {self.year} {self.kecamatan or _('kabupaten')} {self.hazard}".strip()
@@ -276,8 +272,6 @@ class Budget(ChangeStamped, StrFromFields):
     )
     note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
-    str_fields = ("service", "year")
-
     class Meta:
         ordering = ["-year", "service__sort_order"]
         verbose_name = _("anggaran SPM")
@@ -286,6 +280,8 @@ class Budget(ChangeStamped, StrFromFields):
             models.UniqueConstraint(fields=["service", "year"], name="spm_budget_unique"),
             models.CheckConstraint(condition=Q(pagu__gte=0) & Q(realisasi__gte=0), name="spm_budget_not_negative"),
         ]
+
+    str_fields = ("service", "year")
 
 
 class Activity(models.Model):
@@ -348,11 +344,11 @@ class Milestone(ChangeStamped, StrFromFields):
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
-    display_title = localized_property("title")
-    display_owner = localized_property("owner")
-    str_fields = ("display_title",)
-
     class Meta:
         ordering = ["sort_order", "id"]
         verbose_name = _("tonggak rencana aksi")
         verbose_name_plural = _("rencana aksi KITA AMAN")
+
+    display_title = localized_property("title")
+    display_owner = localized_property("owner")
+    str_fields = ("display_title",)

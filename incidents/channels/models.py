@@ -52,8 +52,6 @@ class InboundMessage(StrFromFields):
         "Conversation", _("percakapan"), on_delete=models.SET_NULL, related_name="inbound_messages"
     )
 
-    str_fields = ("channel", "provider_id")
-
     class Meta:
         ordering = ["received_at", "id"]
         verbose_name = _("pesan masuk")
@@ -66,6 +64,8 @@ class InboundMessage(StrFromFields):
             # The processor's "next pending message of this sender" and the per-sender flood count.
             models.Index(fields=["channel", "sender", "created_at"], name="inbound_sender_idx"),
         ]
+
+    str_fields = ("channel", "provider_id")
 
 
 class Conversation(StrFromFields):
@@ -88,8 +88,6 @@ class Conversation(StrFromFields):
     closed_at = models.DateTimeField(_("berakhir pada"), null=True, blank=True)
     incident = optional_fk(Incident, _("laporan"), on_delete=models.SET_NULL, related_name="conversations")
 
-    str_fields = ("channel", "sender", "status")
-
     class Meta:
         ordering = ["-started_at", "-id"]
         verbose_name = _("percakapan")
@@ -99,6 +97,8 @@ class Conversation(StrFromFields):
                 fields=["channel", "sender"], condition=Q(status="open"), name="conversation_one_open_per_sender"
             ),
         ]
+
+    str_fields = ("channel", "sender", "status")
 
 
 class InboundMedia(models.Model):
@@ -131,12 +131,12 @@ class Contact(StrFromFields):
     opted_out_at = models.DateTimeField(_("berhenti berlangganan kabar"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
-    str_fields = ("channel", "number")
-
     class Meta:
         verbose_name = _("kontak saluran")
         verbose_name_plural = _("kontak saluran")
         constraints = [models.UniqueConstraint(fields=["channel", "number"], name="contact_unique_number")]
+
+    str_fields = ("channel", "number")
 
 
 class BlockedNumber(NewestFirst, StrFromFields):
@@ -147,8 +147,8 @@ class BlockedNumber(NewestFirst, StrFromFields):
     blocked_by = person_field(_("diblokir oleh"))
     created_at = models.DateTimeField(_("diblokir pada"), default=timezone.now)
 
-    str_fields = ("number",)
-
     class Meta(NewestFirst.Meta):
         verbose_name = _("nomor diblokir")
         verbose_name_plural = _("nomor diblokir")
+
+    str_fields = ("number",)

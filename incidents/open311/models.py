@@ -26,12 +26,12 @@ class PartnerApplication(StrFromFields):
     active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("didaftarkan"), default=timezone.now)
 
-    str_fields = ("name",)
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("aplikasi mitra Open311")
         verbose_name_plural = _("aplikasi mitra Open311")
+
+    str_fields = ("name",)
 
 
 class PartnerKey(NewestFirst):

@@ -88,8 +88,6 @@ class SummaryRun(NewestFirst, StrFromFields):
     revision = models.PositiveIntegerField(_("revisi yang dihasilkan"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
-    str_fields = ("kind", "period_key", "state")
-
     class Meta(NewestFirst.Meta):
         verbose_name = _("proses ringkasan")
         verbose_name_plural = _("proses ringkasan")
@@ -100,3 +98,5 @@ class SummaryRun(NewestFirst, StrFromFields):
                 name="summary_run_unique_schedule",
             )
         ]
+
+    str_fields = ("kind", "period_key", "state")

@@ -277,13 +277,13 @@ class AlertEvent(StrFromFields):
     note = models.TextField(_("alasan/catatan"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
-    str_fields = ("alert_id", "action")
-
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("riwayat peringatan")
         verbose_name_plural = _("riwayat peringatan")
         indexes = [models.Index(fields=["alert", "created_at"], name="alert_event_alert_idx")]
+
+    str_fields = ("alert_id", "action")
 
 
 class Subscriber(models.Model):
@@ -390,12 +390,12 @@ class ExternalFeed(StrFromFields):
     failures = models.PositiveIntegerField(_("gagal berturut-turut"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
 
-    str_fields = ("name",)
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("umpan CAP luar")
         verbose_name_plural = _("umpan CAP luar")
+
+    str_fields = ("name",)
 
 
 class ExternalAlert(models.Model):
