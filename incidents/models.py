@@ -53,8 +53,7 @@ class Kecamatan(Territory):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("kecamatan")
-        verbose_name_plural = _("kecamatan")
+        verbose_name = verbose_name_plural = _("kecamatan")
 
 
 class Desa(Territory):
@@ -70,8 +69,7 @@ class Desa(Territory):
 
     class Meta:
         ordering = ["kecamatan_id", "name"]
-        verbose_name = _("desa/kelurahan")
-        verbose_name_plural = _("desa/kelurahan")
+        verbose_name = verbose_name_plural = _("desa/kelurahan")
 
 
 def optional_area_field(to, verbose_name=None, *, related_name="+", help_text=""):
@@ -149,8 +147,7 @@ class Category(StrFromFields):
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("kategori")
-        verbose_name_plural = _("kategori")
+        verbose_name = verbose_name_plural = _("kategori")
 
     str_fields = ("name",)
     display_name = localized_property("name")
@@ -188,8 +185,7 @@ class Agency(models.Model):
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("instansi")
-        verbose_name_plural = _("instansi")
+        verbose_name = verbose_name_plural = _("instansi")
 
     def __str__(self):
         return self.short_name or self.name
@@ -203,8 +199,7 @@ class Holiday(models.Model):
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("hari libur")
-        verbose_name_plural = _("hari libur")
+        verbose_name = verbose_name_plural = _("hari libur")
 
     def __str__(self):
         return f"{self.date:%d-%m-%Y} {self.name}"
@@ -221,8 +216,7 @@ class StaffProfile(models.Model):
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
 
     class Meta:
-        verbose_name = _("profil petugas")
-        verbose_name_plural = _("profil petugas")
+        verbose_name = verbose_name_plural = _("profil petugas")
 
     def __str__(self):
         return str(self.user)
@@ -329,8 +323,7 @@ class Incident(models.Model):
     spm_served = models.PositiveIntegerField(_("warga yang telah dilayani"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("laporan")
-        verbose_name_plural = _("laporan")
+        verbose_name = verbose_name_plural = _("laporan")
         indexes = [
             # Desk queue: newest first, keyset on (created_at, id), optionally per kecamatan/status.
             models.Index(fields=["-created_at", "-id"], name="inc_created_idx"),
@@ -431,8 +424,7 @@ class IncidentPhoto(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("foto laporan")
-        verbose_name_plural = _("foto laporan")
+        verbose_name = verbose_name_plural = _("foto laporan")
 
 
 class EventKind(models.TextChoices):
@@ -465,8 +457,7 @@ class IncidentEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("riwayat laporan")
-        verbose_name_plural = _("riwayat laporan")
+        verbose_name = verbose_name_plural = _("riwayat laporan")
         indexes = [models.Index(fields=["incident", "created_at"], name="event_incident_idx")]
 
 
@@ -484,8 +475,7 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["assigned_at", "id"]
-        verbose_name = _("penugasan")
-        verbose_name_plural = _("penugasan")
+        verbose_name = verbose_name_plural = _("penugasan")
         constraints = [models.UniqueConstraint(fields=["incident", "agency"], name="assignment_unique_agency")]
         # Mitra queue: reports assigned to one agency.
         indexes = [models.Index(fields=["agency", "incident"], name="assignment_agency_idx")]
@@ -503,5 +493,4 @@ class AuditLog(NewestFirst):
     data = models.JSONField(_("data"), default=dict, blank=True)
 
     class Meta(NewestFirst.Meta):
-        verbose_name = _("jejak audit")
-        verbose_name_plural = _("jejak audit")
+        verbose_name = verbose_name_plural = _("jejak audit")

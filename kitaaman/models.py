@@ -103,8 +103,7 @@ class OutboxMessage(StrFromFields):
     last_error = models.TextField(_("galat terakhir"), blank=True)
 
     class Meta:
-        verbose_name = _("antrean keluar")
-        verbose_name_plural = _("antrean keluar")
+        verbose_name = verbose_name_plural = _("antrean keluar")
         indexes = [
             # The relay's query: pending rows that are due, oldest first.
             models.Index(fields=["available_at"], name="outbox_pending_idx", condition=Q(state="pending")),
@@ -180,8 +179,7 @@ class OutboundMessage(StrFromFields):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("pesan keluar")
-        verbose_name_plural = _("pesan keluar")
+        verbose_name = verbose_name_plural = _("pesan keluar")
         constraints = [
             models.UniqueConstraint(fields=["message_id", "recipient"], name="outbound_one_per_recipient"),
             # News of one status change reaches one number once.
@@ -255,8 +253,7 @@ class RegionProfile(UpdateStamped):
     max_lng = models.FloatField(_("batas timur peta"))
 
     class Meta:
-        verbose_name = _("profil daerah")
-        verbose_name_plural = _("profil daerah")
+        verbose_name = verbose_name_plural = _("profil daerah")
 
     def __str__(self):
         return self.official_name

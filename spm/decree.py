@@ -52,8 +52,7 @@ class TeamDecree(UpdateStamped, StrFromFields):
 
     class Meta:
         ordering = ["-valid_from", "-id"]
-        verbose_name = _("SK Tim Efektif")
-        verbose_name_plural = _("SK Tim Efektif")
+        verbose_name = verbose_name_plural = _("SK Tim Efektif")
         constraints = [
             models.UniqueConstraint(
                 fields=["number"],
@@ -99,8 +98,7 @@ class Signatory(UpdateStamped):
 
     class Meta:
         ordering = ["role", "-active", "name"]
-        verbose_name = _("penanda tangan")
-        verbose_name_plural = _("penanda tangan")
+        verbose_name = verbose_name_plural = _("penanda tangan")
         constraints = [
             # signatories() picks the one active row per role.
             models.UniqueConstraint(

@@ -81,8 +81,7 @@ class SpmSettings(Singleton, UpdateStamped):
     )
 
     class Meta:
-        verbose_name = _("pengaturan SPM")
-        verbose_name_plural = _("pengaturan SPM")
+        verbose_name = verbose_name_plural = _("pengaturan SPM")
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="spm_settings_singleton"),
             models.CheckConstraint(
@@ -123,8 +122,7 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["sort_order", "code"]
-        verbose_name = _("layanan SPM")
-        verbose_name_plural = _("layanan SPM")
+        verbose_name = verbose_name_plural = _("layanan SPM")
         constraints = [
             models.CheckConstraint(
                 condition=Q(weight_recipients__lte=100) & Q(weight_quality__lte=100), name="spm_service_weights_range"
@@ -157,8 +155,7 @@ class QualityItem(StrFromFields):
 
     class Meta:
         ordering = ["service__sort_order", "sort_order", "id"]
-        verbose_name = _("standar mutu")
-        verbose_name_plural = _("standar mutu")
+        verbose_name = verbose_name_plural = _("standar mutu")
         constraints = [models.UniqueConstraint(fields=["service", "code"], name="spm_quality_item_unique")]
 
     display_name = localized_property("name")
@@ -204,8 +201,7 @@ class PeriodAssessment(ChangeStamped):
 
     class Meta:
         ordering = ["-year", "-quarter", "service__sort_order"]
-        verbose_name = _("penilaian mutu triwulan")
-        verbose_name_plural = _("penilaian mutu triwulan")
+        verbose_name = verbose_name_plural = _("penilaian mutu triwulan")
         constraints = unique_per_kecamatan(
             ["service", "year", "quarter", "kecamatan"], "spm_assessment_kecamatan_unique", "spm_assessment_unique"
         )
@@ -228,8 +224,7 @@ class QualityCheck(models.Model):
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
 
     class Meta:
-        verbose_name = _("butir penilaian mutu")
-        verbose_name_plural = _("butir penilaian mutu")
+        verbose_name = verbose_name_plural = _("butir penilaian mutu")
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="spm_check_unique")]
 
 
@@ -247,8 +242,7 @@ class Target(ChangeStamped):
 
     class Meta:
         ordering = ["-year", "service__sort_order", "kecamatan_id", "hazard"]
-        verbose_name = _("sasaran SPM")
-        verbose_name_plural = _("sasaran SPM")
+        verbose_name = verbose_name_plural = _("sasaran SPM")
         constraints = unique_per_kecamatan(
             ["service", "year", "kecamatan", "hazard"], "spm_target_unique_kec", "spm_target_unique_kab"
         )
@@ -274,8 +268,7 @@ class Budget(ChangeStamped, StrFromFields):
 
     class Meta:
         ordering = ["-year", "service__sort_order"]
-        verbose_name = _("anggaran SPM")
-        verbose_name_plural = _("anggaran SPM")
+        verbose_name = verbose_name_plural = _("anggaran SPM")
         constraints = [
             models.UniqueConstraint(fields=["service", "year"], name="spm_budget_unique"),
             models.CheckConstraint(condition=Q(pagu__gte=0) & Q(realisasi__gte=0), name="spm_budget_not_negative"),
@@ -313,8 +306,7 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        verbose_name = _("kegiatan SPM")
-        verbose_name_plural = _("kegiatan SPM")
+        verbose_name = verbose_name_plural = _("kegiatan SPM")
         # Served-to-date per service and year, optionally per kecamatan.
         indexes = [models.Index(fields=["service", "date", "kecamatan"], name="spm_activity_period_idx")]
 

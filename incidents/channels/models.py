@@ -54,8 +54,7 @@ class InboundMessage(StrFromFields):
 
     class Meta:
         ordering = ["received_at", "id"]
-        verbose_name = _("pesan masuk")
-        verbose_name_plural = _("pesan masuk")
+        verbose_name = verbose_name_plural = _("pesan masuk")
         constraints = [
             # A provider that delivers the same message twice (a retried webhook) stores it once.
             models.UniqueConstraint(fields=["channel", "provider_id"], name="inbound_unique_provider_id"),
@@ -90,8 +89,7 @@ class Conversation(StrFromFields):
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        verbose_name = _("percakapan")
-        verbose_name_plural = _("percakapan")
+        verbose_name = verbose_name_plural = _("percakapan")
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "sender"], condition=Q(status="open"), name="conversation_one_open_per_sender"
@@ -116,8 +114,7 @@ class InboundMedia(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("foto pesan masuk")
-        verbose_name_plural = _("foto pesan masuk")
+        verbose_name = verbose_name_plural = _("foto pesan masuk")
         constraints = [models.UniqueConstraint(fields=["inbound", "media_id"], name="inbound_media_unique")]
 
 
@@ -132,8 +129,7 @@ class Contact(StrFromFields):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("kontak saluran")
-        verbose_name_plural = _("kontak saluran")
+        verbose_name = verbose_name_plural = _("kontak saluran")
         constraints = [models.UniqueConstraint(fields=["channel", "number"], name="contact_unique_number")]
 
     str_fields = ("channel", "number")
@@ -148,7 +144,6 @@ class BlockedNumber(NewestFirst, StrFromFields):
     created_at = models.DateTimeField(_("diblokir pada"), default=timezone.now)
 
     class Meta(NewestFirst.Meta):
-        verbose_name = _("nomor diblokir")
-        verbose_name_plural = _("nomor diblokir")
+        verbose_name = verbose_name_plural = _("nomor diblokir")
 
     str_fields = ("number",)

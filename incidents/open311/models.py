@@ -28,8 +28,7 @@ class PartnerApplication(StrFromFields):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("aplikasi mitra Open311")
-        verbose_name_plural = _("aplikasi mitra Open311")
+        verbose_name = verbose_name_plural = _("aplikasi mitra Open311")
 
     str_fields = ("name",)
 
@@ -47,8 +46,7 @@ class PartnerKey(NewestFirst):
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
 
     class Meta(NewestFirst.Meta):
-        verbose_name = _("kunci API Open311")
-        verbose_name_plural = _("kunci API Open311")
+        verbose_name = verbose_name_plural = _("kunci API Open311")
         # Revoking "all keys of an application" reads the active ones.
         indexes = [
             models.Index(fields=["application"], name="o311key_active_idx", condition=Q(revoked_at__isnull=True))

@@ -47,8 +47,7 @@ class Summary(models.Model):
 
     class Meta:
         ordering = ["-end_date", "kind", "-id"]
-        verbose_name = _("ringkasan kepatuhan")
-        verbose_name_plural = _("ringkasan kepatuhan")
+        verbose_name = verbose_name_plural = _("ringkasan kepatuhan")
         constraints = [models.UniqueConstraint(fields=["kind", "period_key"], name="summary_unique_period")]
         # The list page and the API: newest first.
         indexes = [models.Index(fields=["-generated_at", "-id"], name="summary_generated_idx")]
@@ -89,8 +88,7 @@ class SummaryRun(NewestFirst, StrFromFields):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
     class Meta(NewestFirst.Meta):
-        verbose_name = _("proses ringkasan")
-        verbose_name_plural = _("proses ringkasan")
+        verbose_name = verbose_name_plural = _("proses ringkasan")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "period_key", "scheduled_for"],

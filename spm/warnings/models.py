@@ -175,8 +175,7 @@ class Alert(UpdateStamped, NewestFirst):
     cap_xml = models.TextField(_("dokumen CAP terbit"), blank=True)
 
     class Meta(NewestFirst.Meta):
-        verbose_name = _("peringatan dini")
-        verbose_name_plural = _("peringatan dini")
+        verbose_name = verbose_name_plural = _("peringatan dini")
         indexes = [
             # Banner, /peringatan/, the Atom feed and the expiry sweep: published, by expiry.
             models.Index(fields=["expires"], name="alert_published_expires_idx", condition=Q(state="published")),
@@ -222,8 +221,7 @@ class AlertArea(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("wilayah peringatan")
-        verbose_name_plural = _("wilayah peringatan")
+        verbose_name = verbose_name_plural = _("wilayah peringatan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kecamatan__isnull=True, desa__isnull=False) | Q(kecamatan__isnull=False, desa__isnull=True),
@@ -279,8 +277,7 @@ class AlertEvent(StrFromFields):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("riwayat peringatan")
-        verbose_name_plural = _("riwayat peringatan")
+        verbose_name = verbose_name_plural = _("riwayat peringatan")
         indexes = [models.Index(fields=["alert", "created_at"], name="alert_event_alert_idx")]
 
     str_fields = ("alert_id", "action")
@@ -304,8 +301,7 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["desa_id", "id"]
-        verbose_name = _("pelanggan peringatan")
-        verbose_name_plural = _("pelanggan peringatan")
+        verbose_name = verbose_name_plural = _("pelanggan peringatan")
         constraints = [models.UniqueConstraint(fields=["desa", "address"], name="subscriber_unique_desa_address")]
         # Recipients of a warning: the confirmed subscribers of its desa.
         indexes = [
@@ -329,8 +325,7 @@ class AlertRecipient(models.Model):
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+", verbose_name=_("kecamatan"))
 
     class Meta:
-        verbose_name = _("penerima peringatan")
-        verbose_name_plural = _("penerima peringatan")
+        verbose_name = verbose_name_plural = _("penerima peringatan")
         constraints = [models.UniqueConstraint(fields=["alert", "recipient"], name="alert_recipient_unique")]
         indexes = [models.Index(fields=["kecamatan", "alert"], name="alert_recipient_kec_idx")]
 
@@ -368,8 +363,7 @@ class WarningSettings(Singleton):
     )
 
     class Meta:
-        verbose_name = _("pengaturan peringatan dini")
-        verbose_name_plural = _("pengaturan peringatan dini")
+        verbose_name = verbose_name_plural = _("pengaturan peringatan dini")
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="warning_settings_singleton")]
 
     def __str__(self):
@@ -392,8 +386,7 @@ class ExternalFeed(StrFromFields):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("umpan CAP luar")
-        verbose_name_plural = _("umpan CAP luar")
+        verbose_name = verbose_name_plural = _("umpan CAP luar")
 
     str_fields = ("name",)
 
@@ -426,8 +419,7 @@ class ExternalAlert(models.Model):
 
     class Meta:
         ordering = ["-sent", "-id"]
-        verbose_name = _("peringatan dari sumber luar")
-        verbose_name_plural = _("peringatan dari sumber luar")
+        verbose_name = verbose_name_plural = _("peringatan dari sumber luar")
         constraints = [models.UniqueConstraint(fields=["sender", "identifier"], name="external_alert_unique")]
         # Home page: current external alerts.
         indexes = [models.Index(fields=["expires"], name="external_alert_live_idx", condition=Q(withdrawn=False))]
