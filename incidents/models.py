@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitaaman.models import NewestFirst, StrFromFields, localized_property, optional_fk, person_field
+from kitaaman.models import NewestFirst, SeededEntry, StrFromFields, localized_property, optional_fk, person_field
 
 # Open311 partner applications and keys belong to this app (see incidents/open311/).
 from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
@@ -103,14 +103,13 @@ class SpmService(models.TextChoices):
     KEBAKARAN = "kebakaran", _("Penyelamatan dan evakuasi korban kebakaran")
 
 
-class Category(StrFromFields):
+class Category(SeededEntry, StrFromFields):
     class Group(models.TextChoices):
         KONFLIK = "konflik", _("Konflik sosial")
         BENCANA = "bencana", _("Bencana alam")
         KEBAKARAN = "kebakaran", _("Kebakaran")
         KETERTIBAN = "ketertiban", _("Ketertiban umum")
 
-    code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
     group = models.CharField(_("kelompok"), max_length=12, choices=Group.choices)
@@ -142,7 +141,6 @@ class Category(StrFromFields):
         blank=True,
         help_text=_("Untuk kebakaran: dari laporan diterima sampai tiba di lokasi."),
     )
-    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

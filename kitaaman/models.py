@@ -61,6 +61,18 @@ class ChangeStamped(UpdateStamped):
         abstract = True
 
 
+class SeededEntry(models.Model):
+    """A row of a list the portal seeds and keeps (report categories,
+    action-plan milestones): found again by its stable code, shown in its
+    set place."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+
+    class Meta:
+        abstract = True
+
+
 class NewestFirst(models.Model):
     """Rows listed newest first (logs, keys, runs); the id orders rows of one instant."""
 

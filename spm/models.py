@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents.models import Desa, Kecamatan, SpmService, optional_area_field
 from kitaaman.models import (
     ChangeStamped,
+    SeededEntry,
     Singleton,
     StrFromFields,
     UpdateStamped,
@@ -228,17 +229,26 @@ class QualityCheck(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="spm_check_unique")]
 
 
-class Target(ChangeStamped):
+class ServiceYearFigure(ChangeStamped):
+    """A figure the Tim Efektif enters for a service and a year (a target, a
+    budget): the year and where the figure comes from."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
+    note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Target(ServiceYearFigure):
     """Who must be served for the activity-based services, for a year."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="targets", verbose_name=_("layanan"))
-    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     kecamatan = optional_area_field(
         Kecamatan, related_name="spm_targets", help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan.")
     )
     hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
     value = models.PositiveIntegerField(_("jumlah warga yang harus dilayani"))
-    note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-year", "service__sort_order", "kecamatan_id", "hazard"]
@@ -251,20 +261,18 @@ class Target(ChangeStamped):
         return f"{self.service} {self.year} {self.kecamatan or _('kabupaten')} {self.hazard}".strip()
 
 
-class Budget(ChangeStamped, StrFromFields):
+class Budget(ServiceYearFigure, StrFromFields):
     """What the kabupaten budgeted (pagu) and spent (realisasi) on a service in
     a year, in whole rupiah: the budget part of the e-SPM report. Realisasi may
     exceed pagu (budget changes mid-year); negative amounts are refused."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("layanan"))
-    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     pagu = models.DecimalField(
         _("pagu anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
     )
     realisasi = models.DecimalField(
         _("realisasi anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
     )
-    note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-year", "service__sort_order"]
@@ -314,7 +322,7 @@ class Activity(models.Model):
         return f"{self.service} {self.date:%d-%m-%Y} {self.desa}"
 
 
-class Milestone(ChangeStamped, StrFromFields):
+class Milestone(ChangeStamped, SeededEntry, StrFromFields):
     """KITA AMAN action plan."""
 
     class State(models.TextChoices):
@@ -322,7 +330,6 @@ class Milestone(ChangeStamped, StrFromFields):
         PROSES = "proses", _("Dalam proses")
         SELESAI = "selesai", _("Selesai")
 
-    code = models.SlugField(_("kode"), max_length=40, unique=True)
     title = models.CharField(_("tonggak"), max_length=250)
     title_en = models.CharField(_("tonggak (Inggris)"), max_length=250, blank=True)
     owner = models.CharField(_("penanggung jawab"), max_length=150)
@@ -334,7 +341,6 @@ class Milestone(ChangeStamped, StrFromFields):
     evidence_note = models.CharField(_("bukti (nomor dokumen/keterangan)"), max_length=500, blank=True)
     evidence = models.FileField(_("berkas bukti"), upload_to=evidence_upload_to, blank=True)
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
     class Meta:
         ordering = ["sort_order", "id"]
