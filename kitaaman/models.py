@@ -74,7 +74,8 @@ class SeededEntry(models.Model):
 
 
 class NewestFirst(models.Model):
-    """Rows listed newest first (logs, keys, runs); the id orders rows of one instant."""
+    """Rows listed newest first by their own created_at (logs, keys, runs);
+    the id orders the rows of one instant."""
 
     class Meta:
         abstract = True
