@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitaaman.localized import localized
-from kitaaman.models import person_field
+from kitaaman.models import NewestFirst, SeededEntry, StrFromFields, localized_property, optional_fk, person_field
 
 # Open311 partner applications and keys belong to this app (see incidents/open311/).
 from .open311.models import PartnerApplication, PartnerKey  # noqa: F401
@@ -30,8 +29,10 @@ class TerritoryQuerySet(models.QuerySet):
 RETIRED_HELP = _("Tidak ditawarkan lagi di formulir, SMS, Open311, dan API; laporan lama tetap menyebutnya.")
 
 
-class Kecamatan(models.Model):
-    code = models.CharField(_("kode Kemendagri"), max_length=8, primary_key=True)
+class Territory(StrFromFields):
+    """What a kecamatan and a desa both record: a name, a centre, the
+    boundary, residents, and whether it is still offered."""
+
     name = models.CharField(_("nama"), max_length=100)
     lat = models.FloatField(_("lintang pusat"))
     lng = models.FloatField(_("bujur pusat"))
@@ -42,15 +43,20 @@ class Kecamatan(models.Model):
     objects = TerritoryQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+
+    str_fields = ("name",)
+
+
+class Kecamatan(Territory):
+    code = models.CharField(_("kode Kemendagri"), max_length=8, primary_key=True)
+
+    class Meta:
         ordering = ["code"]
-        verbose_name = _("kecamatan")
-        verbose_name_plural = _("kecamatan")
-
-    def __str__(self):
-        return self.name
+        verbose_name = verbose_name_plural = _("kecamatan")
 
 
-class Desa(models.Model):
+class Desa(Territory):
     class Jenis(models.TextChoices):
         DESA = "desa", _("Desa")
         KELURAHAN = "kelurahan", _("Kelurahan")
@@ -59,38 +65,19 @@ class Desa(models.Model):
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="desa_set", verbose_name=_("kecamatan")
     )
-    name = models.CharField(_("nama"), max_length=100)
     jenis = models.CharField(_("jenis"), max_length=10, choices=Jenis.choices)
-    lat = models.FloatField(_("lintang pusat"))
-    lng = models.FloatField(_("bujur pusat"))
-    boundary = models.JSONField(_("batas wilayah (GeoJSON)"), null=True, blank=True)
-    population = models.PositiveIntegerField(_("jumlah penduduk"), null=True, blank=True)
-    retired = models.BooleanField(_("tidak dipakai lagi"), default=False, help_text=RETIRED_HELP)
-
-    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["kecamatan_id", "name"]
-        verbose_name = _("desa/kelurahan")
-        verbose_name_plural = _("desa/kelurahan")
-
-    def __str__(self):
-        return self.name
+        verbose_name = verbose_name_plural = _("desa/kelurahan")
 
 
-def optional_area_field(to, verbose_name, *, related_name="+", help_text=""):
+def optional_area_field(to, verbose_name=None, *, related_name="+", help_text=""):
     """A record narrowed to one area (kecamatan or desa), or left empty for the
-    larger area around it. An area is never deleted from under the records and
-    figures that name it (PROTECT)."""
-    return models.ForeignKey(
-        to,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name=verbose_name,
-        help_text=help_text,
-    )
+    larger area around it; named as the area's model unless told. An area is
+    never deleted from under the records and figures that name it (PROTECT)."""
+    verbose_name = verbose_name or to._meta.verbose_name
+    return optional_fk(to, verbose_name, on_delete=models.PROTECT, related_name=related_name, help_text=help_text)
 
 
 class Priority(models.IntegerChoices):
@@ -116,14 +103,13 @@ class SpmService(models.TextChoices):
     KEBAKARAN = "kebakaran", _("Penyelamatan dan evakuasi korban kebakaran")
 
 
-class Category(models.Model):
+class Category(SeededEntry, StrFromFields):
     class Group(models.TextChoices):
         KONFLIK = "konflik", _("Konflik sosial")
         BENCANA = "bencana", _("Bencana alam")
         KEBAKARAN = "kebakaran", _("Kebakaran")
         KETERTIBAN = "ketertiban", _("Ketertiban umum")
 
-    code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     name_en = models.CharField(_("nama (Inggris)"), max_length=120, blank=True)
     group = models.CharField(_("kelompok"), max_length=12, choices=Group.choices)
@@ -155,24 +141,15 @@ class Category(models.Model):
         blank=True,
         help_text=_("Untuk kebakaran: dari laporan diterima sampai tiba di lokasi."),
     )
-    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
     active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("kategori")
-        verbose_name_plural = _("kategori")
+        verbose_name = verbose_name_plural = _("kategori")
 
-    def __str__(self):
-        return self.name
-
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def display_description(self) -> str:
-        return localized(self, "description")
+    str_fields = ("name",)
+    display_name = localized_property("name")
+    display_description = localized_property("description")
 
     @property
     def is_conflict(self):
@@ -206,8 +183,7 @@ class Agency(models.Model):
 
     class Meta:
         ordering = ["sort_order", "name"]
-        verbose_name = _("instansi")
-        verbose_name_plural = _("instansi")
+        verbose_name = verbose_name_plural = _("instansi")
 
     def __str__(self):
         return self.short_name or self.name
@@ -221,8 +197,7 @@ class Holiday(models.Model):
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("hari libur")
-        verbose_name_plural = _("hari libur")
+        verbose_name = verbose_name_plural = _("hari libur")
 
     def __str__(self):
         return f"{self.date:%d-%m-%Y} {self.name}"
@@ -235,14 +210,11 @@ class StaffProfile(models.Model):
     kecamatan = models.ManyToManyField(
         Kecamatan, blank=True, related_name="officers", verbose_name=_("kecamatan tugas")
     )
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("instansi")
-    )
+    agency = optional_fk(Agency, _("instansi"), on_delete=models.PROTECT, related_name="members")
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
 
     class Meta:
-        verbose_name = _("profil petugas")
-        verbose_name_plural = _("profil petugas")
+        verbose_name = verbose_name_plural = _("profil petugas")
 
     def __str__(self):
         return str(self.user)
@@ -316,13 +288,8 @@ class Incident(models.Model):
     )
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     # Which partner application sent a report of the open311 channel.
-    partner_application = models.ForeignKey(
-        "incidents.PartnerApplication",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="incidents",
-        verbose_name=_("aplikasi mitra"),
+    partner_application = optional_fk(
+        "incidents.PartnerApplication", _("aplikasi mitra"), on_delete=models.PROTECT, related_name="incidents"
     )
     created_by = person_field(_("dicatat oleh"), related_name="incidents_entered")
 
@@ -330,14 +297,7 @@ class Incident(models.Model):
     priority = models.PositiveSmallIntegerField(_("prioritas"), choices=Priority.choices, default=Priority.SEDANG)
     # Optimistic locking: every write bumps it; a stale version is a conflict.
     version = models.PositiveIntegerField(_("versi"), default=1)
-    duplicate_of = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="duplicates",
-        verbose_name=_("duplikat dari"),
-    )
+    duplicate_of = optional_fk("self", _("duplikat dari"), on_delete=models.SET_NULL, related_name="duplicates")
 
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
     handled_at = models.DateTimeField(_("mulai ditangani"), null=True, blank=True)
@@ -361,8 +321,7 @@ class Incident(models.Model):
     spm_served = models.PositiveIntegerField(_("warga yang telah dilayani"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("laporan")
-        verbose_name_plural = _("laporan")
+        verbose_name = verbose_name_plural = _("laporan")
         indexes = [
             # Desk queue: newest first, keyset on (created_at, id), optionally per kecamatan/status.
             models.Index(fields=["-created_at", "-id"], name="inc_created_idx"),
@@ -463,8 +422,7 @@ class IncidentPhoto(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("foto laporan")
-        verbose_name_plural = _("foto laporan")
+        verbose_name = verbose_name_plural = _("foto laporan")
 
 
 class EventKind(models.TextChoices):
@@ -497,8 +455,7 @@ class IncidentEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("riwayat laporan")
-        verbose_name_plural = _("riwayat laporan")
+        verbose_name = verbose_name_plural = _("riwayat laporan")
         indexes = [models.Index(fields=["incident", "created_at"], name="event_incident_idx")]
 
 
@@ -516,32 +473,22 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["assigned_at", "id"]
-        verbose_name = _("penugasan")
-        verbose_name_plural = _("penugasan")
+        verbose_name = verbose_name_plural = _("penugasan")
         constraints = [models.UniqueConstraint(fields=["incident", "agency"], name="assignment_unique_agency")]
         # Mitra queue: reports assigned to one agency.
         indexes = [models.Index(fields=["agency", "incident"], name="assignment_agency_idx")]
 
 
-class AuditLog(models.Model):
+class AuditLog(NewestFirst):
     """Security-relevant actions besides report events: sign-ins, identity viewings, exports."""
 
     action = models.CharField(_("aksi"), max_length=60, db_index=True)
     actor = person_field(_("pengguna"), related_name="audit_entries")
     actor_label = models.CharField(_("nama pengguna"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
-    incident = models.ForeignKey(
-        Incident,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="audit_entries",
-        verbose_name=_("laporan"),
-    )
+    incident = optional_fk(Incident, _("laporan"), on_delete=models.SET_NULL, related_name="audit_entries")
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("jejak audit")
-        verbose_name_plural = _("jejak audit")
+    class Meta(NewestFirst.Meta):
+        verbose_name = verbose_name_plural = _("jejak audit")

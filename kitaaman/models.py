@@ -7,30 +7,79 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitaaman.localized import localized
+
+
+def optional_fk(to, verbose_name, *, on_delete, blank=True, **options) -> models.ForeignKey:
+    """A link a record may lack (NULL): `on_delete` says what becomes of the
+    record when the row it points at goes."""
+    return models.ForeignKey(to, on_delete=on_delete, null=True, blank=blank, verbose_name=verbose_name, **options)
+
 
 def person_field(verbose_name, *, related_name="+", blank=True) -> models.ForeignKey:
     """Who did something (wrote, assigned, revoked, published): the record
     outlives the person's account, which leaves it empty (SET_NULL)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=blank,
-        related_name=related_name,
-        verbose_name=verbose_name,
+    return optional_fk(
+        settings.AUTH_USER_MODEL, verbose_name, on_delete=models.SET_NULL, related_name=related_name, blank=blank
     )
 
 
-class ChangeStamped(models.Model):
+def localized_property(field: str) -> property:
+    """`display_<field>`: the field in the interface's language (kitaaman.localized)."""
+    return property(lambda self: localized(self, field))
+
+
+class StrFromFields(models.Model):
+    """A row's text: the values of `str_fields`, separated by spaces."""
+
+    str_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return " ".join(str(getattr(self, name)) for name in self.str_fields)
+
+
+class UpdateStamped(models.Model):
+    """When a row was last saved."""
+
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeStamped(UpdateStamped):
     """Who changed a row last and when: records that people edit (targets,
     budgets, checklists, milestones, population) carry them; the audit log
     keeps the history."""
 
     updated_by = person_field(_("diubah oleh"))
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         abstract = True
+
+
+class SeededEntry(models.Model):
+    """A row of a list the portal seeds and keeps (report categories,
+    action-plan milestones): found again by its stable code, shown in its
+    set place."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
+
+    class Meta:
+        abstract = True
+
+
+class NewestFirst(models.Model):
+    """Rows listed newest first by their own created_at (logs, keys, runs);
+    the id orders the rows of one instant."""
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
 
 
 class Singleton(models.Model):
@@ -46,7 +95,7 @@ class Singleton(models.Model):
         return obj
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(StrFromFields):
     """A task to publish, written in the same transaction as the change that
     caused it. A relay publishes pending rows; the row's UUID is the Celery
     task id, so consumers can recognise a redelivery."""
@@ -67,18 +116,16 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("galat terakhir"), blank=True)
 
     class Meta:
-        verbose_name = _("antrean keluar")
-        verbose_name_plural = _("antrean keluar")
+        verbose_name = verbose_name_plural = _("antrean keluar")
         indexes = [
             # The relay's query: pending rows that are due, oldest first.
             models.Index(fields=["available_at"], name="outbox_pending_idx", condition=Q(state="pending")),
         ]
 
-    def __str__(self):
-        return f"{self.task_name} {self.state}"
+    str_fields = ("task_name", "state")
 
 
-class OutboundMessage(models.Model):
+class OutboundMessage(StrFromFields):
     """One message to one recipient on one channel: every e-mail, SMS and
     WhatsApp message that leaves the portal (staff notifications, answers and
     news to residents, early warnings, summaries) is one row here, written
@@ -145,8 +192,7 @@ class OutboundMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("pesan keluar")
-        verbose_name_plural = _("pesan keluar")
+        verbose_name = verbose_name_plural = _("pesan keluar")
         constraints = [
             models.UniqueConstraint(fields=["message_id", "recipient"], name="outbound_one_per_recipient"),
             # News of one status change reaches one number once.
@@ -163,14 +209,13 @@ class OutboundMessage(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.channel} {self.recipient} {self.state}"
+    str_fields = ("channel", "recipient", "state")
 
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Tulis warna sebagai #rrggbb, mis. #0b5d3b."))
 
 
-class RegionProfile(models.Model):
+class RegionProfile(UpdateStamped):
     """The Pemda this portal serves: one row, edited in the admin and set by
     `manage.py setup_pemda`. Pages, replies, CAP messages and exports read
     the region's names from here (kitaaman.region), never from code."""
@@ -219,11 +264,9 @@ class RegionProfile(models.Model):
     max_lat = models.FloatField(_("batas utara peta"))
     min_lng = models.FloatField(_("batas barat peta"))
     max_lng = models.FloatField(_("batas timur peta"))
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
-        verbose_name = _("profil daerah")
-        verbose_name_plural = _("profil daerah")
+        verbose_name = verbose_name_plural = _("profil daerah")
 
     def __str__(self):
         return self.official_name

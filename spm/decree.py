@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kitaaman.models import StrFromFields, UpdateStamped
+
 # What spm.demo writes into a title or a name; data_health says so.
 DEMO_MARK = "data demo"
 
@@ -36,7 +38,7 @@ def validate_nip(value: str) -> None:
         raise ValidationError(_("NIP tidak valid: angka ke-15 (jenis kelamin) harus 1 atau 2."), code="nip_sex")
 
 
-class TeamDecree(models.Model):
+class TeamDecree(UpdateStamped, StrFromFields):
     """SK Bupati tentang Tim Efektif penerapan SPM Trantibumlinmas."""
 
     number = models.CharField(_("nomor SK"), max_length=100, help_text=_("Misalnya: 188.45/123/KPTS/2025."))
@@ -47,12 +49,10 @@ class TeamDecree(models.Model):
         _("berlaku sampai"), null=True, blank=True, help_text=_("Kosong: berlaku sampai dicabut atau diganti.")
     )
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["-valid_from", "-id"]
-        verbose_name = _("SK Tim Efektif")
-        verbose_name_plural = _("SK Tim Efektif")
+        verbose_name = verbose_name_plural = _("SK Tim Efektif")
         constraints = [
             models.UniqueConstraint(
                 fields=["number"],
@@ -65,8 +65,7 @@ class TeamDecree(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.number} {self.title}"
+    str_fields = ("number", "title")
 
     def clean(self):
         super().clean()
@@ -78,7 +77,7 @@ class TeamDecree(models.Model):
         return DEMO_MARK in self.title.lower()
 
 
-class Signatory(models.Model):
+class Signatory(UpdateStamped):
     """Who signs the programme's documents, per role; one active per role."""
 
     class Role(models.TextChoices):
@@ -96,12 +95,10 @@ class Signatory(models.Model):
         help_text=_("18 angka. Kosongkan bila penanda tangan bukan ASN."),
     )
     active = models.BooleanField(_("aktif"), default=True)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
         ordering = ["role", "-active", "name"]
-        verbose_name = _("penanda tangan")
-        verbose_name_plural = _("penanda tangan")
+        verbose_name = verbose_name_plural = _("penanda tangan")
         constraints = [
             # signatories() picks the one active row per role.
             models.UniqueConstraint(

@@ -14,8 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan, SpmService, optional_area_field
-from kitaaman.localized import localized
-from kitaaman.models import ChangeStamped, Singleton, person_field
+from kitaaman.models import (
+    ChangeStamped,
+    SeededEntry,
+    Singleton,
+    StrFromFields,
+    UpdateStamped,
+    localized_property,
+    person_field,
+)
 
 # The report aggregates (spm/aggregates.py), the SK Tim Efektif and the
 # signatories (spm/decree.py) belong to this app too: imported here so
@@ -25,6 +32,20 @@ from .decree import Signatory, TeamDecree  # noqa: F401
 
 # The "sumber data/catatan" of a target or budget: the column, the form and the service check.
 SOURCE_NOTE_MAX = 500
+
+
+def unique_per_kecamatan(fields, name, name_kabupaten):
+    """One row per key (`fields`, kecamatan among them), where a row without a
+    kecamatan stands for the whole kabupaten: NULLs never collide in a plain
+    unique index, so those rows get their own partial one."""
+    return [
+        models.UniqueConstraint(fields=fields, condition=Q(kecamatan__isnull=False), name=name),
+        models.UniqueConstraint(
+            fields=[field for field in fields if field != "kecamatan"],
+            condition=Q(kecamatan__isnull=True),
+            name=name_kabupaten,
+        ),
+    ]
 
 
 class Hazard(models.TextChoices):
@@ -39,7 +60,7 @@ class Hazard(models.TextChoices):
     LAINNYA = "lainnya", _("Lainnya")
 
 
-class SpmSettings(Singleton):
+class SpmSettings(Singleton, UpdateStamped):
     """One row (pk=1): the colour policy of the figures. The fire response
     standard is not here: it is stored once, on the fire category
     (incidents.Category.response_minutes), which the desk reads too."""
@@ -59,11 +80,9 @@ class SpmSettings(Singleton):
         validators=[MaxValueValidator(100)],
         help_text=_("Di bawah batas hijau dan sama dengan atau di atas nilai ini berwarna kuning; di bawahnya merah."),
     )
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
-        verbose_name = _("pengaturan SPM")
-        verbose_name_plural = _("pengaturan SPM")
+        verbose_name = verbose_name_plural = _("pengaturan SPM")
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="spm_settings_singleton"),
             models.CheckConstraint(
@@ -104,31 +123,25 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["sort_order", "code"]
-        verbose_name = _("layanan SPM")
-        verbose_name_plural = _("layanan SPM")
+        verbose_name = verbose_name_plural = _("layanan SPM")
         constraints = [
             models.CheckConstraint(
                 condition=Q(weight_recipients__lte=100) & Q(weight_quality__lte=100), name="spm_service_weights_range"
             ),
         ]
 
+    display_name = localized_property("name")
+    display_short_name = localized_property("short_name")
+
     def __str__(self):
         return self.display_short_name or self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def display_short_name(self) -> str:
-        return localized(self, "short_name")
 
     @property
     def from_reports(self):
         return self.source == self.Source.LAPORAN
 
 
-class QualityItem(models.Model):
+class QualityItem(StrFromFields):
     """One quality standard of a service (mutu barang/jasa/SDM), weighted."""
 
     service = models.ForeignKey(
@@ -143,16 +156,11 @@ class QualityItem(models.Model):
 
     class Meta:
         ordering = ["service__sort_order", "sort_order", "id"]
-        verbose_name = _("standar mutu")
-        verbose_name_plural = _("standar mutu")
+        verbose_name = verbose_name_plural = _("standar mutu")
         constraints = [models.UniqueConstraint(fields=["service", "code"], name="spm_quality_item_unique")]
 
-    def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
+    display_name = localized_property("name")
+    str_fields = ("display_name",)
 
 
 def evidence_upload_to(instance, filename):
@@ -182,7 +190,6 @@ class PeriodAssessment(ChangeStamped):
     quarter = models.PositiveSmallIntegerField(_("triwulan"), choices=Quarter.choices)
     kecamatan = optional_area_field(
         Kecamatan,
-        _("kecamatan"),
         related_name="spm_assessments",
         help_text=_("Kosong: penilaian tingkat kabupaten, berlaku bagi kecamatan yang tidak dinilai sendiri."),
     )
@@ -195,20 +202,10 @@ class PeriodAssessment(ChangeStamped):
 
     class Meta:
         ordering = ["-year", "-quarter", "service__sort_order"]
-        verbose_name = _("penilaian mutu triwulan")
-        verbose_name_plural = _("penilaian mutu triwulan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["service", "year", "quarter"],
-                condition=models.Q(kecamatan__isnull=True),
-                name="spm_assessment_unique",
-            ),
-            models.UniqueConstraint(
-                fields=["service", "year", "quarter", "kecamatan"],
-                condition=models.Q(kecamatan__isnull=False),
-                name="spm_assessment_kecamatan_unique",
-            ),
-        ]
+        verbose_name = verbose_name_plural = _("penilaian mutu triwulan")
+        constraints = unique_per_kecamatan(
+            ["service", "year", "quarter", "kecamatan"], "spm_assessment_kecamatan_unique", "spm_assessment_unique"
+        )
 
     def __str__(self):
         where = f" {self.kecamatan.name}" if self.kecamatan_id else ""
@@ -228,73 +225,64 @@ class QualityCheck(models.Model):
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
 
     class Meta:
-        verbose_name = _("butir penilaian mutu")
-        verbose_name_plural = _("butir penilaian mutu")
+        verbose_name = verbose_name_plural = _("butir penilaian mutu")
         constraints = [models.UniqueConstraint(fields=["assessment", "item"], name="spm_check_unique")]
 
 
-class Target(ChangeStamped):
-    """Who must be served for the activity-based services, for a year."""
+class ServiceYearFigure(ChangeStamped):
+    """A figure the Tim Efektif enters for a service and a year (a target, a
+    budget): the year and where the figure comes from."""
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="targets", verbose_name=_("layanan"))
     year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
-    kecamatan = optional_area_field(
-        Kecamatan,
-        _("kecamatan"),
-        related_name="spm_targets",
-        help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan."),
-    )
-    hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
-    value = models.PositiveIntegerField(_("jumlah warga yang harus dilayani"))
     note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class Target(ServiceYearFigure):
+    """Who must be served for the activity-based services, for a year."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="targets", verbose_name=_("layanan"))
+    kecamatan = optional_area_field(
+        Kecamatan, related_name="spm_targets", help_text=_("Kosong: seluruh kabupaten, tanpa rincian kecamatan.")
+    )
+    hazard = models.CharField(_("jenis bahaya"), max_length=20, choices=Hazard.choices, blank=True)
+    value = models.PositiveIntegerField(_("jumlah warga yang harus dilayani"))
+
+    class Meta:
         ordering = ["-year", "service__sort_order", "kecamatan_id", "hazard"]
-        verbose_name = _("sasaran SPM")
-        verbose_name_plural = _("sasaran SPM")
-        constraints = [
-            # One value per key; NULL kecamatan (whole kabupaten) needs its own
-            # partial index because NULLs never collide in a plain one.
-            models.UniqueConstraint(
-                fields=["service", "year", "kecamatan", "hazard"],
-                condition=Q(kecamatan__isnull=False),
-                name="spm_target_unique_kec",
-            ),
-            models.UniqueConstraint(
-                fields=["service", "year", "hazard"], condition=Q(kecamatan__isnull=True), name="spm_target_unique_kab"
-            ),
-        ]
+        verbose_name = verbose_name_plural = _("sasaran SPM")
+        constraints = unique_per_kecamatan(
+            ["service", "year", "kecamatan", "hazard"], "spm_target_unique_kec", "spm_target_unique_kab"
+        )
 
     def __str__(self):
         return f"{self.service} {self.year} {self.kecamatan or _('kabupaten')} {self.hazard}".strip()
 
 
-class Budget(ChangeStamped):
+class Budget(ServiceYearFigure, StrFromFields):
     """What the kabupaten budgeted (pagu) and spent (realisasi) on a service in
     a year, in whole rupiah: the budget part of the e-SPM report. Realisasi may
     exceed pagu (budget changes mid-year); negative amounts are refused."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("layanan"))
-    year = models.PositiveSmallIntegerField(_("tahun"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
     pagu = models.DecimalField(
         _("pagu anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
     )
     realisasi = models.DecimalField(
         _("realisasi anggaran (Rp)"), max_digits=15, decimal_places=0, validators=[MinValueValidator(0)]
     )
-    note = models.CharField(_("sumber data/catatan"), max_length=SOURCE_NOTE_MAX, blank=True)
 
     class Meta:
         ordering = ["-year", "service__sort_order"]
-        verbose_name = _("anggaran SPM")
-        verbose_name_plural = _("anggaran SPM")
+        verbose_name = verbose_name_plural = _("anggaran SPM")
         constraints = [
             models.UniqueConstraint(fields=["service", "year"], name="spm_budget_unique"),
             models.CheckConstraint(condition=Q(pagu__gte=0) & Q(realisasi__gte=0), name="spm_budget_not_negative"),
         ]
 
-    def __str__(self):
-        return f"{self.service} {self.year}"
+    str_fields = ("service", "year")
 
 
 class Activity(models.Model):
@@ -326,8 +314,7 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
-        verbose_name = _("kegiatan SPM")
-        verbose_name_plural = _("kegiatan SPM")
+        verbose_name = verbose_name_plural = _("kegiatan SPM")
         # Served-to-date per service and year, optionally per kecamatan.
         indexes = [models.Index(fields=["service", "date", "kecamatan"], name="spm_activity_period_idx")]
 
@@ -335,7 +322,7 @@ class Activity(models.Model):
         return f"{self.service} {self.date:%d-%m-%Y} {self.desa}"
 
 
-class Milestone(ChangeStamped):
+class Milestone(ChangeStamped, SeededEntry, StrFromFields):
     """KITA AMAN action plan."""
 
     class State(models.TextChoices):
@@ -343,7 +330,6 @@ class Milestone(ChangeStamped):
         PROSES = "proses", _("Dalam proses")
         SELESAI = "selesai", _("Selesai")
 
-    code = models.SlugField(_("kode"), max_length=40, unique=True)
     title = models.CharField(_("tonggak"), max_length=250)
     title_en = models.CharField(_("tonggak (Inggris)"), max_length=250, blank=True)
     owner = models.CharField(_("penanggung jawab"), max_length=150)
@@ -355,20 +341,12 @@ class Milestone(ChangeStamped):
     evidence_note = models.CharField(_("bukti (nomor dokumen/keterangan)"), max_length=500, blank=True)
     evidence = models.FileField(_("berkas bukti"), upload_to=evidence_upload_to, blank=True)
     evidence_content_type = models.CharField(_("jenis berkas"), max_length=40, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("urutan"), default=100)
 
     class Meta:
         ordering = ["sort_order", "id"]
         verbose_name = _("tonggak rencana aksi")
         verbose_name_plural = _("rencana aksi KITA AMAN")
 
-    def __str__(self):
-        return self.display_title
-
-    @property
-    def display_title(self) -> str:
-        return localized(self, "title")
-
-    @property
-    def display_owner(self) -> str:
-        return localized(self, "owner")
+    display_title = localized_property("title")
+    display_owner = localized_property("owner")
+    str_fields = ("display_title",)

@@ -6,7 +6,6 @@ Numbers are stored in one canonical form (+62…, see phone.py), so the same
 person is the same sender on every channel and in every table.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.channels.phone import MAX_CONTACT_LENGTH
 from incidents.models import Channel, Incident
+from kitaaman.models import NewestFirst, StrFromFields, optional_fk, person_field
 
 MESSAGE_CHANNELS = [(Channel.SMS.value, Channel.SMS.label), (Channel.WHATSAPP.value, Channel.WHATSAPP.label)]
 
 
-class InboundMessage(models.Model):
+class InboundMessage(StrFromFields):
     """One message as the provider delivered it, stored before anything else
     happens to it; processing reads it from here, so a failure there never
     loses it."""
@@ -48,19 +48,13 @@ class InboundMessage(models.Model):
     attempts = models.PositiveIntegerField(_("percobaan"), default=0)
     last_error = models.TextField(_("galat terakhir"), blank=True)
     processed_at = models.DateTimeField(_("diproses pada"), null=True, blank=True)
-    conversation = models.ForeignKey(
-        "Conversation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="inbound_messages",
-        verbose_name=_("percakapan"),
+    conversation = optional_fk(
+        "Conversation", _("percakapan"), on_delete=models.SET_NULL, related_name="inbound_messages"
     )
 
     class Meta:
         ordering = ["received_at", "id"]
-        verbose_name = _("pesan masuk")
-        verbose_name_plural = _("pesan masuk")
+        verbose_name = verbose_name_plural = _("pesan masuk")
         constraints = [
             # A provider that delivers the same message twice (a retried webhook) stores it once.
             models.UniqueConstraint(fields=["channel", "provider_id"], name="inbound_unique_provider_id"),
@@ -70,11 +64,10 @@ class InboundMessage(models.Model):
             models.Index(fields=["channel", "sender", "created_at"], name="inbound_sender_idx"),
         ]
 
-    def __str__(self):
-        return f"{self.channel} {self.provider_id}"
+    str_fields = ("channel", "provider_id")
 
 
-class Conversation(models.Model):
+class Conversation(StrFromFields):
     """A guided report in progress (or finished) with one sender on one channel."""
 
     class Status(models.TextChoices):
@@ -92,27 +85,18 @@ class Conversation(models.Model):
     started_at = models.DateTimeField(_("dimulai"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("aktivitas terakhir"), default=timezone.now)
     closed_at = models.DateTimeField(_("berakhir pada"), null=True, blank=True)
-    incident = models.ForeignKey(
-        Incident,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="conversations",
-        verbose_name=_("laporan"),
-    )
+    incident = optional_fk(Incident, _("laporan"), on_delete=models.SET_NULL, related_name="conversations")
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        verbose_name = _("percakapan")
-        verbose_name_plural = _("percakapan")
+        verbose_name = verbose_name_plural = _("percakapan")
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "sender"], condition=Q(status="open"), name="conversation_one_open_per_sender"
             ),
         ]
 
-    def __str__(self):
-        return f"{self.channel} {self.sender} {self.status}"
+    str_fields = ("channel", "sender", "status")
 
 
 class InboundMedia(models.Model):
@@ -130,12 +114,11 @@ class InboundMedia(models.Model):
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("foto pesan masuk")
-        verbose_name_plural = _("foto pesan masuk")
+        verbose_name = verbose_name_plural = _("foto pesan masuk")
         constraints = [models.UniqueConstraint(fields=["inbound", "media_id"], name="inbound_media_unique")]
 
 
-class Contact(models.Model):
+class Contact(StrFromFields):
     """What the portal knows about a number on a channel: when it last wrote
     (WhatsApp's 24-hour window) and whether it said STOP."""
 
@@ -146,33 +129,21 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("kontak saluran")
-        verbose_name_plural = _("kontak saluran")
+        verbose_name = verbose_name_plural = _("kontak saluran")
         constraints = [models.UniqueConstraint(fields=["channel", "number"], name="contact_unique_number")]
 
-    def __str__(self):
-        return f"{self.channel} {self.number}"
+    str_fields = ("channel", "number")
 
 
-class BlockedNumber(models.Model):
+class BlockedNumber(NewestFirst, StrFromFields):
     """A number whose messages are stored but neither processed nor answered."""
 
     number = models.CharField(_("nomor"), max_length=MAX_CONTACT_LENGTH, unique=True)
     reason = models.CharField(_("alasan"), max_length=200, blank=True)
-    blocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diblokir oleh"),
-    )
+    blocked_by = person_field(_("diblokir oleh"))
     created_at = models.DateTimeField(_("diblokir pada"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("nomor diblokir")
-        verbose_name_plural = _("nomor diblokir")
+    class Meta(NewestFirst.Meta):
+        verbose_name = verbose_name_plural = _("nomor diblokir")
 
-    def __str__(self):
-        return self.number
+    str_fields = ("number",)

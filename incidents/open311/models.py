@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kitaaman.models import person_field
+from kitaaman.models import NewestFirst, StrFromFields, person_field
 
 
-class PartnerApplication(models.Model):
+class PartnerApplication(StrFromFields):
     """A system allowed to submit reports through Open311 (a civic app, a
     provincial command centre, a company's grievance desk). Registering one
     records that its operator collects the reporter's consent to process
@@ -28,14 +28,12 @@ class PartnerApplication(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("aplikasi mitra Open311")
-        verbose_name_plural = _("aplikasi mitra Open311")
+        verbose_name = verbose_name_plural = _("aplikasi mitra Open311")
 
-    def __str__(self):
-        return self.name
+    str_fields = ("name",)
 
 
-class PartnerKey(models.Model):
+class PartnerKey(NewestFirst):
     application = models.ForeignKey(
         PartnerApplication, on_delete=models.CASCADE, related_name="keys", verbose_name=_("aplikasi mitra")
     )
@@ -47,10 +45,8 @@ class PartnerKey(models.Model):
     revoked_by = person_field(_("dicabut oleh"))
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("kunci API Open311")
-        verbose_name_plural = _("kunci API Open311")
+    class Meta(NewestFirst.Meta):
+        verbose_name = verbose_name_plural = _("kunci API Open311")
         # Revoking "all keys of an application" reads the active ones.
         indexes = [
             models.Index(fields=["application"], name="o311key_active_idx", condition=Q(revoked_at__isnull=True))

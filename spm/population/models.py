@@ -20,7 +20,6 @@ class Population(ChangeStamped):
     )
     desa = optional_area_field(
         Desa,
-        _("desa/kelurahan"),
         related_name="populations",
         help_text=_("Kosong: jumlah penduduk seluruh kecamatan."),
     )
@@ -32,8 +31,7 @@ class Population(ChangeStamped):
 
     class Meta:
         ordering = ["-year", "kecamatan_id", "desa_id"]
-        verbose_name = _("jumlah penduduk")
-        verbose_name_plural = _("jumlah penduduk")
+        verbose_name = verbose_name_plural = _("jumlah penduduk")
         constraints = [
             # One figure per area and year; the kecamatan's own row has no desa,
             # and NULLs never collide in a plain unique index.

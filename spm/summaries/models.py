@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitaaman.models import NewestFirst, StrFromFields, optional_fk
+
 
 class Kind(models.TextChoices):
     WEEKLY = "weekly", _("Mingguan")
@@ -45,8 +47,7 @@ class Summary(models.Model):
 
     class Meta:
         ordering = ["-end_date", "kind", "-id"]
-        verbose_name = _("ringkasan kepatuhan")
-        verbose_name_plural = _("ringkasan kepatuhan")
+        verbose_name = verbose_name_plural = _("ringkasan kepatuhan")
         constraints = [models.UniqueConstraint(fields=["kind", "period_key"], name="summary_unique_period")]
         # The list page and the API: newest first.
         indexes = [models.Index(fields=["-generated_at", "-id"], name="summary_generated_idx")]
@@ -59,7 +60,7 @@ class Summary(models.Model):
         return self.figures.get("period", {}).get("label") or self.period_key
 
 
-class SummaryRun(models.Model):
+class SummaryRun(NewestFirst, StrFromFields):
     """One request to produce a period's summary: from the beat schedule (keyed
     by the schedule's intended run time), a retry of it, or the command.
 
@@ -82,16 +83,12 @@ class SummaryRun(models.Model):
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     last_error = models.TextField(_("galat terakhir"), blank=True)
-    summary = models.ForeignKey(
-        Summary, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs", verbose_name=_("ringkasan")
-    )
+    summary = optional_fk(Summary, _("ringkasan"), on_delete=models.SET_NULL, related_name="runs")
     revision = models.PositiveIntegerField(_("revisi yang dihasilkan"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("proses ringkasan")
-        verbose_name_plural = _("proses ringkasan")
+    class Meta(NewestFirst.Meta):
+        verbose_name = verbose_name_plural = _("proses ringkasan")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "period_key", "scheduled_for"],
@@ -100,5 +97,4 @@ class SummaryRun(models.Model):
             )
         ]
 
-    def __str__(self):
-        return f"{self.kind} {self.period_key} {self.state}"
+    str_fields = ("kind", "period_key", "state")

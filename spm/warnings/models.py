@@ -21,21 +21,22 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Desa, Kecamatan, optional_area_field
 from kitaaman import region
-from kitaaman.models import Singleton, person_field
+from kitaaman.models import NewestFirst, Singleton, StrFromFields, UpdateStamped, optional_fk, person_field
+from spm.models import Hazard
 
 from .validators import validate_warning_text
 
-
-class EventType(models.TextChoices):
-    BANJIR = "banjir", _("Banjir")
-    LONGSOR = "tanah-longsor", _("Tanah longsor")
-    KARHUTLA = "karhutla", _("Kebakaran hutan dan lahan")
-    PUTING_BELIUNG = "puting-beliung", _("Angin puting beliung")
-    KEKERINGAN = "kekeringan", _("Kekeringan")
-    GEMPA = "gempa-bumi", _("Gempa bumi")
-    KEBAKARAN = "kebakaran", _("Kebakaran")
-    KONFLIK = "konflik", _("Konflik/gangguan ketertiban")
-    LAINNYA = "lainnya", _("Lainnya")
+# What a warning is about: the hazard types of the SPM figures (spm.Hazard,
+# same codes and names), fire and conflict, then "other" last.
+EventType = models.TextChoices(
+    "EventType",
+    [
+        *((hazard.name, (hazard.value, hazard.label)) for hazard in Hazard if hazard != Hazard.LAINNYA),
+        ("KEBAKARAN", ("kebakaran", _("Kebakaran"))),
+        ("KONFLIK", ("konflik", _("Konflik/gangguan ketertiban"))),
+        ("LAINNYA", (Hazard.LAINNYA.value, Hazard.LAINNYA.label)),
+    ],
+)
 
 
 class CapCategory(models.TextChoices):
@@ -143,17 +144,10 @@ def new_identifier() -> str:
     return f"{region.cap_identifier_prefix()}-{uuid.uuid4().hex[:16]}"
 
 
-class Alert(models.Model):
+class Alert(UpdateStamped, NewestFirst):
     identifier = models.CharField(_("identitas CAP"), max_length=80, unique=True, default=new_identifier)
     msg_type = models.CharField(_("jenis pesan"), max_length=8, choices=MsgType.choices, default=MsgType.ALERT)
-    references = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="followups",
-        verbose_name=_("merujuk pesan"),
-    )
+    references = optional_fk("self", _("merujuk pesan"), on_delete=models.PROTECT, related_name="followups")
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.DRAFT)
     event = models.CharField(_("jenis kejadian"), max_length=20, choices=EventType.choices)
     category = models.CharField(_("kategori CAP"), max_length=10, choices=CapCategory.choices)
@@ -176,15 +170,12 @@ class Alert(models.Model):
     created_by = person_field(_("disusun oleh"), related_name="alerts_drafted", blank=False)
     published_by = person_field(_("diterbitkan oleh"), related_name="alerts_published")
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     # Keys every outbound ledger row of this message (kitaaman.OutboundMessage): one per recipient.
     delivery_id = models.UUIDField(_("ID pengiriman"), default=uuid.uuid4, unique=True, editable=False)
     cap_xml = models.TextField(_("dokumen CAP terbit"), blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("peringatan dini")
-        verbose_name_plural = _("peringatan dini")
+    class Meta(NewestFirst.Meta):
+        verbose_name = verbose_name_plural = _("peringatan dini")
         indexes = [
             # Banner, /peringatan/, the Atom feed and the expiry sweep: published, by expiry.
             models.Index(fields=["expires"], name="alert_published_expires_idx", condition=Q(state="published")),
@@ -226,12 +217,11 @@ class AlertArea(models.Model):
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="areas", verbose_name=_("peringatan"))
     kecamatan = optional_area_field(Kecamatan, _("kecamatan (seluruhnya)"))
-    desa = optional_area_field(Desa, _("desa/kelurahan"))
+    desa = optional_area_field(Desa)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = _("wilayah peringatan")
-        verbose_name_plural = _("wilayah peringatan")
+        verbose_name = verbose_name_plural = _("wilayah peringatan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kecamatan__isnull=True, desa__isnull=False) | Q(kecamatan__isnull=False, desa__isnull=True),
@@ -272,7 +262,7 @@ class EventAction(models.TextChoices):
     EXPIRED = "expired", _("Berakhir otomatis")
 
 
-class AlertEvent(models.Model):
+class AlertEvent(StrFromFields):
     """Append-only history of a warning."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events", verbose_name=_("peringatan"))
@@ -287,12 +277,10 @@ class AlertEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = _("riwayat peringatan")
-        verbose_name_plural = _("riwayat peringatan")
+        verbose_name = verbose_name_plural = _("riwayat peringatan")
         indexes = [models.Index(fields=["alert", "created_at"], name="alert_event_alert_idx")]
 
-    def __str__(self):
-        return f"{self.alert_id} {self.action}"
+    str_fields = ("alert_id", "action")
 
 
 class Subscriber(models.Model):
@@ -313,8 +301,7 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["desa_id", "id"]
-        verbose_name = _("pelanggan peringatan")
-        verbose_name_plural = _("pelanggan peringatan")
+        verbose_name = verbose_name_plural = _("pelanggan peringatan")
         constraints = [models.UniqueConstraint(fields=["desa", "address"], name="subscriber_unique_desa_address")]
         # Recipients of a warning: the confirmed subscribers of its desa.
         indexes = [
@@ -338,8 +325,7 @@ class AlertRecipient(models.Model):
     kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="+", verbose_name=_("kecamatan"))
 
     class Meta:
-        verbose_name = _("penerima peringatan")
-        verbose_name_plural = _("penerima peringatan")
+        verbose_name = verbose_name_plural = _("penerima peringatan")
         constraints = [models.UniqueConstraint(fields=["alert", "recipient"], name="alert_recipient_unique")]
         indexes = [models.Index(fields=["kecamatan", "alert"], name="alert_recipient_kec_idx")]
 
@@ -377,15 +363,14 @@ class WarningSettings(Singleton):
     )
 
     class Meta:
-        verbose_name = _("pengaturan peringatan dini")
-        verbose_name_plural = _("pengaturan peringatan dini")
+        verbose_name = verbose_name_plural = _("pengaturan peringatan dini")
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="warning_settings_singleton")]
 
     def __str__(self):
         return str(_("Pengaturan peringatan dini"))
 
 
-class ExternalFeed(models.Model):
+class ExternalFeed(StrFromFields):
     """Another authority's CAP feed (for example BMKG's), registered by the admin."""
 
     name = models.CharField(_("nama sumber"), max_length=100, help_text=_("Tampil di beranda, misalnya BMKG."))
@@ -401,11 +386,9 @@ class ExternalFeed(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("umpan CAP luar")
-        verbose_name_plural = _("umpan CAP luar")
+        verbose_name = verbose_name_plural = _("umpan CAP luar")
 
-    def __str__(self):
-        return self.name
+    str_fields = ("name",)
 
 
 class ExternalAlert(models.Model):
@@ -436,8 +419,7 @@ class ExternalAlert(models.Model):
 
     class Meta:
         ordering = ["-sent", "-id"]
-        verbose_name = _("peringatan dari sumber luar")
-        verbose_name_plural = _("peringatan dari sumber luar")
+        verbose_name = verbose_name_plural = _("peringatan dari sumber luar")
         constraints = [models.UniqueConstraint(fields=["sender", "identifier"], name="external_alert_unique")]
         # Home page: current external alerts.
         indexes = [models.Index(fields=["expires"], name="external_alert_live_idx", condition=Q(withdrawn=False))]
