@@ -37,7 +37,6 @@ urlpatterns = [
     path("open311/", include("incidents.open311.urls")),
     path("", include("incidents.urls")),
     path("", include("spm.urls")),
-    path("", include("spm.summaries.urls")),
     path("", include("spm.warnings.urls")),
 ]
 

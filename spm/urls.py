@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .summaries import views as summaries
 from .views import dashboard, entry, export
 
 app_name = "spm"
@@ -17,4 +18,9 @@ urlpatterns = [
     path("dasbor/rencana-aksi/", entry.milestones, name="milestones"),
     path("dasbor/rencana-aksi/<int:pk>/", entry.milestone_edit, name="milestone_edit"),
     path("dasbor/bukti/<slug:kind>/<int:pk>/", entry.evidence, name="evidence"),
+    # Compliance summaries for the Tim Efektif and the leadership.
+    path("ringkasan/", summaries.summary_list, name="summary_list"),
+    path("ringkasan/<int:pk>/", summaries.summary_detail, name="summary_detail"),
+    path("ringkasan/<int:pk>/pdf/", summaries.summary_pdf, name="summary_pdf"),
+    path("ringkasan/<int:pk>/xlsx/", summaries.summary_xlsx, name="summary_xlsx"),
 ]

@@ -43,13 +43,13 @@ class SummaryOutput(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(reverse(name, args=[obj.pk]))
 
     def get_page_url(self, obj) -> str:
-        return self._url("summaries:detail", obj)
+        return self._url("spm:summary_detail", obj)
 
     def get_pdf_url(self, obj) -> str | None:
-        return self._url("summaries:pdf", obj) if obj.pdf else None
+        return self._url("spm:summary_pdf", obj) if obj.pdf else None
 
     def get_xlsx_url(self, obj) -> str | None:
-        return self._url("summaries:xlsx", obj) if obj.xlsx else None
+        return self._url("spm:summary_xlsx", obj) if obj.xlsx else None
 
 
 @extend_schema(

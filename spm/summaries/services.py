@@ -231,7 +231,7 @@ def _summary_messages(summary: Summary) -> list[Outgoing]:
             "followup_share": shown["service_levels"][1][4],
             "generated": shown["generated"],
             "notable_count": len(figures.get("notable", [])),
-            "link": f"{settings.SITE_URL}{reverse('summaries:detail', args=[summary.pk])}",
+            "link": f"{settings.SITE_URL}{reverse('spm:summary_detail', args=[summary.pk])}",
             "site_url": settings.SITE_URL,
             "region": region.current(),
         }
