@@ -41,16 +41,13 @@ def _from_db() -> RegionProfile:
     profile = RegionProfile.objects.order_by("pk").first()
     if profile is None:
         # A database without the data migration's row: a neutral profile so
-        # pages still render while the admin fills it in.
+        # pages still render while the admin fills it in (the code, the names
+        # and the CAP sender left blank).
         profile = RegionProfile(
-            code="",
-            name="",
             official_name="Pemerintah Daerah",
-            short_name="",
             head_title="Kepala Daerah",
             satpol_pp_name="Satuan Polisi Pamong Praja",
             data_controller="Pemerintah Daerah",
-            cap_sender="",
             cap_sender_name="BPBD",
             cap_profile_code="KITAAMAN-1.0",
             cap_identifier_prefix="KITAAMAN",

@@ -6,12 +6,19 @@ from .outbox import outbox_relay as relay
 
 DELIVERY_MAX_RETRIES = 5
 
-# Options of every task that produces or sends messages to people.
-DELIVERY_TASK = {
+# A task whose work must be done once it is taken: bound (it retries itself),
+# acknowledged only after it finishes and re-queued when its worker process
+# dies; its return value is not kept.
+RELIABLE_TASK = {
     "bind": True,
     "acks_late": True,
     "reject_on_worker_lost": True,
     "ignore_result": True,
+}
+
+# Options of every task that produces or sends messages to people.
+DELIVERY_TASK = {
+    **RELIABLE_TASK,
     "max_retries": DELIVERY_MAX_RETRIES,
     # A database that blips is transient too.
     "autoretry_for": (OperationalError, InterfaceError),

@@ -240,6 +240,12 @@ def _story_goes_on(turn: Turn, *, anytime: bool = False) -> bool:
     return True
 
 
+def _ask_again(turn: Turn, problem: str) -> None:
+    """The answer fits nothing: the step is asked again, saying why."""
+    turn.confused = True
+    advance(turn, problem=problem)
+
+
 def _set_category(turn: Turn, category: Category) -> None:
     turn.conversation.data["category"] = category.pk
     turn.conversation.data["answers"] = {}
@@ -266,8 +272,7 @@ def _answer_category(turn: Turn) -> None:
         turn.say(texts.story_kept())
         advance(turn)
         return
-    turn.confused = True
-    advance(turn, problem=texts.category_not_understood(turn.text, len(categories)))
+    _ask_again(turn, texts.category_not_understood(turn.text, len(categories)))
 
 
 def _answer_category_choice(turn: Turn) -> None:
@@ -283,8 +288,7 @@ def _answer_category_choice(turn: Turn) -> None:
         _set_category(turn, found[0])
         advance(turn)
         return
-    turn.confused = True
-    advance(turn, problem=texts.answer_not_understood(turn.text))
+    _ask_again(turn, texts.answer_not_understood(turn.text))
 
 
 def _answer_secret(turn: Turn) -> None:
@@ -292,10 +296,8 @@ def _answer_secret(turn: Turn) -> None:
         turn.conversation.data["secret"] = matching.is_yes(turn.text)
         advance(turn)
         return
-    if _story_goes_on(turn):
-        return
-    turn.confused = True
-    advance(turn, problem=texts.answer_not_understood(turn.text))
+    if not _story_goes_on(turn):
+        _ask_again(turn, texts.answer_not_understood(turn.text))
 
 
 def _set_desa(turn: Turn, desa: Desa, *, lat=None, lng=None) -> None:
@@ -345,16 +347,13 @@ def desa_from_text(data: dict, text: str) -> bool:
 
 def _desa_by_name(turn: Turn) -> None:
     if not turn.text:
-        turn.confused = True
-        advance(turn, problem=texts.answer_not_understood())
+        _ask_again(turn, texts.answer_not_understood())
         return
     if desa_from_text(turn.conversation.data, turn.text):
         advance(turn)
         return
-    if _story_goes_on(turn):
-        return
-    turn.confused = True
-    advance(turn, problem=texts.desa_not_found(turn.text))
+    if not _story_goes_on(turn):
+        _ask_again(turn, texts.desa_not_found(turn.text))
 
 
 def _show_kecamatan(turn: Turn, problem: str = "") -> None:
@@ -428,8 +427,7 @@ def _answer_question(turn: Turn) -> None:
     if value is None and _story_goes_on(turn):
         return
     if value is None:
-        turn.confused = True
-        advance(turn, problem=texts.answer_not_understood(turn.text))
+        _ask_again(turn, texts.answer_not_understood(turn.text))
         return
     turn.conversation.data.setdefault("answers", {})[code] = value
     turn.conversation.data.pop("question", None)
@@ -457,10 +455,8 @@ def _answer_confirm(turn: Turn) -> None:
     if matching.is_yes(turn.text):
         _submit(turn)
         return
-    if _story_goes_on(turn, anytime=True):
-        return
-    turn.confused = True
-    advance(turn, problem=texts.answer_not_understood(turn.text))
+    if not _story_goes_on(turn, anytime=True):
+        _ask_again(turn, texts.answer_not_understood(turn.text))
 
 
 # --- photos ----------------------------------------------------------------------------------------

@@ -58,19 +58,9 @@ def status_update_enqueue(incident: Incident, event: IncidentEvent) -> OutboundM
     with translation.override(settings.LANGUAGE_CODE):
         text = texts.status_update(incident, status=status, note=note)
         params = texts.status_template_params(incident, status=status, note=note)
-    conversation = incident.conversations.order_by("-started_at").values_list("pk", flat=True).first()
     try:
         with transaction.atomic():
-            return outbound_message_enqueue(
-                channel=incident.channel,
-                recipient=number,
-                text=text,
-                kind=Kind.STATUS,
-                incident_id=incident.pk,
-                event_id=event.pk,
-                template_params=params,
-                conversation_id=conversation,
-            )
+            return _report_news_enqueue(incident, event, number, text, params)
     except IntegrityError:
         # Already queued for this change and number.
         return None
@@ -84,11 +74,17 @@ def officer_message_enqueue(incident: Incident, event: IncidentEvent, text: str)
     with translation.override(settings.LANGUAGE_CODE):
         body = texts.officer_message(incident, text)
         params = texts.status_template_params(incident, status=incident.status, note=text)
+    return _report_news_enqueue(incident, event, incident.reporter_phone, body, params)
+
+
+def _report_news_enqueue(incident: Incident, event: IncidentEvent, number: str, text: str, params) -> OutboundMessage:
+    """News of `event` to `number` by the report's channel, in the report's latest
+    conversation; `params` fill the WhatsApp template used after the 24-hour window."""
     conversation = incident.conversations.order_by("-started_at").values_list("pk", flat=True).first()
     return outbound_message_enqueue(
         channel=incident.channel,
-        recipient=incident.reporter_phone,
-        text=body,
+        recipient=number,
+        text=text,
         kind=Kind.STATUS,
         incident_id=incident.pk,
         event_id=event.pk,

@@ -22,12 +22,12 @@ from android_sms_gateway import APIClient, Message, TextMessage
 from android_sms_gateway.errors import APIError
 from android_sms_gateway.http import HttpxHttpClient
 from django.conf import settings
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from incidents.channels.cleaning import fingerprint, sane_time
+from incidents.channels.cleaning import sane_time
 from incidents.channels.phone import normalize_number
 from incidents.channels.services import InboundPayload
+from incidents.channels.unreadable import unreadable_payload
 from incidents.models import Channel
 from kitaaman.outbound_http import AddressRefused, OutboundError, guarded_client, internal_hosts
 from kitaaman.sms import BaseSmsBackend
@@ -70,15 +70,7 @@ def _received_at(value):
 
 def unreadable(raw, why: str, *, provider_id: str = "", sender: str = "") -> InboundPayload:
     """What could not be read, to be stored as it came and flagged for the desk."""
-    raw = raw if isinstance(raw, dict) else {"item": raw}
-    return InboundPayload(
-        channel=Channel.SMS,
-        provider_id=provider_id or fingerprint(raw),
-        sender=sender,
-        received_at=timezone.now(),
-        raw=raw,
-        unreadable=why,
-    )
+    return unreadable_payload(Channel.SMS, raw, why, provider_id=provider_id, sender=sender)
 
 
 def parse_event(event) -> InboundPayload | None:

@@ -25,9 +25,10 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils import timezone
 
-from incidents.channels.cleaning import fingerprint, sane_time
+from incidents.channels.cleaning import sane_time
 from incidents.channels.phone import business_user_id, normalize_number
 from incidents.channels.services import InboundPayload
+from incidents.channels.unreadable import unreadable_payload
 from incidents.models import Channel
 from kitaaman import outbound_http
 from kitaaman.outbound_http import OutboundError, TooLarge, internal_hosts
@@ -144,15 +145,7 @@ def _message(message: dict, contacts: list) -> InboundPayload:
 
 def unreadable(raw, why: str, *, provider_id: str = "", sender: str = "") -> InboundPayload:
     """What could not be read, to be stored as it came and flagged for the desk."""
-    raw = raw if isinstance(raw, dict) else {"item": raw}
-    return InboundPayload(
-        channel=Channel.WHATSAPP,
-        provider_id=provider_id or fingerprint(raw),
-        sender=sender,
-        received_at=timezone.now(),
-        raw=raw,
-        unreadable=why,
-    )
+    return unreadable_payload(Channel.WHATSAPP, raw, why, provider_id=provider_id, sender=sender)
 
 
 def _read(message, contacts: list) -> InboundPayload:

@@ -71,18 +71,22 @@ class _Story:
             }
         )
 
-    def transition(self, at, from_status, to_status, note, data=None):
-        """A status change, made public by the report's officer."""
+    def transition(self, at, from_status, note, data=None):
+        """A status change to the status the report now has, made public by the report's officer."""
         self.event(
             EventKind.TRANSITION,
             at,
             from_status=from_status,
-            to_status=to_status,
+            to_status=self.incident.status,
             note=note,
             public=True,
             actor=self.officer,
             data=data,
         )
+
+    def agency_event(self, kind, at, agency, note, actor):
+        """An internal event about an agency's part: assigned, or done."""
+        self.event(kind, at, actor=actor, note=note, data={"agency": agency.code, "agency_name": str(agency)})
 
 
 class ReportStories:
@@ -166,16 +170,7 @@ class ReportStories:
         rule_of = SimpleNamespace(category=category, details=details)
         incident.verify_due_at = self.days.deadline(created, *sla.verify_rule(rule_of))
         incident.due_at = incident.verify_due_at
-        story = _Story(
-            incident=incident,
-            category=category,
-            details=details,
-            officer=officer,
-            created=created,
-            event_id=event_id,
-            labels=self.labels,
-            followup=sla.followup_rule(rule_of),
-        )
+        story = _Story(incident, category, details, officer, created, event_id, self.labels, sla.followup_rule(rule_of))
         story.event(
             EventKind.CREATED,
             created,
@@ -201,7 +196,7 @@ class ReportStories:
             data = {"duplicate_of": original[0], "duplicate_of_code": original[1]}
         else:
             note, data = self.rng.choice(REJECT_NOTES), {}
-        story.transition(t, Status.BARU, target, note, data)
+        story.transition(t, Status.BARU, note, data)
         story.version += 1
 
     def _verify(self, story, t):
@@ -210,7 +205,7 @@ class ReportStories:
         incident.verified_at = t
         incident.followup_due_at = self.days.deadline(t, *story.followup)
         incident.due_at = incident.followup_due_at
-        story.transition(t, Status.BARU, Status.DIVERIFIKASI, self.rng.choice(VERIFY_NOTES))
+        story.transition(t, Status.BARU, self.rng.choice(VERIFY_NOTES))
         story.version += 1
 
     def _handle(self, story, t2, *, resolve: bool):
@@ -233,18 +228,11 @@ class ReportStories:
                     completion_note="",
                 )
             )
-            story.event(
-                EventKind.ASSIGNMENT,
-                at,
-                note=f"Ditugaskan ke {agency}.",
-                public=False,
-                actor=story.officer,
-                data={"agency": agency.code, "agency_name": str(agency)},
-            )
+            story.agency_event(EventKind.ASSIGNMENT, at, agency, f"Ditugaskan ke {agency}.", story.officer)
         names = " dan ".join(str(a) for a in chosen) or "instansi terkait"
         incident.status = Status.DITANGANI
         incident.handled_at = t2
-        story.transition(t2, Status.DIVERIFIKASI, Status.DITANGANI, f"Laporan sedang ditangani oleh {names}.")
+        story.transition(t2, Status.DIVERIFIKASI, f"Laporan sedang ditangani oleh {names}.")
         story.version += 1 + len(chosen)
         if group == "kebakaran":
             self._fire_crew_arrives(story, t2)
@@ -279,18 +267,11 @@ class ReportStories:
             done_by = self.users.get({"bpbd": "mitra_bpbd", "polres": "mitra_polres"}.get(agency.code, "koordinator"))
             a.completed_by_id = done_by.pk if done_by else None
             a.completion_note = resolution
-            story.event(
-                EventKind.ASSIGNMENT_DONE,
-                a.completed_at,
-                note=resolution,
-                public=False,
-                actor=done_by,
-                data={"agency": agency.code, "agency_name": str(agency)},
-            )
+            story.agency_event(EventKind.ASSIGNMENT_DONE, a.completed_at, agency, resolution, done_by)
         incident.status = Status.SELESAI
         incident.resolved_at = incident.closed_at = t3
         incident.due_at = None
-        story.transition(t3, Status.DITANGANI, Status.SELESAI, resolution)
+        story.transition(t3, Status.DITANGANI, resolution)
         story.version += 1 + len(story.assignments)
 
     def _spm_counts(self, story):

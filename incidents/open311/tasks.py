@@ -5,18 +5,12 @@ idempotent (a report that already has its photo is left alone)."""
 from celery import shared_task
 
 from incidents.open311.media import ATTACH_TASK, MediaUnavailable, media_attach
+from kitaaman.tasks import RELIABLE_TASK
 
 MEDIA_MAX_RETRIES = 4
 
 
-@shared_task(
-    name=ATTACH_TASK,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    max_retries=MEDIA_MAX_RETRIES,
-)
+@shared_task(name=ATTACH_TASK, max_retries=MEDIA_MAX_RETRIES, **RELIABLE_TASK)
 def attach_media(self, incident_id: int, url: str):
     request = self.request
     final = not request.is_eager and request.retries >= self.max_retries

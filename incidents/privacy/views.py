@@ -4,6 +4,7 @@ Koordinator and admin only (permissions.can_handle_personal_data); every
 search, export and erasure is audited."""
 
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,9 +22,20 @@ from incidents.privacy.selectors import reports_of_reporter
 from kitaaman.http import client_ip
 
 
-def _allowed(request):
-    if not permissions.can_handle_personal_data(request.user):
-        raise PermissionDenied
+def personal_data_view(method_required):
+    """A desk page for those who may handle personal data (403 for others),
+    once the request's method passed `method_required`."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not permissions.can_handle_personal_data(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return desk_required(method_required(checked))
+
+    return decorate
 
 
 def _found(form):
@@ -39,10 +51,8 @@ def _render(request, form, reports, *, erase_form=None, status=200):
     )
 
 
-@desk_required
-@require_GET
+@personal_data_view(require_GET)
 def lookup(request):
-    _allowed(request)
     if not request.GET:
         return _render(request, ReporterLookupForm(), None)
     form = ReporterLookupForm(request.GET)
@@ -53,10 +63,8 @@ def lookup(request):
     return _render(request, form, reports)
 
 
-@desk_required
-@require_POST
+@personal_data_view(require_POST)
 def export(request):
-    _allowed(request)
     form = ReporterLookupForm(request.POST)
     if not form.is_valid():
         return _render(request, form, None)
@@ -72,10 +80,8 @@ def export(request):
     return response
 
 
-@desk_required
-@require_POST
+@personal_data_view(require_POST)
 def erase(request):
-    _allowed(request)
     form = EraseForm(request.POST)
     if not form.is_valid():
         lookup_form = ReporterLookupForm(request.POST)

@@ -52,7 +52,6 @@ def incidents_escalate_overdue(*, now: datetime | None = None, limit: int = ESCA
                 incident,
                 kind=EventKind.ESCALATION,
                 actor=None,
-                public=False,
                 now=now,
                 note=_("Batas waktu %(stage)s terlewati; diteruskan ke koordinator.") % {"stage": stage},
                 data={"due_at": incident.due_at.isoformat(), "status": incident.status},

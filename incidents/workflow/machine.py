@@ -16,7 +16,7 @@ workflow service applies them, records the event and notifies.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -54,16 +54,21 @@ def _reopened(incident, now: datetime) -> dict:
 
 @dataclass(frozen=True)
 class Transition:
-    source: str
-    target: str
     roles: frozenset
     label: str
-    note_required: bool = False
+    # The message shown when the note is missing; a move without one needs no note.
     note_label: str = ""
     needs_assignment: bool = False
     needs_original: bool = False
     # (report before the move, now) -> the fields the move sets.
     effects: Callable[..., dict] | None = None
+    # From the key the move has in TRANSITIONS.
+    source: str = ""
+    target: str = ""
+
+    @property
+    def note_required(self) -> bool:
+        return bool(self.note_label)
 
     def fields(self, incident, now: datetime) -> dict:
         """The report's fields after this move: the status, the first
@@ -76,57 +81,29 @@ class Transition:
         return out
 
 
-TRANSITIONS = {
-    (t.source, t.target): t
-    for t in [
-        Transition(
-            Status.BARU, Status.DIVERIFIKASI, frozenset({PETUGAS, KOORDINATOR}), _("Verifikasi"), effects=_verified
-        ),
-        Transition(
-            Status.BARU,
-            Status.DITOLAK,
-            frozenset({KOORDINATOR}),
-            _("Tolak"),
-            note_required=True,
-            note_label=_("Alasan penolakan wajib diisi."),
-            effects=_closed_without_resolution,
-        ),
-        Transition(
-            Status.BARU,
-            Status.DUPLIKAT,
-            frozenset({KOORDINATOR}),
-            _("Tandai duplikat"),
-            needs_original=True,
-            effects=_closed_without_resolution,
-        ),
-        Transition(
-            Status.DIVERIFIKASI,
-            Status.DITANGANI,
-            frozenset({PETUGAS, KOORDINATOR}),
-            _("Mulai penanganan"),
-            needs_assignment=True,
-            effects=_handled,
-        ),
-        Transition(
-            Status.DITANGANI,
-            Status.SELESAI,
-            frozenset({PETUGAS, KOORDINATOR}),
-            _("Selesaikan"),
-            note_required=True,
-            note_label=_("Catatan penyelesaian wajib diisi."),
-            effects=_resolved,
-        ),
-        Transition(
-            Status.SELESAI,
-            Status.DITANGANI,
-            frozenset({PETUGAS, KOORDINATOR}),
-            _("Buka kembali"),
-            note_required=True,
-            note_label=_("Alasan membuka kembali wajib diisi."),
-            effects=_reopened,
-        ),
-    ]
+OFFICERS = frozenset({PETUGAS, KOORDINATOR})
+KOORDINATOR_ONLY = frozenset({KOORDINATOR})
+
+# (from, to): who may, the button's label, what the move needs, what it sets.
+_MOVES = {
+    (Status.BARU, Status.DIVERIFIKASI): Transition(OFFICERS, _("Verifikasi"), effects=_verified),
+    (Status.BARU, Status.DITOLAK): Transition(
+        KOORDINATOR_ONLY, _("Tolak"), note_label=_("Alasan penolakan wajib diisi."), effects=_closed_without_resolution
+    ),
+    (Status.BARU, Status.DUPLIKAT): Transition(
+        KOORDINATOR_ONLY, _("Tandai duplikat"), needs_original=True, effects=_closed_without_resolution
+    ),
+    (Status.DIVERIFIKASI, Status.DITANGANI): Transition(
+        OFFICERS, _("Mulai penanganan"), needs_assignment=True, effects=_handled
+    ),
+    (Status.DITANGANI, Status.SELESAI): Transition(
+        OFFICERS, _("Selesaikan"), note_label=_("Catatan penyelesaian wajib diisi."), effects=_resolved
+    ),
+    (Status.SELESAI, Status.DITANGANI): Transition(
+        OFFICERS, _("Buka kembali"), note_label=_("Alasan membuka kembali wajib diisi."), effects=_reopened
+    ),
 }
+TRANSITIONS = {(source, target): replace(t, source=source, target=target) for (source, target), t in _MOVES.items()}
 
 
 def get_transition(source: str, target: str) -> Transition | None:

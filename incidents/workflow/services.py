@@ -187,20 +187,16 @@ def incident_transition(
     fields = rule.fields(locked, now)
     if original is not None:
         fields["duplicate_of"] = original
-    from_status = locked.status
     save_versioned(locked, fields)
-    data = {}
-    if original is not None:
-        data = {"duplicate_of": original.pk, "duplicate_of_code": original.tracking_code}
     event = event_record(
         locked,
         kind=EventKind.TRANSITION,
         actor=actor,
         note=note,
         public=public,
-        from_status=from_status,
+        from_status=rule.source,
         to_status=to,
-        data=data,
+        data={"duplicate_of": original.pk, "duplicate_of_code": original.tracking_code} if original else None,
         now=now,
     )
     report_changed(locked, previous)
@@ -249,15 +245,7 @@ def incident_assign(*, incident: Incident, actor, agency, note: str = "", versio
     assignment = Assignment.objects.create(
         incident=locked, agency=agency, assigned_by=actor, assigned_at=now, note=note
     )
-    event_record(
-        locked,
-        kind=EventKind.ASSIGNMENT,
-        actor=actor,
-        note=note,
-        public=False,
-        now=now,
-        data={"agency": agency.code, "agency_name": str(agency)},
-    )
+    _agency_event_record(locked, EventKind.ASSIGNMENT, actor, note, agency, now)
     report_changed(locked, previous)
     notify_assignment(assignment)
     sync_caller(incident, locked)
@@ -284,17 +272,16 @@ def assignment_complete(*, assignment, actor, note: str = ""):
     assignment.completion_note = note
     assignment.save(update_fields=["completed_at", "completed_by", "completion_note"])
     save_versioned(locked, {})
-    event_record(
-        locked,
-        kind=EventKind.ASSIGNMENT_DONE,
-        actor=actor,
-        note=note,
-        public=False,
-        now=now,
-        data={"agency": assignment.agency.code, "agency_name": str(assignment.agency)},
-    )
+    _agency_event_record(locked, EventKind.ASSIGNMENT_DONE, actor, note, assignment.agency, now)
     report_changed(locked, previous)
     return assignment
+
+
+def _agency_event_record(locked: Incident, kind: str, actor, note: str, agency: Agency, now) -> None:
+    """An internal event about an agency's part: assigned, or done."""
+    event_record(
+        locked, kind=kind, actor=actor, note=note, now=now, data={"agency": agency.code, "agency_name": str(agency)}
+    )
 
 
 @transaction.atomic

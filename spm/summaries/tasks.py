@@ -7,15 +7,14 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from kitaaman.tasks import RELIABLE_TASK
+
 from .periods import intended_run, period_for_run
 from .services import SummaryBusy, summary_run, summary_send
 
 TRANSIENT = (SummaryBusy, OperationalError, InterfaceError)
 SUMMARY_TASK = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "ignore_result": True,
+    **RELIABLE_TASK,
     "autoretry_for": TRANSIENT,
     # 5, 10, 20 ... seconds (with jitter), up to 15 minutes: about 20 minutes in all.
     "max_retries": 8,

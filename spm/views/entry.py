@@ -235,15 +235,7 @@ def quality(request):
                 for item in items
             }
             try:
-                services.assessment_save(
-                    actor=request.user,
-                    service=service,
-                    year=year,
-                    quarter=quarter,
-                    kecamatan=kecamatan,
-                    checks=data,
-                    **header.cleaned_data,
-                )
+                services.assessment_save(actor=request.user, checks=data, **pick.cleaned_data, **header.cleaned_data)
             except ValidationError as exc:
                 errors = exc.message_dict
             else:

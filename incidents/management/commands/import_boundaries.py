@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -8,6 +7,7 @@ from shapely.validation import make_valid
 
 from incidents.models import Desa, Kecamatan
 from incidents.reference.geo import bump_boundary_version
+from kitaaman.commands import input_file_text
 
 
 class Command(BaseCommand):
@@ -17,11 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("path", help="Berkas GeoJSON FeatureCollection")
 
     def handle(self, *args, path, **options):
-        file = Path(path)
-        if not file.is_file():
-            raise CommandError(f"Berkas tidak ditemukan: {path}")
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            data = json.loads(input_file_text(path))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"Bukan GeoJSON yang valid: {exc}")
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":

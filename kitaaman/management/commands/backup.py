@@ -11,9 +11,10 @@ elsewhere must expire the same way.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from kitaaman.backup import BackupError, backup_create, backups_prune
+from kitaaman.backup import backup_create, backups_prune
+from kitaaman.commands import backup_run
 
 
 class Command(BaseCommand):
@@ -30,10 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, folder, keep_days=None, **options):
-        try:
-            manifest = backup_create(Path(folder))
-        except BackupError as exc:
-            raise CommandError(str(exc))
+        manifest = backup_run(backup_create, Path(folder))
         counts = manifest["counts"]
         self.stdout.write(
             f"Cadangan {folder}: {counts.get('incidents.Incident', 0)} laporan, "

@@ -10,9 +10,10 @@ Point DATABASE_URL and MEDIA_ROOT at the restored copies afterwards and run
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from kitaaman.backup import BackupError, backup_restore
+from kitaaman.backup import backup_restore
+from kitaaman.commands import backup_run
 
 
 class Command(BaseCommand):
@@ -25,12 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="Timpa tujuan yang sudah berisi data.")
 
     def handle(self, *args, folder, database_url, media_root, replace, **options):
-        try:
-            manifest = backup_restore(
-                Path(folder), database_url=database_url, media_root=Path(media_root), replace=replace
-            )
-        except BackupError as exc:
-            raise CommandError(str(exc))
+        manifest = backup_run(
+            backup_restore, Path(folder), database_url=database_url, media_root=Path(media_root), replace=replace
+        )
         counts = manifest["counts"]
         self.stdout.write(
             f"Dipulihkan dari cadangan {manifest['created']}: {counts.get('incidents.Incident', 0)} laporan, "

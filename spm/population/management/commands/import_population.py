@@ -1,9 +1,9 @@
 import csv
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from kitaaman.commands import input_file_text
 from spm.population.services import population_import
 
 # Column names accepted, Indonesian first.
@@ -27,10 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help="Sumber untuk baris tanpa kolom sumber.")
 
     def handle(self, *args, file, year, source, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Berkas tidak ditemukan: {path}")
-        text = path.read_text(encoding="utf-8-sig")
+        text = input_file_text(file, encoding="utf-8-sig")
         try:
             dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else "", delimiters=",;\t")
         except csv.Error:
