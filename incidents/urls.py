@@ -9,7 +9,6 @@ urlpatterns = [
     path("masuk/", PortalLoginView.as_view(), name="login"),
     path("keluar/", PortalLogoutView.as_view(), name="logout"),
     path("petugas/", include("incidents.desk.urls")),
-    path("petugas/", include("incidents.channels.desk_urls")),
     path("channels/", include("incidents.channels.urls")),
     path("", public.home, name="home"),
     path("lapor/", intake.report, name="report"),

@@ -1,7 +1,17 @@
 from django.urls import path
 
-from incidents.desk.views import actions, assignment_request, bulk, detail, entry, exports, queue, queue_map
-from incidents.privacy import views as privacy
+from incidents.desk.views import (
+    actions,
+    assignment_request,
+    bulk,
+    channels,
+    detail,
+    entry,
+    exports,
+    privacy,
+    queue,
+    queue_map,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -28,4 +38,11 @@ urlpatterns = [
     path("data-pribadi/", privacy.lookup, name="privacy"),
     path("data-pribadi/ekspor/", privacy.export, name="privacy_export"),
     path("data-pribadi/hapus/", privacy.erase, name="privacy_erase"),
+    # SMS and WhatsApp: numbers the koordinator blocked, messages that could
+    # not be read, and writing to a report's reporter.
+    path("nomor-diblokir/", channels.blocked_list, name="blocked"),
+    path("nomor-diblokir/<int:pk>/buka/", channels.unblock, name="unblock"),
+    path("pesan-tak-terbaca/", channels.unreadable_list, name="unreadable"),
+    path("laporan/<int:pk>/blokir-pengirim/", channels.block_reporter, name="block_reporter"),
+    path("laporan/<int:pk>/pesan-pelapor/", channels.message_reporter, name="message_reporter"),
 ]

@@ -43,7 +43,7 @@ def blocked_list(request):
                         form.add_error(name if name in form.fields else None, error)
             else:
                 messages.success(request, _("Nomor diblokir: pesannya tidak lagi diproses atau dibalas."))
-                return redirect("channels_desk:blocked")
+                return redirect("desk:blocked")
         status = 400
     context = {"form": form, "blocked": blocked_numbers()}
     return desk_page(request, "incidents/channels/blocked.html", context, status=status)
@@ -61,7 +61,7 @@ def unreadable_list(request):
 def unblock(request, pk):
     number_unblock(user=request.user, blocked_id=pk, ip=client_ip(request))
     messages.success(request, _("Blokir nomor dibuka."))
-    return redirect("channels_desk:blocked")
+    return redirect("desk:blocked")
 
 
 @require_POST
