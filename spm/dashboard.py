@@ -5,11 +5,12 @@ key (the template's data-figure attribute) naming what it is, which is how a
 test holds the page to the API.
 """
 
+import html
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -83,7 +84,13 @@ def _capaian_label(value, source="kegiatan") -> str:
 # row) are written here rather than by a template loop: a few hundred cells
 # cost more in template nodes than every figure behind them. The markup is
 # the same as the template wrote, each value escaped as the template escapes.
-esc = conditional_escape
+
+
+def esc(value) -> str:
+    """conditional_escape, without the lazy-text wrapper of django.utils.html.escape."""
+    if isinstance(value, Promise):
+        value = str(value)
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def _kecamatan_cells_html(cells) -> str:
@@ -133,7 +140,7 @@ def _cards(services, *, period, kec_code, dates, figs, categories):
         s["figure_key"] = figure.key
         s["change"] = figure.extra["change"]["value"]
         s["change_reason"] = figure.extra["change"]["reason"]
-        s["band_label"] = BAND_LABELS[s["band"]]
+        s["band_label"] = str(BAND_LABELS[s["band"]])  # shown four times a card
         s["capaian_display"] = figure.display
         s["served_display"] = fmt_int(s["served"])
         s["must_display"] = fmt_int(s["must_serve"])
