@@ -12,7 +12,7 @@ import math
 import threading
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -46,22 +46,20 @@ FONT = "DejaVu Sans, Verdana, sans-serif"
 
 
 def _marker(kind, x, y, colour):
+    # Numbers and the series' own colours only: nothing to escape.
     if kind == "square":
-        return format_html(
-            '<rect x="{}" y="{}" width="7" height="7" fill="{}"/>', round(x - 3.5, 1), round(y - 3.5, 1), colour
+        return mark_safe(
+            f'<rect x="{round(x - 3.5, 1)}" y="{round(y - 3.5, 1)}" width="7" height="7" fill="{colour}"/>'
         )
     if kind == "diamond":
-        return format_html('<path d="M{} {}l4 4-4 4-4-4z" fill="{}"/>', round(x, 1), round(y - 4, 1), colour)
+        return mark_safe(f'<path d="M{round(x, 1)} {round(y - 4, 1)}l4 4-4 4-4-4z" fill="{colour}"/>')
     if kind == "triangle":
-        return format_html('<path d="M{} {}l4 7h-8z" fill="{}"/>', round(x, 1), round(y - 4, 1), colour)
+        return mark_safe(f'<path d="M{round(x, 1)} {round(y - 4, 1)}l4 7h-8z" fill="{colour}"/>')
     if kind == "circle-open":
-        return format_html(
-            '<circle cx="{}" cy="{}" r="3.5" fill="#fff" stroke="{}" stroke-width="2"/>',
-            round(x, 1),
-            round(y, 1),
-            colour,
+        return mark_safe(
+            f'<circle cx="{round(x, 1)}" cy="{round(y, 1)}" r="3.5" fill="#fff" stroke="{colour}" stroke-width="2"/>'
         )
-    return format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}"/>', round(x, 1), round(y, 1), colour)
+    return mark_safe(f'<circle cx="{round(x, 1)}" cy="{round(y, 1)}" r="3.5" fill="{colour}"/>')
 
 
 def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, id_prefix="trend") -> str:
@@ -69,6 +67,36 @@ def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, 
 
     compact: 340 units wide for a phone, every other month named.
     interactive: titles, description and links for the page; off for a PDF."""
+    points = _point_texts(trend, month_href=month_href, interactive=interactive)
+    return _trend_svg(trend, compact=compact, interactive=interactive, id_prefix=id_prefix, points=points)
+
+
+def trend_svgs(trend: dict, *, month_href=None, interactive=True, id_prefix="trend") -> tuple[str, str]:
+    """The wide and the compact chart of trend_svg (ids `id_prefix` and
+    `id_prefix`-c): each point's title and link are written once for both."""
+    points = _point_texts(trend, month_href=month_href, interactive=interactive)
+    return (
+        _trend_svg(trend, compact=False, interactive=interactive, id_prefix=id_prefix, points=points),
+        _trend_svg(trend, compact=True, interactive=interactive, id_prefix=f"{id_prefix}-c", points=points),
+    )
+
+
+def _point_texts(trend: dict, *, month_href, interactive) -> dict:
+    """{(series index, month index): (title, href)} of every point, escaped; empty for a PDF."""
+    if not interactive:
+        return {}
+    months = [conditional_escape(m) for m in trend["months"]]
+    hrefs = [conditional_escape(month_href(m + 1)) if month_href else None for m in range(len(months))]
+    out = {}
+    for i, series in enumerate(trend["services"]):
+        name = conditional_escape(series["name"])
+        for month, value in enumerate(series["values"]):
+            if value is not None:
+                out[(i, month)] = (f"{name}: {months[month]} {conditional_escape(fmt_pct(value))}", hrefs[month])
+    return out
+
+
+def _trend_svg(trend: dict, *, compact, interactive, id_prefix, points) -> str:
     # A compact chart is shown about 300 px wide: 13 units are 11 px on screen.
     width, height = (340, 240) if compact else (760, 280)
     left, right, top, bottom = (46, 10, 12, 30) if compact else (46, 12, 14, 30)
@@ -84,8 +112,8 @@ def trend_svg(trend: dict, *, compact=False, month_href=None, interactive=True, 
     )
     parts = [_svg_open(frame, compact=compact, interactive=interactive, id_prefix=id_prefix, year=trend["year"])]
     parts += _grid(frame, trend["months"], compact=compact)
-    for series in trend["services"]:
-        parts += _series(frame, series, trend["months"], interactive=interactive, month_href=month_href)
+    for i, series in enumerate(trend["services"]):
+        parts += _series(frame, series, points={m: t for (s, m), t in points.items() if s == i})
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(str(p) for p in parts))
 
@@ -176,8 +204,9 @@ def _grid(frame: _Frame, months, *, compact) -> list:
     return parts
 
 
-def _series(frame: _Frame, series, months, *, interactive, month_href) -> list:
-    """One service's line: unbroken runs of months joined, each point marked."""
+def _series(frame: _Frame, series, *, points: dict) -> list:
+    """One service's line: unbroken runs of months joined, each point marked;
+    `points`: {month index: (title, href)} of _point_texts, empty for a PDF."""
     colour, dash, marker = SERIES_STYLE.get(series["code"], ("#333", "", "circle"))
     segments, current = [], []
     for i, value in enumerate(series["values"]):
@@ -189,27 +218,20 @@ def _series(frame: _Frame, series, months, *, interactive, month_href) -> list:
         current.append((frame.left + i * frame.step, frame.y_of(value), value, i))
     if current:
         segments.append(current)
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     parts = []
     for seg in segments:
-        points = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v, _m in seg)
         if len(seg) > 1:
-            parts.append(
-                format_html(
-                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.2"{}/>',
-                    points,
-                    colour,
-                    format_html(' stroke-dasharray="{}"', dash) if dash else "",
-                )
-            )
-        for x, y, value, month in seg:
+            line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _v, _m in seg)
+            parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2.2"{dash_attr}/>')
+        for x, y, _value, month in seg:
             point = _marker(marker, x, y, colour)
-            if interactive:
-                point = format_html(
-                    "<g>{}<title>{}: {} {}</title></g>", point, series["name"], months[month], fmt_pct(value)
-                )
-            if interactive and month_href:
-                # The month's own dashboard: the list behind the point.
-                point = format_html('<a href="{}">{}</a>', month_href(month + 1), point)
+            if month in points:
+                title, href = points[month]
+                point = f"<g>{point}<title>{title}</title></g>"
+                if href is not None:
+                    # The month's own dashboard: the list behind the point.
+                    point = f'<a href="{href}">{point}</a>'
             parts.append(point)
     return parts
 

@@ -5,10 +5,13 @@ key (the template's data-figure attribute) naming what it is, which is how a
 test holds the page to the API.
 """
 
+import html
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -17,7 +20,7 @@ from kitaaman import region
 
 from . import selectors
 from .calculations import dashboard_figures
-from .charts import choropleth_svg, legend_items, trend_svg
+from .charts import choropleth_svg, legend_items, trend_svgs
 from .figures import FigurePeriod, period_figures, service_key
 from .formatting import fmt_duration, fmt_int, fmt_number, fmt_pct, fmt_points
 from .models import Milestone
@@ -39,10 +42,23 @@ def _desk_base() -> str:
     return reverse("desk:home")
 
 
+@lru_cache(maxsize=4096)
+def _query_pair(name: str, value) -> str:
+    """One `name=value` of a query string, encoded as urlencode does."""
+    return urlencode({name: value})
+
+
 def desk_url(**params) -> str:
-    """The desk queue filtered like the figure (filter names of incidents/queue.py)."""
-    clean = {k: v for k, v in params.items() if v not in (None, "")}
-    return _desk_base() + ("?" + urlencode(clean) if clean else "")
+    """The desk queue filtered like the figure (filter names of incidents/queue.py).
+    A page links a hundred filtered lists sharing a few values: each pair is
+    encoded once."""
+    query = "&".join(_query_pair(k, v) for k, v in params.items() if v not in (None, ""))
+    return _desk_base() + ("?" + query if query else "")
+
+
+@lru_cache(maxsize=1)
+def _warnings_base() -> str:
+    return reverse("warnings:desk_list")
 
 
 def _warnings_url(period, kecamatan=None) -> str:
@@ -51,7 +67,7 @@ def _warnings_url(period, kecamatan=None) -> str:
     params = {"tahun": period.year, "sampai": period.end.isoformat()}
     if kecamatan:
         params["kecamatan"] = kecamatan
-    return reverse("warnings:desk_list") + "?" + urlencode(params)
+    return _warnings_base() + "?" + urlencode(params)
 
 
 def _per_1000(reports: int, population) -> float | None:
@@ -64,23 +80,74 @@ def _capaian_label(value, source="kegiatan") -> str:
     return fmt_pct(min(value, 100.0))
 
 
+# The long tables of the page (a cell per service, status or month in every
+# row) are written here rather than by a template loop: a few hundred cells
+# cost more in template nodes than every figure behind them. The markup is
+# the same as the template wrote, each value escaped as the template escapes.
+
+
+def esc(value) -> str:
+    """conditional_escape, without the lazy-text wrapper of django.utils.html.escape."""
+    if isinstance(value, Promise):
+        value = str(value)
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _kecamatan_cells_html(cells) -> str:
+    out = []
+    for c in cells:
+        muted = ' class="muted"' if c["capaian"] is None else ""
+        if c["href"]:
+            inner = f'<a data-figure="{esc(c["figure"])}"{muted} href="{esc(c["href"])}">{esc(c["display"])}</a>'
+        else:
+            inner = f'<span data-figure="{esc(c["figure"])}"{muted}>{esc(c["display"])}</span>'
+        out.append(f'<td class="cell-{esc(c["band"])}" data-label="{esc(c["label"])}">{inner}</td>')
+    return mark_safe("".join(out))
+
+
+def _category_cells_html(cells) -> str:
+    return mark_safe(
+        "".join(
+            f'<td><a href="{esc(c["href"])}">{esc(c["n"])}</a></td>'
+            if c["n"]
+            else '<td><span class="muted">0</span></td>'
+            for c in cells
+        )
+    )
+
+
+def _trend_cells_html(cells) -> str:
+    return mark_safe("".join(f'<td data-figure="{esc(c["figure"])}">{esc(c["display"])}</td>' for c in cells))
+
+
+def _options_html(options) -> str:
+    return mark_safe(
+        "".join(
+            f'<option value="{esc(value)}"{" selected" if selected else ""}>{esc(text)}</option>'
+            for value, text, selected in options
+        )
+    )
+
+
 def _cards(services, *, period, kec_code, dates, figs, categories):
     by_service = {}
     for c in (c for c in categories if c.spm_service):
         by_service.setdefault(c.spm_service, []).append(c)
+    quality_base = reverse("spm:quality")
     for s in services:
         figure = figs[service_key(s["code"])]
         s["figure"] = figure
         s["figure_key"] = figure.key
         s["change"] = figure.extra["change"]["value"]
         s["change_reason"] = figure.extra["change"]["reason"]
-        s["band_label"] = BAND_LABELS[s["band"]]
+        s["band_label"] = str(BAND_LABELS[s["band"]])  # shown four times a card
         s["capaian_display"] = figure.display
         s["served_display"] = fmt_int(s["served"])
         s["must_display"] = fmt_int(s["must_serve"])
         s["quality_display"] = fmt_pct(s["quality"])
         s["index_display"] = fmt_pct(s["index"])
         s["change_display"] = fmt_points(s["change"])
+        s["quality_href"] = f"{quality_base}?service={s['code']}&year={period.year}&quarter={period.quarter_of_end}"
         cats = by_service.get(s["code"], [])
         if s["source"] == "laporan":
             s["categories"] = [
@@ -133,6 +200,7 @@ def _kecamatan_rows(services, result, *, kec_list, kec_code, dates, period):
                 "per_1000": per_1000,
                 "per_1000_display": fmt_number(per_1000, 2) if per_1000 is not None else None,
                 "cells": cells,
+                "cells_html": _kecamatan_cells_html(cells),
                 "href": desk_url(kecamatan=code, **dates),
             }
         )
@@ -218,17 +286,19 @@ def _category_rows(figures, *, kec_code, dates, categories):
         counts = [figures["by_category_status"].get((cat.pk, s.value), 0) for s in statuses]
         if not any(counts):
             continue
+        cells = [
+            {
+                "n": fmt_int(n) if n else None,
+                "href": desk_url(category=cat.code, status=s.value, kecamatan=kec_code, **dates),
+            }
+            for s, n in zip(statuses, counts, strict=True)
+        ]
         rows.append(
             {
                 "name": cat.display_name,
                 "href": desk_url(category=cat.code, kecamatan=kec_code, **dates),
-                "cells": [
-                    {
-                        "n": fmt_int(n) if n else None,
-                        "href": desk_url(category=cat.code, status=s.value, kecamatan=kec_code, **dates),
-                    }
-                    for s, n in zip(statuses, counts, strict=True)
-                ],
+                "cells": cells,
+                "cells_html": _category_cells_html(cells),
                 "total": fmt_int(sum(counts)),
             }
         )
@@ -302,7 +372,7 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
     dates = {"created_after": period.start.isoformat(), "created_before": period.end.isoformat()}
     categories = list(Category.objects.order_by("sort_order", "name"))
     services = _cards(data["services"], period=period, kec_code=kec_code, dates=dates, figs=figs, categories=categories)
-    kec_list = list(Kecamatan.objects.values_list("code", "name"))
+    kec_list = _kecamatan_list(data, kec_code)
     population = result.population
     kec_rows = _kecamatan_rows(services, result, kec_list=kec_list, kec_code=kec_code, dates=dates, period=period)
     shown_population = [population[r["code"]] for r in kec_rows if r["code"] in population]
@@ -321,6 +391,8 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
             {"display": fmt_number(v) if v is not None else "–", "figure": f"trend.{s['code']}.{m}"}
             for m, v in enumerate(s["values"], start=1)
         ]
+        s["cells_html"] = _trend_cells_html(s["cells"])
+    trend_wide, trend_compact = trend_svgs(trend_data, month_href=month_href, id_prefix="trend")
     return {
         "form": form,
         "filter_selects": _filter_selects(form, period=period, kec_code=kec_code, kec_list=kec_list),
@@ -336,8 +408,8 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
         "fire": _fire(figures, data, figs),
         "kecamatan": kecamatan,
         "trend": trend_data,
-        "trend_svg": trend_svg(trend_data, month_href=month_href, id_prefix="trend"),
-        "trend_svg_compact": trend_svg(trend_data, compact=True, month_href=month_href, id_prefix="trend-c"),
+        "trend_svg": trend_wide,
+        "trend_svg_compact": trend_compact,
         "legend": legend_items(trend_data),
         "map": _map(peta, services, kec_rows, dates=dates),
         "kec_rows": kec_rows,
@@ -369,6 +441,13 @@ def dashboard_context(*, form, period, kecamatan, peta) -> dict:
     }
 
 
+def _kecamatan_list(data, kec_code) -> list[tuple[str, str]]:
+    """Every kecamatan (code, name): the achievements list them all unless filtered to one."""
+    if not kec_code and data["services"]:
+        return [(r["code"], r["name"]) for r in data["services"][0]["by_kecamatan"] if r["code"] is not None]
+    return list(Kecamatan.objects.values_list("code", "name"))
+
+
 def _map_links(form, *, period, kec_code, peta):
     base = {"year": period.year, "quarter": period.quarter or "", "month": period.month or "", "kecamatan": kec_code}
     base = {k: v for k, v in base.items() if v}
@@ -389,19 +468,17 @@ def _filter_selects(form, *, period, kec_code, kec_list):
     selects = []
     for name in ("year", "quarter", "month"):
         field = form.fields[name]
-        selects.append(
-            {
-                "name": name,
-                "label": field.label,
-                "options": [(v, t, str(v) == str(chosen[name] or "")) for v, t in field.choices],
-            }
-        )
+        options = [(v, t, str(v) == str(chosen[name] or "")) for v, t in field.choices]
+        selects.append({"name": name, "label": field.label, "options": options, "options_html": _options_html(options)})
+    options = [("", region.for_kind(_("Seluruh kabupaten"), _("Seluruh kota")), not kec_code)] + [
+        (code, name, code == kec_code) for code, name in kec_list
+    ]
     selects.append(
         {
             "name": "kecamatan",
             "label": form.fields["kecamatan"].label,
-            "options": [("", region.for_kind(_("Seluruh kabupaten"), _("Seluruh kota")), not kec_code)]
-            + [(code, name, code == kec_code) for code, name in kec_list],
+            "options": options,
+            "options_html": _options_html(options),
         }
     )
     return selects

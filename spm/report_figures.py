@@ -5,6 +5,7 @@ that hold the aggregates to them. spm/figures.py turns them into the figures
 every page and document shows."""
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Sum
@@ -47,11 +48,14 @@ def median_from_histogram(counts: list[int], edges) -> tuple[float | None, bool]
     return float(lower), True
 
 
+def _whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and (end + timedelta(days=1)).day == 1
+
+
 def _aggregate_rows(*, start: date, end: date, kecamatan=None):
     """The aggregate rows of [start, end] (inclusive days): the monthly table when
     the range is whole months, else the daily one (a week, a running month)."""
-    whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
-    if whole_months:
+    if _whole_months(start, end):
         qs = StatMonthly.objects.filter(month__gte=start, month__lte=end)
     else:
         qs = StatDaily.objects.filter(day__gte=start, day__lte=end)
@@ -79,28 +83,43 @@ def _service_level(totals, count, seconds, in_sla, buckets) -> dict:
 MEASURE_NAMES = [name for name in MEASURES if not name.startswith("spm_")]
 
 
-def report_counts(*, start: date, end: date, kecamatan=None) -> dict:
-    """Report counts and service levels of the reports received in [start, end],
-    from the aggregates (never the reports table). Rejected and duplicate
-    reports are left out of every total and counted on their own."""
-    qs = _aggregate_rows(start=start, end=end, kecamatan=kecamatan)
-    by_cat_status = {}
-    by_status = {}
-    by_kecamatan = {}
-    totals = dict.fromkeys(MEASURE_NAMES, 0)
-    # One statement per category, status and kecamatan; its plain integer sums
-    # are read straight from the cursor (no per-value conversion).
+@lru_cache(maxsize=8)
+def _grouped_sql(vendor: str, whole_months: bool, by_kecamatan: bool) -> str:
+    """The statement report_counts runs: one row per category, status and
+    kecamatan with every measure summed, its parameters the first and last day
+    (then the kecamatan). The ORM writes it once per shape of range; writing
+    its forty sums costs more than running it."""
+    day = date(2000, 1, 1)
+    qs = _aggregate_rows(
+        start=day, end=date(2000, 1, 31) if whole_months else day, kecamatan="-" if by_kecamatan else None
+    )
     grouped = qs.values("category_id", "status", "kecamatan_id").annotate(
         **{f"s_{name}": Sum(name) for name in MEASURE_NAMES}
     )
     sql, params = grouped.query.sql_with_params()
+    if len(params) != 2 + by_kecamatan:
+        raise ValueError(f"report_counts: unexpected parameters {params!r}")
+    return sql
+
+
+def report_counts(*, start: date, end: date, kecamatan=None) -> dict:
+    """Report counts and service levels of the reports received in [start, end],
+    from the aggregates (never the reports table). Rejected and duplicate
+    reports are left out of every total and counted on their own."""
+    by_cat_status = {}
+    by_status = {}
+    by_kecamatan = {}
+    totals = dict.fromkeys(MEASURE_NAMES, 0)
+    sql = _grouped_sql(connection.vendor, _whole_months(start, end), bool(kecamatan))
+    params = [connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)]
+    if kecamatan:
+        params.append(kecamatan)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for category_id, status, kecamatan_id, *raw in rows:
-        # PostgreSQL sums a bigint column as numeric: counters are whole numbers.
-        sums = [int(v or 0) for v in raw]
-        n = sums[0]
+    counted = []
+    for row in rows:
+        category_id, status, kecamatan_id, n = row[0], row[1], row[2], int(row[3] or 0)
         if n:
             key = (category_id, status)
             by_cat_status[key] = by_cat_status.get(key, 0) + n
@@ -108,8 +127,12 @@ def report_counts(*, start: date, end: date, kecamatan=None) -> dict:
         if status in NOT_COUNTED:
             continue
         by_kecamatan[kecamatan_id] = by_kecamatan.get(kecamatan_id, 0) + n
-        for name, value in zip(MEASURE_NAMES, sums, strict=True):
-            totals[name] += value
+        counted.append(row)
+    # Each measure summed over the counted rows, column by column (a year has
+    # hundreds of rows of dozens of measures). PostgreSQL sums a bigint column
+    # as numeric: counters are whole numbers. No rows: no columns, totals stay 0.
+    for name, column in zip(MEASURE_NAMES, list(zip(*counted, strict=True))[3:], strict=False):
+        totals[name] = int(sum(filter(None, column)))
     edges_fire = [0, *FIRE_MINUTE_EDGES]
     fire_buckets = [
         {
