@@ -72,14 +72,15 @@ messages: venv-dev
 static: venv
 	$(PY) manage.py collectstatic --noinput -v0
 
-# Benchmarks at 1,000,000 reports need PostgreSQL: set DATABASE_URL. They measure
-# production-like pages, so the static manifest is built first.
+# Benchmarks at 1,000,000 reports need PostgreSQL: set DATABASE_URL (an empty
+# database is migrated first). They measure production-like pages, so the static
+# manifest is built first.
 bench: bench-desk bench-dashboard
 
-bench-desk: venv-dev static
+bench-desk: venv-dev migrate static
 	$(PY) manage.py bench_desk --reports $${BENCH_REPORTS:-1000000}
 
-bench-dashboard: venv-dev static
+bench-dashboard: venv-dev migrate static
 	$(PY) manage.py bench_dashboard --reports $${BENCH_REPORTS:-1000000}
 
 # Load test (README, "Load test"): gunicorn with production settings against DATABASE_URL;

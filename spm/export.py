@@ -360,7 +360,16 @@ def _quality_section(ws, s: dict, fs) -> None:
         _append(
             ws,
             [
-                _("Penilaian yang berlaku: Triwulan %(q)s %(y)s (tingkat kabupaten, dipakai untuk setiap kecamatan)")
+                region.for_kind(
+                    _(
+                        "Penilaian yang berlaku: Triwulan %(q)s %(y)s (tingkat kabupaten; kecamatan yang dinilai "
+                        "sendiri memakai penilaiannya, lihat keterangan indeks per kecamatan)"
+                    ),
+                    _(
+                        "Penilaian yang berlaku: Triwulan %(q)s %(y)s (tingkat kota; kecamatan yang dinilai "
+                        "sendiri memakai penilaiannya, lihat keterangan indeks per kecamatan)"
+                    ),
+                )
                 % {"q": ROMAN[s["quality_period"]["quarter"]], "y": s["quality_period"]["year"]}
             ],
         )

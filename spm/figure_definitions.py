@@ -4,6 +4,7 @@ label and one-line definition, in Indonesian with the English catalogue."""
 from django.utils.translation import gettext_lazy
 
 from incidents.models import SpmService
+from kitaaman import region
 
 # key: (label, what is counted, over what, as at when)
 DEFINITIONS = {
@@ -101,9 +102,15 @@ for _code, _label in SpmService.choices:
     )
     DEFINITIONS[service_key(_code, "index")] = (
         gettext_lazy("Indeks SPM"),
-        gettext_lazy(
-            "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan terakhir tahun itu yang sudah "
-            "berakhir pada akhir periode (tingkat kabupaten)"
+        region.by_kind(
+            gettext_lazy(
+                "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan terakhir tahun itu yang sudah "
+                "berakhir pada akhir periode (mutu kecamatan itu bila sudah dinilai, selain itu mutu tingkat kabupaten)"
+            ),
+            gettext_lazy(
+                "bobot penerima x capaian (maks. 100) + bobot mutu x skor mutu triwulan terakhir tahun itu yang sudah "
+                "berakhir pada akhir periode (mutu kecamatan itu bila sudah dinilai, selain itu mutu tingkat kota)"
+            ),
         ),
     )
 # After every service's achievement and index, as the definition lists show them.
