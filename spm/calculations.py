@@ -43,6 +43,7 @@ from .aggregates import StatMonthly
 from .formatting import month_name, month_short
 from .models import Activity, PeriodAssessment, QualityItem, Service, SpmSettings, Target
 from .rollup import fire_standard_minutes
+from .statements import rows
 from .warnings.reach import reach_by_month
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -165,6 +166,19 @@ def _month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
 
+def _report_rows(*, first: date, last: date, kecamatan: str | None = None):
+    """Must-serve and served "sesuai standar" per month, report-based service
+    and kecamatan (rejected and duplicate reports left out)."""
+    qs = StatMonthly.objects.filter(
+        month__gte=first, month__lte=last, category__spm_service__in=REPORT_SERVICES
+    ).exclude(status__in=NOT_COUNTED)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.values_list("month", "category__spm_service", "kecamatan_id").annotate(
+        m=Sum("spm_must"), s=Sum("spm_served_ok")
+    )
+
+
 class Inputs:
     """Everything the SPM figures of a range of months need, in a handful of
     queries: monthly report aggregates, targets, activities per month, the
@@ -185,16 +199,15 @@ class Inputs:
 
         # {(month index, service, kecamatan): [must, served_ok]}
         self.reports = {}
-        qs = StatMonthly.objects.filter(
-            month__gte=first, month__lte=last, category__spm_service__in=REPORT_SERVICES
-        ).exclude(status__in=NOT_COUNTED)
+        values = {"first": first, "last": last}
         if self.kecamatan:
-            qs = qs.filter(kecamatan_id=self.kecamatan)
-        for row in qs.values("month", "category__spm_service", "kecamatan_id").annotate(
-            m=Sum("spm_must"), s=Sum("spm_served_ok")
+            values["kecamatan"] = self.kecamatan
+        for month, service, kec, must, served in rows(
+            ("spm-inputs-reports", bool(self.kecamatan)), _report_rows, **values
         ):
-            key = (_month_index(row["month"]), row["category__spm_service"], row["kecamatan_id"])
-            self.reports[key] = [row["m"] or 0, row["s"] or 0]
+            if isinstance(month, str):  # SQLite
+                month = date.fromisoformat(month)
+            self.reports[(_month_index(month), service, kec)] = [int(must or 0), int(served or 0)]
 
         # {(year, service, kecamatan or None): value}; with a kecamatan filter
         # the kabupaten-wide targets are not that kecamatan's.
