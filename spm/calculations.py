@@ -179,6 +179,24 @@ def _report_rows(*, first: date, last: date, kecamatan: str | None = None):
     )
 
 
+def _target_rows(*, years: list[int], kecamatan: str | None = None):
+    """Targets per year, activity-based service and kecamatan (None: the kabupaten's)."""
+    qs = Target.objects.filter(year__in=years, service__code__in=ACTIVITY_SERVICES)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.values_list("year", "service__code", "kecamatan_id").annotate(v=Sum("value"))
+
+
+def _activity_rows(*, first: date, last: date, kecamatan: str | None = None):
+    """People reached per month, activity-based service and kecamatan, from `first` to `last`."""
+    qs = Activity.objects.filter(service__code__in=ACTIVITY_SERVICES, date__gte=first, date__lte=last)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.values_list("date__year", "date__month", "service__code", "kecamatan_id").annotate(
+        v=Sum("people_reached")
+    )
+
+
 class Inputs:
     """Everything the SPM figures of a range of months need, in a handful of
     queries: monthly report aggregates, targets, activities per month, the
@@ -212,24 +230,22 @@ class Inputs:
         # {(year, service, kecamatan or None): value}; with a kecamatan filter
         # the kabupaten-wide targets are not that kecamatan's.
         self.targets = {}
-        tqs = Target.objects.filter(year__in=years, service__code__in=ACTIVITY_SERVICES)
-        if self.kecamatan:
-            tqs = tqs.filter(kecamatan_id=self.kecamatan)
-        for row in tqs.values("year", "service__code", "kecamatan_id").annotate(v=Sum("value")):
-            self.targets[(row["year"], row["service__code"], row["kecamatan_id"])] = row["v"] or 0
+        by_kecamatan = {"kecamatan": self.kecamatan} if self.kecamatan else {}
+        for year, service, kec, value in rows(
+            ("spm-inputs-targets", bool(self.kecamatan)), _target_rows, years=years, **by_kecamatan
+        ):
+            self.targets[(int(year), service, kec)] = int(value or 0)
 
         # {(year, month, service, kecamatan): people reached}
         self.activities = {}
-        aqs = Activity.objects.filter(
-            service__code__in=ACTIVITY_SERVICES, date__gte=date(years[0], 1, 1), date__lte=date(years[-1], 12, 31)
-        )
-        if self.kecamatan:
-            aqs = aqs.filter(kecamatan_id=self.kecamatan)
-        for row in aqs.values("date__year", "date__month", "service__code", "kecamatan_id").annotate(
-            v=Sum("people_reached")
+        for year, month, service, kec, people in rows(
+            ("spm-inputs-activities", bool(self.kecamatan)),
+            _activity_rows,
+            first=date(years[0], 1, 1),
+            last=date(years[-1], 12, 31),
+            **by_kecamatan,
         ):
-            key = (row["date__year"], row["date__month"], row["service__code"], row["kecamatan_id"])
-            self.activities[key] = row["v"] or 0
+            self.activities[(int(year), int(month), service, kec)] = int(people or 0)
         # Published early warnings reach people too (spm/warnings/reach.py):
         # {(year, month, kecamatan): people}, added to info-bencana's activities.
         self.warning_reach = reach_by_month(years=years, kecamatan=self.kecamatan)

@@ -39,7 +39,7 @@ def _stand_in(value, i: int):
     if isinstance(value, bool):
         raise TypeError("rows(): a flag is part of the statement's shape, not a value")
     if isinstance(value, int):
-        return -987_654_300 - i
+        return 31_900 + i  # within every integer field's range
     if isinstance(value, str):
         return f"\x00stand-in-{i}"
     raise TypeError(f"rows(): no stand-in for {type(value).__name__}")
