@@ -48,3 +48,20 @@ def test_a_value_missing_from_the_statement_is_refused():
 
     with pytest.raises(ValueError):
         statements.rows(("test", "unused"), lambda **_values: Kecamatan.objects.all(), code="x")
+
+
+@pytest.mark.django_db
+def test_a_kept_fire_median_is_read_while_the_fires_are_the_same():
+    from spm.aggregates import FireMedianCache
+    from spm.calculations import make_period
+    from spm.fire_response import fire_minutes_exact
+
+    period = make_period(2026, 1)
+    FireMedianCache.objects.create(
+        start=period.start, end=period.end, kecamatan=RUPIT, arrived=3, seconds=2_000, minutes=11.5
+    )
+    FireMedianCache.objects.create(
+        start=period.start, end=period.end, kecamatan="", arrived=3, seconds=2_000, minutes=9.25
+    )
+    assert fire_minutes_exact(period, kecamatan=RUPIT, fire={"arrived": 3, "seconds": 2_000}) == 11.5
+    assert fire_minutes_exact(period, kecamatan=None, fire={"arrived": 3, "seconds": 2_000}) == 9.25
