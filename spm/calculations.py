@@ -43,6 +43,7 @@ from .aggregates import StatMonthly
 from .formatting import month_name, month_short
 from .models import Activity, PeriodAssessment, QualityItem, Service, SpmSettings, Target
 from .rollup import fire_standard_minutes
+from .statements import rows
 from .warnings.reach import reach_by_month
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -165,6 +166,37 @@ def _month_index(d: date) -> int:
     return d.year * 12 + d.month - 1
 
 
+def _report_rows(*, first: date, last: date, kecamatan: str | None = None):
+    """Must-serve and served "sesuai standar" per month, report-based service
+    and kecamatan (rejected and duplicate reports left out)."""
+    qs = StatMonthly.objects.filter(
+        month__gte=first, month__lte=last, category__spm_service__in=REPORT_SERVICES
+    ).exclude(status__in=NOT_COUNTED)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.values_list("month", "category__spm_service", "kecamatan_id").annotate(
+        m=Sum("spm_must"), s=Sum("spm_served_ok")
+    )
+
+
+def _target_rows(*, years: list[int], kecamatan: str | None = None):
+    """Targets per year, activity-based service and kecamatan (None: the kabupaten's)."""
+    qs = Target.objects.filter(year__in=years, service__code__in=ACTIVITY_SERVICES)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.values_list("year", "service__code", "kecamatan_id").annotate(v=Sum("value"))
+
+
+def _activity_rows(*, first: date, last: date, kecamatan: str | None = None):
+    """People reached per month, activity-based service and kecamatan, from `first` to `last`."""
+    qs = Activity.objects.filter(service__code__in=ACTIVITY_SERVICES, date__gte=first, date__lte=last)
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    return qs.values_list("date__year", "date__month", "service__code", "kecamatan_id").annotate(
+        v=Sum("people_reached")
+    )
+
+
 class Inputs:
     """Everything the SPM figures of a range of months need, in a handful of
     queries: monthly report aggregates, targets, activities per month, the
@@ -185,38 +217,35 @@ class Inputs:
 
         # {(month index, service, kecamatan): [must, served_ok]}
         self.reports = {}
-        qs = StatMonthly.objects.filter(
-            month__gte=first, month__lte=last, category__spm_service__in=REPORT_SERVICES
-        ).exclude(status__in=NOT_COUNTED)
+        values = {"first": first, "last": last}
         if self.kecamatan:
-            qs = qs.filter(kecamatan_id=self.kecamatan)
-        for row in qs.values("month", "category__spm_service", "kecamatan_id").annotate(
-            m=Sum("spm_must"), s=Sum("spm_served_ok")
+            values["kecamatan"] = self.kecamatan
+        for month, service, kec, must, served in rows(
+            ("spm-inputs-reports", bool(self.kecamatan)), _report_rows, **values
         ):
-            key = (_month_index(row["month"]), row["category__spm_service"], row["kecamatan_id"])
-            self.reports[key] = [row["m"] or 0, row["s"] or 0]
+            if isinstance(month, str):  # SQLite
+                month = date.fromisoformat(month)
+            self.reports[(_month_index(month), service, kec)] = [int(must or 0), int(served or 0)]
 
         # {(year, service, kecamatan or None): value}; with a kecamatan filter
         # the kabupaten-wide targets are not that kecamatan's.
         self.targets = {}
-        tqs = Target.objects.filter(year__in=years, service__code__in=ACTIVITY_SERVICES)
-        if self.kecamatan:
-            tqs = tqs.filter(kecamatan_id=self.kecamatan)
-        for row in tqs.values("year", "service__code", "kecamatan_id").annotate(v=Sum("value")):
-            self.targets[(row["year"], row["service__code"], row["kecamatan_id"])] = row["v"] or 0
+        by_kecamatan = {"kecamatan": self.kecamatan} if self.kecamatan else {}
+        for year, service, kec, value in rows(
+            ("spm-inputs-targets", bool(self.kecamatan)), _target_rows, years=years, **by_kecamatan
+        ):
+            self.targets[(int(year), service, kec)] = int(value or 0)
 
         # {(year, month, service, kecamatan): people reached}
         self.activities = {}
-        aqs = Activity.objects.filter(
-            service__code__in=ACTIVITY_SERVICES, date__gte=date(years[0], 1, 1), date__lte=date(years[-1], 12, 31)
-        )
-        if self.kecamatan:
-            aqs = aqs.filter(kecamatan_id=self.kecamatan)
-        for row in aqs.values("date__year", "date__month", "service__code", "kecamatan_id").annotate(
-            v=Sum("people_reached")
+        for year, month, service, kec, people in rows(
+            ("spm-inputs-activities", bool(self.kecamatan)),
+            _activity_rows,
+            first=date(years[0], 1, 1),
+            last=date(years[-1], 12, 31),
+            **by_kecamatan,
         ):
-            key = (row["date__year"], row["date__month"], row["service__code"], row["kecamatan_id"])
-            self.activities[key] = row["v"] or 0
+            self.activities[(int(year), int(month), service, kec)] = int(people or 0)
         # Published early warnings reach people too (spm/warnings/reach.py):
         # {(year, month, kecamatan): people}, added to info-bencana's activities.
         self.warning_reach = reach_by_month(years=years, kecamatan=self.kecamatan)

@@ -11,6 +11,7 @@ from django.db.models.functions import Greatest
 
 from incidents.models import Category, Incident, SpmService
 
+from . import statements
 from .aggregates import FireMedianCache
 from .calculations import NOT_COUNTED
 
@@ -35,6 +36,11 @@ def _fire_median(*, start: datetime, end: datetime, kecamatan: str | None) -> fl
     return round(statistics.median(seconds) / 60, 2) if seconds else None
 
 
+def _cached_minutes(**key_and_fingerprint):
+    """The kept median of a period while its fires are the same (the first kept, as .first() reads)."""
+    return FireMedianCache.objects.filter(**key_and_fingerprint).order_by("pk").values_list("minutes")[:1]
+
+
 def fire_minutes_exact(period, *, kecamatan: str | None, fire: dict) -> float | None:
     """The exact median response time (minutes) of the period's fire reports
     with an arrival recorded, from the recorded times; kept in FireMedianCache
@@ -44,7 +50,8 @@ def fire_minutes_exact(period, *, kecamatan: str | None, fire: dict) -> float | 
     fingerprint = {"arrived": fire["arrived"], "seconds": fire["seconds"]}
     if not fire["arrived"]:
         return None
-    cached = FireMedianCache.objects.filter(**key, **fingerprint).values_list("minutes", flat=True).first()
+    found = statements.rows(("spm-fire-median-cached",), _cached_minutes, **key, **fingerprint)
+    cached = found[0][0] if found else None
     if cached is not None:
         return cached
     value = _fire_median(start=period.start_dt, end=period.end_dt, kecamatan=kecamatan)

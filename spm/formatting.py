@@ -13,9 +13,9 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language, gettext_noop, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext, pgettext, pgettext_lazy
 
 WIB = ZoneInfo("Asia/Jakarta")
 DASH = "–"
@@ -67,16 +67,56 @@ def rounded(value, digits: int = 1) -> Decimal | None:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
+# {language: {",": thousands separator, ".": decimal separator}} for the
+# languages that group digits by three (both of the portal's); None for any
+# other, which Django's number_format writes.
+_SEPARATORS: dict = {}
+# Beyond this, Django's number_format writes the number (a float would not
+# hold every digit).
+_FAST_LIMIT = 10**15
+
+
+def _separators(lang):
+    try:
+        return _SEPARATORS[lang]
+    except KeyError:
+        pass
+    table = None
+    if get_format("NUMBER_GROUPING", lang, use_l10n=True) == 3:
+        table = str.maketrans(
+            {
+                ",": get_format("THOUSAND_SEPARATOR", lang, use_l10n=True),
+                ".": get_format("DECIMAL_SEPARATOR", lang, use_l10n=True),
+            }
+        )
+    _SEPARATORS[lang] = table
+    return table
+
+
+def _grouped(value, digits: int) -> str:
+    """number_format(value, digits, force_grouping=True) for an int or a
+    Decimal already rounded to `digits` places: the same text, written by
+    Python's format with the language's separators."""
+    table = _separators(get_language())
+    if table is None or not -_FAST_LIMIT < value < _FAST_LIMIT:
+        return number_format(value, digits, force_grouping=True)
+    if not value:
+        value = 0  # number_format writes -0,0 as 0,0
+    if digits == 0 and isinstance(value, int):
+        return f"{value:,}".translate(table)
+    return f"{value:,.{digits}f}".translate(table)
+
+
 def fmt_number(value, digits: int = 1) -> str:
     if value is None:
         return DASH
-    return number_format(rounded(value, digits), digits, force_grouping=True)
+    return _grouped(rounded(value, digits), digits)
 
 
 def fmt_int(value) -> str:
     if value is None:
         return DASH
-    return number_format(int(value), 0, force_grouping=True)
+    return _grouped(int(value), 0)
 
 
 def fmt_pct(value, digits: int = 1) -> str:

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, Sum, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import OPEN_STATUSES, Assignment, Incident, Status
 
+from . import statements
 from .aggregates import OverdueSnapshot, OverdueSnapshotRun, StatOpenDue
 from .calculations import NOT_COUNTED, WIB
 from .formatting import fmt_datetime
@@ -108,12 +109,50 @@ def _from_snapshot(at: datetime, period_start: datetime, kecamatan) -> Overdue:
     )
 
 
-def _live_today(now: datetime, kecamatan):
+def _start_of_day(now: datetime) -> datetime:
+    return datetime.combine(now.astimezone(WIB).date(), time.min, tzinfo=WIB)
+
+
+def _live_today(now: datetime, kecamatan, start_of_today: datetime | None = None):
     """Open reports whose running deadline falls today and has passed: read
     live (the aggregate holds whole days)."""
-    start_of_today = datetime.combine(now.astimezone(WIB).date(), time.min, tzinfo=WIB)
+    start_of_today = start_of_today or _start_of_day(now)
     qs = Incident.objects.filter(due_at__gte=start_of_today, due_at__lt=now, status__in=OPEN_STATUSES)
     return qs.filter(kecamatan_id=kecamatan) if kecamatan else qs
+
+
+def _one_row(qs, **aggregates):
+    """qs.aggregate(**aggregates) as a queryset of one row (a constant first,
+    then the aggregates in order), for statements.rows."""
+    return qs.order_by().annotate(_one=Value(1)).values_list("_one").annotate(**aggregates)
+
+
+def _open_due_running(*, today: date, first: date, kecamatan=None):
+    """The open-deadline aggregate of a running period from month `first`: every
+    open report, and those past a deadline day before today, received in the
+    period or before it, and those not verified."""
+    qs = StatOpenDue.objects.all()
+    if kecamatan:
+        qs = qs.filter(kecamatan_id=kecamatan)
+    past = Q(due_day__lt=today)
+    mine = Q(received_month__gte=first)  # the period runs to now: no later month exists
+    return _one_row(
+        qs,
+        open_total=Sum("n"),
+        in_period=Sum("n", filter=past & mine),
+        carried_over=Sum("n", filter=past & ~mine),
+        verify=Sum("n", filter=past & mine & Q(status=Status.BARU)),
+    )
+
+
+def _live_running(*, start_of_today: datetime, now: datetime, start: datetime, kecamatan=None):
+    """Today's passed deadlines, received in the period (or before it; not verified)."""
+    return _one_row(
+        _live_today(now, kecamatan, start_of_today),
+        in_period=Count("id", filter=Q(reported_at__gte=start)),
+        carried_over=Count("id", filter=Q(reported_at__lt=start)),
+        verify=Count("id", filter=Q(reported_at__gte=start, status=Status.BARU)),
+    )
 
 
 def _from_aggregate(now: datetime, period_start: datetime, kecamatan) -> Overdue:
@@ -202,32 +241,31 @@ def backlog(*, start: datetime, end: datetime, now: datetime, kecamatan: str | N
     if not (running and _is_month_start(start) and _is_month_start(end)):
         overdue = overdue_at(at=min(now, end), period_start=start, kecamatan=kecamatan, now=now)
         return overdue, late_open(start=start, end=end, now=now, kecamatan=kecamatan)
-    today = now.astimezone(WIB).date()
-    first = _month_start(start)
-    qs = StatOpenDue.objects.all()
-    if kecamatan:
-        qs = qs.filter(kecamatan_id=kecamatan)
-    past = Q(due_day__lt=today)
-    mine = Q(received_month__gte=first)  # the period runs to now: no later month exists
-    row = qs.aggregate(
-        open_total=Sum("n"),
-        in_period=Sum("n", filter=past & mine),
-        carried_over=Sum("n", filter=past & ~mine),
-        verify=Sum("n", filter=past & mine & Q(status=Status.BARU)),
+    # Both statements are written once per shape (spm/statements.py): they run on every dashboard request.
+    by_kecamatan = {"kecamatan": kecamatan} if kecamatan else {}
+    ((_one, open_total, in_period, carried_over, verify),) = statements.rows(
+        ("overdue-open-due", bool(kecamatan)),
+        _open_due_running,
+        today=now.astimezone(WIB).date(),
+        first=_month_start(start),
+        **by_kecamatan,
     )
-    live = _live_today(now, kecamatan).aggregate(
-        in_period=Count("id", filter=Q(reported_at__gte=start)),
-        carried_over=Count("id", filter=Q(reported_at__lt=start)),
-        verify=Count("id", filter=Q(reported_at__gte=start, status=Status.BARU)),
+    ((_one, live_in_period, live_carried_over, live_verify),) = statements.rows(
+        ("overdue-live", bool(kecamatan)),
+        _live_running,
+        start_of_today=_start_of_day(now),
+        now=now,
+        start=start,
+        **by_kecamatan,
     )
-    in_period = (row["in_period"] or 0) + live["in_period"]
+    in_period = int(in_period or 0) + int(live_in_period)
     overdue = Overdue(
         at=now,
         in_period=in_period,
-        carried_over=(row["carried_over"] or 0) + live["carried_over"],
-        open_total=row["open_total"] or 0,
+        carried_over=int(carried_over or 0) + int(live_carried_over),
+        open_total=int(open_total or 0),
     )
-    verify = (row["verify"] or 0) + live["verify"]
+    verify = int(verify or 0) + int(live_verify)
     # Overdue reports of the period are either not verified (verification late) or verified (follow-up late).
     return overdue, {"verify": verify, "followup": in_period - verify}
 

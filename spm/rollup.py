@@ -16,6 +16,7 @@ from django.db.models import F
 
 from incidents.models import OPEN_STATUSES, Category, Incident, SpmService, Status
 
+from . import statements
 from .aggregates import (
     FIRE_MINUTE_EDGES,
     HOUR_EDGES,
@@ -53,7 +54,11 @@ def fire_standards() -> dict[int, int | None]:
     """{category id: response standard in minutes} of the categories of the
     fire service. The standard is stored once, on the category
     (Category.response_minutes), and the desk reads the same field."""
-    return dict(Category.objects.filter(spm_service=SpmService.KEBAKARAN).values_list("pk", "response_minutes"))
+    return dict(statements.rows(("spm-fire-standards",), _fire_categories))
+
+
+def _fire_categories():
+    return Category.objects.filter(spm_service=SpmService.KEBAKARAN).values_list("pk", "response_minutes")
 
 
 def fire_standard_minutes() -> int | None:

@@ -23,6 +23,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 
 from incidents.models import Desa, Kecamatan
 from kitaaman.models import OutboundMessage
+from spm import statements
 
 from .models import Alert, AlertArea, AlertRecipient, MsgType, State, WarningSettings
 
@@ -48,7 +49,8 @@ def _counted_alerts(years):
     )
 
 
-def _delivered(years, kecamatan) -> list[ReachRow]:
+def _delivered_rows(*, years, kecamatan=None):
+    """(alert, year, month, kecamatan, messages delivered) of the counted warnings."""
     sent = OutboundMessage.objects.filter(
         message_id=OuterRef("alert__delivery_id"), recipient=OuterRef("recipient"), state="sent"
     )
@@ -56,9 +58,16 @@ def _delivered(years, kecamatan) -> list[ReachRow]:
     if kecamatan:
         qs = qs.filter(kecamatan_id=kecamatan)
     rows = qs.annotate(y=ExtractYear("alert__sent", tzinfo=WIB), m=ExtractMonth("alert__sent", tzinfo=WIB))
+    return rows.values_list("alert_id", "y", "m", "kecamatan_id").annotate(n=Count("id")).order_by()
+
+
+def _delivered(years, kecamatan) -> list[ReachRow]:
+    values = {"years": list(years)}
+    if kecamatan:
+        values["kecamatan"] = kecamatan
     return [
-        ReachRow(r["alert_id"], r["y"], r["m"], r["kecamatan_id"], r["n"])
-        for r in rows.values("alert_id", "y", "m", "kecamatan_id").annotate(n=Count("id")).order_by()
+        ReachRow(alert_id, int(y), int(m), kec, int(n))
+        for alert_id, y, m, kec, n in statements.rows(("warnings-reach", bool(kecamatan)), _delivered_rows, **values)
     ]
 
 
