@@ -171,14 +171,6 @@ def _keys(state: IncidentStatState):
     return daily, monthly
 
 
-def _adapt(value):
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, date):
-        return connection.ops.adapt_datefield_value(value)
-    return value
-
-
 def _upsert_sql(model, key: dict, values: dict, extra: dict | None = None, *, source: str = "") -> tuple[str, list]:
     """INSERT ... ON CONFLICT DO UPDATE adding the counters (PostgreSQL and SQLite).
 
@@ -195,7 +187,7 @@ def _upsert_sql(model, key: dict, values: dict, extra: dict | None = None, *, so
         f"INSERT INTO {table} ({', '.join(qn(c) for c in cols)}) {rows} "
         f"ON CONFLICT ({', '.join(qn(c) for c in key)}) DO UPDATE SET {updates}"
     )
-    return sql, [_adapt(key[c]) for c in key] + list(extra.values()) + [values[c] for c in values]
+    return sql, [statements.adapt(key[c]) for c in key] + list(extra.values()) + [values[c] for c in values]
 
 
 def _upsert_add(model, key: dict, values: dict, extra: dict | None = None):

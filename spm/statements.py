@@ -27,7 +27,7 @@ class _Slot:
 
     def value(self, values):
         value = values[self.name]
-        return _adapt(value if self.index is None else value[self.index])
+        return adapt(value if self.index is None else value[self.index])
 
 
 def _stand_in(value, i: int):
@@ -45,7 +45,7 @@ def _stand_in(value, i: int):
     raise TypeError(f"rows(): no stand-in for {type(value).__name__}")
 
 
-def _adapt(value):
+def adapt(value):
     """The parameter the ORM passes for a value of a date, time or plain field."""
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
@@ -60,10 +60,10 @@ def _write(build, values: dict) -> tuple[str, list]:
     for name, value in values.items():
         if isinstance(value, list | tuple):
             stand_ins[name] = [_stand_in(item, len(slots_of) + j) for j, item in enumerate(value)]
-            slots_of += [(_adapt(item), _Slot(name, j)) for j, item in enumerate(stand_ins[name])]
+            slots_of += [(adapt(item), _Slot(name, j)) for j, item in enumerate(stand_ins[name])]
         else:
             stand_ins[name] = _stand_in(value, len(slots_of))
-            slots_of.append((_adapt(stand_ins[name]), _Slot(name)))
+            slots_of.append((adapt(stand_ins[name]), _Slot(name)))
     sql, params = build(**stand_ins).query.sql_with_params()
     slots, used = [], set()
     for param in params:
