@@ -6,7 +6,6 @@ import gzip
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -21,19 +20,12 @@ from kitaaman.outbound_http import (
     guarded_client,
     request,
 )
+from tests.fake_http import FakeHandler, fake_host
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class Handler(FakeHandler):
     def _send(self, status, body=b"", headers=None):
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        self.send(status, body, headers=headers)
 
     def do_GET(self):
         self.server.hits.append(self.path)
@@ -55,26 +47,14 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/besar":
             self._send(200, b"x" * 5000)
         elif self.path == "/besar-tanpa-panjang":
-            self.send_response(200)
-            self.end_headers()
-            for _ in range(20):
-                self.wfile.write(b"x" * 1000)
+            self.drip(b"x" * 1000, 20)
         elif self.path == "/bom-gzip":
             # Ten megabytes that travel as about ten kilobytes, sent though identity was asked for.
             self.server.encodings.append(self.headers.get("Accept-Encoding"))
             self._send(200, gzip.compress(b"x" * 10_000_000), headers={"Content-Encoding": "gzip"})
         elif self.path == "/menetes":
             # 200 with headers at once, then one byte every 0.1 s for 3 s.
-            self.send_response(200)
-            self.send_header("Content-Length", "30")
-            self.end_headers()
-            for _ in range(30):
-                try:
-                    self.wfile.write(b"x")
-                    self.wfile.flush()
-                except OSError:
-                    return
-                time.sleep(0.1)
+            self.drip(b"x", 30, every=0.1, headers={"Content-Length": "30"})
         elif self.path == "/diam":
             self.server.release.wait(5)
         else:
@@ -83,19 +63,11 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    httpd.hits = []
-    httpd.release = threading.Event()
-    httpd.encodings = []
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.named = f"http://localhost:{httpd.server_address[1]}"
-    yield httpd
-    httpd.release.set()
-    httpd.shutdown()
-    httpd.server_close()
+    release = threading.Event()
+    with fake_host(Handler, release=release, encodings=[]) as httpd:
+        httpd.named = f"http://localhost:{httpd.server_address[1]}"
+        yield httpd
+        release.set()
 
 
 def get(url, **kwargs):

@@ -2,10 +2,8 @@
 image server on 127.0.0.1 standing in for the partner's media host."""
 
 import io
-import threading
 import time
 import xml.etree.ElementTree as ET
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import translation
@@ -14,6 +12,7 @@ from PIL import Image
 from incidents.models import Status
 from incidents.open311.services import open311_key_create
 from incidents.workflow.services import incident_transition
+from tests.fake_http import FakeHandler, fake_host
 
 
 def jpeg_bytes(size=(64, 48), color="red") -> bytes:
@@ -22,18 +21,9 @@ def jpeg_bytes(size=(64, 48), color="red") -> bytes:
     return buffer.getvalue()
 
 
-class ImageHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+class ImageHandler(FakeHandler):
     def _send(self, status, body=b"", content_type="image/jpeg", headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        self.send(status, body, content_type, headers)
 
     def do_GET(self):
         self.server.hits.append(self.path)
@@ -48,25 +38,9 @@ class ImageHandler(BaseHTTPRequestHandler):
             self._send(200, b"\xff" * (self.server.big_bytes))
         elif self.path == "/tanpa-panjang.jpg":
             # No Content-Length: the cap must hold while streaming.
-            self.send_response(200)
-            self.send_header("Content-Type", "image/jpeg")
-            self.end_headers()
-            for _ in range(self.server.big_bytes // 4096 + 2):
-                try:
-                    self.wfile.write(b"\xff" * 4096)
-                except OSError:
-                    return
+            self.drip(b"\xff" * 4096, self.server.big_bytes // 4096 + 2, headers={"Content-Type": "image/jpeg"})
         elif self.path == "/lambat.jpg":
-            self.send_response(200)
-            self.send_header("Content-Type", "image/jpeg")
-            self.end_headers()
-            for _ in range(50):
-                try:
-                    self.wfile.write(b"\xff")
-                    self.wfile.flush()
-                except OSError:
-                    return
-                time.sleep(0.2)
+            self.drip(b"\xff", 50, every=0.2, headers={"Content-Type": "image/jpeg"})
         elif self.path == "/lambat-foto.jpg":
             # A sound photo from a slow host: answered after two seconds.
             time.sleep(2.0)
@@ -91,16 +65,8 @@ def _bahasa_indonesia():
 @pytest.fixture
 def image_server(settings):
     settings.OPEN311_MEDIA_ALLOW_PRIVATE = True
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ImageHandler)
-    server.daemon_threads = True
-    server.hits = []
-    server.big_bytes = settings.MAX_PHOTO_BYTES + 1024
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield server
-    server.shutdown()
-    server.server_close()
+    with fake_host(ImageHandler, big_bytes=settings.MAX_PHOTO_BYTES + 1024) as server:
+        yield server
 
 
 @pytest.fixture
